@@ -1,0 +1,202 @@
+"""Foundation commands: init, instruments, import-responses, stats, self-eval, demo, check, status."""
+
+from __future__ import annotations
+
+from contextlib import closing
+
+from .. import services
+from ..errors import SchoolVaultError
+from . import open_ws
+
+
+def _cmd(sub, common, name: str, handler, help: str, human=None, example: str = ""):
+    p = sub.add_parser(name, parents=[common], help=help, description=help,
+                       epilog=f"예: {example}" if example else None)
+    p.set_defaults(handler=handler, human=human)
+    return p
+
+
+def register(sub, common) -> None:
+    p = _cmd(sub, common, "init", cmd_init, "학교 정보와 평가 연도로 작업 파일을 만듭니다",
+             human=lambda r: f"{r['school']['name']} {r['year']}학년도 작업 파일을 준비했습니다: {r['db']}",
+             example="schoolvault-cli --db 학교.sqlite init --school 서울가나초등학교 --level 초 --district 동부 --year 2025")
+    p.add_argument("--school", required=True, help="학교 이름")
+    p.add_argument("--level", required=True, help="학교급: 초, 중, 고, 특수")
+    p.add_argument("--district", required=True, help="교육지원청 (예: 동부, 강남서초, 본청)")
+    p.add_argument("--year", required=True, type=int, help="학년도 (예: 2025)")
+    p.add_argument("--code", help="학교 코드 (선택)")
+
+    inst = sub.add_parser("instruments", help="평가지표·설문 도구 목록, 보기, 가져오기")
+    isub = inst.add_subparsers(dest="sub", metavar="SUBCOMMAND")
+    isub.required = True
+    _cmd(isub, common, "list", cmd_instruments_list, "사용할 수 있는 도구 목록",
+         human=lambda r: "\n".join(f"{x['id']:<28} {x['kind']:<10} {x['year']}  {x['title']}" for x in r))
+    p = _cmd(isub, common, "show", cmd_instruments_show, "도구의 내용을 보여 줍니다",
+             example="schoolvault-cli instruments show sodi-example-2025 --json")
+    p.add_argument("id")
+    p = _cmd(isub, common, "import", cmd_instruments_import, "도구 파일을 작업 파일에 가져옵니다",
+             human=lambda r: f"가져왔습니다: {r['id']} ({r['kind']}) {r['title']}")
+    p.add_argument("file")
+
+    p = _cmd(sub, common, "import-responses", cmd_import_responses, "설문 응답 파일(.xlsx, .xls, .csv)을 가져옵니다",
+             human=_import_human,
+             example="schoolvault-cli import-responses 응답.xlsx --instrument sodi-example-2025 --group 교원")
+    p.add_argument("file")
+    p.add_argument("--instrument", required=True, help="설문 도구 id")
+    p.add_argument("--group", required=True, help="응답 집단 (교원, 직원, 학생, 학부모)")
+    p.add_argument("--sheet", help="시트 이름 (기본: 첫 시트)")
+    p.add_argument("--dry-run", action="store_true", help="저장하지 않고 결과만 확인")
+    p.add_argument("--replace", action="store_true", help="같은 파일을 이미 가져왔으면 바꿔 넣기")
+
+    p = _cmd(sub, common, "stats", cmd_stats, "설문 통계 (문항·요인·영역, 집단별)",
+             example="schoolvault-cli stats --instrument sodi-example-2025 --group 교원 --json")
+    p.add_argument("--instrument", required=True)
+    p.add_argument("--group")
+    p.add_argument("--year", type=int)
+
+    se = sub.add_parser("self-eval", help="지표별 자체평가")
+    ssub = se.add_subparsers(dest="sub", metavar="SUBCOMMAND")
+    ssub.required = True
+    _cmd(ssub, common, "list", cmd_self_eval_list, "올해 선택한 지표와 평가 결과", human=_self_eval_human)
+    p = _cmd(ssub, common, "set", cmd_self_eval_set, "지표 평가 입력",
+             example="schoolvault-cli self-eval set 1-1-2 --rating 3 --evidence '학교교육계획서'")
+    p.add_argument("code", help="지표 코드 또는 지표 이름")
+    p.add_argument("--rating", type=int)
+    p.add_argument("--evidence")
+    p.add_argument("--achievements")
+    p.add_argument("--shortcomings")
+    p.add_argument("--improvements")
+    p.add_argument("--midyear-status", choices=["on_track", "attention", "not_started"])
+    p.add_argument("--midyear-note")
+    p = _cmd(ssub, common, "choose", cmd_self_eval_choose, "올해 평가할 지표를 계획에 넣거나 뺍니다",
+             example="schoolvault-cli self-eval choose --indicator 1-2-1 3-2-3")
+    p.add_argument("--indicator", nargs="+", action="extend", required=True, help="지표 코드 또는 이름")
+    p.add_argument("--remove", action="store_true", help="계획에서 빼기")
+
+    p = _cmd(sub, common, "demo", cmd_demo, "예시 데이터로 올해를 채웁니다 (지표 평가, 모든 설문 응답)",
+             human=lambda r: f"예시 데이터를 만들었습니다: 지표 {r['indicators']}개, 응답자 {r['respondents']}명")
+    p.add_argument("--seed", type=int, default=1)
+
+    _cmd(sub, common, "check", cmd_check, "작업 파일 무결성 검사", human=lambda r: "작업 파일에 문제가 없습니다.")
+    _cmd(sub, common, "status", cmd_status, "올해 진행 상황 요약")
+    p = _cmd(sub, common, "new-year", cmd_new_year, "올해를 바탕으로 다음 학년도를 시작합니다",
+             human=lambda r: f"{r['year']}학년도를 시작했습니다.")
+    p.add_argument("--year", type=int)
+
+
+def cmd_init(args):
+    from pathlib import Path
+    from . import default_db
+    db = Path(args.db) if args.db else default_db()
+    with closing(services.init_workspace(db, name=args.school, level=args.level, district=args.district,
+                                         year=args.year, code=args.code)) as ws:
+        d = services.dashboard(ws)
+    d["db"] = str(db)
+    return d
+
+
+def _maybe_ws(args):
+    from pathlib import Path
+    from . import default_db
+    path = Path(args.db) if args.db else default_db()
+    return open_ws(args) if path.exists() else None
+
+
+def cmd_instruments_list(args):
+    ws = _maybe_ws(args)
+    try:
+        return services.list_instruments(ws)
+    finally:
+        if ws is not None:
+            ws.close()
+
+
+def cmd_instruments_show(args):
+    ws = _maybe_ws(args)
+    try:
+        return services.show_instrument(ws, args.id)
+    finally:
+        if ws is not None:
+            ws.close()
+
+
+def cmd_instruments_import(args):
+    with closing(open_ws(args)) as ws:
+        return services.import_instrument(ws, args.file)
+
+
+def cmd_import_responses(args):
+    from ..importing import import_responses
+    with closing(open_ws(args)) as ws:
+        return import_responses(ws, args.file, args.instrument, args.group, sheet=args.sheet,
+                                dry_run=args.dry_run, replace=args.replace)
+
+
+def _import_human(r) -> str:
+    head = "확인만 했습니다 (저장 안 함)" if r.get("dry_run") else "가져왔습니다"
+    lines = [f"{head}: {r['file']} → {r['instrument']} / {r['group']}",
+             f"  읽은 행 {r['rows_read']}, 응답자 {r['respondents']}명, 건너뛴 행 {len(r['skipped_rows'])}, "
+             f"빈 값으로 처리한 칸 {len(r['missing_cells'])}",
+             f"  연결한 열 {len(r['columns_mapped'])}, 제외한 개인정보 열 {len(r['columns_dropped'])}, "
+             f"연결 못 한 열 {len(r['columns_unmapped'])}"]
+    for s in r["skipped_rows"][:10]:
+        lines.append(f"  - {s['row']}행 건너뜀: {s['reason']}")
+    for c in r["missing_cells"][:10]:
+        lines.append(f"  - {c['row']}행 '{c['column'][:30]}': '{c['value']}' → 빈 값 ({c['reason']})")
+    return "\n".join(lines)
+
+
+def cmd_stats(args):
+    with closing(open_ws(args, readonly=False)) as ws:
+        return services.stats(ws, args.instrument, args.group, args.year)
+
+
+def cmd_self_eval_list(args):
+    with closing(open_ws(args)) as ws:
+        return services.self_eval_list(ws)
+
+
+def _self_eval_human(rows) -> str:
+    if not rows:
+        return "올해 선택한 지표가 없습니다."
+    return "\n".join(f"{r['indicator']:<8} {(r['rating_label'] or '미입력'):<6} {r['title']}" for r in rows)
+
+
+def cmd_self_eval_set(args):
+    texts = {k: getattr(args, k) for k in ("evidence", "achievements", "shortcomings", "improvements",
+                                            "midyear_status", "midyear_note")}
+    if args.rating is None and all(v is None for v in texts.values()):
+        raise SchoolVaultError("바꿀 내용이 없습니다.", hint="--rating이나 --evidence 등을 함께 적으세요.")
+    with closing(open_ws(args)) as ws:
+        return services.self_eval_set(ws, args.code, rating=args.rating, **texts)
+
+
+def cmd_self_eval_choose(args):
+    with closing(open_ws(args)) as ws:
+        return {"indicators": services.choose_indicators(ws, args.indicator, not args.remove),
+                "chosen": not args.remove}
+
+
+def cmd_demo(args):
+    from ..demo import fill_demo
+    with closing(open_ws(args)) as ws:
+        return fill_demo(ws, seed=args.seed)
+
+
+def cmd_check(args):
+    with closing(open_ws(args, readonly=False)) as ws:
+        problems = services.check(ws)
+    if problems:
+        raise SchoolVaultError("작업 파일에 문제가 있습니다: " + "; ".join(problems[:5]),
+                               hint="백업에서 복원하세요 (restore 명령).")
+    return {"ok": True}
+
+
+def cmd_status(args):
+    with closing(open_ws(args)) as ws:
+        return services.dashboard(ws)
+
+
+def cmd_new_year(args):
+    with closing(open_ws(args)) as ws:
+        return {"year": services.new_year(ws, args.year)}

@@ -1,0 +1,51 @@
+"""Respondent groups, school levels and districts, with the aliases people actually type."""
+
+from __future__ import annotations
+
+GROUPS = ("교원", "직원", "학생", "학부모")
+_GROUP_ALIASES = {
+    "교원용": "교원", "교사": "교원", "교사용": "교원", "교원": "교원",
+    "직원용": "직원", "직원": "직원",
+    "학생용": "학생", "학생": "학생",
+    "학부모용": "학부모", "학부모": "학부모", "보호자": "학부모",
+}
+
+LEVELS = ("초", "중", "고", "특수")
+_LEVEL_ALIASES = {
+    "초": "초", "초등": "초", "초등학교": "초", "elementary": "초",
+    "중": "중", "중학교": "중", "middle": "중",
+    "고": "고", "고등": "고", "고등학교": "고", "high": "고",
+    "특수": "특수", "특수학교": "특수", "special": "특수",
+}
+
+# The 11 Seoul 교육지원청 plus 본청 (to which Seoul high schools report).
+DISTRICTS = ("동부", "서부", "남부", "북부", "중부", "강동송파", "강서양천", "강남서초", "동작관악",
+             "성동광진", "성북강북", "본청")
+_DISTRICT_ALIASES = {"강남": "강남서초", "강서": "강서양천", "성북": "성북강북"}
+
+
+def _plain(name: str) -> str:
+    return "".join(str(name).split())
+
+
+def canonical_group(name: str) -> str:
+    """'교원용' and '교원' name the same group; unknown names pass through unchanged."""
+    n = _plain(name)
+    return _GROUP_ALIASES.get(n, n)
+
+
+def canonical_level(name: str) -> str | None:
+    return _LEVEL_ALIASES.get(_plain(name).lower())
+
+
+def canonical_district(name: str) -> str | None:
+    n = _plain(name)
+    for suffix in ("교육지원청", "지원청"):
+        if n.endswith(suffix):
+            n = n[: -len(suffix)]
+    if n.startswith("서울") and n != "서울":
+        n = n[2:]
+    n = _DISTRICT_ALIASES.get(n, n)
+    if n in ("서울특별시교육청", "교육청"):
+        n = "본청"
+    return n if n in DISTRICTS else None

@@ -1,0 +1,309 @@
+"""Load and validate instrument files (YAML guidebooks/surveys, the official JSON item bank).
+
+Errors name the file, the line and the field, because the people who edit these files
+are district-office staff, not programmers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import InstrumentError
+from .groups import canonical_group
+from .model import (
+    Area, Domain, Factor, Guidebook, Indicator, Instrument, Item, ItemBank, ItemBankSet,
+    OpenQuestion, RatingScale, Scale, Subarea, Survey,
+)
+
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+SCHOOL_LEVELS = ("초", "중", "고", "특수")
+INDICATOR_TYPES = ("common", "autonomous")
+KINDS = ("guidebook", "survey", "itembank")
+
+
+class _Map(dict):
+    """A dict that remembers the line of itself and of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict
+
+
+class _Seq(list):
+    line: int = 0
+    item_lines: list
+
+
+def _build(node: yaml.Node) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        m = _Map()
+        m.line = node.start_mark.line + 1
+        m.key_lines = {}
+        for k, v in node.value:
+            key = _build(k)
+            m[key] = _build(v)
+            m.key_lines[key] = k.start_mark.line + 1
+        return m
+    if isinstance(node, yaml.SequenceNode):
+        s = _Seq(_build(v) for v in node.value)
+        s.line = node.start_mark.line + 1
+        s.item_lines = [v.start_mark.line + 1 for v in node.value]
+        return s
+    return yaml.SafeLoader.construct_object(_CONSTRUCTOR, node, deep=True)
+
+
+class _Constructor(yaml.SafeLoader):
+    def __init__(self):  # a constructor with no stream, used only for scalars
+        yaml.constructor.SafeConstructor.__init__(self)
+
+
+_CONSTRUCTOR = _Constructor()
+
+
+class _Ctx:
+    """Carries the file name so every error can say where it is."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, obj: Any, field: str, message: str, hint: str | None = None, key: str | None = None):
+        line = None
+        if isinstance(obj, _Map):
+            line = obj.key_lines.get(key, obj.line) if key else obj.line
+        elif isinstance(obj, _Seq):
+            line = obj.line
+        where = f"{self.source}" + (f" {line}번째 줄" if line else "") + f" ({field})"
+        raise InstrumentError(message, where=where, hint=hint or "파일을 고친 뒤 다시 불러오세요.")
+
+    def need(self, m: Any, key: str, field: str, typ: type | tuple = str) -> Any:
+        if not isinstance(m, dict):
+            self.fail(m, field, "항목이 '이름: 값' 형식이어야 합니다.")
+        if key not in m or m[key] is None or m[key] == "":
+            self.fail(m, f"{field}.{key}", f"필수 항목 '{key}'이(가) 없습니다.")
+        value = m[key]
+        if typ is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, typ):
+            self.fail(m, f"{field}.{key}", f"'{key}'의 형식이 올바르지 않습니다.", key=key)
+        return value
+
+    def opt_list(self, m: dict, key: str, field: str) -> list:
+        value = m.get(key)
+        if value is None:
+            return []
+        if isinstance(value, (str, int)):
+            return [str(value)]
+        if not isinstance(value, list):
+            self.fail(m, f"{field}.{key}", f"'{key}'는 목록이어야 합니다.", key=key)
+        return [str(v) for v in value]
+
+    def code(self, m: dict, field: str, seen: set) -> str:
+        code = self.need(m, "code", field)
+        if not CODE_RE.match(code):
+            self.fail(m, f"{field}.code", f"코드 '{code}'에는 영문, 숫자, '-', '_', '.'만 쓸 수 있습니다.",
+                      key="code")
+        if code in seen:
+            self.fail(m, f"{field}.code", f"코드 '{code}'가 두 번 나옵니다. 코드는 파일 안에서 한 번만 써야 합니다.",
+                      key="code")
+        seen.add(code)
+        return code
+
+
+def _header(ctx: _Ctx, d: dict) -> tuple[str, str, int]:
+    ident = ctx.need(d, "id", "id")
+    if not CODE_RE.match(ident):
+        ctx.fail(d, "id", f"id '{ident}'에는 영문, 숫자, '-', '_', '.'만 쓸 수 있습니다.", key="id")
+    title = ctx.need(d, "title", "title")
+    year = d.get("year")
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        ctx.fail(d, "year", "year는 2025처럼 네 자리 연도여야 합니다.", key="year")
+    return ident, title, year
+
+
+def _groups(ctx: _Ctx, m: dict, field: str, allowed: tuple[str, ...] | None) -> tuple[str, ...]:
+    groups = tuple(canonical_group(g) for g in ctx.opt_list(m, "groups", field))
+    if allowed is not None:
+        for g in groups:
+            if g not in allowed:
+                ctx.fail(m, f"{field}.groups", f"응답 집단 '{g}'이(가) 설문의 groups 목록에 없습니다.",
+                         hint=f"다음 중에서 고르세요: {', '.join(allowed)}", key="groups")
+    return groups
+
+
+def _survey(ctx: _Ctx, d: dict) -> Survey:
+    ident, title, year = _header(ctx, d)
+    sc = ctx.need(d, "scale", "scale", dict)
+    labels = ctx.need(sc, "labels", "scale.labels", list)
+    points = sc.get("points", len(labels))
+    if not isinstance(points, int) or not 2 <= points <= 11:
+        ctx.fail(sc, "scale.points", "scale.points는 2~11 사이의 정수여야 합니다.", key="points")
+    if len(labels) != points:
+        ctx.fail(sc, "scale.labels", f"척도 라벨이 {len(labels)}개인데 points는 {points}입니다.",
+                 hint="라벨을 낮은 값부터 높은 값 순서로 points 개수만큼 적으세요.", key="labels")
+    groups_raw = ctx.need(d, "groups", "groups", list)
+    groups = tuple(canonical_group(str(g)) for g in groups_raw)
+    if len(set(groups)) != len(groups):
+        ctx.fail(d, "groups", "응답 집단이 중복되었습니다.", key="groups")
+    seen: set = set()
+    domains = []
+    for di, dm in enumerate(ctx.need(d, "domains", "domains", list)):
+        f_dom = f"domains[{di}]"
+        dcode = ctx.code(dm, f_dom, seen)
+        factors = []
+        for fi, fm in enumerate(ctx.need(dm, "factors", f"{f_dom}.factors", list)):
+            f_fac = f"{f_dom}.factors[{fi}]"
+            fcode = ctx.code(fm, f_fac, seen)
+            items = []
+            for ii, im in enumerate(ctx.need(fm, "items", f"{f_fac}.items", list)):
+                f_item = f"{f_fac}.items[{ii}]"
+                icode = ctx.code(im, f_item, seen)
+                reverse = im.get("reverse", False)
+                if not isinstance(reverse, bool):
+                    ctx.fail(im, f"{f_item}.reverse", "reverse는 true 또는 false여야 합니다.", key="reverse")
+                indicator = im.get("indicator")
+                items.append(Item(code=icode, text=ctx.need(im, "text", f_item).strip(),
+                                  groups=_groups(ctx, im, f_item, groups), reverse=reverse,
+                                  indicator=str(indicator) if indicator is not None else None))
+            factors.append(Factor(code=fcode, title=ctx.need(fm, "title", f_fac), items=tuple(items)))
+        domains.append(Domain(code=dcode, title=ctx.need(dm, "title", f_dom), factors=tuple(factors)))
+    open_qs = []
+    for qi, qm in enumerate(d.get("open_questions") or []):
+        f_q = f"open_questions[{qi}]"
+        open_qs.append(OpenQuestion(code=ctx.code(qm, f_q, seen), text=ctx.need(qm, "text", f_q).strip(),
+                                    groups=_groups(ctx, qm, f_q, groups)))
+    return Survey(id=ident, title=title, year=year, scale=Scale(points, tuple(str(x) for x in labels)),
+                  groups=groups, domains=tuple(domains), open_questions=tuple(open_qs),
+                  description=str(d.get("description") or "").strip())
+
+
+def _guidebook(ctx: _Ctx, d: dict) -> Guidebook:
+    ident, title, year = _header(ctx, d)
+    rating = ctx.need(d, "rating", "rating", dict)
+    labels = tuple(str(x) for x in ctx.need(rating, "labels", "rating.labels", list))
+    if len(labels) < 2:
+        ctx.fail(rating, "rating.labels", "평가 등급은 2개 이상이어야 합니다.", key="labels")
+    seen: set = set()
+    areas = []
+    for ai, am in enumerate(ctx.need(d, "areas", "areas", list)):
+        f_a = f"areas[{ai}]"
+        acode = ctx.code(am, f_a, seen)
+        subs = []
+        for si, sm in enumerate(ctx.need(am, "subareas", f"{f_a}.subareas", list)):
+            f_s = f"{f_a}.subareas[{si}]"
+            scode = ctx.code(sm, f_s, seen)
+            inds = []
+            for ii, im in enumerate(sm.get("indicators") or []):
+                f_i = f"{f_s}.indicators[{ii}]"
+                inds.append(parse_indicator(ctx, im, f_i, seen, len(labels)))
+            subs.append(Subarea(code=scode, title=ctx.need(sm, "title", f_s), indicators=tuple(inds)))
+        areas.append(Area(code=acode, title=ctx.need(am, "title", f_a), subareas=tuple(subs)))
+    return Guidebook(id=ident, title=title, year=year, rating=RatingScale(labels), areas=tuple(areas),
+                     description=str(d.get("description") or "").strip())
+
+
+def parse_indicator(ctx: _Ctx, im: dict, field: str, seen: set, rating_points: int) -> Indicator:
+    """One indicator mapping → Indicator; also used for a school's own 자율지표."""
+    code = ctx.code(im, field, seen)
+    typ = str(im.get("type", "common"))
+    if typ not in INDICATOR_TYPES:
+        ctx.fail(im, f"{field}.type", f"type은 common(공통지표) 또는 autonomous(자율지표)여야 합니다: '{typ}'",
+                 key="type")
+    levels = tuple(ctx.opt_list(im, "levels", field))
+    for lv in levels:
+        if lv not in SCHOOL_LEVELS:
+            ctx.fail(im, f"{field}.levels", f"학교급 '{lv}'을(를) 알 수 없습니다.",
+                     hint="초, 중, 고, 특수 중에서 쓰세요.", key="levels")
+    rubric = tuple(ctx.opt_list(im, "rubric", field))
+    if rubric and len(rubric) != rating_points:
+        ctx.fail(im, f"{field}.rubric", f"루브릭 설명이 {len(rubric)}개인데 평가 등급은 {rating_points}개입니다.",
+                 hint="등급마다 설명을 하나씩, 낮은 등급부터 적으세요.", key="rubric")
+    return Indicator(code=code, title=ctx.need(im, "title", field), type=typ, levels=levels,
+                     criteria=tuple(ctx.opt_list(im, "criteria", field)), rubric=rubric,
+                     evidence=tuple(ctx.opt_list(im, "evidence", field)),
+                     survey_items=tuple(ctx.opt_list(im, "survey_items", field)))
+
+
+ITEMBANK_KEYS = ("영역", "세부영역", "평가지표", "평가대상자", "평가문항목록")
+
+
+def _itembank(ctx: _Ctx, data: list, ident: str, title: str, year: int) -> ItemBank:
+    sets = []
+    for n, row in enumerate(data):
+        if not isinstance(row, dict):
+            raise InstrumentError("문항 예시자료의 항목이 객체가 아닙니다.", where=f"{ctx.source} [{n}]")
+        for k in ITEMBANK_KEYS:
+            if k not in row:
+                raise InstrumentError(f"문항 예시자료 항목에 '{k}'이(가) 없습니다.", where=f"{ctx.source} [{n}]",
+                                      hint="교육연구정보원 학교평가문항 예시자료 형식(JSON)인지 확인하세요.")
+        items = row["평가문항목록"]
+        if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
+            raise InstrumentError("'평가문항목록'은 문장 목록이어야 합니다.", where=f"{ctx.source} [{n}]")
+        sets.append(ItemBankSet(area=str(row["영역"]).strip(), subarea=str(row["세부영역"]).strip(),
+                                indicator=str(row["평가지표"]).strip(),
+                                group=canonical_group(str(row["평가대상자"]).strip()),
+                                items=tuple(x.strip() for x in items if x.strip())))
+    return ItemBank(id=ident, title=title, year=year, sets=tuple(sets))
+
+
+def parse_instrument(text: str, source: str = "<text>") -> Instrument:
+    """Parse instrument text (YAML, or the item bank's JSON list) into a validated model."""
+    ctx = _Ctx(source)
+    stripped = text.lstrip("\ufeff")
+    if stripped.lstrip().startswith("["):
+        try:
+            data = json.loads(stripped)
+        except json.JSONDecodeError as e:
+            raise InstrumentError(f"JSON 형식이 올바르지 않습니다: {e.msg}", where=f"{source} {e.lineno}번째 줄",
+                                  hint="파일이 손상되지 않았는지 확인하세요.") from None
+        stem = Path(source).stem
+        year_m = re.search(r"(20\d\d)", source)
+        year = int(year_m.group(1)) if year_m else 2025
+        ident = f"itembank-{year}"
+        return _itembank(ctx, data, ident, f"학교평가문항 예시자료 ({stem})", year)
+    try:
+        node = yaml.compose(stripped)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{source}" + (f" {mark.line + 1}번째 줄" if mark else "")
+        raise InstrumentError("YAML 형식이 올바르지 않습니다 (들여쓰기나 콜론을 확인하세요).", where=where,
+                              hint=str(getattr(e, "problem", "")) or None) from None
+    if node is None:
+        raise InstrumentError("빈 파일입니다.", where=source, hint="지표나 설문 내용을 적은 파일을 고르세요.")
+    d = _build(node)
+    if not isinstance(d, dict):
+        raise InstrumentError("도구 파일의 맨 위는 'kind: ...' 같은 항목들이어야 합니다.", where=source)
+    kind = d.get("kind")
+    if kind == "survey":
+        return _survey(ctx, d)
+    if kind == "guidebook":
+        return _guidebook(ctx, d)
+    ctx.fail(d, "kind", f"kind '{kind}'을(를) 알 수 없습니다.", hint="kind는 guidebook 또는 survey여야 합니다.",
+             key="kind")
+    raise AssertionError("unreachable")
+
+
+def read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise InstrumentError("도구 파일을 읽을 수 없습니다.", where=str(path), hint=e.strerror) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InstrumentError("도구 파일이 UTF-8 텍스트가 아닙니다.", where=str(path),
+                              hint="메모장 등에서 UTF-8로 다시 저장하세요.") from None
+
+
+def load_instrument(path: str | Path) -> Instrument:
+    """Load an instrument file; raises InstrumentError naming file, line and field."""
+    path = Path(path)
+    return parse_instrument(read_text(path), path.name)
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

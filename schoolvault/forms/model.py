@@ -1,0 +1,274 @@
+"""Frozen dataclasses for instruments. Pure data: no I/O, no SQL, no Qt.
+
+The structure mirrors the YAML files in resources/instruments/ one to one, so
+`to_dict()` gives back what `instruments show` prints and what the file holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A Likert scale: answers are integers 1..points, labels listed low → high."""
+
+    points: int
+    labels: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {"points": self.points, "labels": list(self.labels)}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One Likert question (문항). `groups` empty = asked of every group."""
+
+    code: str
+    text: str
+    groups: tuple[str, ...] = ()
+    reverse: bool = False
+    indicator: str | None = None  # guidebook indicator code this item evidences
+
+    def applies_to(self, group: str) -> bool:
+        return not self.groups or group in self.groups
+
+    def to_dict(self) -> dict:
+        d: dict = {"code": self.code, "text": self.text}
+        if self.groups:
+            d["groups"] = list(self.groups)
+        if self.reverse:
+            d["reverse"] = True
+        if self.indicator:
+            d["indicator"] = self.indicator
+        return d
+
+
+@dataclass(frozen=True)
+class Factor:
+    """요인: a set of items scored together."""
+
+    code: str
+    title: str
+    items: tuple[Item, ...]
+
+    def items_for(self, group: str) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.applies_to(group))
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "title": self.title, "items": [i.to_dict() for i in self.items]}
+
+
+@dataclass(frozen=True)
+class Domain:
+    """영역: a set of factors."""
+
+    code: str
+    title: str
+    factors: tuple[Factor, ...]
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "title": self.title, "factors": [f.to_dict() for f in self.factors]}
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """서술형 문항: an open-ended question whose answers become comments."""
+
+    code: str
+    text: str
+    groups: tuple[str, ...] = ()
+
+    def applies_to(self, group: str) -> bool:
+        return not self.groups or group in self.groups
+
+    def to_dict(self) -> dict:
+        d: dict = {"code": self.code, "text": self.text}
+        if self.groups:
+            d["groups"] = list(self.groups)
+        return d
+
+
+@dataclass(frozen=True)
+class Survey:
+    """A survey instrument (설문): scale, respondent groups, domains → factors → items."""
+
+    id: str
+    title: str
+    year: int
+    scale: Scale
+    groups: tuple[str, ...]
+    domains: tuple[Domain, ...]
+    open_questions: tuple[OpenQuestion, ...] = ()
+    description: str = ""
+    kind: str = field(default="survey", init=False)
+
+    def factors(self) -> Iterator[Factor]:
+        for d in self.domains:
+            yield from d.factors
+
+    def items(self) -> Iterator[Item]:
+        for f in self.factors():
+            yield from f.items
+
+    def items_for(self, group: str) -> list[Item]:
+        return [i for i in self.items() if i.applies_to(group)]
+
+    def item(self, code: str) -> Item:
+        for i in self.items():
+            if i.code == code:
+                return i
+        raise KeyError(code)
+
+    def to_dict(self) -> dict:
+        d: dict = {
+            "kind": "survey", "id": self.id, "title": self.title, "year": self.year,
+            "scale": self.scale.to_dict(), "groups": list(self.groups),
+            "domains": [x.to_dict() for x in self.domains],
+        }
+        if self.description:
+            d["description"] = self.description
+        if self.open_questions:
+            d["open_questions"] = [q.to_dict() for q in self.open_questions]
+        return d
+
+
+@dataclass(frozen=True)
+class RatingScale:
+    """The self-evaluation rating levels (평가 등급), 1..len(labels), low → high."""
+
+    labels: tuple[str, ...]
+
+    @property
+    def points(self) -> int:
+        return len(self.labels)
+
+    def to_dict(self) -> dict:
+        return {"labels": list(self.labels)}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """평가지표. `rubric[r-1]` describes rating r; `survey_items` are "INSTRUMENT:ITEM" links."""
+
+    code: str
+    title: str
+    type: str  # "common" (공통지표) | "autonomous" (자율지표)
+    levels: tuple[str, ...] = ()  # school levels it applies to; empty = all
+    criteria: tuple[str, ...] = ()
+    rubric: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    survey_items: tuple[str, ...] = ()
+
+    def applies_to_level(self, level: str) -> bool:
+        return not self.levels or level in self.levels
+
+    def to_dict(self) -> dict:
+        d: dict = {"code": self.code, "title": self.title, "type": self.type}
+        if self.levels:
+            d["levels"] = list(self.levels)
+        d["criteria"] = list(self.criteria)
+        d["rubric"] = list(self.rubric)
+        d["evidence"] = list(self.evidence)
+        if self.survey_items:
+            d["survey_items"] = list(self.survey_items)
+        return d
+
+
+@dataclass(frozen=True)
+class Subarea:
+    """세부영역."""
+
+    code: str
+    title: str
+    indicators: tuple[Indicator, ...]
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "title": self.title,
+                "indicators": [i.to_dict() for i in self.indicators]}
+
+
+@dataclass(frozen=True)
+class Area:
+    """영역."""
+
+    code: str
+    title: str
+    subareas: tuple[Subarea, ...]
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "title": self.title,
+                "subareas": [s.to_dict() for s in self.subareas]}
+
+
+@dataclass(frozen=True)
+class Guidebook:
+    """학교평가 가이드북: areas → subareas → indicators, with a rating scale."""
+
+    id: str
+    title: str
+    year: int
+    rating: RatingScale
+    areas: tuple[Area, ...]
+    description: str = ""
+    kind: str = field(default="guidebook", init=False)
+
+    def indicators(self) -> Iterator[Indicator]:
+        for a in self.areas:
+            for s in a.subareas:
+                yield from s.indicators
+
+    def indicator(self, code: str) -> Indicator:
+        for i in self.indicators():
+            if i.code == code:
+                return i
+        raise KeyError(code)
+
+    def locate(self, code: str) -> tuple[Area, Subarea, Indicator]:
+        for a in self.areas:
+            for s in a.subareas:
+                for i in s.indicators:
+                    if i.code == code:
+                        return a, s, i
+        raise KeyError(code)
+
+    def to_dict(self) -> dict:
+        d: dict = {"kind": "guidebook", "id": self.id, "title": self.title, "year": self.year,
+                   "rating": self.rating.to_dict(), "areas": [a.to_dict() for a in self.areas]}
+        if self.description:
+            d["description"] = self.description
+        return d
+
+
+@dataclass(frozen=True)
+class ItemBankSet:
+    """One (indicator × respondent group) set of example sentences from the official bank."""
+
+    area: str
+    subarea: str
+    indicator: str
+    group: str
+    items: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {"area": self.area, "subarea": self.subarea, "indicator": self.indicator,
+                "group": self.group, "items": list(self.items)}
+
+
+@dataclass(frozen=True)
+class ItemBank:
+    """The education office's example item bank (학교평가문항 예시자료), imported as is."""
+
+    id: str
+    title: str
+    year: int
+    sets: tuple[ItemBankSet, ...]
+    kind: str = field(default="itembank", init=False)
+
+    def to_dict(self) -> dict:
+        return {"kind": "itembank", "id": self.id, "title": self.title, "year": self.year,
+                "sets": [s.to_dict() for s in self.sets]}
+
+
+Instrument = Survey | Guidebook | ItemBank

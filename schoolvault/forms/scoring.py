@@ -1,0 +1,44 @@
+"""Scoring rules every number follows (DESIGN.md, 'Scoring definitions'). Named, not magic."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from .model import Factor, Item
+
+MIN_GROUP_N = 5            # groups with fewer respondents are suppressed in anything that leaves the school
+FACTOR_MIN_ANSWERED = 0.5  # a factor score needs at least half of the group's items of the factor answered
+POSITIVE_TOP_VALUES = 2    # 긍정률 = share of the top two scale values
+SCORE100_MAX = 100.0
+MIN_ALPHA_ITEMS = 2        # no Cronbach's α below two items
+SUPPRESSED = "n<5"
+
+
+def scored(item: Item, value: int, points: int) -> int:
+    """A reverse item is scored k+1−v; others unchanged."""
+    return points + 1 - value if item.reverse else value
+
+
+def score100(mean: float, points: int) -> float:
+    """(mean − 1) / (k − 1) × 100."""
+    return (mean - 1.0) / (points - 1) * SCORE100_MAX
+
+
+def is_positive(value: int, points: int) -> bool:
+    return value > points - POSITIVE_TOP_VALUES
+
+
+def factor_score(factor: Factor, group: str, answers: Mapping[str, int], points: int) -> float | None:
+    """Mean of the answered (scored) items of the factor for this group, or None when fewer
+    than half of the group's items of the factor are answered."""
+    items = factor.items_for(group)
+    if not items:
+        return None
+    vals = [scored(i, answers[i.code], points) for i in items if answers.get(i.code) is not None]
+    if not vals or len(vals) < FACTOR_MIN_ANSWERED * len(items):
+        return None
+    return sum(vals) / len(vals)
+
+
+def suppressed(n: int) -> bool:
+    return n < MIN_GROUP_N

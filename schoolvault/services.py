@@ -1,0 +1,311 @@
+"""Shared verbs: what the CLI commands and the GUI pages call. No Qt, no printing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace as dc_replace
+from pathlib import Path
+
+from . import catalog
+from .errors import SchoolVaultError
+from .forms.groups import GROUPS, canonical_district, canonical_group, canonical_level, DISTRICTS, LEVELS
+from .forms.loader import _Ctx, load_instrument, parse_indicator, read_text
+from .forms.model import Guidebook, Subarea, Survey
+from .stats import group_stats
+from .workspace import frozen, responses, school as school_db, selfeval
+from .workspace.db import Workspace, open_workspace
+
+
+# ---------------------------------------------------------------- workspace and school
+
+def init_workspace(path: str | Path, *, name: str, level: str, district: str, year: int,
+                   code: str | None = None) -> Workspace:
+    """Create (or update) the workspace's school and open the year with its guidebook and plan."""
+    lv = canonical_level(level)
+    if lv is None:
+        raise SchoolVaultError(f"학교급 '{level}'을(를) 알 수 없습니다.", hint=f"{', '.join(LEVELS)} 중 하나를 쓰세요.")
+    dist = canonical_district(district)
+    if dist is None:
+        raise SchoolVaultError(f"교육지원청 '{district}'을(를) 알 수 없습니다.",
+                               hint=f"다음 중 하나를 쓰세요: {', '.join(DISTRICTS)}")
+    if not name.strip():
+        raise SchoolVaultError("학교 이름이 비어 있습니다.", hint="--school에 학교 이름을 적으세요.")
+    if not 2000 <= year <= 2100:
+        raise SchoolVaultError(f"연도 {year}이(가) 올바르지 않습니다.", hint="2025처럼 네 자리 연도를 쓰세요.")
+    ws = open_workspace(path, create=True)
+    try:
+        with ws.transaction():
+            school_db.save_school(ws, school_db.School(name.strip(), code, lv, dist))
+            start_year(ws, year)
+            ws.audit("init", school=name.strip(), level=lv, district=dist, year=year)
+    except BaseException:
+        ws.close()
+        raise
+    return ws
+
+
+def require_school(ws: Workspace) -> tuple[school_db.School, int]:
+    s = school_db.get_school(ws)
+    year = school_db.current_year(ws)
+    if s is None or year is None:
+        raise SchoolVaultError("작업 파일에 학교 정보가 없습니다.",
+                               hint="먼저 'init --school 이름 --level 초 --district 동부 --year 2025'를 실행하세요.")
+    return s, year
+
+
+def _guidebook_available_for(year: int) -> catalog.Available:
+    books = [a for a in catalog.shipped() if a.instrument.kind == "guidebook"]
+    if not books:
+        raise SchoolVaultError("평가지표(가이드북) 파일이 없습니다.", hint="resources/instruments를 확인하세요.")
+    same = [a for a in books if a.instrument.year == year]
+    older = sorted((a for a in books if a.instrument.year <= year), key=lambda a: a.instrument.year)
+    return (same or older or books)[-1]
+
+
+def start_year(ws: Workspace, year: int, *, carry_from: int | None = None) -> None:
+    """Open an evaluation year: freeze its guidebook, preselect the common indicators for the level.
+
+    With carry_from, last year's chosen indicators and improvement plans become the new plan's
+    starting point (환류); last year's results stay untouched for comparison. Call in a transaction.
+    """
+    s = school_db.get_school(ws)
+    if year in school_db.years(ws):
+        school_db.set_current_year(ws, year)
+        return
+    own = [a for a in catalog.workspace_own(ws) if a.instrument.kind == "guidebook"]
+    gb_av = own[-1] if own else _guidebook_available_for(year)
+    ref = frozen.freeze(ws, gb_av.instrument, gb_av.text, gb_av.source, gb_av.filename)
+    school_db.add_year(ws, year, ref)
+    gb: Guidebook = gb_av.instrument
+    if carry_from is not None:
+        prev = {e.indicator: e for e in selfeval.entries(ws, carry_from)}
+        for code, sub, definition in selfeval.custom_indicators(ws, carry_from):
+            selfeval.save_custom_indicator(ws, year, code, sub, definition)
+        for code in prev:
+            selfeval.set_chosen(ws, year, code, True)
+    else:
+        for ind in gb.indicators():
+            if ind.type == "common" and (s is None or ind.applies_to_level(s.level)):
+                selfeval.set_chosen(ws, year, ind.code, True)
+    school_db.set_current_year(ws, year)
+
+
+def new_year(ws: Workspace, year: int | None = None) -> int:
+    """Start next year from the current one (새 학년도 시작)."""
+    _, cur = require_school(ws)
+    year = year or cur + 1
+    if year in school_db.years(ws):
+        raise SchoolVaultError(f"{year}학년도는 이미 있습니다.", hint="다른 연도를 고르세요.")
+    with ws.transaction():
+        start_year(ws, year, carry_from=cur)
+        ws.audit("new_year", year=year, carried_from=cur)
+    return year
+
+
+# ---------------------------------------------------------------- instruments
+
+def list_instruments(ws: Workspace | None) -> list[dict]:
+    return [a.summary() for a in catalog.available(ws)]
+
+
+def show_instrument(ws: Workspace | None, instrument_id: str) -> dict:
+    return catalog.resolve(ws, instrument_id).instrument.to_dict()
+
+
+def import_instrument(ws: Workspace, path: str | Path) -> dict:
+    """Validate an instrument file and store it in the workspace (frozen copy + hash)."""
+    path = Path(path)
+    inst = load_instrument(path)
+    text = read_text(path)
+    with ws.transaction():
+        ref = frozen.freeze(ws, inst, text, "imported", path.name)
+        ws.audit("instrument_import", id=inst.id, kind=inst.kind, file=path.name)
+    return {"id": inst.id, "kind": inst.kind, "title": inst.title, "year": inst.year, "ref": ref}
+
+
+def survey(ws: Workspace, instrument_id: str) -> Survey:
+    inst = catalog.resolve(ws, instrument_id).instrument
+    if not isinstance(inst, Survey):
+        raise SchoolVaultError(f"'{instrument_id}'은(는) 설문 도구가 아닙니다.", hint="설문 id를 고르세요.")
+    return inst
+
+
+def freeze_for_use(ws: Workspace, instrument_id: str) -> int:
+    """Frozen ref of the instrument version used now (call inside a transaction)."""
+    a = catalog.resolve(ws, instrument_id)
+    return frozen.freeze(ws, a.instrument, a.text, a.source, a.filename)
+
+
+# ---------------------------------------------------------------- the year's guidebook and self-evaluation
+
+def year_guidebook(ws: Workspace, year: int | None = None) -> Guidebook:
+    """The guidebook frozen for the year, with the school's own 자율지표 added to their sub-areas."""
+    if year is None:
+        _, year = require_school(ws)
+    ref = school_db.guidebook_ref(ws, year)
+    if ref is None:
+        raise SchoolVaultError(f"{year}학년도 평가 계획이 없습니다.", hint="학년도를 먼저 시작하세요.")
+    gb: Guidebook = catalog.parse_frozen(frozen.get(ws, ref))
+    customs = selfeval.custom_indicators(ws, year)
+    if not customs:
+        return gb
+    ctx = _Ctx("자율지표")
+    by_sub: dict[str, list] = {}
+    for code, sub, definition in customs:
+        d = json.loads(definition)
+        d["code"] = code
+        by_sub.setdefault(sub, []).append(parse_indicator(ctx, d, code, set(), gb.rating.points))
+    areas = []
+    for a in gb.areas:
+        subs = tuple(dc_replace(s, indicators=s.indicators + tuple(by_sub.get(s.code, ()))) for s in a.subareas)
+        areas.append(dc_replace(a, subareas=subs))
+    return dc_replace(gb, areas=tuple(areas))
+
+
+def add_custom_indicator(ws: Workspace, *, subarea: str, title: str, criteria: list[str] = (),
+                         rubric: list[str] = (), evidence: list[str] = ()) -> str:
+    """A school's own autonomous indicator (학교 자율지표), chosen for this year's plan."""
+    _, year = require_school(ws)
+    gb = year_guidebook(ws, year)
+    subs = {s.code: s for a in gb.areas for s in a.subareas}
+    if subarea not in subs:
+        raise SchoolVaultError(f"세부영역 '{subarea}'이(가) 없습니다.", hint=f"다음 중 하나: {', '.join(subs)}")
+    if not title.strip():
+        raise SchoolVaultError("자율지표 이름이 비어 있습니다.", hint="지표 이름을 적으세요.")
+    if rubric and len(rubric) != gb.rating.points:
+        raise SchoolVaultError(f"루브릭은 등급 수({gb.rating.points})만큼 적어야 합니다.",
+                               hint=f"등급: {', '.join(gb.rating.labels)}")
+    n = sum(1 for i in subs[subarea].indicators if i.code.startswith(f"{subarea}-S"))
+    code = f"{subarea}-S{n + 1}"
+    definition = {"title": title.strip(), "type": "autonomous", "criteria": list(criteria),
+                  "rubric": list(rubric), "evidence": list(evidence)}
+    with ws.transaction():
+        selfeval.save_custom_indicator(ws, year, code, subarea, json.dumps(definition, ensure_ascii=False))
+        selfeval.set_chosen(ws, year, code, True)
+        ws.audit("custom_indicator", code=code, title=title.strip())
+    return code
+
+
+def _plain_title(text: str) -> str:
+    """Titles compared without spaces and with one kind of middle dot (the official names mix ‧ and ·)."""
+    return "".join(text.split()).replace("‧", "·").replace("ㆍ", "·")
+
+
+def find_indicator(gb: Guidebook, name_or_code: str):
+    """An indicator by code or by (part of) its title."""
+    key = _plain_title(name_or_code)
+    for ind in gb.indicators():
+        if ind.code == name_or_code:
+            return ind
+    hits = [i for i in gb.indicators() if key and key in _plain_title(i.title)]
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        raise SchoolVaultError(f"'{name_or_code}'에 맞는 지표가 여러 개입니다.",
+                               hint="코드로 지정하세요: " + ", ".join(f"{i.code} {i.title}" for i in hits))
+    raise SchoolVaultError(f"지표 '{name_or_code}'을(를) 찾을 수 없습니다.",
+                           hint="'self-eval list' 또는 'instruments show'로 지표 코드를 확인하세요.")
+
+
+def choose_indicators(ws: Workspace, codes: list[str], chosen: bool = True) -> list[str]:
+    _, year = require_school(ws)
+    gb = year_guidebook(ws, year)
+    found = [find_indicator(gb, c).code for c in codes]
+    with ws.transaction():
+        for code in found:
+            selfeval.set_chosen(ws, year, code, chosen)
+        ws.audit("plan", indicators=found, chosen=chosen)
+    return found
+
+
+def self_eval_list(ws: Workspace) -> list[dict]:
+    s, year = require_school(ws)
+    gb = year_guidebook(ws, year)
+    entries = {e.indicator: e for e in selfeval.entries(ws, year)}
+    out = []
+    for area in gb.areas:
+        for sub in area.subareas:
+            for ind in sub.indicators:
+                e = entries.get(ind.code)
+                if e is None:
+                    continue
+                out.append({
+                    "indicator": ind.code, "title": ind.title, "type": ind.type,
+                    "area": area.title, "subarea": sub.title,
+                    "rating": e.rating,
+                    "rating_label": gb.rating.labels[e.rating - 1] if e.rating else None,
+                    "evidence": e.evidence, "achievements": e.achievements,
+                    "shortcomings": e.shortcomings, "improvements": e.improvements,
+                    "midyear_status": e.midyear_status, "midyear_note": e.midyear_note,
+                    "updated_at": e.updated_at,
+                })
+    return out
+
+
+def self_eval_set(ws: Workspace, code: str, *, rating: int | None = None, **texts) -> dict:
+    """Rate an indicator and/or set its texts; an indicator not yet in the plan is added to it."""
+    _, year = require_school(ws)
+    gb = year_guidebook(ws, year)
+    ind = find_indicator(gb, code)
+    if rating is not None and not 1 <= rating <= gb.rating.points:
+        raise SchoolVaultError(f"등급 {rating}은(는) 쓸 수 없습니다.",
+                               hint="등급은 " + ", ".join(f"{n}={lab}" for n, lab in
+                                                         enumerate(gb.rating.labels, 1)) + " 중 하나입니다.")
+    if "midyear_status" in texts and texts["midyear_status"] not in (None, *selfeval.MIDYEAR_STATUSES):
+        raise SchoolVaultError("중간점검 상태가 올바르지 않습니다.",
+                               hint="on_track(계획대로), attention(보완 필요), not_started(미착수) 중 하나")
+    fields = {k: v for k, v in texts.items() if v is not None}
+    if rating is not None:
+        fields["rating"] = rating
+    with ws.transaction():
+        if selfeval.entry(ws, year, ind.code) is None or not selfeval.entry(ws, year, ind.code).chosen:
+            selfeval.set_chosen(ws, year, ind.code, True)
+        selfeval.update(ws, year, ind.code, **fields)
+        ws.audit("self_eval", indicator=ind.code, fields=sorted(fields))
+    return next(x for x in self_eval_list(ws) if x["indicator"] == ind.code)
+
+
+# ---------------------------------------------------------------- statistics
+
+def survey_groups(ws: Workspace, instrument_id: str, year: int) -> list[str]:
+    return sorted({a.group for a in responses.administrations(ws, year, instrument_id)},
+                  key=lambda g: GROUPS.index(g) if g in GROUPS else len(GROUPS))
+
+
+def stats(ws: Workspace, instrument_id: str, group: str | None = None, year: int | None = None) -> dict:
+    """`stats` contract: per group, items / factors / domains on scored values."""
+    if year is None:
+        _, year = require_school(ws)
+    adms = responses.administrations(ws, year, instrument_id)
+    if not adms:
+        # no answers yet: use the instrument as it stands
+        inst = survey(ws, instrument_id)
+    else:
+        inst = catalog.parse_frozen(frozen.get(ws, adms[-1].instrument_ref))
+    groups = [canonical_group(group)] if group else survey_groups(ws, instrument_id, year)
+    out = {"instrument": instrument_id, "year": year, "scale_points": inst.scale.points, "groups": {}}
+    for g in groups:
+        ids = [a.id for a in adms if a.group == g]
+        out["groups"][g] = group_stats(inst, g, responses.answers_by_respondent(ws, ids))
+    return out
+
+
+def dashboard(ws: Workspace) -> dict:
+    """Where the year stands: school, year, stage, indicators done/left, responses per survey and group."""
+    s, year = require_school(ws)
+    entries = selfeval.entries(ws, year)
+    return {
+        "school": {"name": s.name, "code": s.code, "level": s.level, "district": s.district},
+        "year": year,
+        "years": school_db.years(ws),
+        "stage": school_db.stage(ws, year),
+        "indicators_chosen": len(entries),
+        "indicators_rated": sum(1 for e in entries if e.rating is not None),
+        "midyear_checked": sum(1 for e in entries if e.midyear_status),
+        "responses": responses.response_counts(ws, year),
+    }
+
+
+def check(ws: Workspace) -> list[str]:
+    """Integrity problems of the workspace (empty when healthy)."""
+    return ws.integrity_problems()

@@ -1,0 +1,90 @@
+"""Survey statistics exactly as DESIGN.md defines them. Pure functions: no SQL, no I/O.
+
+Input is one group's respondents as mappings item code → raw answer (1..k, missing = absent
+or None). Everything is computed on scored values (after reverse scoring).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable, Mapping, Sequence
+
+from .forms.model import Survey
+from .forms.scoring import MIN_ALPHA_ITEMS, factor_score, is_positive, score100, scored
+
+
+def describe(values: Sequence[float], points: int) -> dict:
+    """n, mean, sample SD (ddof=1) and 100-point score; None where undefined."""
+    n = len(values)
+    if n == 0:
+        return {"n": 0, "mean": None, "sd": None, "score100": None}
+    mean = math.fsum(values) / n
+    sd = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else None
+    return {"n": n, "mean": mean, "sd": sd, "score100": score100(mean, points)}
+
+
+def cronbach_alpha(rows: Sequence[Sequence[float]]) -> float | None:
+    """α on complete rows (listwise); None below two items, two rows, or with zero total variance."""
+    if not rows or len(rows[0]) < MIN_ALPHA_ITEMS or len(rows) < 2:
+        return None
+    k = len(rows[0])
+
+    def var(xs: Sequence[float]) -> float:
+        m = math.fsum(xs) / len(xs)
+        return math.fsum((x - m) ** 2 for x in xs) / (len(xs) - 1)
+
+    total_var = var([math.fsum(r) for r in rows])
+    if total_var == 0:
+        return None
+    item_vars = math.fsum(var([r[j] for r in rows]) for j in range(k))
+    return k / (k - 1) * (1 - item_vars / total_var)
+
+
+def group_stats(survey: Survey, group: str, respondents: Iterable[Mapping[str, int | None]]) -> dict:
+    """Item, factor and domain statistics of one respondent group.
+
+    Returns {"n", "items": {code: {...}}, "factors": {...}, "domains": {...}} in the shape of
+    the CLI's `stats` contract. Items, factors and domains with nothing for this group are left out.
+    """
+    k = survey.scale.points
+    rows = list(respondents)
+    items = survey.items_for(group)
+    out_items: dict = {}
+    for item in items:
+        vals = [scored(item, r[item.code], k) for r in rows if r.get(item.code) is not None]
+        st = describe(vals, k)
+        st["counts"] = {str(v): 0 for v in range(1, k + 1)}
+        for v in vals:
+            st["counts"][str(v)] += 1
+        st["positive_rate"] = (sum(1 for v in vals if is_positive(v, k)) / len(vals)) if vals else None
+        out_items[item.code] = st
+
+    out_factors: dict = {}
+    factor_scores: dict[str, list[float | None]] = {}
+    for factor in survey.factors():
+        fitems = factor.items_for(group)
+        if not fitems:
+            continue
+        per_resp = [factor_score(factor, group, r, k) for r in rows]
+        factor_scores[factor.code] = per_resp
+        st = describe([s for s in per_resp if s is not None], k)
+        complete = [[scored(i, r[i.code], k) for i in fitems] for r in rows
+                    if all(r.get(i.code) is not None for i in fitems)]
+        alpha = cronbach_alpha(complete) if len(fitems) >= MIN_ALPHA_ITEMS else None
+        st["alpha"] = alpha
+        st["alpha_n"] = len(complete) if len(fitems) >= MIN_ALPHA_ITEMS else 0
+        out_factors[factor.code] = st
+
+    out_domains: dict = {}
+    for domain in survey.domains:
+        codes = [f.code for f in domain.factors if f.code in factor_scores]
+        if not codes:
+            continue
+        scores = []
+        for ri in range(len(rows)):
+            fs = [factor_scores[c][ri] for c in codes if factor_scores[c][ri] is not None]
+            if fs:
+                scores.append(math.fsum(fs) / len(fs))
+        out_domains[domain.code] = describe(scores, k)
+
+    return {"n": len(rows), "items": out_items, "factors": out_factors, "domains": out_domains}

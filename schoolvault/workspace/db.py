@@ -1,0 +1,172 @@
+"""Open a workspace file: WAL, foreign keys, integrity check, migrations, transactions, audit log."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+import sqlite_utils
+
+from ..errors import WorkspaceError
+from . import migrations
+
+APP_ID = 0x53564C54  # "SVLT": marks a SQLite file as a SchoolVault workspace
+
+
+def now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+class Workspace:
+    """One workspace file. All SQL of the app goes through this connection.
+
+    Writes happen inside `transaction()`, which is BEGIN IMMEDIATE … COMMIT, so a crash
+    mid-job leaves the file as it was before the job (SQLite's journal guarantees it).
+    """
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, readonly: bool = False):
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.readonly = readonly
+        self._lock = threading.RLock()
+        self._depth = 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing; nested calls become savepoints."""
+        with self._lock:
+            if self._depth == 0:
+                self.conn.execute("BEGIN IMMEDIATE")
+            else:
+                self.conn.execute(f"SAVEPOINT sp{self._depth}")
+            self._depth += 1
+            try:
+                yield self.conn
+            except BaseException:
+                self._depth -= 1
+                if self._depth == 0:
+                    self.conn.execute("ROLLBACK")
+                else:
+                    self.conn.execute(f"ROLLBACK TO sp{self._depth}")
+                    self.conn.execute(f"RELEASE sp{self._depth}")
+                raise
+            else:
+                self._depth -= 1
+                if self._depth == 0:
+                    self.conn.execute("COMMIT")
+                else:
+                    self.conn.execute(f"RELEASE sp{self._depth}")
+
+    def audit(self, action: str, **detail) -> None:
+        """Record a change that matters (imports, deletions, restores, exports). Never personal data."""
+        self.conn.execute("INSERT INTO audit_log (at, action, detail) VALUES (?, ?, ?)",
+                          (now(), action, json.dumps(detail, ensure_ascii=False, default=str)))
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    def integrity_problems(self) -> list[str]:
+        """SQLite's integrity check plus foreign-key check; empty when healthy."""
+        problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall() if r[0] != "ok"]
+        for row in self.conn.execute("PRAGMA foreign_key_check").fetchall():
+            problems.append(f"외래 키 위반: {row[0]} 행 {row[1]} → {row[2]}")
+        return problems
+
+    def close(self) -> None:
+        try:
+            if not self.readonly:
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass  # closing must not fail; the WAL is replayed on next open
+        self.conn.close()
+
+    def __enter__(self) -> "Workspace":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        uri = f"file:{path.as_posix()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=5)
+    else:
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=5)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+def open_workspace(path: str | Path, *, create: bool = False, readonly: bool = False,
+                   check: str = "quick") -> Workspace:
+    """Open (or with create=True, make) a workspace, migrated to the current schema.
+
+    Raises WorkspaceError when the file is missing, not a workspace, damaged, or from a
+    newer version of the app. A damaged file is never written to.
+    """
+    path = Path(path)
+    if not path.exists() and not create:
+        raise WorkspaceError("작업 파일이 없습니다.", where=str(path),
+                             hint="경로를 확인하거나 'init' 명령으로 새 작업 파일을 만드세요.")
+    if path.exists() and path.stat().st_size > 0:
+        with open(path, "rb") as f:
+            head = f.read(16)
+        if head != b"SQLite format 3\x00":
+            raise WorkspaceError("SchoolVault 작업 파일이 아닙니다 (SQLite 파일이 아님).", where=str(path),
+                                 hint="올바른 작업 파일(.sqlite)을 고르세요.")
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = _connect(path, readonly)
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = migrations.schema_version(conn)
+    except sqlite3.DatabaseError as e:
+        raise WorkspaceError("작업 파일을 열 수 없습니다. 파일이 손상되었을 수 있습니다.", where=str(path),
+                             hint=f"백업에서 복원하세요. ({e})") from None
+    if app_id not in (0, APP_ID) or (app_id == 0 and version > 0):
+        conn.close()
+        raise WorkspaceError("SchoolVault 작업 파일이 아닙니다.", where=str(path),
+                             hint="올바른 작업 파일을 고르세요.")
+    if version > migrations.SCHEMA_VERSION:
+        conn.close()
+        raise WorkspaceError(
+            f"더 새로운 버전의 SchoolVault에서 만든 작업 파일입니다 (스키마 {version}, 이 프로그램은 "
+            f"{migrations.SCHEMA_VERSION}까지 지원).", where=str(path),
+            hint="SchoolVault를 최신 버전으로 업데이트하세요. 파일은 변경하지 않았습니다.")
+    if check and version > 0:
+        pragma = "quick_check" if check == "quick" else "integrity_check"
+        try:
+            bad = [r[0] for r in conn.execute(f"PRAGMA {pragma}").fetchall() if r[0] != "ok"]
+        except sqlite3.DatabaseError as e:
+            bad = [str(e)]
+        if bad:
+            conn.close()
+            raise WorkspaceError("작업 파일이 손상되었습니다. 파일을 변경하지 않았습니다.", where=str(path),
+                                 hint="가장 최근의 정상 백업에서 복원하세요 (restore 명령). 세부: " + "; ".join(bad[:3]))
+    if not readonly:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            if version == 0:
+                conn.execute(f"PRAGMA application_id = {APP_ID}")
+            if migrations.pending(conn):
+                migrations.migrate(conn)
+        except sqlite3.OperationalError as e:
+            conn.close()
+            if "locked" in str(e) or "busy" in str(e):
+                raise WorkspaceError("다른 SchoolVault 창이나 프로그램이 이 작업 파일을 쓰고 있습니다.",
+                                     where=str(path), hint="다른 창을 닫은 뒤 다시 여세요.") from None
+            raise WorkspaceError("작업 파일을 준비하지 못했습니다.", where=str(path), hint=str(e)) from None
+    return Workspace(path, conn, readonly=readonly)

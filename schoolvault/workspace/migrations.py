@@ -1,0 +1,87 @@
+"""Numbered schema migrations. Released migrations are never edited; add m00N_… instead.
+
+The schema version is SQLite's `user_version`; each migration runs in one transaction
+together with the version bump, so a crash leaves either the old or the new schema.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+
+def m001_initial(conn: sqlite3.Connection) -> None:
+    for sql in (
+        """CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT)""",
+        """CREATE TABLE school (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL, code TEXT, level TEXT NOT NULL CHECK (level IN ('초','중','고','특수')),
+            district TEXT NOT NULL, created_at TEXT NOT NULL)""",
+        """CREATE TABLE instruments (
+            id INTEGER PRIMARY KEY, instrument_id TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL,
+            year INTEGER NOT NULL, sha256 TEXT NOT NULL, source TEXT NOT NULL, filename TEXT,
+            content TEXT NOT NULL, added_at TEXT NOT NULL, UNIQUE (instrument_id, sha256))""",
+        """CREATE TABLE years (
+            year INTEGER PRIMARY KEY, stage TEXT NOT NULL DEFAULT 'plan',
+            guidebook_ref INTEGER REFERENCES instruments(id), created_at TEXT NOT NULL)""",
+        """CREATE TABLE custom_indicators (
+            year INTEGER NOT NULL REFERENCES years(year) ON DELETE CASCADE, code TEXT NOT NULL,
+            subarea TEXT NOT NULL, definition TEXT NOT NULL, PRIMARY KEY (year, code))""",
+        """CREATE TABLE self_evaluations (
+            year INTEGER NOT NULL REFERENCES years(year) ON DELETE CASCADE, indicator TEXT NOT NULL,
+            chosen INTEGER NOT NULL DEFAULT 1, rating INTEGER,
+            evidence TEXT NOT NULL DEFAULT '', achievements TEXT NOT NULL DEFAULT '',
+            shortcomings TEXT NOT NULL DEFAULT '', improvements TEXT NOT NULL DEFAULT '',
+            midyear_status TEXT, midyear_note TEXT NOT NULL DEFAULT '', updated_at TEXT,
+            PRIMARY KEY (year, indicator))""",
+        """CREATE TABLE administrations (
+            id INTEGER PRIMARY KEY, year INTEGER NOT NULL REFERENCES years(year) ON DELETE CASCADE,
+            instrument_ref INTEGER NOT NULL REFERENCES instruments(id), grp TEXT NOT NULL,
+            source_name TEXT, source_sha256 TEXT, method TEXT NOT NULL DEFAULT 'import',
+            imported_at TEXT NOT NULL, n_respondents INTEGER NOT NULL DEFAULT 0, summary TEXT)""",
+        """CREATE INDEX administrations_year ON administrations(year, instrument_ref, grp)""",
+        """CREATE TABLE respondents (
+            id INTEGER PRIMARY KEY,
+            administration_id INTEGER NOT NULL REFERENCES administrations(id) ON DELETE CASCADE,
+            row_no INTEGER)""",
+        """CREATE INDEX respondents_administration ON respondents(administration_id)""",
+        """CREATE TABLE answers (
+            respondent_id INTEGER NOT NULL REFERENCES respondents(id) ON DELETE CASCADE,
+            item TEXT NOT NULL, value INTEGER NOT NULL CHECK (value >= 1),
+            PRIMARY KEY (respondent_id, item)) WITHOUT ROWID""",
+        """CREATE TABLE comments (
+            id INTEGER PRIMARY KEY,
+            respondent_id INTEGER NOT NULL REFERENCES respondents(id) ON DELETE CASCADE,
+            question TEXT NOT NULL, text TEXT NOT NULL, selected INTEGER NOT NULL DEFAULT 0)""",
+        """CREATE INDEX comments_respondent ON comments(respondent_id)""",
+        """CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY, at TEXT NOT NULL, action TEXT NOT NULL, detail TEXT)""",
+    ):
+        conn.execute(sql)
+
+
+MIGRATIONS = [m001_initial]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def pending(conn: sqlite3.Connection) -> list:
+    return MIGRATIONS[schema_version(conn):]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply pending migrations, each atomically with its version bump; returns how many ran."""
+    todo = pending(conn)
+    start = schema_version(conn)
+    for n, step in enumerate(todo, start=start + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            step(conn)
+            conn.execute(f"PRAGMA user_version = {int(n)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return len(todo)

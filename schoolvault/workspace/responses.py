@@ -1,0 +1,135 @@
+"""Survey administrations, respondents, answers (stored long) and open-ended comments.
+
+Hot path: `add_administration` inserts with plain executemany inside the caller's transaction.
+Nothing that identifies a respondent is stored — only a row number within the file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from .db import Workspace, now
+
+
+@dataclass(frozen=True)
+class Administration:
+    id: int
+    year: int
+    instrument_ref: int
+    instrument_id: str
+    group: str
+    source_name: str | None
+    source_sha256: str | None
+    method: str
+    imported_at: str
+    n_respondents: int
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    """One respondent as imported: raw answers (item → 1..k) and comments (question → text)."""
+
+    row_no: int
+    answers: dict
+    comments: dict
+
+
+_ADM = ("SELECT a.id, a.year, a.instrument_ref, i.instrument_id, a.grp, a.source_name, a.source_sha256, "
+        "a.method, a.imported_at, a.n_respondents FROM administrations a JOIN instruments i "
+        "ON i.id = a.instrument_ref")
+
+
+def add_administration(ws: Workspace, *, year: int, instrument_ref: int, group: str,
+                       rows: Sequence[ResponseRow], source_name: str | None = None,
+                       source_sha256: str | None = None, method: str = "import",
+                       summary: dict | None = None, progress=None) -> int:
+    """Insert one administration with all its rows; call inside ws.transaction()."""
+    conn = ws.conn
+    cur = conn.execute(
+        "INSERT INTO administrations (year, instrument_ref, grp, source_name, source_sha256, method, "
+        "imported_at, n_respondents, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (year, instrument_ref, group, source_name, source_sha256, method, now(), len(rows),
+         json.dumps(summary, ensure_ascii=False) if summary else None))
+    adm_id = cur.lastrowid
+    first = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM respondents").fetchone()[0]
+    conn.executemany("INSERT INTO respondents (id, administration_id, row_no) VALUES (?, ?, ?)",
+                     ((first + n, adm_id, r.row_no) for n, r in enumerate(rows)))
+    chunk = 2000
+    for start in range(0, len(rows), chunk):
+        if progress is not None:
+            progress.report(start, len(rows), "응답 저장 중")
+        part = rows[start:start + chunk]
+        conn.executemany("INSERT INTO answers (respondent_id, item, value) VALUES (?, ?, ?)",
+                         ((first + start + n, item, value) for n, r in enumerate(part)
+                          for item, value in r.answers.items() if value is not None))
+        conn.executemany("INSERT INTO comments (respondent_id, question, text) VALUES (?, ?, ?)",
+                         ((first + start + n, q, t) for n, r in enumerate(part)
+                          for q, t in r.comments.items() if t))
+    return adm_id
+
+
+def administrations(ws: Workspace, year: int | None = None, instrument_id: str | None = None,
+                    group: str | None = None) -> list[Administration]:
+    sql, args = _ADM + " WHERE 1=1", []
+    if year is not None:
+        sql += " AND a.year = ?"
+        args.append(year)
+    if instrument_id is not None:
+        sql += " AND i.instrument_id = ?"
+        args.append(instrument_id)
+    if group is not None:
+        sql += " AND a.grp = ?"
+        args.append(group)
+    return [Administration(*r) for r in ws.conn.execute(sql + " ORDER BY a.id", args)]
+
+
+def delete_administration(ws: Workspace, adm_id: int) -> None:
+    ws.conn.execute("DELETE FROM administrations WHERE id = ?", (adm_id,))
+
+
+def find_by_source(ws: Workspace, year: int, sha256: str) -> Administration | None:
+    rows = [Administration(*r) for r in ws.conn.execute(_ADM + " WHERE a.year = ? AND a.source_sha256 = ?",
+                                                        (year, sha256))]
+    return rows[0] if rows else None
+
+
+def answers_by_respondent(ws: Workspace, adm_ids: Iterable[int]) -> list[dict]:
+    """Raw answers of every respondent of these administrations, one dict per respondent."""
+    ids = list(adm_ids)
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    out: dict[int, dict] = {rid: {} for (rid,) in ws.conn.execute(
+        f"SELECT id FROM respondents WHERE administration_id IN ({marks}) ORDER BY id", ids)}
+    for rid, item, value in ws.conn.execute(
+            f"SELECT a.respondent_id, a.item, a.value FROM answers a JOIN respondents r ON r.id = a.respondent_id "
+            f"WHERE r.administration_id IN ({marks})", ids):
+        out[rid][item] = value
+    return list(out.values())
+
+
+def comments(ws: Workspace, adm_ids: Iterable[int]) -> list[tuple[int, str, str, int]]:
+    """(comment id, question code, text, selected) for these administrations."""
+    ids = list(adm_ids)
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    return list(ws.conn.execute(
+        f"SELECT c.id, c.question, c.text, c.selected FROM comments c JOIN respondents r ON r.id = c.respondent_id "
+        f"WHERE r.administration_id IN ({marks}) ORDER BY c.id", ids))
+
+
+def set_comment_selected(ws: Workspace, comment_id: int, selected: bool) -> None:
+    ws.conn.execute("UPDATE comments SET selected = ? WHERE id = ?", (int(selected), comment_id))
+
+
+def response_counts(ws: Workspace, year: int) -> dict[str, dict[str, int]]:
+    """{instrument_id: {group: respondents}} for the year."""
+    out: dict[str, dict[str, int]] = {}
+    for inst, grp, n in ws.conn.execute(
+            "SELECT i.instrument_id, a.grp, SUM(a.n_respondents) FROM administrations a JOIN instruments i "
+            "ON i.id = a.instrument_ref WHERE a.year = ? GROUP BY i.instrument_id, a.grp", (year,)):
+        out.setdefault(inst, {})[grp] = n
+    return out

@@ -1,0 +1,83 @@
+"""The year's chosen indicators and their self-evaluation entries (자체평가)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .db import Workspace, now
+
+TEXT_FIELDS = ("evidence", "achievements", "shortcomings", "improvements", "midyear_note")
+MIDYEAR_STATUSES = ("on_track", "attention", "not_started")
+MIDYEAR_LABELS = {"on_track": "계획대로 진행", "attention": "보완 필요", "not_started": "미착수"}
+
+
+@dataclass
+class Entry:
+    year: int
+    indicator: str
+    chosen: bool
+    rating: int | None
+    evidence: str
+    achievements: str
+    shortcomings: str
+    improvements: str
+    midyear_status: str | None
+    midyear_note: str
+    updated_at: str | None
+
+    @property
+    def done(self) -> bool:
+        return self.rating is not None
+
+
+_COLS = ("year, indicator, chosen, rating, evidence, achievements, shortcomings, improvements, "
+         "midyear_status, midyear_note, updated_at")
+
+
+def _entry(row) -> Entry:
+    e = Entry(*row)
+    e.chosen = bool(e.chosen)
+    return e
+
+
+def entries(ws: Workspace, year: int, chosen_only: bool = True) -> list[Entry]:
+    sql = f"SELECT {_COLS} FROM self_evaluations WHERE year = ?" + (" AND chosen = 1" if chosen_only else "")
+    return [_entry(r) for r in ws.conn.execute(sql, (year,))]
+
+
+def entry(ws: Workspace, year: int, indicator: str) -> Entry | None:
+    row = ws.conn.execute(f"SELECT {_COLS} FROM self_evaluations WHERE year = ? AND indicator = ?",
+                          (year, indicator)).fetchone()
+    return _entry(row) if row else None
+
+
+def set_chosen(ws: Workspace, year: int, indicator: str, chosen: bool) -> None:
+    ws.conn.execute(
+        "INSERT INTO self_evaluations (year, indicator, chosen, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(year, indicator) DO UPDATE SET chosen = excluded.chosen",
+        (year, indicator, int(chosen), now()))
+
+
+def update(ws: Workspace, year: int, indicator: str, **fields) -> None:
+    """Set any of rating, the text fields and midyear_status; the row must exist (chosen or not)."""
+    allowed = {"rating", "midyear_status", "chosen", *TEXT_FIELDS}
+    bad = set(fields) - allowed
+    if bad:
+        raise ValueError(f"unknown fields {bad}")
+    if not fields:
+        return
+    sets = ", ".join(f"{k} = ?" for k in fields)
+    ws.conn.execute(f"UPDATE self_evaluations SET {sets}, updated_at = ? WHERE year = ? AND indicator = ?",
+                    (*fields.values(), now(), year, indicator))
+
+
+def custom_indicators(ws: Workspace, year: int) -> list[tuple[str, str, str]]:
+    """(code, subarea, definition JSON) of the school's own 자율지표 for the year."""
+    return list(ws.conn.execute("SELECT code, subarea, definition FROM custom_indicators WHERE year = ? "
+                                "ORDER BY code", (year,)))
+
+
+def save_custom_indicator(ws: Workspace, year: int, code: str, subarea: str, definition: str) -> None:
+    ws.conn.execute("INSERT INTO custom_indicators (year, code, subarea, definition) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(year, code) DO UPDATE SET subarea = excluded.subarea, "
+                    "definition = excluded.definition", (year, code, subarea, definition))
