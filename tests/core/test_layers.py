@@ -10,7 +10,7 @@ import schoolvault
 def core_modules() -> list[str]:
     names = []
     for m in pkgutil.walk_packages(schoolvault.__path__, "schoolvault."):
-        if not m.name.startswith("schoolvault.ui"):
+        if not m.name.startswith("schoolvault.ui") and not m.name.endswith("__main__"):
             names.append(m.name)
     return names
 
