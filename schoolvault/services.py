@@ -282,11 +282,18 @@ def stats(ws: Workspace, instrument_id: str, group: str | None = None, year: int
         inst = survey(ws, instrument_id)
     else:
         inst = catalog.parse_frozen(frozen.get(ws, adms[-1].instrument_ref))
-    groups = [canonical_group(group)] if group else survey_groups(ws, instrument_id, year)
-    out = {"instrument": instrument_id, "year": year, "scale_points": inst.scale.points, "groups": {}}
+    if group:
+        group = canonical_group(group)
+        if group not in inst.groups:
+            raise SchoolVaultError(f"응답 집단 '{group}'은(는) 이 설문에 없습니다.",
+                                   hint=f"다음 중 하나: {', '.join(inst.groups)}")
+    groups = [group] if group else survey_groups(ws, instrument_id, year)
+    out = {"instrument": instrument_id, "scale_points": inst.scale.points, "groups": {}}
     for g in groups:
-        ids = [a.id for a in adms if a.group == g]
-        out["groups"][g] = group_stats(inst, g, responses.answers_by_respondent(ws, ids))
+        g_adms = [a for a in adms if a.group == g]
+        # each group is read with the instrument version its answers were given on
+        g_inst = catalog.parse_frozen(frozen.get(ws, g_adms[-1].instrument_ref)) if g_adms else inst
+        out["groups"][g] = group_stats(g_inst, g, responses.answers_by_respondent(ws, [a.id for a in g_adms]))
     return out
 
 
@@ -307,5 +314,6 @@ def dashboard(ws: Workspace) -> dict:
 
 
 def check(ws: Workspace) -> list[str]:
-    """Integrity problems of the workspace (empty when healthy)."""
-    return ws.integrity_problems()
+    """Integrity problems of the workspace plus the app's own invariants (empty when healthy)."""
+    from .workspace import invariants
+    return ws.integrity_problems() + invariants.safe_problems(ws)
