@@ -90,6 +90,9 @@ class Workspace:
         except sqlite3.Error:
             pass  # closing must not fail; the WAL is replayed on next open
         self.conn.close()
+        write_lock, self._write_lock = getattr(self, "_write_lock", None), None
+        if write_lock is not None:
+            write_lock.release()
 
     def __enter__(self) -> "Workspace":
         return self
@@ -113,9 +116,33 @@ def open_workspace(path: str | Path, *, create: bool = False, readonly: bool = F
                    check: str = "quick") -> Workspace:
     """Open (or with create=True, make) a workspace, migrated to the current schema.
 
-    Raises WorkspaceError when the file is missing, not a workspace, damaged, or from a
-    newer version of the app. A damaged file is never written to.
+    For writing, takes the one-writer lock (lock.WorkspaceInUse when another instance holds it;
+    open readonly=True instead) and makes the throttled daily backup. Raises WorkspaceError when
+    the file is missing, not a workspace, damaged (the hint names the latest good backup), or from
+    a newer version of the app. A damaged file is never written to.
     """
+    from . import backup, lock
+    path = Path(path)
+    write_lock = None
+    if not readonly and (create or path.exists()):
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        write_lock = lock.acquire(path)
+    try:
+        existed = path.exists() and path.stat().st_size > 0
+        ws = _open_workspace(path, create=create, readonly=readonly, check=check)
+    except BaseException:
+        if write_lock is not None:
+            write_lock.release()
+        raise
+    ws._write_lock = write_lock
+    if not readonly and existed:
+        backup.auto_backup(ws.conn, path)
+    return ws
+
+
+def _open_workspace(path: Path, *, create: bool, readonly: bool, check: str) -> Workspace:
+    from . import backup
     path = Path(path)
     if not path.exists() and not create:
         raise WorkspaceError("작업 파일이 없습니다.", where=str(path),
@@ -133,8 +160,7 @@ def open_workspace(path: str | Path, *, create: bool = False, readonly: bool = F
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = migrations.schema_version(conn)
     except sqlite3.DatabaseError as e:
-        raise WorkspaceError("작업 파일을 열 수 없습니다. 파일이 손상되었을 수 있습니다.", where=str(path),
-                             hint=f"백업에서 복원하세요. ({e})") from None
+        raise backup.damaged_error(path, str(e)) from None
     if app_id not in (0, APP_ID) or (app_id == 0 and version > 0):
         conn.close()
         raise WorkspaceError("SchoolVault 작업 파일이 아닙니다.", where=str(path),
@@ -153,8 +179,7 @@ def open_workspace(path: str | Path, *, create: bool = False, readonly: bool = F
             bad = [str(e)]
         if bad:
             conn.close()
-            raise WorkspaceError("작업 파일이 손상되었습니다. 파일을 변경하지 않았습니다.", where=str(path),
-                                 hint="가장 최근의 정상 백업에서 복원하세요 (restore 명령). 세부: " + "; ".join(bad[:3]))
+            raise backup.damaged_error(path, "; ".join(bad[:3]))
     if not readonly:
         try:
             conn.execute("PRAGMA journal_mode = WAL")
@@ -162,6 +187,8 @@ def open_workspace(path: str | Path, *, create: bool = False, readonly: bool = F
             if version == 0:
                 conn.execute(f"PRAGMA application_id = {APP_ID}")
             if migrations.pending(conn):
+                if version > 0:  # an upgrade: keep the old schema's data first
+                    backup.backup_connection(conn, path, reason="migrate")
                 migrations.migrate(conn)
         except sqlite3.OperationalError as e:
             conn.close()

@@ -1,0 +1,368 @@
+"""Rotating backups of a workspace through SQLite's backup API (백업과 복원).
+
+Why the backup API and not a file copy: it copies a consistent snapshot, including what is still
+in the WAL, while the app keeps the workspace open. Every backup is written under a temporary
+name, checked with `quick_check` and only then renamed, so a crash mid-backup or a damaged source
+never produces a file that looks like a good backup, and rotation never pushes good backups out
+in favour of a bad one.
+
+Backups live in a `backups/` folder beside the workspace (or, when that folder cannot be written,
+in the user's data folder), named `<workspace stem>.<YYYYmmdd-HHMMSS>.<reason>.sqlite`:
+
+- open      the first open of the day (throttled by AUTO_INTERVAL)
+- migrate   before a schema upgrade
+- import    before a big import (callers use `make_backup(..., reason="import")`)
+- manual    the user asked for it (never rotated away)
+- restore   the safety copy of what a restore replaced (never rotated away)
+- damaged   a raw copy of a damaged workspace a restore replaced (never offered for restore)
+
+Only the automatic kinds (open, migrate, import) are rotated, keeping the KEEP newest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from ..errors import WorkspaceError
+
+log = logging.getLogger(__name__)
+
+BACKUP_DIR_NAME = "backups"
+KEEP = 10
+AUTO_INTERVAL = timedelta(hours=20)  # "once a day" without drifting later each morning
+ROTATED = ("open", "migrate", "import")
+KINDS = ("open", "migrate", "import", "manual", "restore", "damaged")
+REASON_LABELS = {"open": "자동(열 때)", "migrate": "업그레이드 전", "import": "가져오기 전", "manual": "수동",
+                 "restore": "복원 전 안전 사본", "damaged": "손상된 파일 사본"}
+_STAMP = "%Y%m%d-%H%M%S"
+_NAME = re.compile(r"^(?P<stem>.+)\.(?P<ts>\d{8}-\d{6})(?:-(?P<seq>\d+))?\.(?P<reason>[a-z]+)\.sqlite$")
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """One backup file: where, when, why, how big."""
+
+    path: Path
+    created: datetime
+    reason: str
+    size: int
+
+    @property
+    def label(self) -> str:
+        return REASON_LABELS.get(self.reason, self.reason)
+
+    def to_dict(self) -> dict:
+        return {"path": str(self.path), "created": self.created.isoformat(timespec="seconds"),
+                "reason": self.reason, "label": self.label, "size": self.size}
+
+
+# ---------------------------------------------------------------- where backups live
+
+def _fallback_dir(ws_path: Path) -> Path:
+    from platformdirs import user_data_dir
+    digest = hashlib.sha1(os.path.normcase(str(ws_path.resolve())).encode("utf-8")).hexdigest()[:8]
+    return Path(user_data_dir("SchoolVault", appauthor=False)) / BACKUP_DIR_NAME / f"{ws_path.stem}-{digest}"
+
+
+def _candidate_dirs(ws_path: Path) -> list[Path]:
+    return [ws_path.parent / BACKUP_DIR_NAME, _fallback_dir(ws_path)]
+
+
+def backup_dir(ws_path: str | Path) -> Path:
+    """The folder new backups of this workspace go to (created if needed)."""
+    ws_path = Path(ws_path)
+    beside = ws_path.parent / BACKUP_DIR_NAME
+    try:
+        beside.mkdir(parents=True, exist_ok=True)
+        if os.access(beside, os.W_OK):
+            return beside
+    except OSError:
+        pass
+    other = _fallback_dir(ws_path)
+    other.mkdir(parents=True, exist_ok=True)
+    return other
+
+
+def _new_name(folder: Path, ws_path: Path, reason: str, when: datetime | None = None) -> Path:
+    stamp = (when or datetime.now()).strftime(_STAMP)
+    path = folder / f"{ws_path.stem}.{stamp}.{reason}.sqlite"
+    seq = 2
+    while path.exists():
+        path = folder / f"{ws_path.stem}.{stamp}-{seq}.{reason}.sqlite"
+        seq += 1
+    return path
+
+
+def list_backups(ws_path: str | Path) -> list[BackupInfo]:
+    """Backups of this workspace, newest first (both the folder beside it and the fallback folder)."""
+    ws_path = Path(ws_path)
+    out: list[BackupInfo] = []
+    seen: set[Path] = set()
+    for folder in _candidate_dirs(ws_path):
+        if not folder.is_dir():
+            continue
+        for p in folder.iterdir():
+            m = _NAME.match(p.name)
+            if not m or m["stem"] != ws_path.stem or not p.is_file():
+                continue
+            rp = p.resolve()
+            if rp in seen:
+                continue
+            seen.add(rp)
+            created = datetime.strptime(m["ts"], _STAMP)
+            if m["seq"]:
+                created += timedelta(microseconds=int(m["seq"]))  # keeps same-second order stable
+            out.append(BackupInfo(p, created, m["reason"], p.stat().st_size))
+    out.sort(key=lambda b: (b.created, b.path.stat().st_mtime_ns), reverse=True)
+    return out
+
+
+# ---------------------------------------------------------------- checking a file
+
+def check_file(path: str | Path) -> list[str]:
+    """Problems that make a file unusable as a SchoolVault workspace; empty when it is good.
+
+    Opens read-only and never changes the file.
+    """
+    from . import migrations
+    from .db import APP_ID
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except OSError as e:
+        return [f"파일을 읽을 수 없습니다 ({e.strerror or e})"]
+    if head != SQLITE_HEADER:
+        return ["SQLite 파일이 아닙니다"]
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as e:
+        return [f"열 수 없습니다 ({e})"]
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if app_id != APP_ID:
+            return ["SchoolVault 작업 파일이 아닙니다"]
+        if version > migrations.SCHEMA_VERSION:
+            return [f"더 새로운 버전의 작업 파일입니다 (스키마 {version})"]
+        bad = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall() if r[0] != "ok"]
+        return bad
+    except sqlite3.DatabaseError as e:
+        return [f"손상되었습니다 ({e})"]
+    finally:
+        conn.close()
+
+
+def latest_good_backup(ws_path: str | Path) -> BackupInfo | None:
+    """The newest backup that passes `check_file` (damaged copies are never offered)."""
+    for b in list_backups(ws_path):
+        if b.reason != "damaged" and not check_file(b.path):
+            return b
+    return None
+
+
+def damaged_error(ws_path: str | Path, detail: str) -> WorkspaceError:
+    """The error for a damaged workspace, pointing at the latest good backup when there is one."""
+    ws_path = Path(ws_path)
+    good = latest_good_backup(ws_path)
+    if good is not None:
+        hint = (f"가장 최근의 정상 백업({good.created:%Y-%m-%d %H:%M}, {good.label})으로 복원하세요: "
+                f"schoolvault-cli --db \"{ws_path}\" restore \"{good.path}\"")
+    else:
+        hint = "이 작업 파일의 백업이 없습니다. 다른 곳에 복사해 둔 작업 파일이 있으면 restore 명령으로 복원하세요."
+    err = WorkspaceError("작업 파일이 손상되었습니다. 파일을 변경하지 않았습니다.", where=str(ws_path),
+                         hint=f"{hint} (세부: {detail})")
+    err.backup = good.path if good else None  # the GUI offers this one
+    return err
+
+
+# ---------------------------------------------------------------- making backups
+
+def _copy_verified(src: sqlite3.Connection, dest: Path) -> None:
+    """Backup-API copy of `src` into `dest`, written under a temporary name and checked first."""
+    tmp = dest.with_name(dest.name + ".partial")
+    if tmp.exists():
+        tmp.unlink()
+    out = sqlite3.connect(str(tmp), isolation_level=None)
+    try:
+        src.backup(out)  # one step: a consistent snapshot even while others write (WAL)
+        out.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
+        bad = [r[0] for r in out.execute("PRAGMA quick_check").fetchall() if r[0] != "ok"]
+    except sqlite3.DatabaseError as e:
+        bad = [str(e)]
+    finally:
+        out.close()
+    if bad:
+        tmp.unlink(missing_ok=True)
+        raise WorkspaceError("작업 파일이 손상되어 백업하지 않았습니다. 기존 백업은 그대로 둡니다.",
+                             where=str(dest.parent),
+                             hint="restore 명령으로 가장 최근의 정상 백업에서 복원하세요. (세부: "
+                                  + "; ".join(bad[:3]) + ")")
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, dest)
+
+
+def _rotate(ws_path: Path, keep: int) -> None:
+    auto = [b for b in list_backups(ws_path) if b.reason in ROTATED]
+    for b in auto[keep:]:
+        try:
+            b.path.unlink()
+        except OSError as e:
+            log.warning("could not remove old backup %s: %s", b.path, e)
+
+
+def _open_source(ws_path: Path) -> sqlite3.Connection:
+    if not ws_path.is_file():
+        raise WorkspaceError("작업 파일이 없습니다.", where=str(ws_path), hint="경로를 확인하세요.")
+    with open(ws_path, "rb") as f:
+        if f.read(16) != SQLITE_HEADER:
+            raise WorkspaceError("SchoolVault 작업 파일이 아닙니다 (SQLite 파일이 아님).", where=str(ws_path),
+                                 hint="올바른 작업 파일(.sqlite)을 고르세요.")
+    conn = sqlite3.connect(str(ws_path), isolation_level=None, timeout=5)
+    conn.execute("PRAGMA query_only = 1")
+    return conn
+
+
+def backup_connection(conn: sqlite3.Connection, ws_path: str | Path, *, reason: str = "open",
+                      keep: int = KEEP) -> Path:
+    """Back up an open workspace connection into the backups folder and rotate; returns the new file."""
+    ws_path = Path(ws_path)
+    dest = _new_name(backup_dir(ws_path), ws_path, reason)
+    _copy_verified(conn, dest)
+    if reason in ROTATED:
+        _rotate(ws_path, keep)
+    return dest
+
+
+def make_backup(ws_path: str | Path, out: str | Path | None = None, *, reason: str = "manual",
+                keep: int = KEEP) -> Path:
+    """Back up a workspace (open or not) to `out`, or into its backups folder; returns the file written.
+
+    Raises WorkspaceError when the workspace is missing or damaged (nothing is written then) or
+    when `out` already exists.
+    """
+    if reason not in KINDS:
+        raise ValueError(reason)
+    ws_path = Path(ws_path)
+    src = _open_source(ws_path)
+    try:
+        if out is None:
+            return backup_connection(src, ws_path, reason=reason, keep=keep)
+        out = Path(out)
+        if out.is_dir():
+            out = _new_name(out, ws_path, reason)
+        if out.exists():
+            raise WorkspaceError("같은 이름의 파일이 이미 있어 덮어쓰지 않았습니다.", where=str(out),
+                                 hint="다른 파일 이름을 적거나, 이름 없이 실행해 백업 폴더에 저장하세요.")
+        if out.resolve() == ws_path.resolve():
+            raise WorkspaceError("작업 파일 자신에게 백업할 수 없습니다.", where=str(out),
+                                 hint="다른 파일 이름을 적으세요.")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _copy_verified(src, out)
+        return out
+    except sqlite3.DatabaseError as e:
+        raise damaged_error(ws_path, str(e)) from None
+    finally:
+        src.close()
+
+
+def auto_backup(conn: sqlite3.Connection, ws_path: str | Path, *, interval: timedelta = AUTO_INTERVAL,
+                keep: int = KEEP) -> Path | None:
+    """The throttled backup on open: only when the newest good backup is older than `interval`.
+
+    Never raises: a full disk or a read-only folder must not stop the school from working.
+    """
+    ws_path = Path(ws_path)
+    try:
+        recent = [b for b in list_backups(ws_path) if b.reason in (*ROTATED, "manual")]
+        if recent and datetime.now() - recent[0].created < interval:
+            return None
+        return backup_connection(conn, ws_path, reason="open", keep=keep)
+    except (OSError, sqlite3.Error, WorkspaceError) as e:
+        log.warning("automatic backup of %s failed: %s", ws_path, e)
+        return None
+
+
+# ---------------------------------------------------------------- restoring
+
+def _safety_copy(ws_path: Path) -> Path | None:
+    """Keep what a restore replaces: a verified backup if healthy, else a raw copy marked damaged."""
+    if not ws_path.exists():
+        return None
+    if not check_file(ws_path):
+        src = _open_source(ws_path)
+        try:
+            return backup_connection(src, ws_path, reason="restore")
+        except (sqlite3.DatabaseError, WorkspaceError):
+            pass  # fall through to the raw copy
+        finally:
+            src.close()
+    dest = _new_name(backup_dir(ws_path), ws_path, "damaged")
+    shutil.copy2(ws_path, dest)
+    for suffix in ("-wal",):
+        side = ws_path.with_name(ws_path.name + suffix)
+        if side.exists():
+            shutil.copy2(side, dest.with_name(dest.name + suffix))
+    return dest
+
+
+def restore_backup(ws_path: str | Path, backup_path: str | Path) -> dict:
+    """Replace the workspace with a backup, after keeping a safety copy of what it replaces.
+
+    The workspace must not be open in this process (close it first) nor in another one.
+    The restored workspace is upgraded if it is from an older schema, and the restore is recorded
+    in its audit log. Returns {"restored_from", "safety_copy", "workspace"}.
+    Raises WorkspaceError when the backup is not a usable workspace (nothing is changed then).
+    """
+    from . import lock
+    from .db import open_workspace
+    ws_path = Path(ws_path)
+    backup_path = Path(backup_path)
+    if not backup_path.is_file():
+        raise WorkspaceError("백업 파일이 없습니다.", where=str(backup_path), hint="경로를 확인하세요.")
+    if ws_path.exists() and backup_path.resolve() == ws_path.resolve():
+        raise WorkspaceError("작업 파일 자신으로는 복원할 수 없습니다.", where=str(backup_path),
+                             hint="백업 폴더의 파일을 고르세요 ('backups' 명령으로 목록을 볼 수 있습니다).")
+    problems = check_file(backup_path)
+    if problems:
+        raise WorkspaceError("이 파일로는 복원할 수 없습니다: " + "; ".join(problems[:3]) + ". 작업 파일은 그대로입니다.",
+                             where=str(backup_path), hint="다른 백업을 고르세요 ('backups' 명령으로 목록을 볼 수 있습니다).")
+    if lock.held_here(ws_path):
+        raise WorkspaceError("작업 파일이 열려 있어 복원할 수 없습니다.", where=str(ws_path),
+                             hint="작업 파일을 닫은 뒤 복원하세요.")
+    held = lock.acquire(ws_path) if ws_path.parent.is_dir() else None
+    try:
+        safety = _safety_copy(ws_path)
+        tmp = ws_path.with_name(ws_path.name + ".restoring")
+        tmp.unlink(missing_ok=True)
+        src = sqlite3.connect(f"{backup_path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            _copy_verified(src, tmp)
+        finally:
+            src.close()
+        # A leftover WAL of the replaced file would be replayed onto the restored one: remove it
+        # (its content is in the safety copy) before the atomic rename.
+        for suffix in ("-wal", "-shm"):
+            ws_path.with_name(ws_path.name + suffix).unlink(missing_ok=True)
+        os.replace(tmp, ws_path)
+        ws = open_workspace(ws_path)
+        try:
+            with ws.transaction():
+                ws.audit("restore", backup=backup_path.name, safety_copy=safety.name if safety else None)
+        finally:
+            ws.close()
+    finally:
+        if held is not None:
+            held.release()
+    return {"restored_from": str(backup_path), "safety_copy": str(safety) if safety else None,
+            "workspace": str(ws_path)}
