@@ -1,0 +1,119 @@
+"""`schoolvault [--db PATH]`: start the GUI on a workspace (default: the user's data directory)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from .. import APP_NAME, __version__
+
+log = logging.getLogger(__name__)
+
+ORG_NAME = "SchoolVault"
+FONT_FAMILIES = ("NanumGothic", "NanumBarunGothic", "Malgun Gothic", "맑은 고딕", "Apple SD Gothic Neo",
+                 "Noto Sans CJK KR", "Noto Sans KR", "UnDotum")
+
+
+def default_db_path() -> Path:
+    import platformdirs
+    return Path(platformdirs.user_data_dir(APP_NAME, ORG_NAME)) / "school.sqlite"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="schoolvault", description="SchoolVault 학교평가 도우미")
+    p.add_argument("--db", metavar="PATH", help="작업 파일 (기본: 사용자 데이터 폴더의 school.sqlite)")
+    p.add_argument("--version", action="version", version=f"SchoolVault {__version__}")
+    return p.parse_args(argv)
+
+
+def register_fonts() -> str | None:
+    """Register the shipped Nanum fonts and pick a family that can draw Korean; returns it."""
+    from PySide6.QtGui import QFont, QFontDatabase
+    from PySide6.QtWidgets import QApplication
+
+    from ..resources import fonts_dir
+
+    d = fonts_dir()
+    if d.is_dir():
+        for f in sorted(d.glob("*.[ot]tf")):
+            if QFontDatabase.addApplicationFont(str(f)) < 0:
+                log.warning("font not loaded: %s", f)
+    families = set(QFontDatabase.families())
+    chosen = next((f for f in FONT_FAMILIES if f in families), None)
+    font = QApplication.font()
+    if chosen:
+        font.setFamilies([chosen, *[f for f in FONT_FAMILIES if f in families and f != chosen]])
+    if font.pointSizeF() < 10:
+        font.setPointSizeF(10)
+    QApplication.setFont(font)
+    return chosen
+
+
+def make_app(argv: list[str] | None = None):
+    """The QApplication with names, style and fonts set (reused if one exists, e.g. in tests)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(argv or [sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationVersion(__version__)
+    app.setApplicationDisplayName("SchoolVault 학교평가")
+    if "Fusion" in __import__("PySide6.QtWidgets", fromlist=["QStyleFactory"]).QStyleFactory.keys():
+        app.setStyle("Fusion")
+    register_fonts()
+    return app
+
+
+def needs_setup(path: Path) -> bool:
+    """True when the workspace has no school yet (first run)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return True
+    from ..workspace import school as school_db
+    from ..workspace.db import open_workspace
+    with open_workspace(path, readonly=True) as ws:
+        try:
+            return school_db.get_school(ws) is None or school_db.current_year(ws) is None
+        except Exception:  # an empty but valid file has no tables yet
+            return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    started = time.perf_counter()
+    logging.basicConfig(level=os.environ.get("SCHOOLVAULT_LOG", "WARNING"))
+    args = parse_args(argv if argv is not None else sys.argv[1:])
+    path = Path(args.db) if args.db else default_db_path()
+    app = make_app()
+
+    from ..errors import SchoolVaultError
+    from .errors import install_excepthook, show_error
+    from .mainwindow import MainWindow
+
+    install_excepthook()
+    try:
+        if needs_setup(path):
+            from .dialogs.setup import SchoolSetupDialog
+            dlg = SchoolSetupDialog(path)
+            if dlg.exec() != SchoolSetupDialog.Accepted:
+                return 0
+        win = MainWindow(path)
+    except SchoolVaultError as e:
+        show_error(None, e, modal=True)
+        return 1
+    win.show()
+    log.info("window shown %.3f s after start", time.perf_counter() - started)
+    if os.environ.get("SCHOOLVAULT_STARTUP_TIME"):
+        print(f"startup {time.perf_counter() - started:.3f} s", file=sys.stderr)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

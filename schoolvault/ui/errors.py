@@ -1,0 +1,66 @@
+"""Errors as readable dialogs: SchoolVaultError in plain Korean, anything else with details and a log."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from ..errors import Cancelled, SchoolVaultError
+
+log = logging.getLogger(__name__)
+
+# The last dialog shown; tests read it, and it keeps the non-blocking box alive.
+last_box: QMessageBox | None = None
+
+
+def error_text(exc: BaseException) -> tuple[str, str]:
+    """(main text, informative text) for a dialog."""
+    if isinstance(exc, SchoolVaultError):
+        info = []
+        if exc.where:
+            info.append(f"위치: {exc.where}")
+        if exc.hint:
+            info.append(f"이렇게 해 보세요: {exc.hint}")
+        return exc.message, "\n".join(info)
+    return ("예상하지 못한 오류가 생겼습니다. 작업 내용은 저장되어 있습니다.",
+            "아래 '자세히 보기'의 내용을 담당자에게 전해 주세요.")
+
+
+def show_error(parent: QWidget | None, exc: BaseException, tb: str | None = None, *, modal: bool = False) -> None:
+    """Show `exc`; Cancelled shows nothing. Non-SchoolVault errors are logged as bugs."""
+    global last_box
+    if isinstance(exc, Cancelled):
+        return
+    text, info = error_text(exc)
+    box = QMessageBox(parent)
+    box.setWindowTitle("SchoolVault")
+    box.setText(text)
+    if info:
+        box.setInformativeText(info)
+    if isinstance(exc, SchoolVaultError):
+        box.setIcon(QMessageBox.Warning)
+    else:
+        box.setIcon(QMessageBox.Critical)
+        details = tb or "".join(traceback.format_exception(exc))
+        box.setDetailedText(details)
+        log.error("unexpected error: %s", details)
+    box.setStandardButtons(QMessageBox.Ok)
+    last_box = box
+    if modal:
+        box.exec()
+    else:
+        box.open()
+
+
+def install_excepthook() -> None:
+    """Uncaught exceptions in slots become dialogs instead of tracebacks on a console nobody sees."""
+    def hook(exc_type, exc, tb):
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        show_error(None, exc, "".join(traceback.format_exception(exc_type, exc, tb)))
+
+    sys.excepthook = hook

@@ -1,0 +1,229 @@
+"""The main window: navigation between the year's steps, menus, About box, remembered geometry."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
+                               QStackedWidget, QWidget)
+
+from .. import __version__, services
+from .session import ALL, Session
+
+log = logging.getLogger(__name__)
+
+STYLE = """
+QListWidget#nav { background: #1f3a5f; color: white; border: none; font-size: 11pt; }
+QListWidget#nav::item { padding: 12px 16px; }
+QListWidget#nav::item:selected { background: #3b6ea5; color: white; }
+QLabel#hint { color: #555; }
+QFrame#card { background: white; border: 1px solid #d6dde6; border-radius: 8px; }
+QFrame#nextcard { background: #eaf3ff; border: 2px solid #3b6ea5; border-radius: 8px; }
+QPushButton#primary { background: #2f6db5; color: white; font-weight: bold; padding: 8px 18px;
+                      border-radius: 5px; }
+QPushButton#primary:hover { background: #255a96; }
+QPushButton#primary:disabled { background: #9bb3cf; }
+"""
+
+# (key, label, module, class); modules load on first show, like Frescobaldi's panels.
+PAGES = [
+    ("dashboard", "대시보드", "dashboard", "DashboardPage"),
+    ("plan", "평가 계획", "plan", "PlanPage"),
+    ("selfeval", "자체평가", "selfeval", "SelfEvalPage"),
+    ("surveys", "설문", "surveys", "SurveysPage"),
+    ("results", "결과", "results", "ResultsPage"),
+    ("reports", "보고서", "reports", "ReportsPage"),
+]
+
+
+class MainWindow(QMainWindow):
+    """One workspace open; `workspace_changed(flags)` tells pages what a job changed."""
+
+    workspace_changed = Signal(object)
+
+    def __init__(self, ws_path: str | Path):
+        super().__init__()
+        self.session = Session(ws_path, self)
+        self.pages: dict[str, QWidget] = {}
+        self.setMinimumSize(1000, 680)
+        self.setStyleSheet(STYLE)
+
+        central = QWidget()
+        lay = QHBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(170)
+        self.nav.setFocusPolicy(Qt.StrongFocus)
+        for n, (key, label, _, _) in enumerate(PAGES, 1):
+            item = QListWidgetItem(f"{label}")
+            item.setData(Qt.UserRole, key)
+            item.setToolTip(f"{label} (Ctrl+{n})")
+            self.nav.addItem(item)
+        self.stack = QStackedWidget()
+        lay.addWidget(self.nav)
+        lay.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.status = QLabel("")
+        self.statusBar().addPermanentWidget(self.status)
+
+        self._create_actions()
+        self.nav.currentRowChanged.connect(self._on_nav)
+        self._restore_geometry()
+        self.nav.setCurrentRow(0)
+        self._update_title()
+
+    # ------------------------------------------------------------ actions and menus
+    def _create_actions(self) -> None:
+        mb = self.menuBar()
+        m_file = mb.addMenu("파일(&F)")
+        self.act_school = QAction("학교 정보 수정…", self, triggered=self.edit_school)
+        self.act_new_year = QAction("새 학년도 시작…", self, triggered=self.start_new_year)
+        self.act_quit = QAction("끝내기", self, triggered=self.close)
+        self.act_quit.setShortcut(QKeySequence.Quit)
+        for a in (self.act_school, self.act_new_year):
+            m_file.addAction(a)
+        m_file.addSeparator()
+        m_file.addAction(self.act_quit)
+
+        m_go = mb.addMenu("이동(&G)")
+        for n, (key, label, _, _) in enumerate(PAGES, 1):
+            act = QAction(label, self, triggered=lambda _=False, k=key: self.show_page(k))
+            act.setShortcut(QKeySequence(f"Ctrl+{n}"))
+            m_go.addAction(act)
+
+        m_survey = mb.addMenu("설문(&S)")
+        # Integration point: the import wizard and paper entry are separate modules (issue 3).
+        self.act_import = QAction("응답 파일 가져오기…", self, triggered=self.open_import_wizard)
+        self.act_import.setShortcut(QKeySequence("Ctrl+I"))
+        self.act_paper = QAction("종이 설문 입력…", self, triggered=self.open_paper_entry)
+        m_survey.addAction(self.act_import)
+        m_survey.addAction(self.act_paper)
+
+        m_help = mb.addMenu("도움말(&H)")
+        m_help.addAction(QAction("SchoolVault 정보", self, triggered=self.about))
+
+    # ------------------------------------------------------------ pages
+    def page(self, key: str):
+        """The page widget for `key`, created on first use."""
+        if key not in self.pages:
+            _, _, module, cls = next(p for p in PAGES if p[0] == key)
+            mod = importlib.import_module(f"schoolvault.ui.pages.{module}")
+            w = getattr(mod, cls)(self)
+            self.workspace_changed.connect(w.on_changed)
+            self.pages[key] = w
+            self.stack.addWidget(w)
+        return self.pages[key]
+
+    def current_key(self) -> str:
+        return PAGES[self.nav.currentRow()][0]
+
+    def show_page(self, key: str, **kwargs) -> QWidget:
+        row = next(i for i, p in enumerate(PAGES) if p[0] == key)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)
+        w = self.page(key)
+        if kwargs and hasattr(w, "focus"):
+            w.focus(**kwargs)
+        return w
+
+    def _on_nav(self, row: int) -> None:
+        old = self.stack.currentWidget()
+        if old is not None and hasattr(old, "leave"):
+            old.leave()
+        w = self.page(PAGES[row][0])
+        self.stack.setCurrentWidget(w)
+        w.activate()
+
+    def go(self, target: str) -> None:
+        """Open where a 'next step' points: a page key, 'midyear' or 'new_year'."""
+        if target == "new_year":
+            self.start_new_year()
+        elif target == "midyear":
+            self.show_page("selfeval", tab="midyear")
+        else:
+            self.show_page(target)
+
+    # ------------------------------------------------------------ changes
+    def notify_changed(self, flags: frozenset) -> None:
+        if flags & {"school", "year"}:
+            self._update_title()
+        self.workspace_changed.emit(flags)
+
+    def _update_title(self) -> None:
+        def done(info) -> None:
+            s, year = info
+            self.setWindowTitle(f"SchoolVault — {s.name} {year}학년도")
+        self.session.run(services.require_school, on_done=done)
+
+    def set_status(self, text: str) -> None:
+        self.status.setText(text)
+
+    # ------------------------------------------------------------ dialogs
+    def edit_school(self) -> None:
+        from .dialogs.setup import SchoolSetupDialog
+        dlg = SchoolSetupDialog(self.session.path, self, runner=self.session.runner)
+        dlg.load_current()
+        if dlg.exec() == SchoolSetupDialog.Accepted:
+            self.notify_changed(ALL)
+
+    def start_new_year(self) -> None:
+        from .dialogs.newyear import NewYearDialog
+        dlg = NewYearDialog(self)
+        dlg.open()
+
+    def _open_optional(self, module: str, cls: str, what: str) -> QWidget | None:
+        """Open a widget from a module another part of the project provides, if it is there yet."""
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as e:
+            if e.name and module.startswith(e.name):
+                QMessageBox.information(self, "준비 중", f"{what} 기능은 준비 중입니다.")
+                return None
+            raise
+        w = getattr(mod, cls)(str(self.session.path), self)
+        w.setWindowFlag(Qt.Window, True)
+        if hasattr(w, "finished"):
+            w.finished.connect(lambda *_: self.notify_changed(frozenset({"responses"})))
+        w.destroyed.connect(lambda *_: self.notify_changed(frozenset({"responses"})))
+        w.setAttribute(Qt.WA_DeleteOnClose, True)
+        w.show()
+        return w
+
+    # Integration point (issue 3): ui/dialogs/import_wizard.py provides ImportWizard(ws_path, parent).
+    def open_import_wizard(self) -> QWidget | None:
+        return self._open_optional("schoolvault.ui.dialogs.import_wizard", "ImportWizard", "응답 파일 가져오기 마법사")
+
+    # Integration point (issue 3): ui/pages/paper_entry.py provides PaperEntryPage(ws_path, parent).
+    def open_paper_entry(self) -> QWidget | None:
+        return self._open_optional("schoolvault.ui.pages.paper_entry", "PaperEntryPage", "종이 설문 입력")
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self, "SchoolVault 정보",
+            f"<h3>SchoolVault {__version__}</h3>"
+            "<p>학교 자체평가와 학교조직진단(SODI) 설문을 인터넷 없이 관리하는 프로그램입니다.</p>"
+            f"<p>작업 파일: {self.session.path}</p>"
+            "<p>함께 제공되는 평가지표와 설문은 SchoolVault가 작성한 예시입니다.</p>")
+
+    # ------------------------------------------------------------ geometry and closing
+    def _restore_geometry(self) -> None:
+        s = QSettings()
+        geo = s.value("main_window/geometry")
+        if geo is not None:
+            self.restoreGeometry(geo)
+        else:
+            self.resize(1280, 820)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for w in self.pages.values():
+            if hasattr(w, "flush_now"):
+                w.flush_now()
+        QSettings().setValue("main_window/geometry", self.saveGeometry())
+        self.session.close()
+        super().closeEvent(event)

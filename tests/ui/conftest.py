@@ -1,0 +1,49 @@
+"""UI fixtures: a main window on a copied workspace, isolated QSettings, helpers to wait for jobs."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path, monkeypatch):
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+
+def _window(qtbot, path):
+    from schoolvault.ui.app import make_app
+    from schoolvault.ui.mainwindow import MainWindow
+    make_app()
+    w = MainWindow(path)
+    qtbot.addWidget(w)
+    w.resize(1300, 850)
+    w.show()
+    wait_idle(qtbot, w)
+    return w
+
+
+def wait_idle(qtbot, w, timeout=10000):
+    qtbot.waitUntil(lambda: w.session.runner.idle, timeout=timeout)
+
+
+@pytest.fixture
+def idle(qtbot):
+    """idle(window): wait until the window's queued workspace jobs have run."""
+    return lambda w, timeout=10000: wait_idle(qtbot, w, timeout)
+
+
+@pytest.fixture
+def demo_window(qtbot, demo_ws_path):
+    w = _window(qtbot, demo_ws_path)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def fresh_window(qtbot, fresh_ws_path):
+    w = _window(qtbot, fresh_ws_path)
+    yield w
+    w.close()
