@@ -6,7 +6,7 @@ shipped file of the same id (it was chosen on purpose); otherwise the shipped fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,7 +50,11 @@ def _parse_cached(text: str, name: str):
 
 
 def parse_frozen(f: frozen.FrozenInstrument):
-    return _parse_cached(f.content, f"{f.instrument_id} (작업 파일 보관본)")
+    inst = _parse_cached(f.content, f"{f.instrument_id} (작업 파일 보관본)")
+    if inst.kind == "itembank" and inst.title != f.title:
+        # an item bank's title comes from its file name, which the frozen copy does not carry
+        inst = replace(inst, title=f.title)
+    return inst
 
 
 def workspace_own(ws: Workspace) -> list[Available]:

@@ -22,6 +22,7 @@ from .model import (
 )
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+_YAML_KEY = re.compile(r"^\s*(?:-\s+)?([^\s:#'\"\[{-][^:#]*?)\s*:(?:\s|$)")
 SCHOOL_LEVELS = ("초", "중", "고", "특수")
 INDICATOR_TYPES = ("common", "autonomous")
 KINDS = ("guidebook", "survey", "itembank")
@@ -39,6 +40,18 @@ class _Seq(list):
     item_lines: list
 
 
+class _Str(str):
+    """A string inside a list, remembering its line (so '- 문항' where a mapping belongs has a line)."""
+
+    line: int = 0
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, line: int):
+        super().__init__(key)
+        self.key, self.line = key, line
+
+
 def _build(node: yaml.Node) -> Any:
     if isinstance(node, yaml.MappingNode):
         m = _Map()
@@ -46,15 +59,24 @@ def _build(node: yaml.Node) -> Any:
         m.key_lines = {}
         for k, v in node.value:
             key = _build(k)
+            if key in m:  # YAML would silently keep the last one and hide a copy-paste mistake
+                raise _DuplicateKey(str(key), k.start_mark.line + 1)
             m[key] = _build(v)
             m.key_lines[key] = k.start_mark.line + 1
         return m
     if isinstance(node, yaml.SequenceNode):
-        s = _Seq(_build(v) for v in node.value)
+        s = _Seq(_in_list(_build(v), v) for v in node.value)
         s.line = node.start_mark.line + 1
         s.item_lines = [v.start_mark.line + 1 for v in node.value]
         return s
     return yaml.SafeLoader.construct_object(_CONSTRUCTOR, node, deep=True)
+
+
+def _in_list(value: Any, node: yaml.Node) -> Any:
+    if type(value) is str:
+        value = _Str(value)
+        value.line = node.start_mark.line + 1
+    return value
 
 
 class _Constructor(yaml.SafeLoader):
@@ -75,7 +97,7 @@ class _Ctx:
         line = None
         if isinstance(obj, _Map):
             line = obj.key_lines.get(key, obj.line) if key else obj.line
-        elif isinstance(obj, _Seq):
+        elif isinstance(obj, (_Seq, _Str)):
             line = obj.line
         where = f"{self.source}" + (f" {line}번째 줄" if line else "") + f" ({field})"
         raise InstrumentError(message, where=where, hint=hint or "파일을 고친 뒤 다시 불러오세요.")
@@ -269,15 +291,30 @@ def parse_instrument(text: str, source: str = "<text>") -> Instrument:
         node = yaml.compose(stripped)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        where = f"{source}" + (f" {mark.line + 1}번째 줄" if mark else "")
+        where = source
+        if mark:
+            where += f" {mark.line + 1}번째 줄"
+            lines = stripped.splitlines()
+            key = _YAML_KEY.match(lines[mark.line]) if mark.line < len(lines) else None
+            if key:
+                where += f" ({key.group(1)})"
+        detail = str(getattr(e, "problem", "") or "")
+        hint = ("들여쓰기에 탭 대신 공백을 쓰세요." if "'\\t'" in detail else
+                "이 줄의 들여쓰기가 같은 수준의 다른 줄과 맞는지, '이름: 값' 형식인지 확인하세요.")
         raise InstrumentError("YAML 형식이 올바르지 않습니다 (들여쓰기나 콜론을 확인하세요).", where=where,
-                              hint=str(getattr(e, "problem", "")) or None) from None
+                              hint=f"{hint} (세부: {detail})" if detail else hint) from None
     if node is None:
         raise InstrumentError("빈 파일입니다.", where=source, hint="지표나 설문 내용을 적은 파일을 고르세요.")
-    d = _build(node)
+    try:
+        d = _build(node)
+    except _DuplicateKey as e:
+        raise InstrumentError(f"'{e.key}' 항목이 한 곳에 두 번 적혀 있습니다.", where=f"{source} {e.line}번째 줄 ({e.key})",
+                              hint="둘 중 하나를 지우세요.") from None
     if not isinstance(d, dict):
         raise InstrumentError("도구 파일의 맨 위는 'kind: ...' 같은 항목들이어야 합니다.", where=source)
     kind = d.get("kind")
+    if kind is None:
+        ctx.fail(d, "kind", "필수 항목 'kind'가 없습니다.", hint="맨 위에 'kind: survey' 또는 'kind: guidebook'을 적으세요.")
     if kind == "survey":
         return _survey(ctx, d)
     if kind == "guidebook":
