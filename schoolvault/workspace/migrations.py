@@ -59,7 +59,31 @@ def m001_initial(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
-MIGRATIONS = [m001_initial]
+def m002_district(conn: sqlite3.Connection) -> None:
+    """District-office tables: schools' submissions read back (학교별 제출자료) and imported benchmarks."""
+    for sql in (
+        """CREATE TABLE district_schools (
+            id INTEGER PRIMARY KEY, school_key TEXT NOT NULL, school_name TEXT NOT NULL, school_code TEXT,
+            level TEXT NOT NULL, district TEXT NOT NULL, year INTEGER NOT NULL, rating_points INTEGER,
+            format_version INTEGER NOT NULL, app_version TEXT, exported_at TEXT, source_name TEXT,
+            source_sha256 TEXT, checksum_ok INTEGER NOT NULL, warnings TEXT, imported_at TEXT NOT NULL,
+            UNIQUE (school_key, year))""",
+        """CREATE INDEX district_schools_year ON district_schools(year, level, district)""",
+        """CREATE TABLE district_rows (
+            school_id INTEGER NOT NULL REFERENCES district_schools(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL, instrument TEXT NOT NULL, grp TEXT NOT NULL, code TEXT NOT NULL,
+            title TEXT, n INTEGER, suppressed INTEGER NOT NULL DEFAULT 0, mean REAL, sd REAL,
+            score100 REAL, positive_rate REAL, alpha REAL, rating INTEGER)""",
+        """CREATE INDEX district_rows_school ON district_rows(school_id, kind)""",
+        """CREATE INDEX district_rows_kind ON district_rows(kind, school_id)""",
+        """CREATE TABLE benchmarks (
+            id INTEGER PRIMARY KEY, year INTEGER, issuer TEXT, source_name TEXT, sha256 TEXT NOT NULL,
+            checksum_ok INTEGER NOT NULL, imported_at TEXT NOT NULL, content TEXT NOT NULL)""",
+    ):
+        conn.execute(sql)
+
+
+MIGRATIONS = [m001_initial, m002_district]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,0 +1,208 @@
+"""Benchmarks: what a district publishes and a school imports to see its percentile (벤치마크).
+
+The file is JSON (UTF-8), small and readable in any editor:
+
+    {"format": "schoolvault-benchmark", "format_version": 1, "year": 2025, "issuer": "…",
+     "created_at": "…", "n_schools": 1346, "checksum": sha256 of the canonical "levels" JSON,
+     "labels": {"factors": {key: {"instrument", "code", "title"}}, "domains": {…}, "indicators": {code: title}},
+     "levels": {LEVEL: {"n_schools": int,
+                        "factors": {KEY: ENTRY}, "domains": {KEY: ENTRY},
+                        "indicators": {CODE: {"n_schools", "mean", "counts": {"1": n, …}}}}}}
+    ENTRY = {"n_schools", "mean", "sd", "score100", "percentiles": {"10", "25", "50", "75", "90"},
+             "groups": {GROUP: {"n_schools", "mean", "sd", "score100", "percentiles": {…}}}}
+
+Values are on the survey's scale (1..k) except score100. A school's all-groups value of a factor is
+the mean of its included groups' values (groups with n<5 left out), as in `district stats`.
+Entries of fewer than MIN_BENCHMARK_SCHOOLS schools are left out: a percentile of three schools
+would identify them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from pathlib import Path
+from statistics import NormalDist
+
+from ..errors import SchoolVaultError
+from ..workspace import district as district_db
+from ..workspace.db import Workspace, now
+from .aggregate import ALL, PERCENTILES, describe, quantile, resolve_year, school_values
+
+FORMAT = "schoolvault-benchmark"
+FORMAT_VERSION = 1
+MIN_BENCHMARK_SCHOOLS = 5
+
+
+def _canonical(levels: dict) -> bytes:
+    return json.dumps(levels, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _entry(values: list[float], values100: list[float]) -> dict:
+    s = sorted(values)
+    st = describe(s)
+    v100 = [v for v in values100 if v is not None]
+    st["score100"] = math.fsum(v100) / len(v100) if v100 else None
+    st["percentiles"] = {str(p): quantile(s, p) for p in PERCENTILES}
+    return st
+
+
+def build_levels(schools: list[dict], rows: list[tuple], stats_indicators: dict) -> dict:
+    """The "levels" block from schools ({id, level}) and their submission rows (see aggregate)."""
+    values, _ = school_values(rows)
+    levels: dict = {}
+    for level in dict.fromkeys(s["level"] for s in schools):
+        ids = [s["id"] for s in schools if s["level"] == level]
+        block: dict = {"n_schools": len(ids), "factors": {}, "domains": {}}
+        for kind in ("factors", "domains"):
+            pooled: dict = {}
+            for sid in ids:
+                v = values.get(sid)
+                if not v:
+                    continue
+                for key, (m, s100) in v["all"][kind].items():
+                    pooled.setdefault(key, {}).setdefault(ALL, ([], []))
+                    pooled[key][ALL][0].append(m)
+                    pooled[key][ALL][1].append(s100)
+                for grp, g in v["groups"].items():
+                    for key, (m, s100) in g[kind].items():
+                        pooled.setdefault(key, {}).setdefault(grp, ([], []))
+                        pooled[key][grp][0].append(m)
+                        pooled[key][grp][1].append(s100)
+            for key in sorted(pooled):
+                by = pooled[key]
+                if len(by.get(ALL, ([],))[0]) < MIN_BENCHMARK_SCHOOLS:
+                    continue
+                e = _entry(*by[ALL])
+                e["groups"] = {g: _entry(*vals) for g, vals in by.items()
+                               if g != ALL and len(vals[0]) >= MIN_BENCHMARK_SCHOOLS}
+                block[kind][key] = e
+        block["indicators"] = {code: {k: d[k] for k in ("n_schools", "mean", "counts")}
+                               for code, d in stats_indicators.get(level, {}).items()
+                               if d["n_schools"] >= MIN_BENCHMARK_SCHOOLS}
+        levels[level] = block
+    return levels
+
+
+def write_benchmark(ws: Workspace, out: str | Path, *, year: int | None = None, issuer: str | None = None) -> dict:
+    """Write the benchmark file of the year's schools; returns {"out", "n_schools", "levels"}."""
+    from .aggregate import district_stats
+    year = resolve_year(ws, year)
+    stats = district_stats(ws, year)
+    schools = [{"id": s["id"], "level": s["level"]} for s in stats["schools"]]
+    rows = district_db.rows(ws, year, ("respondents", "factor", "domain"))
+    levels = build_levels(schools, rows, stats["indicators"]["by_level"])
+    doc = {"format": FORMAT, "format_version": FORMAT_VERSION, "year": year, "issuer": issuer or "",
+           "created_at": now(), "n_schools": len(schools),
+           "checksum": hashlib.sha256(_canonical(levels)).hexdigest(),
+           "labels": stats["labels"], "levels": levels}
+    out = Path(out)
+    if out.suffix.lower() != ".json":
+        out = out.with_suffix(".json") if out.suffix else out.with_name(out.name + ".json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(out)
+    with ws.transaction():
+        ws.audit("district_benchmark", file=out.name, year=year, schools=len(schools))
+    return {"out": str(out), "year": year, "n_schools": len(schools),
+            "levels": {lv: b["n_schools"] for lv, b in levels.items()}}
+
+
+def read_benchmark(path: str | Path) -> tuple[dict, list[str]]:
+    """Parse and validate a benchmark file; returns (document, warnings). Raises SchoolVaultError."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise SchoolVaultError("벤치마크 파일을 읽을 수 없습니다.", where=path.name,
+                               hint=f"교육청에서 받은 .json 파일인지 확인하세요. ({e})") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise SchoolVaultError("벤치마크 파일 형식이 아닙니다 (JSON이 아님).", where=f"{path.name}:{e.lineno}",
+                               hint="교육청에서 받은 벤치마크 파일(.json)을 고르세요.") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise SchoolVaultError("SchoolVault 벤치마크 파일이 아닙니다.", where=path.name,
+                               hint="교육청이 'district benchmark'로 만든 파일을 고르세요.")
+    if not isinstance(doc.get("format_version"), int) or doc["format_version"] > FORMAT_VERSION:
+        raise SchoolVaultError("더 새로운 SchoolVault에서 만든 벤치마크 파일입니다.", where=path.name,
+                               hint="SchoolVault를 최신 버전으로 업데이트하세요.")
+    levels = doc.get("levels")
+    if not isinstance(levels, dict) or not all(isinstance(b, dict) and isinstance(b.get("factors"), dict)
+                                               and isinstance(b.get("domains"), dict) for b in levels.values()):
+        raise SchoolVaultError("벤치마크 파일에 학교급별 자료가 없습니다.", where=path.name,
+                               hint="교육청에 파일을 다시 받으세요.")
+    warnings = []
+    if doc.get("checksum") != hashlib.sha256(_canonical(levels)).hexdigest():
+        warnings.append("배포된 뒤 내용이 수정된 벤치마크 파일입니다 (검증값 불일치).")
+    return doc, warnings
+
+
+def import_benchmark(ws: Workspace, path: str | Path) -> dict:
+    """Store a benchmark in a (school) workspace; reports then show the school's percentile."""
+    path = Path(path)
+    doc, warnings = read_benchmark(path)
+    content = json.dumps(doc, ensure_ascii=False)
+    with ws.transaction():
+        district_db.add_benchmark(ws, year=doc.get("year"), issuer=doc.get("issuer") or None, source_name=path.name,
+                                  sha256=hashlib.sha256(path.read_bytes()).hexdigest(), checksum_ok=not warnings,
+                                  content=content)
+        ws.audit("benchmark_import", file=path.name, year=doc.get("year"), warnings=warnings)
+    return {"file": path.name, "year": doc.get("year"), "issuer": doc.get("issuer"),
+            "n_schools": doc.get("n_schools"), "levels": sorted(doc["levels"]), "warnings": warnings}
+
+
+def load_for_school(ws: Workspace) -> dict | None:
+    """The latest imported benchmark's levels: {level: {"n_schools", "factors": {key: ENTRY}, "domains": {…},
+    "indicators": {…}}} (see the module docstring), or None when none was imported."""
+    row = district_db.latest_benchmark(ws)
+    if row is None:
+        return None
+    return json.loads(row[6])["levels"]
+
+
+def benchmark_info(ws: Workspace) -> dict | None:
+    """Where the latest benchmark came from: {"year", "issuer", "file", "imported_at", "checksum_ok",
+    "n_schools", "labels"}."""
+    row = district_db.latest_benchmark(ws)
+    if row is None:
+        return None
+    doc = json.loads(row[6])
+    return {"year": row[1], "issuer": row[2], "file": row[3], "checksum_ok": bool(row[4]), "imported_at": row[5],
+            "n_schools": doc.get("n_schools"), "labels": doc.get("labels", {})}
+
+
+def percentile_of(value: float | None, reference) -> float | None:
+    """A value's percentile (0–100) against a benchmark ENTRY or a list of school values.
+
+    With a list: the mid-rank percentile (below + ½·equal) / n × 100. With an ENTRY: linear
+    interpolation between its P10…P90 points; outside them, the normal curve of its mean and SD,
+    kept within 0–10 and 90–100. None when value or reference is missing.
+    """
+    if value is None or reference is None:
+        return None
+    if isinstance(reference, dict):
+        pts = sorted((float(p), x) for p, x in (reference.get("percentiles") or {}).items() if x is not None)
+        if not pts:
+            return None
+        mean, sd = reference.get("mean"), reference.get("sd")
+        (p_lo, x_lo), (p_hi, x_hi) = pts[0], pts[-1]
+        if value < x_lo or value > x_hi:
+            if mean is None or not sd:
+                return 0.0 if value < x_lo else 100.0
+            p = NormalDist(mean, sd).cdf(value) * 100
+            return min(p, p_lo) if value < x_lo else max(p, p_hi)
+        for (pa, xa), (pb, xb) in zip(pts, pts[1:]):
+            if xa <= value <= xb:
+                if xb == xa:
+                    return (pa + pb) / 2
+                return pa + (value - xa) / (xb - xa) * (pb - pa)
+        return p_lo
+    values = [v for v in reference if v is not None]
+    if not values:
+        return None
+    below = sum(1 for v in values if v < value)
+    equal = sum(1 for v in values if v == value)
+    return (below + 0.5 * equal) / len(values) * 100.0

@@ -1,0 +1,253 @@
+"""Read a school's submission workbook back (python-calamine) and validate it.
+
+A file that is not a submission is refused with the reason (`SubmissionRefused`); a submission
+whose checksum does not match — someone edited the numbers after export — is read with a warning,
+never silently. Header cells and metadata keys are accepted both as the machine keys and as
+their Korean labels, so a workbook saved again by Excel (or written by either writer) reads the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import submission
+from ..errors import SchoolVaultError
+from ..forms.groups import canonical_district, canonical_group, canonical_level
+from ..forms.scoring import SUPPRESSED
+
+KINDS = ("respondents", "item", "factor", "domain", "rating")
+_HEADER = {**{c: c for c in submission.COLUMNS}, **dict(zip(submission.COLUMN_LABELS, submission.COLUMNS))}
+_META = {**{k: k for k in submission.META_KEYS}, **{v: k for k, v in submission.META_LABELS.items()}}
+_NUMERIC = ("mean", "sd", "score100", "positive_rate", "alpha")
+HEADER_SEARCH_ROWS = 5  # the header may sit below a title row or two
+
+
+class SubmissionRefused(SchoolVaultError):
+    """The file is not a usable submission workbook; nothing from it was stored."""
+
+
+@dataclass
+class Submission:
+    """One school's submission as read: metadata, rows in ROW_COLUMNS order, and what was odd."""
+
+    path: Path
+    sha256: str
+    meta: dict
+    school_key: str
+    level: str
+    district: str
+    year: int
+    rows: list[tuple]
+    checksum_ok: bool
+    warnings: list[str] = field(default_factory=list)
+
+
+def _refuse(path: Path, message: str, hint: str) -> SubmissionRefused:
+    return SubmissionRefused(message, where=path.name, hint=hint)
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _number(v) -> float | None:
+    if v is None or v == "":
+        return None
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        f = float(v)
+        return f if math.isfinite(f) else None
+    try:
+        f = float(str(v).strip().replace(",", ""))
+    except ValueError:
+        raise ValueError(v) from None
+    return f if math.isfinite(f) else None
+
+
+def read_submission(path: str | Path) -> Submission:
+    """Read and validate one workbook. Raises SubmissionRefused with the reason."""
+    from python_calamine import CalamineWorkbook
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise _refuse(path, "파일을 읽을 수 없습니다.", f"파일이 있는지, 다른 프로그램이 쓰고 있지 않은지 확인하세요. ({e})")
+    sha = hashlib.sha256(data).hexdigest()
+    if not data.startswith(b"PK"):
+        raise _refuse(path, "엑셀 통합문서(.xlsx)가 아니라서 가져오지 않았습니다.",
+                      "학교가 SchoolVault에서 내보낸 결과 워크북(.xlsx)을 고르세요.")
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = wb.sheet_names
+        if submission.SUBMISSION_SHEET not in names or submission.META_SHEET not in names:
+            missing = [s for s in (submission.SUBMISSION_SHEET, submission.META_SHEET) if s not in names]
+            raise _refuse(path, f"제출용 시트({', '.join(missing)})가 없어 학교 제출 파일이 아닙니다.",
+                          "학교가 SchoolVault의 '컨설팅용 워크북 내보내기'로 만든 파일을 받으세요.")
+        meta_cells = wb.get_sheet_by_name(submission.META_SHEET).to_python(skip_empty_area=False)
+        body = wb.get_sheet_by_name(submission.SUBMISSION_SHEET).to_python(skip_empty_area=False)
+    except SubmissionRefused:
+        raise
+    except Exception as e:  # noqa: BLE001 — calamine raises several error types for broken or encrypted files
+        raise _refuse(path, "엑셀 파일을 열 수 없습니다 (손상되었거나 암호가 걸린 파일).",
+                      f"학교에 파일을 다시 내보내 달라고 하세요. ({type(e).__name__}: {e})") from None
+
+    meta: dict = {}
+    for row in meta_cells:
+        if not row:
+            continue
+        key = _META.get(_text(row[0]))
+        if key is not None and key not in meta:
+            meta[key] = row[1] if len(row) > 1 else None
+    if _text(meta.get("format")) != submission.FORMAT:
+        raise _refuse(path, "메타데이터 시트의 파일 형식이 SchoolVault 제출 자료가 아닙니다.",
+                      "학교가 SchoolVault에서 내보낸 결과 워크북을 고르세요.")
+    try:
+        version = int(_number(meta.get("format_version")) or 0)
+    except ValueError:
+        version = 0
+    if version < 1:
+        raise _refuse(path, "메타데이터의 형식 버전을 읽을 수 없습니다.", "학교에 파일을 다시 내보내 달라고 하세요.")
+    if version > submission.FORMAT_VERSION:
+        raise _refuse(path, f"더 새로운 SchoolVault에서 만든 제출 파일입니다 (형식 버전 {version}).",
+                      "SchoolVault를 최신 버전으로 업데이트한 뒤 다시 가져오세요.")
+
+    warnings: list[str] = []
+    name = _text(meta.get("school_name"))
+    if not name:
+        raise _refuse(path, "메타데이터에 학교명이 없습니다.", "학교에 학교 정보를 입력한 뒤 다시 내보내 달라고 하세요.")
+    level = canonical_level(_text(meta.get("level")))
+    if level is None:
+        raise _refuse(path, f"학교급 '{_text(meta.get('level'))}'을(를) 알 수 없습니다.",
+                      "학교급은 초, 중, 고, 특수 중 하나여야 합니다. 학교에 다시 내보내 달라고 하세요.")
+    raw_district = _text(meta.get("district"))
+    district = canonical_district(raw_district)
+    if district is None:
+        if not raw_district:
+            raise _refuse(path, "메타데이터에 교육지원청이 없습니다.", "학교에 학교 정보를 입력한 뒤 다시 내보내 달라고 하세요.")
+        district = raw_district
+        warnings.append(f"알 수 없는 교육지원청 '{raw_district}' — 그대로 저장했습니다.")
+    try:
+        year = int(_number(meta.get("year")) or 0)
+    except ValueError:
+        year = 0
+    if not 2000 <= year <= 2100:
+        raise _refuse(path, f"메타데이터의 학년도 '{_text(meta.get('year'))}'이(가) 올바르지 않습니다.",
+                      "학교에 다시 내보내 달라고 하세요.")
+
+    # header: the first row (of the first few) whose cells name every column
+    header_at, index = None, None
+    for r, row in enumerate(body[:HEADER_SEARCH_ROWS]):
+        cols = {_HEADER.get(_text(v)): c for c, v in enumerate(row) if _HEADER.get(_text(v))}
+        if len(cols) == len(submission.COLUMNS):
+            header_at, index = r, [cols[c] for c in submission.COLUMNS]
+            break
+    if index is None:
+        raise _refuse(path, "제출자료 시트의 머리글(열 이름)이 형식과 다릅니다.",
+                      f"열 이름: {', '.join(submission.COLUMNS)}. 학교에 다시 내보내 달라고 하세요.")
+    width = max(index) + 1
+    raw_rows: list[list] = []
+    for row in body[header_at + 1:]:
+        if len(row) < width:
+            row = list(row) + [""] * (width - len(row))
+        vals = [row[c] for c in index]
+        if all(v is None or v == "" for v in vals):
+            continue
+        raw_rows.append(vals)
+
+    expected = _text(meta.get("checksum"))
+    if not expected:
+        checksum_ok = False
+        warnings.append("검증값(체크섬)이 없습니다 — 내용이 수정되었는지 확인할 수 없습니다.")
+    else:
+        checksum_ok = fast_checksum(raw_rows, meta) == expected
+        if not checksum_ok:
+            warnings.append("내보낸 뒤 내용이 수정된 파일입니다 (검증값 불일치). 수정된 값 그대로 가져왔습니다.")
+
+    rows, bad = _parse_rows(raw_rows, header_at)
+    if bad:
+        warnings.append(f"읽을 수 없는 행 {len(bad)}개를 건너뛰었습니다: " + ", ".join(map(str, bad[:10]))
+                        + ("…" if len(bad) > 10 else ""))
+    if not rows:
+        raise _refuse(path, "제출자료 시트에 자료가 없습니다.", "학교에 설문 결과와 지표 평가를 넣어 다시 내보내 달라고 하세요.")
+    code = _text(meta.get("school_code")) or None
+    meta = {**meta, "school_name": name, "school_code": code}
+    return Submission(path=path, sha256=sha, meta=meta, school_key=code or f"name:{name}", level=level,
+                      district=district, year=year, rows=rows, checksum_ok=checksum_ok, warnings=warnings)
+
+
+def _canon_row(row: list) -> list[str]:
+    out = []
+    for v in row:
+        t = type(v)
+        if t is float:
+            out.append(str(int(v)) if v.is_integer() else format(v, ".12g"))
+        elif t is str:
+            out.append(v.strip())
+        else:
+            out.append(submission._canon(v))
+    return out
+
+
+def fast_checksum(rows: list[list], meta: dict) -> str:
+    """`submission.checksum` with a per-type fast path for the cells calamine returns (same result)."""
+    body = {
+        "rows": [_canon_row(row) for row in rows],
+        "meta": {k: submission._canon(meta.get(k)) for k in submission.META_KEYS
+                 if k not in ("checksum", "exported_at", "app_version")},
+    }
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _num(v) -> float | None:
+    t = type(v)
+    if t is float:
+        return v if math.isfinite(v) else None
+    if v == "" or v is None:
+        return None
+    return _number(v)
+
+
+def _parse_rows(raw_rows: list[list], header_at: int) -> tuple[list[tuple], list[int]]:
+    """Rows in workspace.district.ROW_COLUMNS order, and the sheet row numbers that could not be read."""
+    out: list[tuple] = []
+    bad: list[int] = []
+    groups: dict[str, str] = {}
+    kinds = set(KINDS)
+    for i, (kind, instrument, group, code, title, n, mean, sd, s100, pos, alpha, rating) in enumerate(raw_rows):
+        try:
+            kind = kind.strip() if type(kind) is str else _text(kind)
+            if kind not in kinds:
+                raise ValueError(kind)
+            if group:
+                g = groups.get(group)
+                if g is None:
+                    g = groups[group] = canonical_group(_text(group))
+            else:
+                g = ""
+            if type(n) is float:
+                suppressed, n_val = 0, int(n)
+            elif _text(n) == SUPPRESSED:
+                suppressed, n_val = 1, None
+            else:
+                v = _num(n)
+                suppressed, n_val = 0, None if v is None else int(v)
+            r = _num(rating)
+            rating_val = int(r) if r is not None else None
+            if kind == "rating" and rating_val is None:
+                raise ValueError(rating)
+            out.append((kind, _text(instrument), g, _text(code), _text(title), n_val, suppressed,
+                        _num(mean), _num(sd), _num(s100), _num(pos), _num(alpha), rating_val))
+        except (ValueError, TypeError):
+            bad.append(header_at + 2 + i)  # 1-based sheet row
+    return out, bad

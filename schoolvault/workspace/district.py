@@ -1,0 +1,140 @@
+"""District tables: schools' submissions read back (학교별 제출자료) and imported benchmarks (벤치마크).
+
+Hot path: `add_school` inserts one school's rows with plain executemany inside the caller's
+transaction; a school already stored for the same year is deleted first (rows cascade).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from .db import Workspace, now
+
+ROW_COLUMNS = ("kind", "instrument", "grp", "code", "title", "n", "suppressed", "mean", "sd", "score100",
+               "positive_rate", "alpha", "rating")
+
+
+@dataclass(frozen=True)
+class DistrictSchool:
+    id: int
+    school_key: str
+    school_name: str
+    school_code: str | None
+    level: str
+    district: str
+    year: int
+    rating_points: int | None
+    format_version: int
+    app_version: str | None
+    exported_at: str | None
+    source_name: str | None
+    source_sha256: str | None
+    checksum_ok: bool
+    warnings: list
+    imported_at: str
+
+
+_SCHOOL_COLS = ("id, school_key, school_name, school_code, level, district, year, rating_points, format_version, "
+                "app_version, exported_at, source_name, source_sha256, checksum_ok, warnings, imported_at")
+
+
+def _school(row) -> DistrictSchool:
+    r = list(row)
+    r[13] = bool(r[13])
+    r[14] = json.loads(r[14]) if r[14] else []
+    return DistrictSchool(*r)
+
+
+def find_school(ws: Workspace, school_key: str, year: int) -> DistrictSchool | None:
+    row = ws.conn.execute(f"SELECT {_SCHOOL_COLS} FROM district_schools WHERE school_key = ? AND year = ?",
+                          (school_key, year)).fetchone()
+    return _school(row) if row else None
+
+
+def add_school(ws: Workspace, *, school_key: str, school_name: str, school_code: str | None, level: str,
+               district: str, year: int, rating_points: int | None, format_version: int,
+               app_version: str | None, exported_at: str | None, source_name: str | None,
+               source_sha256: str | None, checksum_ok: bool, warnings: Sequence[str],
+               rows: Iterable[tuple]) -> tuple[int, DistrictSchool | None]:
+    """Store one school's submission (replacing the same school and year); returns (id, replaced).
+
+    `rows` are tuples in ROW_COLUMNS order. Call inside ws.transaction().
+    """
+    conn = ws.conn
+    replaced = find_school(ws, school_key, year)
+    if replaced is not None:
+        conn.execute("DELETE FROM district_schools WHERE id = ?", (replaced.id,))
+    cur = conn.execute(
+        "INSERT INTO district_schools (school_key, school_name, school_code, level, district, year, rating_points, "
+        "format_version, app_version, exported_at, source_name, source_sha256, checksum_ok, warnings, imported_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (school_key, school_name, school_code, level, district, year, rating_points, format_version, app_version,
+         exported_at, source_name, source_sha256, int(checksum_ok),
+         json.dumps(list(warnings), ensure_ascii=False) if warnings else None, now()))
+    sid = cur.lastrowid
+    conn.executemany(f"INSERT INTO district_rows (school_id, {', '.join(ROW_COLUMNS)}) "
+                     f"VALUES ({sid}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return sid, replaced
+
+
+def delete_school(ws: Workspace, school_id: int) -> None:
+    ws.conn.execute("DELETE FROM district_schools WHERE id = ?", (school_id,))
+
+
+def years(ws: Workspace) -> list[int]:
+    return [r[0] for r in ws.conn.execute("SELECT DISTINCT year FROM district_schools ORDER BY year")]
+
+
+def schools(ws: Workspace, year: int | None = None) -> list[DistrictSchool]:
+    sql, args = f"SELECT {_SCHOOL_COLS} FROM district_schools", ()
+    if year is not None:
+        sql, args = sql + " WHERE year = ?", (year,)
+    return [_school(r) for r in ws.conn.execute(sql + " ORDER BY level, district, school_name, id", args)]
+
+
+def school(ws: Workspace, school_id: int) -> DistrictSchool | None:
+    row = ws.conn.execute(f"SELECT {_SCHOOL_COLS} FROM district_schools WHERE id = ?", (school_id,)).fetchone()
+    return _school(row) if row else None
+
+
+def rows(ws: Workspace, year: int, kinds: Sequence[str]) -> list[tuple]:
+    """(school_id, kind, instrument, grp, code, n, suppressed, mean, score100, rating) of the year's schools."""
+    marks = ", ".join("?" for _ in kinds)
+    return ws.conn.execute(
+        "SELECT r.school_id, r.kind, r.instrument, r.grp, r.code, r.n, r.suppressed, r.mean, r.score100, r.rating "
+        f"FROM district_rows r JOIN district_schools s ON s.id = r.school_id WHERE s.year = ? AND r.kind IN ({marks})",
+        (year, *kinds)).fetchall()
+
+
+def labels(ws: Workspace, year: int, kinds: Sequence[str]) -> list[tuple]:
+    """Distinct (kind, instrument, code, title) of the year: names for codes in tables."""
+    marks = ", ".join("?" for _ in kinds)
+    return ws.conn.execute(
+        "SELECT r.kind, r.instrument, r.code, MIN(r.title) FROM district_rows r "
+        f"JOIN district_schools s ON s.id = r.school_id WHERE s.year = ? AND r.kind IN ({marks}) "
+        "GROUP BY r.kind, r.instrument, r.code", (year, *kinds)).fetchall()
+
+
+def school_rows(ws: Workspace, school_id: int) -> list[dict]:
+    """All rows of one school's submission, as dicts (drill-down)."""
+    cur = ws.conn.execute(f"SELECT {', '.join(ROW_COLUMNS)} FROM district_rows WHERE school_id = ? "
+                          "ORDER BY rowid", (school_id,))
+    return [dict(zip(ROW_COLUMNS, r)) for r in cur]
+
+
+# ---------------------------------------------------------------- benchmarks (in a school workspace)
+
+def add_benchmark(ws: Workspace, *, year: int | None, issuer: str | None, source_name: str | None, sha256: str,
+                  checksum_ok: bool, content: str) -> int:
+    cur = ws.conn.execute(
+        "INSERT INTO benchmarks (year, issuer, source_name, sha256, checksum_ok, imported_at, content) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)", (year, issuer, source_name, sha256, int(checksum_ok), now(), content))
+    return cur.lastrowid
+
+
+def latest_benchmark(ws: Workspace) -> tuple | None:
+    """(id, year, issuer, source_name, checksum_ok, imported_at, content) of the newest import."""
+    return ws.conn.execute("SELECT id, year, issuer, source_name, checksum_ok, imported_at, content FROM benchmarks "
+                           "ORDER BY id DESC LIMIT 1").fetchone()
