@@ -1,0 +1,198 @@
+"""Vector charts (reportlab graphics) for the PDFs, also rendered as SVG for the GUI.
+
+Charts are plain `Drawing`s so the same picture goes into a PDF page and, through
+`reportlab.graphics.renderSVG`, into the results page of the app.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Polygon, Rect, String
+from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from ..forms.scoring import SCORE100_MAX
+from .fonts import register_fonts
+
+GROUP_COLORS = {"교원": colors.HexColor("#2F6DB5"), "직원": colors.HexColor("#2A9D8F"),
+                "학생": colors.HexColor("#E07A1F"), "학부모": colors.HexColor("#8E5BB5")}
+_EXTRA = [colors.HexColor(c) for c in ("#3B6FB0", "#C0392B", "#7F8C8D", "#16A085", "#D4AC0D")]
+INK = colors.HexColor("#222222")
+GRID = colors.HexColor("#D5D8DC")
+MUTED = colors.HexColor("#6B7280")
+ACCENT = colors.HexColor("#2F6DB5")
+
+
+def series_color(name: str, index: int) -> colors.Color:
+    return GROUP_COLORS.get(name, _EXTRA[index % len(_EXTRA)])
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """Shorten a label with … so it fits the width."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _legend(d: Drawing, names: Sequence[str], x: float, y: float, font: str, size: float = 7.5) -> None:
+    for i, name in enumerate(names):
+        d.add(Rect(x, y - 1, 8, 8, fillColor=series_color(name, i), strokeColor=None))
+        d.add(String(x + 11, y, name, fontName=font, fontSize=size, fillColor=INK))
+        x += 18 + stringWidth(name, font, size) + 6
+
+
+def bar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], *,
+              width: float = 440, vmax: float = SCORE100_MAX, fmt: str = "{:.0f}",
+              label_width: float | None = None, bar: float = 7.0, title: str | None = None,
+              reference: Sequence[float | None] | None = None) -> Drawing:
+    """Horizontal grouped bars: one row per label, one bar per series (e.g. respondent group).
+
+    `reference` draws a thin tick per row (a benchmark mean or last year's value).
+    """
+    font, bold = register_fonts()
+    nser = max(1, len(series))
+    row_h = nser * bar + 5
+    top = 16 if (nser > 1 or title or (series and series[0][0] in GROUP_COLORS)) else 4
+    axis_h = 14
+    height = top + len(labels) * row_h + axis_h
+    d = Drawing(width, height)
+    lw = label_width if label_width is not None else min(170.0, width * 0.38)
+    x0, x1 = lw + 6, width - 26
+    scale = (x1 - x0) / vmax
+    y_axis = axis_h
+    if title:
+        d.add(String(0, height - 10, title, fontName=bold, fontSize=8.5, fillColor=INK))
+    if nser > 1 or (series and series[0][0] in GROUP_COLORS):
+        _legend(d, [s[0] for s in series], x0 if not title else x0 + 120, height - 10, font)
+    for t in range(0, int(vmax) + 1, int(vmax // 4) or 1):
+        x = x0 + t * scale
+        d.add(Line(x, y_axis, x, height - top + 2, strokeColor=GRID, strokeWidth=0.5))
+        d.add(String(x, y_axis - 9, str(t), fontName=font, fontSize=6.5, fillColor=MUTED, textAnchor="middle"))
+    for r, label in enumerate(labels):
+        y_row = height - top - (r + 1) * row_h + 2.5
+        d.add(String(lw, y_row + (nser * bar) / 2 - 2.5, _fit(label, font, 7.5, lw - 2), fontName=font,
+                     fontSize=7.5, fillColor=INK, textAnchor="end"))
+        for s, (name, values) in enumerate(series):
+            v = values[r] if r < len(values) else None
+            y = y_row + (nser - 1 - s) * bar
+            if v is None:
+                d.add(String(x0 + 2, y + 1, "–", fontName=font, fontSize=6.5, fillColor=MUTED))
+                continue
+            w = max(0.0, min(v, vmax)) * scale
+            d.add(Rect(x0, y, w, bar - 1, fillColor=series_color(name, s), strokeColor=None))
+            d.add(String(x0 + w + 2, y + 1, fmt.format(v), fontName=font, fontSize=6.5, fillColor=INK))
+        if reference is not None and r < len(reference) and reference[r] is not None:
+            x = x0 + max(0.0, min(reference[r], vmax)) * scale
+            d.add(Line(x, y_row - 1, x, y_row + nser * bar, strokeColor=INK, strokeWidth=1.4))
+    d.add(Line(x0, y_axis, x0, height - top + 2, strokeColor=MUTED, strokeWidth=0.6))
+    return d
+
+
+def radar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], *,
+                size: float = 300, vmax: float = SCORE100_MAX, label_chars: int = 9) -> Drawing:
+    """A radar (spider) profile on the 100-point scale: one polygon per series, legend on top."""
+    font, _ = register_fonts()
+    n = len(labels)
+    legend_h = 16
+    d = Drawing(size + 80, size + legend_h)
+    cx, cy = (size + 80) / 2, size / 2
+    r = size / 2 - 28
+    if n < 3:
+        d.add(String(cx, cy, "요인이 3개 이상일 때 그릴 수 있습니다.", fontName=font, fontSize=8, textAnchor="middle"))
+        return d
+
+    def pt(i: int, v: float) -> tuple[float, float]:
+        a = math.pi / 2 - 2 * math.pi * i / n
+        return cx + r * v / vmax * math.cos(a), cy + r * v / vmax * math.sin(a)
+
+    for ring in (25, 50, 75, 100):
+        pts = [c for i in range(n) for c in pt(i, ring * vmax / 100)]
+        d.add(Polygon(pts, fillColor=None, strokeColor=GRID, strokeWidth=0.5))
+        x, y = pt(0, ring * vmax / 100)
+        d.add(String(x + 2, y - 7, str(ring), fontName=font, fontSize=6, fillColor=MUTED))
+    for i, label in enumerate(labels):
+        x, y = pt(i, vmax)
+        d.add(Line(cx, cy, x, y, strokeColor=GRID, strokeWidth=0.5))
+        lx, ly = pt(i, vmax * 1.12)
+        anchor = "middle" if abs(lx - cx) < 8 else ("start" if lx > cx else "end")
+        text = label if len(label) <= label_chars else label[:label_chars - 1] + "…"
+        d.add(String(lx, ly - 3, text, fontName=font, fontSize=7, fillColor=INK, textAnchor=anchor))
+    for s, (name, values) in enumerate(series):
+        col = series_color(name, s)
+        pts = []
+        for i in range(n):
+            v = values[i] if i < len(values) else None
+            pts.append(pt(i, v if v is not None else 0))
+        flat = [c for p in pts for c in p]
+        d.add(Polygon(flat, fillColor=colors.Color(col.red, col.green, col.blue, alpha=0.10),
+                      strokeColor=col, strokeWidth=1.3))
+        for x, y in pts:
+            d.add(Circle(x, y, 1.6, fillColor=col, strokeColor=None))
+    _legend(d, [s[0] for s in series], 4, size + 4, font)
+    return d
+
+
+def profile_line(labels: Sequence[str], values: Sequence[float | None], *, width: float = 440,
+                 height: float = 90, vmax: float = SCORE100_MAX) -> Drawing:
+    """A compact line profile (last year → this year style); kept for small multiples."""
+    font, _ = register_fonts()
+    d = Drawing(width, height)
+    n = max(1, len(labels))
+    step = (width - 20) / n
+    pts = []
+    for i, v in enumerate(values):
+        if v is not None:
+            pts += [10 + step * (i + 0.5), 14 + (height - 24) * v / vmax]
+    if len(pts) >= 4:
+        d.add(PolyLine(pts, strokeColor=ACCENT, strokeWidth=1.2))
+    for i, label in enumerate(labels):
+        d.add(String(10 + step * (i + 0.5), 2, _fit(label, font, 6, step - 2), fontName=font, fontSize=6,
+                     textAnchor="middle", fillColor=INK))
+    return d
+
+
+def to_svg(drawing: Drawing) -> bytes:
+    """The drawing as SVG bytes (UTF-8) for Qt's QSvgRenderer."""
+    from reportlab.graphics import renderSVG
+    return renderSVG.drawToString(drawing).encode("utf-8")
+
+
+def survey_chart_svg(ws, instrument_id: str, *, group: str | None = None, kind: str = "radar",
+                     year: int | None = None, width: float = 480) -> bytes:
+    """SVG of a survey's factor profile for the GUI's results page (same chart as the PDFs).
+
+    kind="radar": 100-point factor scores as a radar; kind="bars": horizontal bars per factor.
+    group=None draws every group with at least MIN_GROUP_N respondents; a named group is drawn
+    even when smaller (the school's own screen, not a document that leaves the school).
+    Raises SchoolVaultError when the survey has no answers for the year.
+    """
+    from ..errors import SchoolVaultError
+    from ..forms.groups import canonical_group
+    from .data import survey_result
+    from .. import services
+    if year is None:
+        _, year = services.require_school(ws)
+    sr = survey_result(ws, instrument_id, year)
+    groups = [canonical_group(group)] if group else sr.shown
+    groups = [g for g in groups if g in sr.stats["groups"]]
+    if not groups:
+        raise SchoolVaultError("그릴 응답이 없습니다.", where=instrument_id,
+                               hint="응답을 가져왔는지, 집단 응답자가 5명 이상인지 확인하세요.")
+    labels, series = factor_series(sr.survey, sr.stats, groups)
+    if kind == "radar":
+        return to_svg(radar_chart(labels, series, size=min(width, 420) - 80))
+    if kind == "bars":
+        return to_svg(bar_chart(labels, series, width=width))
+    raise SchoolVaultError(f"차트 종류 '{kind}'을(를) 알 수 없습니다.", hint="radar 또는 bars를 쓰세요.")
+
+
+def factor_series(survey, stats: dict, groups: Sequence[str]) -> tuple[list[str], list[tuple[str, list]]]:
+    """Factor titles and, per group, the 100-point factor scores (None where the group has no such factor)."""
+    factors = [f for f in survey.factors() if any(f.code in stats["groups"][g]["factors"] for g in groups)]
+    labels = [f.title for f in factors]
+    series = [(g, [stats["groups"][g]["factors"].get(f.code, {}).get("score100") for f in factors]) for g in groups]
+    return labels, series

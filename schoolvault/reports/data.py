@@ -1,0 +1,213 @@
+"""What every document draws from: one read of the workspace, shared by the PDFs and the workbook.
+
+Groups with fewer than MIN_GROUP_N respondents are kept apart (`suppressed`) here, once, so no
+document can show their numbers by accident: reports and the workbook leave the school.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import catalog, services
+from ..errors import SchoolVaultError
+from ..forms.groups import GROUPS
+from ..forms.model import Guidebook, Survey
+from ..forms.scoring import MIN_GROUP_N
+from ..stats import group_stats
+from ..workspace import frozen, responses, school as school_db, selfeval
+
+# Answers people type when they have nothing to say; left out of auto-picked comments.
+_EMPTY_COMMENTS = {"없음", "없습니다", "없어요", "특별히없음", "특별히없어요", "특별히없습니다", "무", "x", "-", "."}
+
+
+@dataclass
+class SurveyResult:
+    """One survey's statistics for the year (services.stats shape) and who may be shown."""
+
+    survey: Survey
+    stats: dict
+    counts: dict[str, int]          # respondents per group (all groups with answers)
+    shown: list[str]                # groups with n >= MIN_GROUP_N
+    suppressed: list[str]           # groups with fewer respondents
+    adm_ids: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.survey.id
+
+
+@dataclass
+class IndicatorResult:
+    code: str
+    title: str
+    type: str
+    area: str
+    area_title: str
+    subarea: str
+    subarea_title: str
+    rating: int | None
+    rating_label: str | None
+    rubric_text: str
+    evidence: str
+    achievements: str
+    shortcomings: str
+    improvements: str
+    midyear_status: str | None
+    midyear_note: str
+    last_rating: int | None = None
+    last_rating_label: str | None = None
+
+
+@dataclass
+class Comment:
+    instrument: str
+    group: str
+    question: str
+    question_text: str
+    text: str
+    selected: bool
+
+
+@dataclass
+class YearData:
+    school: school_db.School
+    year: int
+    guidebook: Guidebook
+    indicators: list[IndicatorResult]
+    surveys: list[SurveyResult]
+    last_year: int | None
+    last_surveys: list[SurveyResult]
+
+    def survey(self, instrument_id: str) -> SurveyResult | None:
+        return next((s for s in self.surveys if s.id == instrument_id), None)
+
+
+def _group_order(g: str) -> int:
+    return GROUPS.index(g) if g in GROUPS else len(GROUPS)
+
+
+def survey_result(ws, instrument_id: str, year: int, answers_cache: dict | None = None) -> SurveyResult:
+    """Statistics of one survey for the year; same instrument version and numbers as services.stats."""
+    adms = responses.administrations(ws, year, instrument_id)
+    inst = catalog.parse_frozen(frozen.get(ws, adms[-1].instrument_ref)) if adms else services.survey(ws, instrument_id)
+    by_group: dict[str, list[int]] = {}
+    for a in adms:
+        by_group.setdefault(a.group, []).append(a.id)
+    groups = sorted(by_group, key=_group_order)
+    st = {"instrument": instrument_id, "year": year, "scale_points": inst.scale.points, "groups": {}}
+    for g in groups:
+        rows = responses.answers_by_respondent(ws, by_group[g])
+        if answers_cache is not None:
+            answers_cache[(instrument_id, g)] = rows
+        st["groups"][g] = group_stats(inst, g, rows)
+    counts = {g: st["groups"][g]["n"] for g in groups}
+    shown = [g for g in groups if counts[g] >= MIN_GROUP_N]
+    return SurveyResult(inst, st, counts, shown, [g for g in groups if g not in shown], by_group)
+
+
+def surveys_of_year(ws, year: int, answers_cache: dict | None = None) -> list[SurveyResult]:
+    ids = []
+    for a in responses.administrations(ws, year):
+        if a.instrument_id not in ids:
+            ids.append(a.instrument_id)
+    return [survey_result(ws, i, year, answers_cache) for i in ids]
+
+
+def indicator_results(ws, year: int) -> list[IndicatorResult]:
+    """The year's chosen indicators in guidebook order, with last year's rating beside."""
+    gb = services.year_guidebook(ws, year)
+    entries = {e.indicator: e for e in selfeval.entries(ws, year)}
+    prev_year = year - 1 if (year - 1) in school_db.years(ws) else None
+    prev = {e.indicator: e for e in selfeval.entries(ws, prev_year)} if prev_year else {}
+    prev_labels = services.year_guidebook(ws, prev_year).rating.labels if prev_year else ()
+    out = []
+    for area in gb.areas:
+        for sub in area.subareas:
+            for ind in sub.indicators:
+                e = entries.get(ind.code)
+                if e is None:
+                    continue
+                r = e.rating
+                p = prev.get(ind.code)
+                out.append(IndicatorResult(
+                    ind.code, ind.title, ind.type, area.code, area.title, sub.code, sub.title, r,
+                    gb.rating.labels[r - 1] if r else None,
+                    ind.rubric[r - 1] if r and len(ind.rubric) >= r else "",
+                    e.evidence or "", e.achievements or "", e.shortcomings or "", e.improvements or "",
+                    e.midyear_status, e.midyear_note or "",
+                    p.rating if p else None,
+                    prev_labels[p.rating - 1] if p and p.rating and len(prev_labels) >= p.rating else None))
+    return out
+
+
+def collect(ws, year: int | None = None, *, with_surveys: bool = True,
+            answers_cache: dict | None = None) -> YearData:
+    """Everything a report needs for the year (default: the current year)."""
+    s, cur = services.require_school(ws)
+    year = year or cur
+    if year not in school_db.years(ws):
+        raise SchoolVaultError(f"{year}학년도 자료가 없습니다.",
+                               hint="작업 파일에 있는 학년도: " + ", ".join(map(str, school_db.years(ws))))
+    gb = services.year_guidebook(ws, year)
+    inds = indicator_results(ws, year)
+    surveys = surveys_of_year(ws, year, answers_cache) if with_surveys else []
+    last = year - 1 if (year - 1) in school_db.years(ws) else None
+    last_surveys = surveys_of_year(ws, last) if (last and with_surveys) else []
+    return YearData(s, year, gb, inds, surveys, last, last_surveys)
+
+
+def comments(ws, sr: SurveyResult) -> list[Comment]:
+    """Open-ended answers of the groups that may be shown (never of a suppressed group)."""
+    qtext = {q.code: q.text for q in sr.survey.open_questions}
+    out = []
+    for g in sr.shown:
+        for _cid, q, text, selected in responses.comments(ws, sr.adm_ids.get(g, [])):
+            out.append(Comment(sr.id, g, q, qtext.get(q, q), text, bool(selected)))
+    return out
+
+
+def meaningful(text: str) -> bool:
+    """A comment worth quoting: not '없음', '.', or a couple of characters."""
+    plain = "".join(text.split()).lower()
+    return len(plain) >= 4 and plain not in _EMPTY_COMMENTS
+
+
+def pick_comments(all_comments: list[Comment], per_question: int = 3) -> tuple[list[Comment], bool]:
+    """The comments the school selected; if none, up to `per_question` distinct meaningful ones.
+
+    Returns (comments, auto) — auto=True tells the reader they were picked by the program.
+    """
+    chosen = [c for c in all_comments if c.selected]
+    if chosen:
+        return chosen, False
+    seen: set[tuple[str, str]] = set()
+    per: dict[str, int] = {}
+    out = []
+    for c in all_comments:
+        key = (c.question, c.text.strip())
+        if not meaningful(c.text) or key in seen or per.get(c.question, 0) >= per_question:
+            continue
+        seen.add(key)
+        per[c.question] = per.get(c.question, 0) + 1
+        out.append(c)
+    return out, True
+
+
+def linked_items(gb: Guidebook, surveys: list[SurveyResult], indicator: str) -> list[tuple[SurveyResult, list]]:
+    """Survey items evidencing an indicator: items whose `indicator` names it, and the guidebook's
+    `survey_items` links ("INSTRUMENT:ITEM"; "INSTRUMENT:*" = the whole survey)."""
+    try:
+        links = gb.indicator(indicator).survey_items
+    except KeyError:
+        links = ()
+    whole = {link.split(":", 1)[0] for link in links if link.endswith(":*")}
+    named = {tuple(link.split(":", 1)) for link in links if ":" in link and not link.endswith(":*")}
+    out = []
+    for sr in surveys:
+        if sr.id in whole:
+            out.append((sr, []))  # the whole survey: shown by domain
+            continue
+        items = [i for i in sr.survey.items() if i.indicator == indicator or (sr.id, i.code) in named]
+        if items:
+            out.append((sr, items))
+    return out
