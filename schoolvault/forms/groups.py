@@ -40,12 +40,15 @@ def canonical_level(name: str) -> str | None:
 
 def canonical_district(name: str) -> str | None:
     n = _plain(name)
+    for prefix in ("서울특별시", "서울시", "서울"):  # the official names start with 서울특별시
+        if n.startswith(prefix) and n != prefix:
+            n = n[len(prefix):]
+            break
     for suffix in ("교육지원청", "지원청"):
         if n.endswith(suffix):
             n = n[: -len(suffix)]
-    if n.startswith("서울") and n != "서울":
-        n = n[2:]
+            break
     n = _DISTRICT_ALIASES.get(n, n)
-    if n in ("서울특별시교육청", "교육청"):
+    if n == "교육청":  # 서울특별시교육청 itself
         n = "본청"
     return n if n in DISTRICTS else None
