@@ -111,7 +111,8 @@ def import_submissions(ws: Workspace, paths: Iterable[str | Path], *, workers: i
             if i % 8 == 0 or i == n:
                 progress.report(i, n, path.name)
         totals = _totals(outcomes)
-        ws.audit("district_import", files=len(outcomes), **totals)
+        if totals["imported"] + totals["replaced"]:
+            ws.audit("district_import", files=len(outcomes), **totals)
     return {"files": outcomes, **totals}
 
 
