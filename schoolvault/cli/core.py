@@ -1,4 +1,4 @@
-"""Foundation commands: init, instruments, import-responses, stats, self-eval, demo, check, status."""
+"""Foundation commands: init, instruments, stats, self-eval, demo, check, status."""
 
 from __future__ import annotations
 
@@ -37,16 +37,6 @@ def register(sub, common) -> None:
     p = _cmd(isub, common, "import", cmd_instruments_import, "도구 파일을 작업 파일에 가져옵니다",
              human=lambda r: f"가져왔습니다: {r['id']} ({r['kind']}) {r['title']}")
     p.add_argument("file")
-
-    p = _cmd(sub, common, "import-responses", cmd_import_responses, "설문 응답 파일(.xlsx, .xls, .csv)을 가져옵니다",
-             human=_import_human,
-             example="schoolvault-cli import-responses 응답.xlsx --instrument sodi-example-2025 --group 교원")
-    p.add_argument("file")
-    p.add_argument("--instrument", required=True, help="설문 도구 id")
-    p.add_argument("--group", required=True, help="응답 집단 (교원, 직원, 학생, 학부모)")
-    p.add_argument("--sheet", help="시트 이름 (기본: 첫 시트)")
-    p.add_argument("--dry-run", action="store_true", help="저장하지 않고 결과만 확인")
-    p.add_argument("--replace", action="store_true", help="같은 파일을 이미 가져왔으면 바꿔 넣기")
 
     p = _cmd(sub, common, "stats", cmd_stats, "설문 통계 (문항·요인·영역, 집단별)",
              example="schoolvault-cli stats --instrument sodi-example-2025 --group 교원 --json")
@@ -123,27 +113,6 @@ def cmd_instruments_show(args):
 def cmd_instruments_import(args):
     with closing(open_ws(args)) as ws:
         return services.import_instrument(ws, args.file)
-
-
-def cmd_import_responses(args):
-    from ..importing import import_responses
-    with closing(open_ws(args)) as ws:
-        return import_responses(ws, args.file, args.instrument, args.group, sheet=args.sheet,
-                                dry_run=args.dry_run, replace=args.replace)
-
-
-def _import_human(r) -> str:
-    head = "확인만 했습니다 (저장 안 함)" if r.get("dry_run") else "가져왔습니다"
-    lines = [f"{head}: {r['file']} → {r['instrument']} / {r['group']}",
-             f"  읽은 행 {r['rows_read']}, 응답자 {r['respondents']}명, 건너뛴 행 {len(r['skipped_rows'])}, "
-             f"빈 값으로 처리한 칸 {len(r['missing_cells'])}",
-             f"  연결한 열 {len(r['columns_mapped'])}, 제외한 개인정보 열 {len(r['columns_dropped'])}, "
-             f"연결 못 한 열 {len(r['columns_unmapped'])}"]
-    for s in r["skipped_rows"][:10]:
-        lines.append(f"  - {s['row']}행 건너뜀: {s['reason']}")
-    for c in r["missing_cells"][:10]:
-        lines.append(f"  - {c['row']}행 '{c['column'][:30]}': '{c['value']}' → 빈 값 ({c['reason']})")
-    return "\n".join(lines)
 
 
 def cmd_stats(args):

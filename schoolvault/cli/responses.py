@@ -1,0 +1,161 @@
+"""Survey responses in: import-responses, survey create-from/build/link, template, comments."""
+
+from __future__ import annotations
+
+from contextlib import closing
+
+from ..errors import SchoolVaultError
+from . import open_ws
+
+
+def _cmd(sub, common, name: str, handler, help: str, human=None, example: str = ""):
+    p = sub.add_parser(name, parents=[common], help=help, description=help,
+                       epilog=f"예: {example}" if example else None)
+    p.set_defaults(handler=handler, human=human)
+    return p
+
+
+def register(sub, common) -> None:
+    p = _cmd(sub, common, "import-responses", cmd_import_responses,
+             "설문 응답 파일(.xlsx, .xls, .csv)을 가져옵니다", human=import_human,
+             example="schoolvault-cli import-responses 응답.xlsx --instrument sodi-example-2025 --group 교원 --json")
+    p.add_argument("file")
+    p.add_argument("--instrument", required=True, help="설문 도구 id")
+    p.add_argument("--group", required=True, help="응답 집단 (교원, 직원, 학생, 학부모)")
+    p.add_argument("--sheet", help="시트 이름 (기본: 응답이 있는 시트를 찾아 씀)")
+    p.add_argument("--mapping", metavar="FILE",
+                   help='열 연결표 JSON: {"머리글 또는 열 문자": "문항 코드" 또는 null}')
+    p.add_argument("--dry-run", action="store_true", help="저장하지 않고 결과만 확인")
+    p.add_argument("--replace", action="store_true", help="같은 파일을 이미 가져왔으면 바꿔 넣기")
+
+    sv = sub.add_parser("survey", help="학교 설문 만들기 (응답 파일에서, 문항 예시자료에서)")
+    ssub = sv.add_subparsers(dest="sub", metavar="SUBCOMMAND")
+    ssub.required = True
+    p = _cmd(ssub, common, "create-from", cmd_survey_create_from, "응답 파일의 질문으로 설문을 만듭니다",
+             human=_created_human,
+             example="schoolvault-cli survey create-from 응답.csv --id gadong-2026 --group 교원")
+    p.add_argument("file")
+    p.add_argument("--id", required=True, help="새 설문 id (영문, 숫자, -)")
+    p.add_argument("--group", required=True, help="응답 집단")
+    p.add_argument("--title", help="설문 제목")
+    p.add_argument("--sheet", help="시트 이름")
+    p.add_argument("--scale-points", type=int, choices=[4, 5, 6, 7], help="척도 점수 (기본: 응답 라벨로 판단)")
+    p.add_argument("--replace", action="store_true", help="같은 id의 설문을 바꾸기")
+    p = _cmd(ssub, common, "build", cmd_survey_build, "문항 예시자료에서 지표를 골라 설문을 만듭니다",
+             human=_created_human,
+             example="schoolvault-cli survey build --id my-2025 --bank itembank-2025 --group 교원 "
+                     "--indicator '학교 회의 문화 활성화' 1-2-1")
+    p.add_argument("--id", required=True, help="새 설문 id")
+    p.add_argument("--bank", required=True, help="문항 예시자료 id (예: itembank-2025)")
+    p.add_argument("--group", required=True, nargs="+", action="extend", help="응답 집단 (여럿 가능)")
+    p.add_argument("--indicator", required=True, nargs="+", action="extend", help="지표 이름 또는 코드 (여럿 가능)")
+    p.add_argument("--title", help="설문 제목")
+    p.add_argument("--items-per-indicator", type=int, default=1, help="지표마다 넣을 문항 수 (기본 1)")
+    p.add_argument("--replace", action="store_true", help="같은 id의 설문을 바꾸기")
+    p = _cmd(ssub, common, "link", cmd_survey_link, "설문 문항을 평가지표에 연결합니다",
+             example="schoolvault-cli survey link --instrument gadong-2026 Q01=1-1-3 Q02=2-2-1")
+    p.add_argument("--instrument", required=True)
+    p.add_argument("links", nargs="+", help="문항코드=지표코드 (연결을 지우려면 문항코드=)")
+
+    p = _cmd(sub, common, "template", cmd_template, "설문 양식(문항 목록 + 빈 응답 시트)을 만듭니다",
+             human=lambda r: f"양식을 만들었습니다: {r['file']} (문항 {r['questions']}개)",
+             example="schoolvault-cli template --instrument my-2025 --group 교원 양식.xlsx")
+    p.add_argument("--instrument", required=True)
+    p.add_argument("--group", required=True)
+    p.add_argument("out", help="저장할 파일 (.xlsx 또는 .txt)")
+
+    p = _cmd(sub, common, "comments", cmd_comments, "서술형 의견 목록 (의미 없는 답 제외)", human=_comments_human,
+             example="schoolvault-cli comments --instrument sodi-example-2025 --group 교원 --json")
+    p.add_argument("--instrument", required=True)
+    p.add_argument("--group")
+    p.add_argument("--year", type=int)
+    p.add_argument("--all", action="store_true", help="'없음' 같은 답도 보이기")
+
+
+def cmd_import_responses(args):
+    from ..importing import import_responses, load_mapping_file
+    from ..progress import Progress
+    mapping = load_mapping_file(args.mapping) if args.mapping else None
+    with closing(open_ws(args)) as ws:
+        return import_responses(ws, args.file, args.instrument, args.group, sheet=args.sheet, mapping=mapping,
+                                dry_run=args.dry_run, replace=args.replace, progress=Progress())
+
+
+def import_human(r) -> str:
+    head = "확인만 했습니다 (저장 안 함)" if r.get("dry_run") else "가져왔습니다"
+    lines = [f"{head}: {r['file']} → {r['instrument']} / {r['group']}",
+             f"  읽은 행 {r['rows_read']}, 응답자 {r['respondents']}명, 건너뛴 행 {len(r['skipped_rows'])}, "
+             f"빈 값으로 처리한 칸 {len(r['missing_cells'])}, 서술형 의견 {r.get('comments', 0)}개",
+             f"  연결한 열 {len(r['columns_mapped'])}, 제외한 개인정보 열 {len(r['columns_dropped'])}, "
+             f"연결 못 한 열 {len(r['columns_unmapped'])}"]
+    if r.get("already_imported"):
+        lines.append("  ※ 이미 가져온 파일입니다. 저장하려면 --replace를 쓰세요.")
+    for c in r["columns_dropped"]:
+        lines.append(f"  - {c['column']}열 '{c['header'][:30]}' 제외: {c.get('reason', '개인정보')}")
+    for c in r["columns_unmapped"][:10]:
+        lines.append(f"  - {c['column']}열 '{c['header'][:30]}' 연결 안 됨")
+    for s in r["skipped_rows"][:10]:
+        lines.append(f"  - {s['row']}행 건너뜀: {s['reason']}")
+    for c in r["missing_cells"][:10]:
+        lines.append(f"  - {c['row']}행 {c.get('letter', '')}열 '{c['column'][:30]}': '{c['value']}' → 빈 값 ({c['reason']})")
+    return "\n".join(lines)
+
+
+def cmd_survey_create_from(args):
+    from ..importing.survey_from import create_from_file
+    with closing(open_ws(args)) as ws:
+        return create_from_file(ws, args.file, survey_id=args.id, group=args.group, title=args.title,
+                                sheet=args.sheet, points=args.scale_points, replace=args.replace)
+
+
+def _created_human(r) -> str:
+    lines = [f"설문을 만들었습니다: {r['id']} {r['title']} (문항 {r['items']}개, 서술형 {r['open_questions']}개, "
+             f"{r['scale']['points']}점 척도)"]
+    cols = r.get("columns") or {}
+    for h in cols.get("dropped", []):
+        lines.append(f"  - 개인정보 열 제외: {h[:40]}")
+    for note in cols.get("notes", []):
+        lines.append(f"  ※ {note}")
+    if r.get("placeholders"):
+        lines.append("  ※ 'OO'가 들어 있는 문항은 학교 실정에 맞게 고치세요: " + ", ".join(r["placeholders"]))
+    return "\n".join(lines)
+
+
+def cmd_survey_build(args):
+    from ..itembank import build_survey
+    with closing(open_ws(args)) as ws:
+        return build_survey(ws, survey_id=args.id, bank_id=args.bank, groups=args.group, indicators=args.indicator,
+                            title=args.title, per_indicator=args.items_per_indicator, replace=args.replace)
+
+
+def cmd_survey_link(args):
+    from ..importing.survey_from import link_items
+    links = {}
+    for spec in args.links:
+        if "=" not in spec:
+            raise SchoolVaultError(f"'{spec}'은(는) 문항코드=지표코드 형식이 아닙니다.", hint="예: Q01=1-1-3")
+        item, ind = spec.split("=", 1)
+        links[item.strip()] = ind.strip() or None
+    with closing(open_ws(args)) as ws:
+        return link_items(ws, args.instrument, links)
+
+
+def cmd_template(args):
+    from .. import services
+    from ..importing.template import write_template
+    with closing(open_ws(args)) as ws:
+        survey = services.survey(ws, args.instrument)
+    return write_template(survey, args.group, args.out)
+
+
+def cmd_comments(args):
+    from ..importing.comments import list_comments
+    with closing(open_ws(args)) as ws:
+        rows = list_comments(ws, args.instrument, args.group, args.year, include_meaningless=args.all)
+    return {"comments": [{"item": c["item"], "group": c["group"], "text": c["text"]} for c in rows]}
+
+
+def _comments_human(r) -> str:
+    if not r["comments"]:
+        return "서술형 의견이 없습니다."
+    return "\n".join(f"[{c['group']} {c['item']}] {c['text']}" for c in r["comments"])

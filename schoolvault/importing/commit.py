@@ -1,0 +1,138 @@
+"""Writing a checked import plan: one transaction, re-import detection, remembered column mappings.
+
+Everything is read and checked before the transaction starts, so a refused file leaves the
+workspace exactly as it was; a crash or Cancel during the write rolls the whole import back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from ..errors import ImportRefused, SchoolVaultError
+from ..forms.groups import canonical_group
+from ..progress import NULL_PROGRESS
+from ..workspace import imports as imports_db, responses
+from ..workspace.db import Workspace
+from . import headers as hd
+from .plan import ImportPlan, plan_import
+
+MAPPING_KEY = "import_mapping:{instrument}:{group}:{signature}"
+
+
+def form_signature(headers: list[str]) -> str:
+    """Identifies a form by its question row, so the same form's next export reuses its mapping."""
+    joined = "\x1f".join(hd.normalize(h) for h in headers if h)
+    return hashlib.sha256(joined.encode()).hexdigest()[:20]
+
+
+def remembered_mapping(ws: Workspace, instrument_id: str, group: str, headers: list[str]) -> dict | None:
+    raw = ws.setting(MAPPING_KEY.format(instrument=instrument_id, group=group, signature=form_signature(headers)))
+    return json.loads(raw) if raw else None
+
+
+def remember_mapping(ws: Workspace, plan: ImportPlan) -> None:
+    """Store the plan's manual choices for this form (call inside the import transaction)."""
+    manual = {c.header: c.code for c in plan.columns if c.manual and c.header}
+    if not manual:
+        return
+    headers = [c.header for c in plan.columns]
+    ws.set_setting(MAPPING_KEY.format(instrument=plan.instrument, group=plan.group,
+                                      signature=form_signature(headers)),
+                   json.dumps(manual, ensure_ascii=False))
+
+
+def load_mapping_file(path: str | Path) -> dict:
+    """A --mapping file: JSON {"header, column letter or number": "item code" or null}."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as e:
+        raise SchoolVaultError("연결표 파일을 읽을 수 없습니다.", where=str(path), hint=e.strerror) from None
+    except json.JSONDecodeError as e:
+        raise SchoolVaultError(f"연결표 파일의 JSON 형식이 올바르지 않습니다: {e.msg}",
+                               where=f"{path.name} {e.lineno}번째 줄",
+                               hint='{"머리글 또는 열 문자": "문항 코드"} 형식으로 적으세요.') from None
+    if isinstance(data, dict) and isinstance(data.get("mapping"), dict):
+        data = data["mapping"]
+    if not isinstance(data, dict) or not all(isinstance(v, (str, type(None))) for v in data.values()):
+        raise SchoolVaultError("연결표 파일 형식이 올바르지 않습니다.", where=path.name,
+                               hint='{"머리글 또는 열 문자": "문항 코드"} 형식으로 적으세요 (제외할 열은 null).')
+    return data
+
+
+def prepare(ws: Workspace, path: str | Path, instrument_id: str, group: str, *, sheet: str | None = None,
+            mapping: dict | None = None, progress=NULL_PROGRESS) -> ImportPlan:
+    """The plan for importing this file (reads the file; writes nothing)."""
+    from .. import services
+    from .reading import read_table
+
+    path = Path(path)
+    if not path.exists():
+        raise ImportRefused("파일이 없습니다.", where=str(path), hint="경로를 확인하세요.")
+    services.require_school(ws)
+    survey = services.survey(ws, instrument_id)
+    group = canonical_group(group)
+    if group not in survey.groups:
+        raise ImportRefused(f"응답 집단 '{group}'은(는) 이 설문에 없습니다.",
+                            hint=f"다음 중 하나: {', '.join(survey.groups)}")
+    remembered = None
+    if mapping is None:
+        try:
+            table = read_table(path, sheet)
+            remembered = remembered_mapping(ws, instrument_id, group, table.header)
+        except ImportRefused:
+            remembered = None  # plan_import reports the problem with the file itself
+    return plan_import(path, survey, group, sheet=sheet, mapping=mapping, remembered=remembered,
+                       progress=progress)
+
+
+def commit_plan(ws: Workspace, plan: ImportPlan, *, replace: bool = False, method: str = "import",
+                progress=NULL_PROGRESS) -> dict:
+    """Write a plan in one transaction; refuses a file (or the same answers) imported before unless replace."""
+    from .. import services
+
+    _, year = services.require_school(ws)
+    earlier = imports_db.find_earlier(ws, year, plan.sha256, plan.content_sha256)
+    if earlier and not replace:
+        raise ImportRefused("이미 가져온 파일입니다.",
+                            where=f"{plan.path.name} ({earlier.source_name}, {earlier.imported_at} 가져옴)",
+                            hint="다시 가져오려면 이전 가져오기를 바꾸세요 (--replace).")
+    summary = plan.summary()
+    stored = {k: summary[k] for k in ("file", "sheet", "rows_read", "respondents", "columns_dropped",
+                                      "items_missing")}
+    stored.update(content_sha256=plan.content_sha256, skipped=len(plan.skipped),
+                  missing_cells=len(plan.missing_cells))
+    with ws.transaction():
+        if earlier:
+            responses.delete_administration(ws, earlier.id)
+        ref = services.freeze_for_use(ws, plan.instrument)
+        adm = responses.add_administration(ws, year=year, instrument_ref=ref, group=plan.group, rows=plan.rows,
+                                           source_name=plan.path.name, source_sha256=plan.sha256,
+                                           method=method, summary=stored, progress=progress)
+        remember_mapping(ws, plan)
+        ws.audit("import_responses", file=plan.path.name, instrument=plan.instrument, group=plan.group,
+                 respondents=len(plan.rows), replaced=earlier.id if earlier else None,
+                 dropped_columns=len(summary["columns_dropped"]))
+    summary.update(administration=adm, replaced=earlier.id if earlier else None, dry_run=False)
+    return summary
+
+
+def import_responses(ws: Workspace, path: str | Path, instrument_id: str, group: str, *,
+                     sheet: str | None = None, mapping: dict | None = None, dry_run: bool = False,
+                     replace: bool = False, progress=NULL_PROGRESS) -> dict:
+    """Import one response file for one group; all or nothing. Returns the import summary.
+
+    Raises ImportRefused (nothing written) for unreadable files, files without matching columns
+    or answers, and a file imported before (unless replace).
+    """
+    plan = prepare(ws, path, instrument_id, group, sheet=sheet, mapping=mapping, progress=progress)
+    if dry_run:
+        from .. import services
+        _, year = services.require_school(ws)
+        earlier = imports_db.find_earlier(ws, year, plan.sha256, plan.content_sha256)
+        summary = plan.summary()
+        summary.update(dry_run=True, already_imported=bool(earlier))
+        return summary
+    return commit_plan(ws, plan, replace=replace, progress=progress)

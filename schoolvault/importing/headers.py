@@ -1,0 +1,148 @@
+"""Column headers: personal-data and metadata columns, and matching headers to item texts.
+
+A header is whatever the teacher typed into the form: the item sentence with numbering (`1.`,
+`1)`, `Q1.`, `(1)`, `①`), an area tag (`【영역】 Ⅰ-1. … –`) or different spacing in front. Matching
+compares texts without those, and gives each column a confidence (0..1) so the wizard can show it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+MATCH_ACCEPT = 0.80   # below this a column is left unmapped (the wizard offers the best guess)
+MATCH_CONFIRM = 0.90  # accepted but shown as "확인 필요" below this
+CONTAIN_MIN_CHARS = 12  # an item text this long found inside a header identifies the column
+
+_TAGS = re.compile(r"^\s*(?:[【\[<〈《(（][^】\]>〉》)）]{0,20}[】\]>〉》)）]\s*)+")
+_NUMBERING = re.compile(
+    r"^\s*(?:(?:문항|문|Q|q|No\.?)\s*\d+\s*[.)．:]?|\d+\s*[.)．]|\(\d+\)|[①-⑳❶-❿]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+\s*[-–.]?\s*\d*\s*[.)]?)\s*")
+_NON_WORD = re.compile(r"[\W_]+")
+
+# Columns whose header says they identify a person: dropped, never stored, reported.
+PERSONAL_WORDS = ("이메일", "email", "e-mail", "메일주소", "이름", "성명", "성함", "전화", "연락처", "휴대폰",
+                  "핸드폰", "휴대전화", "학번", "주민등록", "생년월일", "주소")
+PERSONAL_MAX_HEADER = 20  # a long header mentioning 이름 is a question, not a name column
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^(?:\+?82[-\s]?)?0?1[016789][-\s.]?\d{3,4}[-\s.]?\d{4}$")
+META_WORDS = ("타임스탬프", "timestamp", "제출시간", "제출일시", "응답일시", "응답시간", "작성일시", "응답번호",
+              "응답자번호", "번호", "no", "순번", "id")
+
+
+def clean_header(text: str) -> str:
+    """The header without leading tags and numbering (repeatedly: `【영역】 1. Q1.`)."""
+    t = unicodedata.normalize("NFC", str(text)).strip()
+    for _ in range(4):
+        new = _NUMBERING.sub("", _TAGS.sub("", t), count=1).strip()
+        if new == t:
+            break
+        t = new
+    return t
+
+
+def normalize(text: str) -> str:
+    """Text for matching: no tags, numbering, spaces or punctuation; one kind of middle dot; lower case."""
+    t = clean_header(text)
+    return _NON_WORD.sub("", t).lower()
+
+
+def is_personal_header(header: str) -> bool:
+    key = _NON_WORD.sub("", str(header)).lower()
+    return bool(key) and len(key) <= PERSONAL_MAX_HEADER and any(w.replace("-", "") in key for w in PERSONAL_WORDS)
+
+
+def looks_personal(values) -> bool:
+    """Most non-empty values are e-mail addresses or phone numbers."""
+    vals = [str(v).strip() for v in values if v is not None and str(v).strip()][:50]
+    if not vals:
+        return False
+    hits = sum(1 for v in vals if _EMAIL.match(v) or _PHONE.match(v))
+    return hits * 2 > len(vals)
+
+
+def is_meta_header(header: str) -> bool:
+    key = _NON_WORD.sub("", str(header)).lower()
+    return key in META_WORDS or key.startswith(("타임스탬프", "timestamp"))
+
+
+@dataclass(frozen=True)
+class Target:
+    """Something a column can be mapped to: an item (kind 'item') or an open question ('comment')."""
+
+    code: str
+    text: str
+    kind: str  # "item" | "comment"
+
+
+@dataclass(frozen=True)
+class Match:
+    column: int
+    target: Target | None
+    confidence: float  # 0..1
+    best_guess: Target | None = None  # for unmapped columns: the closest target, for the wizard
+
+
+def similarity(header_key: str, target_key: str) -> float:
+    """0..100: exact, contained (numbering/tags left over), or fuzzy."""
+    if not header_key or not target_key:
+        return 0.0
+    if header_key == target_key:
+        return 100.0
+    if len(target_key) >= CONTAIN_MIN_CHARS and target_key in header_key:
+        # the item sentence with an area tag or a note in front/behind: sure, a little less than exact
+        return 97.0 - 5.0 * (1 - len(target_key) / len(header_key))
+    if len(header_key) >= CONTAIN_MIN_CHARS and header_key in target_key:
+        return 94.0 - 10.0 * (1 - len(header_key) / len(target_key))
+    score = fuzz.ratio(header_key, target_key)
+    if len(target_key) >= CONTAIN_MIN_CHARS and len(header_key) > len(target_key):
+        score = max(score, fuzz.partial_ratio(target_key, header_key) * 0.95)
+    return score
+
+
+def match_columns(headers: list[str], targets: list[Target], skip: set[int] = frozenset()) -> dict[int, Match]:
+    """Best one-to-one assignment of columns to targets (greedy on similarity).
+
+    A target's code written as the header (`Q001`) is an exact match too.
+    """
+    keys = [normalize(h) for h in headers]
+    tkeys = [normalize(t.text) for t in targets]
+    codes = {t.code.lower(): ti for ti, t in enumerate(targets)}
+    pairs: list[tuple[float, int, int]] = []
+    best: dict[int, tuple[float, int]] = {}
+    for ci, hk in enumerate(keys):
+        if ci in skip or not hk:
+            continue
+        raw = _NON_WORD.sub("", str(headers[ci])).lower()
+        if raw in codes:
+            pairs.append((100.0, ci, codes[raw]))
+            continue
+        for ti, tk in enumerate(tkeys):
+            s = similarity(hk, tk)
+            if s >= 50:
+                pairs.append((s, ci, ti))
+            if s > best.get(ci, (0.0, -1))[0]:
+                best[ci] = (s, ti)
+    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    used_c: set[int] = set()
+    used_t: set[int] = set()
+    out: dict[int, Match] = {}
+    for s, ci, ti in pairs:
+        if ci in used_c or ti in used_t or s < MATCH_ACCEPT * 100:
+            continue
+        used_c.add(ci)
+        used_t.add(ti)
+        out[ci] = Match(ci, targets[ti], round(s / 100, 3))
+    for ci, (s, ti) in best.items():
+        if ci not in out:
+            out[ci] = Match(ci, None, round(s / 100, 3), targets[ti] if ti >= 0 else None)
+    return out
+
+
+def area_tag(header: str) -> str | None:
+    """The area code a form put in front of a question (`【영역】 Ⅰ-1. …` → 'Ⅰ-1'), if any."""
+    t = _TAGS.sub("", unicodedata.normalize("NFC", str(header))).strip()
+    m = re.match(r"^([ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+\s*-\s*\d+)", t)
+    return m.group(1).replace(" ", "") if m else None

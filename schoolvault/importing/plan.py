@@ -1,0 +1,315 @@
+"""The import plan: what importing a file would do, with every problem, computed without writing.
+
+The CLI's --dry-run, the wizard's preview and the real import all start from the same plan, so
+what the user confirmed is what gets written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ImportRefused
+from ..forms.model import Survey
+from ..progress import NULL_PROGRESS
+from ..workspace.responses import ResponseRow
+from . import headers as hd
+from .reading import Table, read_table
+from .values import INVALID, ValueParser
+
+PROGRESS_EVERY = 1000  # rows between progress reports
+MIN_COMMENT_QUESTION_CHARS = 8  # an unmapped text column becomes comments only if its header reads like a question
+SKIP = "skip"  # mapping value: leave the column out
+
+ROLE_LABELS = {"item": "문항", "comment": "서술형 의견", "personal": "개인정보(제외)", "meta": "응답 정보(제외)",
+               "unmapped": "연결 안 됨", "empty": "빈 열"}
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA (as a spreadsheet names columns)."""
+    s = ""
+    n = index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+@dataclass
+class ColumnPlan:
+    """What happens to one column of the file."""
+
+    index: int
+    header: str
+    role: str  # item | comment | personal | meta | unmapped | empty
+    code: str | None = None
+    confidence: float | None = None
+    note: str = ""
+    guess: str | None = None  # closest item for an unmapped column
+    manual: bool = False  # set by a mapping file, the wizard, or a remembered mapping
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index)
+
+    def to_dict(self) -> dict:
+        d = {"column": self.letter, "header": self.header, "role": self.role}
+        if self.code:
+            d["item"] = self.code
+        if self.confidence is not None:
+            d["confidence"] = self.confidence
+        if self.note:
+            d["reason"] = self.note
+        if self.guess:
+            d["best_guess"] = self.guess
+        return d
+
+
+@dataclass
+class ImportPlan:
+    """Everything an import would write and everything wrong with the file; nothing written yet."""
+
+    path: Path
+    instrument: str
+    group: str
+    sheet: str
+    sheets: list[str]
+    header_row: int
+    columns: list[ColumnPlan]
+    rows: list[ResponseRow] = field(default_factory=list)
+    rows_read: int = 0
+    skipped: list[dict] = field(default_factory=list)
+    missing_cells: list[dict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    items_missing: list[str] = field(default_factory=list)
+    sha256: str = ""
+    content_sha256: str = ""
+
+    def mapping(self) -> dict[str, str | None]:
+        """header → code (None: left out), as saved and as a --mapping file takes it."""
+        out: dict[str, str | None] = {}
+        for c in self.columns:
+            if c.header and c.role in ("item", "comment", "unmapped"):
+                out[c.header] = c.code if c.role in ("item", "comment") else None
+        return out
+
+    def summary(self) -> dict:
+        by = lambda role: [c.to_dict() for c in self.columns if c.role == role]  # noqa: E731
+        return {
+            "file": self.path.name, "sheet": self.sheet, "instrument": self.instrument, "group": self.group,
+            "rows_read": self.rows_read, "respondents": len(self.rows),
+            "skipped_rows": self.skipped, "missing_cells": self.missing_cells,
+            "columns_mapped": by("item"), "columns_comments": by("comment"),
+            "columns_dropped": by("personal"), "columns_ignored": by("meta"),
+            "columns_unmapped": by("unmapped"), "items_missing": self.items_missing,
+            "comments": sum(len(r.comments) for r in self.rows),
+            "problems": self.problems,
+        }
+
+
+def _targets(survey: Survey, group: str) -> list[hd.Target]:
+    return ([hd.Target(i.code, i.text, "item") for i in survey.items_for(group)]
+            + [hd.Target(q.code, q.text, "comment") for q in survey.open_questions if q.applies_to(group)])
+
+
+def _column_values(table: Table, ci: int, limit: int = 200) -> list:
+    out = []
+    for _, row in table.data_rows():
+        if ci < len(row):
+            out.append(row[ci])
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _resolve_mapping_key(key: str, headers: list[str]) -> int | None:
+    """A mapping key names a column by header text (exact or normalized), letter (B) or number (2)."""
+    k = str(key).strip()
+    for ci, h in enumerate(headers):
+        if h.strip() == k:
+            return ci
+    nk = hd.normalize(k)
+    for ci, h in enumerate(headers):
+        if nk and hd.normalize(h) == nk:
+            return ci
+    if k.isdigit() and 1 <= int(k) <= len(headers):
+        return int(k) - 1
+    if k.isalpha() and k.isascii() and k.upper() in [column_letter(i) for i in range(len(headers))]:
+        return [column_letter(i) for i in range(len(headers))].index(k.upper())
+    return None
+
+
+def _sheet_chooser(targets: list[hd.Target]):
+    """Prefer the sheet whose header row matches most items (a cover sheet matches none)."""
+    from .reading import find_header_row
+
+    def score(name: str, rows: list[list]) -> float:
+        if not rows:
+            return -1
+        hr = find_header_row(rows)
+        header = ["" if c is None else str(c) for c in rows[hr]]
+        matched = sum(1 for m in hd.match_columns(header, targets).values() if m.target is not None)
+        return matched * 1e6 + len(rows)
+    return score
+
+
+def plan_columns(headers: list[str], table: Table, survey: Survey, group: str,
+                 mapping: dict | None = None, remembered: dict | None = None) -> list[ColumnPlan]:
+    """Role and target of every column: personal data and metadata first, then a mapping, then matching."""
+    targets = _targets(survey, group)
+    by_code = {t.code: t for t in targets}
+    cols: dict[int, ColumnPlan] = {}
+    for ci, h in enumerate(headers):
+        if hd.is_personal_header(h):
+            cols[ci] = ColumnPlan(ci, h, "personal", note="개인정보로 보이는 열(머리글)")
+        elif hd.is_meta_header(h):
+            cols[ci] = ColumnPlan(ci, h, "meta", note="응답 시각·번호 열")
+        elif hd.looks_personal(_column_values(table, ci)):
+            cols[ci] = ColumnPlan(ci, h, "personal", note="전자우편·전화번호가 들어 있는 열")
+        elif not h and not any(str(v).strip() for v in _column_values(table, ci) if v is not None):
+            cols[ci] = ColumnPlan(ci, h, "empty")
+    manual: dict[int, str | None] = {}
+    for source in (remembered or {}, mapping or {}):
+        for key, code in source.items():
+            ci = _resolve_mapping_key(key, headers)
+            if ci is None:
+                if source is mapping:
+                    raise ImportRefused(f"연결표의 열 '{key}'이(가) 파일에 없습니다.", where="연결표(--mapping)",
+                                        hint="머리글 문장, 열 문자(B) 또는 열 번호(2)로 적으세요.")
+                continue
+            if code in (None, "", SKIP):
+                manual[ci] = None
+                continue
+            if code not in by_code:
+                if source is mapping:
+                    raise ImportRefused(f"연결표의 문항 코드 '{code}'이(가) 이 설문·집단에 없습니다.",
+                                        where=f"연결표(--mapping) '{key}'",
+                                        hint="문항 코드: " + ", ".join(list(by_code)[:30]))
+                continue
+            manual[ci] = code
+    for ci, code in manual.items():
+        if ci in cols and cols[ci].role == "personal":
+            continue  # never stored, whatever a mapping says
+        if code is None:
+            cols[ci] = ColumnPlan(ci, headers[ci], "unmapped", note="연결표에서 제외", manual=True)
+        else:
+            t = by_code[code]
+            cols[ci] = ColumnPlan(ci, headers[ci], t.kind, code, 1.0, note="연결표", manual=True)
+    taken = {c.code for c in cols.values() if c.code}
+    free_targets = [t for t in targets if t.code not in taken]
+    matches = hd.match_columns(headers, free_targets, skip=set(cols))
+    for ci, h in enumerate(headers):
+        if ci in cols:
+            continue
+        m = matches.get(ci)
+        if m is not None and m.target is not None:
+            note = "" if m.confidence >= hd.MATCH_CONFIRM else "확인 필요: 문장이 조금 다릅니다"
+            cols[ci] = ColumnPlan(ci, h, m.target.kind, m.target.code, m.confidence, note=note)
+            continue
+        guess = m.best_guess.code if m is not None and m.best_guess is not None else None
+        conf = m.confidence if m is not None else None
+        values = _column_values(table, ci)
+        from .values import guess_column
+        if (len(hd.normalize(h)) >= MIN_COMMENT_QUESTION_CHARS and guess_column(values).kind == "text"):
+            cols[ci] = ColumnPlan(ci, h, "comment", hd.clean_header(h)[:200], None,
+                                  note="설문에 없는 서술형 문항: 의견으로 저장", guess=guess)
+        elif not h and not any(v not in (None, "") for v in values):
+            cols[ci] = ColumnPlan(ci, h, "empty")
+        else:
+            cols[ci] = ColumnPlan(ci, h, "unmapped", None, conf, note="맞는 문항이 없습니다", guess=guess)
+    return [cols[ci] for ci in range(len(headers))]
+
+
+def plan_import(path: str | Path, survey: Survey, group: str, *, sheet: str | None = None,
+                mapping: dict | None = None, remembered: dict | None = None,
+                progress=NULL_PROGRESS) -> ImportPlan:
+    """Read and check the whole file; ImportRefused when nothing sensible can be imported."""
+    path = Path(path)
+    progress.report(0, 1, "파일 읽는 중")
+    table = read_table(path, sheet, choose=_sheet_chooser(_targets(survey, group)))
+    headers = table.header
+    if not table.rows or not any(headers):
+        raise ImportRefused("파일에 머리글(질문) 행이 없습니다.", where=path.name,
+                            hint="첫 행에 질문 문장이 있는 응답 파일을 고르세요.")
+    width = max(len(headers), max((len(r) for r in table.rows), default=0))
+    headers = headers + [""] * (width - len(headers))
+    columns = plan_columns(headers, table, survey, group, mapping, remembered)
+    item_cols = [(c.index, c.code) for c in columns if c.role == "item"]
+    comment_cols = [(c.index, c.code) for c in columns if c.role == "comment"]
+    if not item_cols:
+        raise ImportRefused("설문 문항과 맞는 열이 하나도 없습니다.", where=f"{path.name} {table.header_row + 1}행",
+                            hint="설문 도구와 응답 집단이 맞는지 확인하세요. 학교가 만든 설문이면 "
+                                 "'survey create-from'으로 먼저 설문을 만드세요.")
+    plan = ImportPlan(path=path, instrument=survey.id, group=group, sheet=table.sheet, sheets=table.sheets,
+                      header_row=table.header_row, columns=columns)
+    mapped = {code for _, code in item_cols}
+    plan.items_missing = [i.code for i in survey.items_for(group) if i.code not in mapped]
+    if plan.items_missing:
+        plan.problems.append(f"파일에 없는 문항 {len(plan.items_missing)}개는 응답 없음으로 처리됩니다: "
+                             + ", ".join(plan.items_missing[:10]))
+    for c in columns:
+        if c.role == "personal":
+            plan.problems.append(f"{c.letter}열 '{c.header[:30]}'은(는) 개인정보로 보여 저장하지 않습니다.")
+        elif c.role == "unmapped" and c.header:
+            plan.problems.append(f"{c.letter}열 '{c.header[:30]}'은(는) 맞는 문항이 없어 가져오지 않습니다.")
+        elif c.role == "item" and c.note and not c.manual:
+            plan.problems.append(f"{c.letter}열 '{c.header[:30]}' → {c.code}: 확인이 필요합니다 "
+                                 f"(일치도 {c.confidence:.0%}).")
+    _plan_rows(plan, table, survey, item_cols, comment_cols, progress)
+    if not plan.rows:
+        raise ImportRefused("가져올 응답이 없습니다.", where=path.name, hint="응답이 들어 있는 파일인지 확인하세요.")
+    plan.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    return plan
+
+
+def _plan_rows(plan: ImportPlan, table: Table, survey: Survey, item_cols, comment_cols, progress) -> None:
+    parse = ValueParser(survey.scale)
+    headers = {c.index: c.header for c in plan.columns}
+    seen: dict[tuple, int] = {}
+    content = hashlib.sha256()
+    total = len(table.rows) - table.header_row - 1
+    rows = plan.rows
+    for n, (rno, row) in enumerate(table.data_rows()):
+        if n % PROGRESS_EVERY == 0:
+            progress.report(n, total, "응답 확인 중")
+        plan.rows_read += 1
+        if not any(row) or not any(str(c).strip() for c in row if c is not None):
+            plan.skipped.append({"row": rno, "reason": "빈 행"})
+            continue
+        key = tuple(row)
+        first = seen.get(key)
+        if first is not None:
+            plan.skipped.append({"row": rno, "reason": f"중복 제출 ({first}행과 같음)"})
+            continue
+        seen[key] = rno
+        width = len(row)
+        answers = {}
+        for ci, code in item_cols:
+            if ci >= width:
+                continue
+            v = parse(row[ci])
+            if v is None:
+                continue
+            if v == INVALID:
+                plan.missing_cells.append({"row": rno, "column": headers[ci], "letter": column_letter(ci),
+                                           "value": str(row[ci])[:100], "reason": "척도에 없는 값"})
+                continue
+            answers[code] = v
+        comments = {}
+        for ci, code in comment_cols:
+            if ci < width and row[ci] is not None:
+                text = str(row[ci]).strip()
+                if text:
+                    comments[code] = text
+        if not answers and not comments:
+            plan.skipped.append({"row": rno, "reason": "응답이 없는 행"})
+            continue
+        content.update(repr((sorted(answers.items()), sorted(comments.items()))).encode())
+        rows.append(ResponseRow(row_no=rno, answers=answers, comments=comments))
+    plan.content_sha256 = content.hexdigest()
+    if plan.missing_cells:
+        plan.problems.append(f"척도에 없는 값 {len(plan.missing_cells)}칸은 응답 없음으로 처리됩니다.")
+    dups = sum(1 for s in plan.skipped if s["reason"].startswith("중복"))
+    if dups:
+        plan.problems.append(f"똑같은 행(중복 제출) {dups}개는 한 번만 가져옵니다.")
