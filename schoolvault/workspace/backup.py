@@ -93,13 +93,14 @@ def backup_dir(ws_path: str | Path) -> Path:
 
 
 def _new_name(folder: Path, ws_path: Path, reason: str, when: datetime | None = None) -> Path:
+    """A fresh name that sorts after every existing backup of the same second (never reused)."""
     stamp = (when or datetime.now()).strftime(_STAMP)
-    path = folder / f"{ws_path.stem}.{stamp}.{reason}.sqlite"
-    seq = 2
-    while path.exists():
-        path = folder / f"{ws_path.stem}.{stamp}-{seq}.{reason}.sqlite"
-        seq += 1
-    return path
+    seqs = [int(m["seq"] or 1) for p in folder.glob(f"*.{stamp}*")
+            if (m := _NAME.match(p.name.removesuffix(".partial"))) and m["stem"] == ws_path.stem
+            and m["ts"] == stamp]
+    if not seqs:
+        return folder / f"{ws_path.stem}.{stamp}.{reason}.sqlite"
+    return folder / f"{ws_path.stem}.{stamp}-{max(seqs) + 1}.{reason}.sqlite"
 
 
 def list_backups(ws_path: str | Path) -> list[BackupInfo]:
@@ -234,9 +235,10 @@ def _open_source(ws_path: Path) -> sqlite3.Connection:
 
 
 def backup_connection(conn: sqlite3.Connection, ws_path: str | Path, *, reason: str = "open",
-                      keep: int = KEEP) -> Path:
+                      keep: int | None = None) -> Path:
     """Back up an open workspace connection into the backups folder and rotate; returns the new file."""
     ws_path = Path(ws_path)
+    keep = KEEP if keep is None else keep
     dest = _new_name(backup_dir(ws_path), ws_path, reason)
     _copy_verified(conn, dest)
     if reason in ROTATED:
@@ -245,7 +247,7 @@ def backup_connection(conn: sqlite3.Connection, ws_path: str | Path, *, reason: 
 
 
 def make_backup(ws_path: str | Path, out: str | Path | None = None, *, reason: str = "manual",
-                keep: int = KEEP) -> Path:
+                keep: int | None = None) -> Path:
     """Back up a workspace (open or not) to `out`, or into its backups folder; returns the file written.
 
     Raises WorkspaceError when the workspace is missing or damaged (nothing is written then) or
@@ -276,13 +278,14 @@ def make_backup(ws_path: str | Path, out: str | Path | None = None, *, reason: s
         src.close()
 
 
-def auto_backup(conn: sqlite3.Connection, ws_path: str | Path, *, interval: timedelta = AUTO_INTERVAL,
-                keep: int = KEEP) -> Path | None:
+def auto_backup(conn: sqlite3.Connection, ws_path: str | Path, *, interval: timedelta | None = None,
+                keep: int | None = None) -> Path | None:
     """The throttled backup on open: only when the newest good backup is older than `interval`.
 
     Never raises: a full disk or a read-only folder must not stop the school from working.
     """
     ws_path = Path(ws_path)
+    interval = AUTO_INTERVAL if interval is None else interval
     try:
         recent = [b for b in list_backups(ws_path) if b.reason in (*ROTATED, "manual")]
         if recent and datetime.now() - recent[0].created < interval:
