@@ -108,7 +108,11 @@ def _read_csv(path: Path) -> list[list]:
         delimiter = "\t"
     elif first.count(";") > first.count(",") and first.count(";") > 1:
         delimiter = ";"
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    try:
+        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as e:  # e.g. one cell over the csv module's field limit (131,072 characters)
+        raise ImportRefused("CSV 파일을 읽을 수 없습니다. 칸 하나가 너무 크거나 형식이 깨져 있습니다.", where=path.name,
+                            hint=f"엑셀에서 열어 확인한 뒤 .xlsx로 저장해 가져오세요. ({e})") from None
 
 
 class _HtmlTable(HTMLParser):
@@ -222,7 +226,11 @@ def find_header_row(rows: list[list]) -> int:
 
 
 def _sheet_rows(wb, name: str) -> list[list]:
-    return _trim(wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+    try:
+        return _trim(wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+    except Exception as e:  # calamine reads sheets lazily: broken XML inside the file surfaces here
+        raise ImportRefused(f"엑셀 파일의 시트 '{name}'을(를) 읽을 수 없습니다. 파일이 손상되었습니다.", where=name,
+                            hint=f"엑셀에서 열어 .xlsx로 다시 저장한 뒤 가져오세요. ({type(e).__name__})") from None
 
 
 def read_table(path: str | Path, sheet: str | None = None, *, choose=None) -> Table:
