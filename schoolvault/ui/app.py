@@ -112,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     log.info("window shown %.3f s after start", time.perf_counter() - started)
     if os.environ.get("SCHOOLVAULT_STARTUP_TIME"):
         print(f"startup {time.perf_counter() - started:.3f} s", file=sys.stderr)
+    if os.environ.get("SCHOOLVAULT_SMOKE_EXIT"):  # installer/smoke_test.py: quit once the dashboard loads
+        from .smoke import quit_when_dashboard_loaded
+        quit_when_dashboard_loaded(app, win, started)
     return app.exec()
 
 

@@ -29,6 +29,22 @@ def wait_idle(qtbot, w, timeout=10000):
     qtbot.waitUntil(lambda: w.session.runner.idle, timeout=timeout)
 
 
+def type_text(widget, text: str) -> None:
+    """Type Korean text key by key (QTest.keyClicks only knows ASCII); each key goes through the
+    widget's event handling like a real keystroke, so textChanged and autosave fire as in use."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+    for ch in text:
+        for kind in (QEvent.KeyPress, QEvent.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key_unknown, Qt.NoModifier, ch))
+
+
+@pytest.fixture
+def typer():
+    return type_text
+
+
 @pytest.fixture
 def idle(qtbot):
     """idle(window): wait until the window's queued workspace jobs have run."""

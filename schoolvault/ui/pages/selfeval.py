@@ -1,16 +1,490 @@
-"""자체평가 page (in progress)."""
+"""자체평가: the indicator workspace. Tree of the year's indicators with completion marks; for the
+chosen one its criteria, rubric levels, evidence and texts (autosaved), the mid-year check on its
+own tab, last year's plan (환류) and the linked survey results beside it."""
 
-from PySide6.QtWidgets import QVBoxLayout
+from __future__ import annotations
 
-from .base import Page, heading
+import time
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QFrame, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit,
+                               QPushButton, QRadioButton, QScrollArea, QSplitter, QTabWidget, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from ... import results, services
+from ...workspace.selfeval import MIDYEAR_LABELS, MIDYEAR_STATUSES
+from .. import session as flags
+from ..widgets.charts import BarChart
+from .base import Page, heading, hint
+
+AUTOSAVE_MS = 800  # typed text reaches the workspace within ~1 s (DESIGN: within two seconds)
+
+TEXT_FIELDS = [
+    ("evidence", "근거 자료", "예: 학교교육계획서, 협의회 회의록, 설문 결과"),
+    ("achievements", "운영 성과 (잘된 점)", "올해 이 지표에서 이룬 것을 적으세요."),
+    ("shortcomings", "미흡한 점", "부족했던 점과 그 까닭을 적으세요."),
+    ("improvements", "개선 계획 (환류)", "내년에 무엇을 어떻게 바꿀지 적으세요. 다음 학년도 계획의 출발점이 됩니다."),
+]
+DONE_MARK, TODO_MARK = "✓", "○"
+
+
+def _pct(v: float | None) -> str:
+    return "—" if v is None else f"{v * 100:.0f}%"
+
+
+class AutoText(QPlainTextEdit):
+    """A text box for one entry field; grows a little with its content."""
+
+    def __init__(self, field: str, placeholder: str):
+        super().__init__()
+        self.field = field
+        self.setPlaceholderText(placeholder)
+        self.setTabChangesFocus(True)
+        self.setMinimumHeight(78)
+        self.setMaximumHeight(160)
+
+
+class RubricOption(QFrame):
+    """A rating level: radio button with its level name, and the rubric text wrapped beside it."""
+
+    def __init__(self, level: int, label: str, text: str):
+        super().__init__()
+        self.setObjectName("rubric")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(6, 4, 6, 4)
+        self.radio = QRadioButton(f"{level} {label}")
+        self.radio.setMinimumWidth(110)
+        f = self.radio.font()
+        f.setBold(True)
+        self.radio.setFont(f)
+        self.text = QLabel(text or "")
+        self.text.setWordWrap(True)
+        lay.addWidget(self.radio, 0, Qt.AlignTop)
+        lay.addWidget(self.text, 1)
+
+    def mousePressEvent(self, event) -> None:
+        self.radio.setChecked(True)
+        self.radio.setFocus()
+        self.radio.clicked.emit(True)
+        super().mousePressEvent(event)
+
+
+class LinkedResults(QWidget):
+    """Survey items linked to the indicator: 긍정률 by group as small bars, means in the tooltip."""
+
+    def __init__(self):
+        super().__init__()
+        self.lay = QVBoxLayout(self)
+        self.lay.setContentsMargins(0, 0, 0, 0)
+        self.charts: dict[str, BarChart] = {}  # item or domain code → its chart
+
+    def clear(self) -> None:
+        self.charts: dict[str, BarChart] = {}
+        while self.lay.count():
+            w = self.lay.takeAt(0).widget()
+            if w:
+                w.deleteLater()
+
+    def show_results(self, data: list[dict]) -> None:
+        self.clear()
+        if not data:
+            self.lay.addWidget(hint("이 지표와 연결된 설문 문항의 응답이 아직 없습니다. "
+                                    "'설문'에서 응답을 가져오면 여기에 긍정률과 평균이 나옵니다."))
+            self.lay.addStretch(1)
+            return
+        for entry in data:
+            t = QLabel(f"<b>{entry['title']}</b>")
+            t.setWordWrap(True)
+            self.lay.addWidget(t)
+            ns = ", ".join(f"{g} {n}명" for g, n in entry["n"].items())
+            self.lay.addWidget(hint(f"응답자: {ns}"))
+            for item in entry["items"]:
+                lab = QLabel(f"{item['code']}. {item['text']}" + (" (역문항)" if item["reverse"] else ""))
+                lab.setWordWrap(True)
+                self.lay.addWidget(lab)
+                groups = list(item["groups"])
+                chart = BarChart(maximum=1.0, value_format="{:.0%}", bar_height=11, label_width=60, axis=False)
+                chart.set_data(groups, [("긍정률", [item["groups"][g]["positive_rate"] for g in groups])])
+                chart.setToolTip("\n".join(
+                    f"{g}: 긍정률 {_pct(v['positive_rate'])}, 평균 "
+                    + ("—" if v["mean"] is None else f"{v['mean']:.2f}") + f" (n={v['n']})"
+                    for g, v in item["groups"].items()))
+                self.lay.addWidget(chart)
+                self.charts[item["code"]] = chart
+                means = " · ".join(f"{g} {v['mean']:.2f}" for g, v in item["groups"].items() if v["mean"] is not None)
+                self.lay.addWidget(hint(f"평균: {means}"))
+            for d in entry["domains"]:
+                groups = list(d["groups"])
+                self.lay.addWidget(QLabel(f"영역: {d['title']}"))
+                chart = BarChart(bar_height=11, label_width=60, axis=False)
+                chart.set_data(groups, [("100점 환산", [d["groups"][g]["score100"] for g in groups])])
+                self.lay.addWidget(chart)
+                self.charts[d["code"]] = chart
+            sep = QFrame()
+            sep.setFrameShape(QFrame.HLine)
+            self.lay.addWidget(sep)
+        self.lay.addWidget(hint("긍정률: '그렇다' 이상(위 두 단계)을 고른 비율. 평균은 역문항을 돌려 매긴 점수입니다."))
+        self.lay.addStretch(1)
 
 
 class SelfEvalPage(Page):
     title = "자체평가"
+    concerns = frozenset({flags.PLAN, flags.YEAR, flags.SCHOOL, flags.RESPONSES})
 
     def __init__(self, main):
         super().__init__(main)
-        QVBoxLayout(self).addWidget(heading("자체평가"))
+        self.code: str | None = None
+        self.detail: dict | None = None
+        self.tree_data: dict | None = None
+        self._pending: dict = {}
+        self._pending_code: str | None = None
+        self._loading = False
+        self.saves = 0  # completed saves (tests and the status line)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(AUTOSAVE_MS)
+        self._timer.timeout.connect(self.flush)
 
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 10, 12, 6)
+        top = QHBoxLayout()
+        top.addWidget(heading("지표별 자체평가", 16))
+        self.progress_label = QLabel("")
+        self.progress_label.setStyleSheet("color:#445;")
+        top.addWidget(self.progress_label)
+        top.addStretch(1)
+        self.save_label = QLabel("")
+        self.save_label.setStyleSheet("color:#25613a;")
+        top.addWidget(self.save_label)
+        outer.addLayout(top)
+        outer.addWidget(hint("왼쪽에서 지표를 고르고 등급과 근거를 입력하세요. 입력한 내용은 자동으로 저장됩니다. "
+                             "✓ 표시는 등급을 매긴 지표입니다."))
+
+        split = QSplitter(Qt.Horizontal)
+        outer.addWidget(split, 1)
+
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        self.only_left = QCheckBox("남은 지표만 보기")
+        self.only_left.toggled.connect(self._apply_filter)
+        ll.addWidget(self.only_left)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setAccessibleName("평가 지표 목록")
+        self.tree.currentItemChanged.connect(self._on_tree)
+        ll.addWidget(self.tree, 1)
+        split.addWidget(left)
+
+        self.form_scroll = QScrollArea()
+        self.form_scroll.setWidgetResizable(True)
+        self.form = QWidget()
+        self.form_scroll.setWidget(self.form)
+        fl = QVBoxLayout(self.form)
+        fl.setContentsMargins(14, 8, 14, 8)
+        self.path_label = hint("")
+        self.title_label = heading("", 14)
+        fl.addWidget(self.path_label)
+        fl.addWidget(self.title_label)
+
+        self.tabs = QTabWidget()
+        fl.addWidget(self.tabs, 1)
+        final = QWidget()
+        self.final_lay = QVBoxLayout(final)
+        self.criteria_box = QGroupBox("평가요소 — 이렇게 살펴보세요")
+        self.criteria_label = QLabel("")
+        self.criteria_label.setWordWrap(True)
+        QVBoxLayout(self.criteria_box).addWidget(self.criteria_label)
+        self.final_lay.addWidget(self.criteria_box)
+        self.rubric_box = QGroupBox("등급 — 학교의 모습에 가장 가까운 수준을 고르세요")
+        self.rubric_lay = QVBoxLayout(self.rubric_box)
+        self.rating_group = QButtonGroup(self)
+        self.rating_group.idClicked.connect(self._rating_clicked)
+        self.rubric_options: list[RubricOption] = []
+        self.final_lay.addWidget(self.rubric_box)
+        self.prev_box = QGroupBox("지난 학년도")
+        self.prev_label = QLabel("")
+        self.prev_label.setWordWrap(True)
+        self.prev_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        QVBoxLayout(self.prev_box).addWidget(self.prev_label)
+        self.final_lay.addWidget(self.prev_box)
+        self.texts: dict[str, AutoText] = {}
+        for field, label, placeholder in TEXT_FIELDS:
+            cap = QLabel(f"<b>{label}</b>")
+            box = AutoText(field, placeholder)
+            cap.setBuddy(box)
+            box.textChanged.connect(lambda f=field: self._text_changed(f))
+            self.texts[field] = box
+            self.final_lay.addWidget(cap)
+            self.final_lay.addWidget(box)
+        self.evidence_hint = hint("")
+        self.final_lay.insertWidget(self.final_lay.indexOf(self.texts["evidence"]) + 1, self.evidence_hint)
+        nav = QHBoxLayout()
+        nav.addStretch(1)
+        self.next_button = QPushButton("다음 남은 지표 →")
+        self.next_button.setObjectName("primary")
+        self.next_button.clicked.connect(self.go_next_todo)
+        nav.addWidget(self.next_button)
+        self.final_lay.addLayout(nav)
+        self.tabs.addTab(final, "학년 말 자체평가")
+
+        mid = QWidget()
+        ml = QVBoxLayout(mid)
+        ml.addWidget(hint("중간 자율점검은 학기 중에 계획대로 진행되는지 살피는 것입니다. 최종 등급과는 따로 저장됩니다."))
+        self.mid_group = QButtonGroup(self)
+        self.mid_radios: dict[str, QRadioButton] = {}
+        row = QHBoxLayout()
+        for i, st in enumerate(MIDYEAR_STATUSES):
+            rb = QRadioButton(MIDYEAR_LABELS[st])
+            self.mid_group.addButton(rb, i)
+            self.mid_radios[st] = rb
+            row.addWidget(rb)
+        row.addStretch(1)
+        self.mid_group.idClicked.connect(self._mid_clicked)
+        ml.addLayout(row)
+        cap = QLabel("<b>점검 내용과 2학기 보완 계획</b>")
+        self.texts["midyear_note"] = AutoText("midyear_note", "점검한 내용과 앞으로 보완할 점을 적으세요.")
+        self.texts["midyear_note"].textChanged.connect(lambda: self._text_changed("midyear_note"))
+        cap.setBuddy(self.texts["midyear_note"])
+        ml.addWidget(cap)
+        ml.addWidget(self.texts["midyear_note"])
+        ml.addStretch(1)
+        self.tabs.addTab(mid, "중간 자율점검")
+        split.addWidget(self.form_scroll)
+
+        right_scroll = QScrollArea()
+        right_scroll.setWidgetResizable(True)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.addWidget(heading("관련 설문 결과", 12))
+        self.linked = LinkedResults()
+        rl.addWidget(self.linked, 1)
+        right_scroll.setWidget(right)
+        split.addWidget(right_scroll)
+        split.setSizes([330, 600, 380])
+        split.setStretchFactor(1, 1)
+        self.form.setEnabled(False)
+
+    # ------------------------------------------------------------ loading
     def refresh(self) -> None:
+        self.session.run(results.indicator_tree, on_done=self._show_tree)
+
+    def _show_tree(self, data: dict) -> None:
+        self.tree_data = data
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        self._items: dict[str, QTreeWidgetItem] = {}
+        for a in data["areas"]:
+            ai = QTreeWidgetItem([a["title"]])
+            f = ai.font(0)
+            f.setBold(True)
+            ai.setFont(0, f)
+            ai.setFlags(Qt.ItemIsEnabled)
+            for s in a["subareas"]:
+                si = QTreeWidgetItem([s["title"]])
+                si.setFlags(Qt.ItemIsEnabled)
+                for ind in s["indicators"]:
+                    if not ind["chosen"]:
+                        continue
+                    it = QTreeWidgetItem()
+                    it.setData(0, Qt.UserRole, ind["code"])
+                    it.setToolTip(0, ind["title"])
+                    self._items[ind["code"]] = it
+                    self._mark(it, ind["code"], ind["title"], ind["done"])
+                    si.addChild(it)
+                if si.childCount():
+                    ai.addChild(si)
+            if ai.childCount():
+                self.tree.addTopLevelItem(ai)
+        self.tree.expandAll()
+        self.tree.blockSignals(False)
+        self._update_progress()
+        self._apply_filter()
+        if self.code in self._items:
+            self.tree.setCurrentItem(self._items[self.code])
+        elif self._items:
+            first_todo = next((c for c, it in self._items.items() if not it.data(0, Qt.UserRole + 1)), None)
+            self.tree.setCurrentItem(self._items[first_todo or next(iter(self._items))])
+        else:
+            self.form.setEnabled(False)
+            self.title_label.setText("평가할 지표가 없습니다. '평가 계획'에서 지표를 고르세요.")
         self.loaded = True
+
+    def _mark(self, it: QTreeWidgetItem, code: str, title: str, done: bool) -> None:
+        it.setText(0, f"{DONE_MARK if done else TODO_MARK} {code} {title}")
+        it.setData(0, Qt.UserRole + 1, done)
+        it.setForeground(0, QColor("#25613a") if done else QColor("#222"))
+
+    def _update_progress(self) -> None:
+        done = sum(1 for it in self._items.values() if it.data(0, Qt.UserRole + 1))
+        self.progress_label.setText(f"  {len(self._items)}개 중 {done}개 완료")
+
+    def _apply_filter(self) -> None:
+        only = self.only_left.isChecked()
+        for it in getattr(self, "_items", {}).values():
+            it.setHidden(only and bool(it.data(0, Qt.UserRole + 1)) and it is not self.tree.currentItem())
+
+    def _on_tree(self, current: QTreeWidgetItem | None, _previous) -> None:
+        code = current.data(0, Qt.UserRole) if current else None
+        if not code:
+            return
+        self.select(code)
+
+    def select(self, code: str) -> None:
+        """Show an indicator (pending text of the previous one is saved first)."""
+        self.flush()
+        self.code = code
+        if code in getattr(self, "_items", {}) and self.tree.currentItem() is not self._items[code]:
+            self.tree.setCurrentItem(self._items[code])
+        self.form.setEnabled(False)
+        self.session.run(results.indicator_detail, code, on_done=self._show_detail)
+        self.linked.clear()
+        self.linked.lay.addWidget(hint("설문 결과를 불러오는 중…"))
+        self.session.run(results.indicator_results, code, on_done=self._show_linked)
+
+    def focus(self, code: str | None = None, tab: str | None = None) -> None:
+        if tab == "midyear":
+            self.tabs.setCurrentIndex(1)
+        elif tab == "final":
+            self.tabs.setCurrentIndex(0)
+        if code:
+            self.select(code)
+
+    def _show_detail(self, d: dict) -> None:
+        if d["code"] != self.code:
+            return  # the user moved on meanwhile
+        self.detail = d
+        self._loading = True
+        try:
+            kind = "공통지표" if d["type"] == "common" else ("학교 자율지표" if "-S" in d["code"] else "자율지표")
+            self.path_label.setText(f"{d['area']} › {d['subarea']} · {kind}")
+            self.title_label.setText(f"{d['code']} {d['title']}")
+            self.criteria_label.setText("\n".join(f"• {c}" for c in d["criteria"]) or "평가요소가 없습니다.")
+            for opt in self.rubric_options:
+                self.rating_group.removeButton(opt.radio)
+                opt.deleteLater()
+            self.rubric_options = []
+            for n, label in enumerate(d["rating_labels"], 1):
+                text = d["rubric"][n - 1] if n <= len(d["rubric"]) else ""
+                opt = RubricOption(n, label, text)
+                self.rating_group.addButton(opt.radio, n)
+                self.rubric_lay.addWidget(opt)
+                self.rubric_options.append(opt)
+            self.rating_group.setExclusive(False)
+            for opt in self.rubric_options:
+                opt.radio.setChecked(False)
+            self.rating_group.setExclusive(True)
+            e = d["entry"]
+            if e["rating"]:
+                self.rating_group.button(e["rating"]).setChecked(True)
+            for field, box in self.texts.items():
+                box.setPlainText(e.get(field, ""))
+            self.evidence_hint.setText("근거 자료 예: " + ", ".join(d["evidence_hints"]) if d["evidence_hints"] else "")
+            mid = e.get("midyear_status")
+            self.mid_group.setExclusive(False)
+            for rb in self.mid_radios.values():
+                rb.setChecked(False)
+            self.mid_group.setExclusive(True)
+            if mid in self.mid_radios:
+                self.mid_radios[mid].setChecked(True)
+            p = d["previous"]
+            self.prev_box.setVisible(p is not None)
+            if p:
+                self.prev_box.setTitle(f"{p['year']}학년도 결과 — 올해 계획의 출발점")
+                self.prev_label.setText(
+                    f"등급: {p['rating_label'] or '없음'}\n개선 계획: {p['improvements'] or '(적지 않음)'}")
+        finally:
+            self._loading = False
+        self.form.setEnabled(True)
+
+    def _show_linked(self, data: list[dict]) -> None:
+        if self.detail is not None and self.detail["code"] != self.code:
+            return
+        self.linked.show_results(data)
+
+    # ------------------------------------------------------------ editing and autosave
+    def _text_changed(self, field: str) -> None:
+        if self._loading or self.code is None:
+            return
+        self._queue(field, self.texts[field].toPlainText())
+        self.save_label.setText("입력 중… 곧 자동 저장됩니다")
+        self._timer.start()
+
+    def _queue(self, field: str, value) -> None:
+        if self._pending_code not in (None, self.code):
+            self.flush()
+        self._pending_code = self.code
+        self._pending[field] = value
+
+    def _rating_clicked(self, level: int) -> None:
+        if self._loading or self.code is None:
+            return
+        self._queue("rating", level)
+        self.flush()
+
+    def _mid_clicked(self, index: int) -> None:
+        if self._loading or self.code is None:
+            return
+        self._queue("midyear_status", MIDYEAR_STATUSES[index])
+        self.flush()
+
+    def _take_pending(self) -> tuple[str | None, dict]:
+        self._timer.stop()
+        code, fields = self._pending_code, self._pending
+        self._pending, self._pending_code = {}, None
+        return code, fields
+
+    def flush(self) -> None:
+        """Save what was typed (in a workspace job); called by the timer, on rating and on leaving."""
+        code, fields = self._take_pending()
+        if not code or not fields:
+            return
+        self.save_label.setText("저장 중…")
+        self.session.run(services.self_eval_set, code, **fields, on_done=self._saved,
+                         on_error=self._save_failed(code, fields))
+
+    def _save_failed(self, code: str, fields: dict):
+        def handle(_exc) -> bool:
+            # keep the text queued so the next keystroke or leaving the page retries it
+            if self._pending_code in (None, code):
+                self._pending_code = code
+                self._pending = {**fields, **self._pending}
+            self.save_label.setText("저장하지 못했습니다 — 다시 시도합니다")
+            self.save_label.setStyleSheet("color:#b00020;")
+            return False
+        return handle
+
+    def _saved(self, row: dict) -> None:
+        self.saves += 1
+        self.save_label.setStyleSheet("color:#25613a;")
+        self.save_label.setText(f"저장됨 {time.strftime('%H:%M:%S')}")
+        it = getattr(self, "_items", {}).get(row["indicator"])
+        if it is not None:
+            was = it.data(0, Qt.UserRole + 1)
+            self._mark(it, row["indicator"], row["title"], row["rating"] is not None)
+            if was != (row["rating"] is not None):
+                self._update_progress()
+        self.changed(flags.SELFEVAL)
+
+    def flush_now(self) -> None:
+        """Save pending text before the window closes (synchronously, after queued jobs)."""
+        code, fields = self._take_pending()
+        if code and fields:
+            self.session.call_now(services.self_eval_set, code, **fields)
+
+    def leave(self) -> None:
+        self.flush()
+
+    def go_next_todo(self) -> None:
+        self.flush()
+        codes = list(getattr(self, "_items", {}))
+        if not codes:
+            return
+        start = codes.index(self.code) + 1 if self.code in codes else 0
+        for code in codes[start:] + codes[:start]:
+            if not self._items[code].data(0, Qt.UserRole + 1) and code != self.code:
+                self.tabs.setCurrentIndex(0)
+                self.select(code)
+                return
+        self.save_label.setText("모든 지표의 등급을 매겼습니다. 대시보드에서 다음 단계로 넘어가세요.")

@@ -1,0 +1,280 @@
+"""Results as the GUI reads them: survey summaries, indicator-linked items, last year beside this year.
+
+Pure reads over `services` and the workspace (no Qt). Numbers are the `services.stats` numbers;
+this module only arranges them: profiles, sortable item rows, group comparison, strengths and
+weaknesses (강점·약점 문항), comments, and the previous year's figures when that year exists.
+"""
+
+from __future__ import annotations
+
+from . import catalog, services
+from .forms.groups import GROUPS
+from .forms.model import Survey
+from .forms.scoring import MIN_GROUP_N
+from .workspace import frozen, responses, school as school_db, selfeval
+from .workspace.db import Workspace
+
+TOP_N = 5
+# What people type when they have nothing to say (after removing spaces and punctuation).
+EMPTY_COMMENTS = {"", "없음", "없습니다", "없어요", "없다", "특별히없음", "특별히없어요", "특별히없습니다",
+                  "해당없음", "무", "x", "no", "none"}
+
+
+def _group_key(g: str) -> int:
+    return GROUPS.index(g) if g in GROUPS else len(GROUPS)
+
+
+_STATS_CACHE: dict = {}
+_STATS_CACHE_MAX = 16
+
+
+def cached_stats(ws: Workspace, instrument_id: str, year: int) -> dict:
+    """services.stats, remembered while the year's administrations of the survey stay the same.
+
+    Answers of an administration never change after import, so the set of administrations (and
+    their instrument versions) identifies the numbers; switching indicators then costs no recount.
+    """
+    adms = responses.administrations(ws, year, instrument_id)
+    key = (str(ws.path), year, instrument_id, tuple((a.id, a.instrument_ref, a.n_respondents, a.imported_at) for a in adms))
+    hit = _STATS_CACHE.get(key)
+    if hit is None:
+        hit = services.stats(ws, instrument_id, year=year)
+        if len(_STATS_CACHE) >= _STATS_CACHE_MAX:
+            _STATS_CACHE.pop(next(iter(_STATS_CACHE)))
+        _STATS_CACHE[key] = hit
+    return hit
+
+
+def previous_year(ws: Workspace, year: int) -> int | None:
+    """The latest evaluation year before `year` in this workspace, if any."""
+    earlier = [y for y in school_db.years(ws) if y < year]
+    return earlier[-1] if earlier else None
+
+
+def survey_for_year(ws: Workspace, instrument_id: str, year: int) -> Survey:
+    """The survey version the year's answers were given on (the current file when none yet)."""
+    adms = responses.administrations(ws, year, instrument_id)
+    if adms:
+        return catalog.parse_frozen(frozen.get(ws, adms[-1].instrument_ref))
+    return services.survey(ws, instrument_id)
+
+
+def meaningful(text: str) -> bool:
+    """False for '없음', '.', '특별히 없어요' and the like."""
+    plain = "".join(ch for ch in text.lower() if ch.isalnum())
+    return plain not in EMPTY_COMMENTS
+
+
+def surveys_overview(ws: Workspace, year: int | None = None) -> list[dict]:
+    """Every survey the school can use, with respondents per group and the imports made this year."""
+    if year is None:
+        _, year = services.require_school(ws)
+    out = []
+    for a in catalog.available(ws):
+        inst = a.instrument
+        if not isinstance(inst, Survey):
+            continue
+        adms = responses.administrations(ws, year, inst.id)
+        counts: dict[str, int] = {}
+        for adm in adms:
+            counts[adm.group] = counts.get(adm.group, 0) + adm.n_respondents
+        out.append({
+            "id": inst.id, "title": inst.title, "year": inst.year, "source": a.source,
+            "groups": list(inst.groups), "counts": counts,
+            "items": sum(1 for _ in inst.items()),
+            "imports": [{"id": adm.id, "group": adm.group, "source": adm.source_name, "method": adm.method,
+                         "imported_at": adm.imported_at, "respondents": adm.n_respondents} for adm in adms],
+        })
+    return out
+
+
+def _item_rows(survey: Survey, gstats: dict, prev: dict | None) -> list[dict]:
+    ftitle = {f.code: f.title for f in survey.factors()}
+    rows = []
+    for f in survey.factors():
+        for item in f.items:
+            st = gstats["items"].get(item.code)
+            if st is None:
+                continue
+            p = (prev or {}).get("items", {}).get(item.code) or {}
+            rows.append({"code": item.code, "text": item.text, "factor": f.code, "factor_title": ftitle[f.code],
+                         "reverse": item.reverse, "indicator": item.indicator,
+                         "n": st["n"], "mean": st["mean"], "sd": st["sd"], "score100": st["score100"],
+                         "positive_rate": st["positive_rate"], "counts": st["counts"],
+                         "prev_mean": p.get("mean"), "prev_positive_rate": p.get("positive_rate")})
+    return rows
+
+
+def top_bottom(items: list[dict], n: int = TOP_N) -> tuple[list[dict], list[dict]]:
+    """Strengths (highest 긍정률, then mean) and weaknesses (lowest first); no item in both."""
+    rated = [r for r in items if r["n"] and r["positive_rate"] is not None]
+    ranked = sorted(rated, key=lambda r: (r["positive_rate"], r["mean"], r["code"]), reverse=True)
+    k = min(n, len(ranked) // 2) if len(ranked) < 2 * n else n
+    top = ranked[:k]
+    bottom = list(reversed(ranked[len(ranked) - k:])) if k else []
+    return top, bottom
+
+
+def survey_results(ws: Workspace, instrument_id: str, year: int | None = None) -> dict:
+    """One survey's year for the results page: per group profile, items, top/bottom; comparison; comments."""
+    if year is None:
+        _, year = services.require_school(ws)
+    survey = survey_for_year(ws, instrument_id, year)
+    st = cached_stats(ws, instrument_id, year)
+    prev_year = previous_year(ws, year)
+    prev_st = None
+    if prev_year is not None and responses.administrations(ws, prev_year, instrument_id):
+        prev_st = cached_stats(ws, instrument_id, prev_year)
+    groups = sorted(st["groups"], key=_group_key)
+    by_group = {}
+    for g in groups:
+        gs = st["groups"][g]
+        pg = prev_st["groups"].get(g) if prev_st else None
+        domains = [{"code": d.code, "title": d.title, **_num(gs["domains"].get(d.code)),
+                    "prev_score100": ((pg or {}).get("domains", {}).get(d.code) or {}).get("score100")}
+                   for d in survey.domains if d.code in gs["domains"]]
+        factors = [{"code": f.code, "title": f.title, "domain": d.code, **_num(gs["factors"].get(f.code)),
+                    "alpha": gs["factors"][f.code]["alpha"], "alpha_n": gs["factors"][f.code]["alpha_n"],
+                    "prev_score100": ((pg or {}).get("factors", {}).get(f.code) or {}).get("score100")}
+                   for d in survey.domains for f in d.factors if f.code in gs["factors"]]
+        items = _item_rows(survey, gs, pg)
+        top, bottom = top_bottom(items)
+        by_group[g] = {"n": gs["n"], "small": gs["n"] < MIN_GROUP_N, "domains": domains, "factors": factors,
+                       "items": items, "top": top, "bottom": bottom}
+    comparison = {
+        "domains": [{"code": d.code, "title": d.title,
+                     "scores": {g: st["groups"][g]["domains"].get(d.code, {}).get("score100") for g in groups}}
+                    for d in survey.domains],
+        "factors": [{"code": f.code, "title": f.title,
+                     "scores": {g: st["groups"][g]["factors"].get(f.code, {}).get("score100") for g in groups}}
+                    for f in survey.factors()],
+    }
+    return {"instrument": instrument_id, "title": survey.title, "year": year, "scale_points": survey.scale.points,
+            "scale_labels": list(survey.scale.labels), "groups": groups, "previous_year": prev_year if prev_st else None,
+            "by_group": by_group, "comparison": comparison,
+            "comments": survey_comments(ws, instrument_id, year, survey)}
+
+
+def _num(st: dict | None) -> dict:
+    st = st or {}
+    return {"n": st.get("n", 0), "mean": st.get("mean"), "sd": st.get("sd"), "score100": st.get("score100")}
+
+
+def survey_comments(ws: Workspace, instrument_id: str, year: int, survey: Survey | None = None) -> list[dict]:
+    """Meaningful open-ended answers of the year, by group and question."""
+    survey = survey or survey_for_year(ws, instrument_id, year)
+    qtext = {q.code: q.text for q in survey.open_questions}
+    out = []
+    by_group: dict[str, list[int]] = {}
+    for adm in responses.administrations(ws, year, instrument_id):
+        by_group.setdefault(adm.group, []).append(adm.id)
+    for g in sorted(by_group, key=_group_key):
+        for cid, q, text, selected in responses.comments(ws, by_group[g]):
+            if meaningful(text):
+                out.append({"id": cid, "group": g, "question": q, "question_text": qtext.get(q, q),
+                            "text": text, "selected": bool(selected)})
+    return out
+
+
+def indicator_results(ws: Workspace, code: str, year: int | None = None) -> list[dict]:
+    """Survey evidence for one indicator: per survey, the linked items with n, mean, 긍정률 by group.
+
+    Linked = items whose `indicator` field is the code, or named in the indicator's `survey_items`
+    ("INSTRUMENT:ITEM"); "INSTRUMENT:*" links the whole survey, shown by domain.
+    """
+    if year is None:
+        _, year = services.require_school(ws)
+    gb = services.year_guidebook(ws, year)
+    try:
+        links = gb.indicator(code).survey_items
+    except KeyError:
+        links = ()
+    whole = {lk.split(":", 1)[0] for lk in links if lk.endswith(":*")}
+    named = {tuple(lk.split(":", 1)) for lk in links if ":" in lk and not lk.endswith(":*")}
+    out = []
+    counts = responses.response_counts(ws, year)
+    for a in catalog.available(ws):
+        if not isinstance(a.instrument, Survey) or a.instrument.id not in counts:
+            continue
+        sid = a.instrument.id
+        survey = survey_for_year(ws, sid, year)
+        items = [i for i in survey.items() if i.indicator == code or (sid, i.code) in named]
+        if not items and sid not in whole:
+            continue
+        st = cached_stats(ws, sid, year)
+        groups = sorted(st["groups"], key=_group_key)
+        entry = {"instrument": sid, "title": survey.title, "groups": groups,
+                 "n": {g: st["groups"][g]["n"] for g in groups}, "items": [], "domains": []}
+        if items:
+            for i in items:
+                entry["items"].append({
+                    "code": i.code, "text": i.text, "reverse": i.reverse,
+                    "groups": {g: {k: st["groups"][g]["items"][i.code][k] for k in ("n", "mean", "positive_rate")}
+                               for g in groups if i.code in st["groups"][g]["items"]}})
+        else:
+            for d in survey.domains:
+                entry["domains"].append({
+                    "code": d.code, "title": d.title,
+                    "groups": {g: {k: st["groups"][g]["domains"][d.code][k] for k in ("n", "mean", "score100")}
+                               for g in groups if d.code in st["groups"][g]["domains"]}})
+        out.append(entry)
+    return out
+
+
+def previous_entry(ws: Workspace, code: str, year: int | None = None) -> dict | None:
+    """Last year's self-evaluation of the same indicator (its rating and improvement plan: 환류)."""
+    if year is None:
+        _, year = services.require_school(ws)
+    prev = previous_year(ws, year)
+    if prev is None:
+        return None
+    e = selfeval.entry(ws, prev, code)
+    if e is None:
+        return None
+    labels = services.year_guidebook(ws, prev).rating.labels
+    return {"year": prev, "rating": e.rating, "rating_label": labels[e.rating - 1] if e.rating else None,
+            "improvements": e.improvements or "", "shortcomings": e.shortcomings or "",
+            "achievements": e.achievements or ""}
+
+
+def indicator_tree(ws: Workspace, year: int | None = None) -> dict:
+    """The year's guidebook as areas → subareas → indicators with plan and completion state.
+
+    For the plan page (every indicator with `chosen`, `applies`) and the self-evaluation tree
+    (filter on chosen; `done` = rated, `midyear` = mid-year status set).
+    """
+    s, cur = services.require_school(ws)
+    year = year or cur
+    gb = services.year_guidebook(ws, year)
+    entries = {e.indicator: e for e in selfeval.entries(ws, year, chosen_only=False)}
+    areas = []
+    for a in gb.areas:
+        subs = []
+        for sub in a.subareas:
+            inds = []
+            for i in sub.indicators:
+                e = entries.get(i.code)
+                inds.append({"code": i.code, "title": i.title, "type": i.type,
+                             "custom": "-S" in i.code, "applies": i.applies_to_level(s.level),
+                             "chosen": bool(e and e.chosen), "done": bool(e and e.chosen and e.rating),
+                             "midyear": bool(e and e.chosen and e.midyear_status),
+                             "rating": e.rating if e else None})
+            subs.append({"code": sub.code, "title": sub.title, "indicators": inds})
+        areas.append({"code": a.code, "title": a.title, "subareas": subs})
+    return {"year": year, "level": s.level, "rating_labels": list(gb.rating.labels), "areas": areas}
+
+
+def indicator_detail(ws: Workspace, code: str, year: int | None = None) -> dict:
+    """Everything the indicator workspace shows for one indicator (the form, not the survey part)."""
+    _, cur = services.require_school(ws)
+    year = year or cur
+    gb = services.year_guidebook(ws, year)
+    area, sub, ind = gb.locate(code)
+    e = selfeval.entry(ws, year, code)
+    return {"code": ind.code, "title": ind.title, "type": ind.type, "area": area.title, "subarea": sub.title,
+            "criteria": list(ind.criteria), "rubric": list(ind.rubric), "evidence_hints": list(ind.evidence),
+            "rating_labels": list(gb.rating.labels), "year": year,
+            "entry": {"rating": e.rating if e else None,
+                      **{f: (getattr(e, f) or "") if e else "" for f in selfeval.TEXT_FIELDS},
+                      "midyear_status": e.midyear_status if e else None},
+            "previous": previous_entry(ws, code, year)}
