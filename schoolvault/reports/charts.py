@@ -123,15 +123,21 @@ def radar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[floa
         d.add(String(lx, ly - 3, text, fontName=font, fontSize=7, fillColor=INK, textAnchor=anchor))
     for s, (name, values) in enumerate(series):
         col = series_color(name, s)
-        pts = []
-        for i in range(n):
-            v = values[i] if i < len(values) else None
-            pts.append(pt(i, v if v is not None else 0))
-        flat = [c for p in pts for c in p]
-        d.add(Polygon(flat, fillColor=colors.Color(col.red, col.green, col.blue, alpha=0.10),
-                      strokeColor=col, strokeWidth=1.3))
-        for x, y in pts:
-            d.add(Circle(x, y, 1.6, fillColor=col, strokeColor=None))
+        vals = [values[i] if i < len(values) else None for i in range(n)]
+        pts = [pt(i, v) if v is not None else None for i, v in enumerate(vals)]
+        if all(p is not None for p in pts):
+            d.add(Polygon([c for p in pts for c in p], fillColor=colors.Color(col.red, col.green, col.blue, alpha=0.10),
+                          strokeColor=col, strokeWidth=1.3))
+        else:
+            # a factor not asked of this group: no vertex at 0 (that would read as a low score);
+            # the line is broken there instead
+            for i in range(n):
+                a, b = pts[i], pts[(i + 1) % n]
+                if a is not None and b is not None:
+                    d.add(Line(a[0], a[1], b[0], b[1], strokeColor=col, strokeWidth=1.3))
+        for p in pts:
+            if p is not None:
+                d.add(Circle(p[0], p[1], 1.8, fillColor=col, strokeColor=None))
     _legend(d, [s[0] for s in series], 4, size + 4, font)
     return d
 

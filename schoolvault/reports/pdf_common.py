@@ -217,7 +217,7 @@ class ReportDoc(BaseDocTemplate):
     page numbers and TOC/outline entries from h1–h3."""
 
     def __init__(self, target, *, title: str, header_right: str, author: str = "SchoolVault",
-                 toc_levels: int = 2, progress=NULL_PROGRESS):
+                 toc_levels: int = 2, progress=NULL_PROGRESS, first: str = "cover"):
         super().__init__(target, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
                          bottomMargin=MARGIN_BOTTOM, title=title, author=author, creator="SchoolVault",
                          subject=title, initialFontName=register_fonts()[0])
@@ -229,8 +229,9 @@ class ReportDoc(BaseDocTemplate):
         self._outline_level = -1
         frame = Frame(MARGIN_X, MARGIN_BOTTOM, BODY_W, PAGE_H - MARGIN_TOP - MARGIN_BOTTOM, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        self.addPageTemplates([PageTemplate("cover", [frame], onPage=self._cover_page),
-                               PageTemplate("body", [frame], onPage=self._body_page)])
+        templates = [PageTemplate("cover", [frame], onPage=self._cover_page),
+                     PageTemplate("body", [frame], onPage=self._body_page)]
+        self.addPageTemplates(templates if first == "cover" else templates[::-1])  # the first one starts
 
     def _cover_page(self, canv, doc) -> None:
         canv.saveState()
