@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import ImportRefused, SchoolVaultError
 from ..forms.groups import canonical_group
 from ..progress import NULL_PROGRESS
-from ..workspace import imports as imports_db, responses
+from ..workspace import backup, imports as imports_db, responses
 from ..workspace.db import Workspace
 from . import headers as hd
 from .plan import ImportPlan, plan_import
@@ -66,7 +66,6 @@ def prepare(ws: Workspace, path: str | Path, instrument_id: str, group: str, *, 
             mapping: dict | None = None, progress=NULL_PROGRESS) -> ImportPlan:
     """The plan for importing this file (reads the file; writes nothing)."""
     from .. import services
-    from .reading import read_table
 
     path = Path(path)
     if not path.exists():
@@ -79,11 +78,8 @@ def prepare(ws: Workspace, path: str | Path, instrument_id: str, group: str, *, 
                             hint=f"다음 중 하나: {', '.join(survey.groups)}")
     remembered = None
     if mapping is None:
-        try:
-            table = read_table(path, sheet)
-            remembered = remembered_mapping(ws, instrument_id, group, table.header)
-        except ImportRefused:
-            remembered = None  # plan_import reports the problem with the file itself
+        def remembered(headers: list[str]) -> dict | None:
+            return remembered_mapping(ws, instrument_id, group, headers)
     return plan_import(path, survey, group, sheet=sheet, mapping=mapping, remembered=remembered,
                        progress=progress)
 
@@ -104,6 +100,8 @@ def commit_plan(ws: Workspace, plan: ImportPlan, *, replace: bool = False, metho
                                       "items_missing")}
     stored.update(content_sha256=plan.content_sha256, skipped=len(plan.skipped),
                   missing_cells=len(plan.missing_cells))
+    if earlier or len(plan.rows) >= backup.BIG_IMPORT_ROWS:
+        backup.backup_before_change(ws, "import")
     with ws.transaction():
         if earlier:
             responses.delete_administration(ws, earlier.id)

@@ -296,6 +296,24 @@ def auto_backup(conn: sqlite3.Connection, ws_path: str | Path, *, interval: time
         return None
 
 
+BIG_IMPORT_ROWS = 100  # an import this big (or one that replaces an earlier one) is backed up first
+
+
+def backup_before_change(ws, reason: str = "import") -> Path | None:
+    """A backup of an open Workspace right before a big change (call outside its transaction).
+
+    Never raises, like the backup on open: the change itself is all-or-nothing anyway; this copy
+    is for the user who later finds they imported or replaced the wrong file.
+    """
+    if getattr(ws, "readonly", False) or getattr(ws, "_depth", 0):
+        return None
+    try:
+        return backup_connection(ws.conn, ws.path, reason=reason)
+    except (OSError, sqlite3.Error, WorkspaceError) as e:
+        log.warning("backup before %s of %s failed: %s", reason, ws.path, e)
+        return None
+
+
 # ---------------------------------------------------------------- restoring
 
 def _safety_copy(ws_path: Path) -> Path | None:
