@@ -36,6 +36,14 @@ test: .sysdeps-test $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check schoolvault tests
 
+# Not part of `make test`: builds dist/SchoolVault (both executables) and smoke-tests it outside the venv.
+$(VENV)/.bundle-installed: pyproject.toml | $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[test,bundle]'
+	touch $@
+
+bundle: .sysdeps-test $(VENV)/.bundle-installed
+	$(PY) installer/build_bundle.py
+
 bench: $(VENV)/.installed
 	for b in bench/bench_*.py; do $(PY) $$b || exit 1; done
 
