@@ -293,8 +293,34 @@ def stats(ws: Workspace, instrument_id: str, group: str | None = None, year: int
         g_adms = [a for a in adms if a.group == g]
         # each group is read with the instrument version its answers were given on
         g_inst = catalog.parse_frozen(frozen.get(ws, g_adms[-1].instrument_ref)) if g_adms else inst
-        out["groups"][g] = group_stats(g_inst, g, responses.answers_by_respondent(ws, [a.id for a in g_adms]))
+        out["groups"][g] = group_stats(g_inst, g, _answers_as_of(ws, g_adms, g_inst))
     return out
+
+
+def _answers_as_of(ws: Workspace, adms: list, target: Survey) -> list[dict]:
+    """Raw answers of these administrations, expressed for `target`'s version of the survey.
+
+    An administration given on an older version whose item was reversed differently is flipped,
+    so that scoring with `target` gives every answer the score it had on the version answered.
+    """
+    rows: list[dict] = []
+    k = target.scale.points
+    for a in adms:
+        raw = responses.answers_by_respondent(ws, [a.id])
+        if a.instrument_ref != adms[-1].instrument_ref:
+            inst = catalog.parse_frozen(frozen.get(ws, a.instrument_ref))
+            if inst.scale.points != k:
+                raise SchoolVaultError(
+                    f"'{target.id}'의 서로 다른 판({inst.scale.points}점, {k}점 척도)으로 받은 응답이 한 집단에 섞여 있습니다.",
+                    where=a.source_name, hint="한 판의 응답만 남기고 다른 가져오기를 지운 뒤 다시 계산하세요.")
+            now = {i.code: i.reverse for i in target.items()}
+            flip = [i.code for i in inst.items() if i.code in now and now[i.code] != i.reverse]
+            for r in raw:
+                for code in flip:
+                    if r.get(code) is not None:
+                        r[code] = k + 1 - r[code]
+        rows.extend(raw)
+    return rows
 
 
 def dashboard(ws: Workspace) -> dict:

@@ -315,7 +315,7 @@ def surveys_and_answers(draw):
     return spec, answers
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(surveys_and_answers())
 def test_group_stats_match_oracle_on_generated_surveys(case):
     spec, answers = case
@@ -334,7 +334,7 @@ def _store(ws, instrument_id: str, group: str, rows: list[dict], year: int = 202
                                      source_name=f"oracle-{group}", method="test")
 
 
-@settings(max_examples=12, deadline=None,
+@settings(max_examples=10, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(case=surveys_and_answers())
 def test_services_stats_match_oracle_through_the_workspace(_template_ws, case):
