@@ -206,7 +206,7 @@ def _responses(ids: Iterable[int], counts: dict) -> dict:
 
 
 def aggregate(schools: list[dict], rows: Sequence[tuple], labels: Sequence[tuple] = (), *,
-              rating_points: int = 4) -> dict:
+              rating_points: int = 4, by_level_district: bool = False) -> dict:
     """The `district stats` result from schools ({id, name, code, level, district, year, checksum_ok})
     and their submission rows (school_id, kind, instrument, grp, code, n, suppressed, mean, score100, rating)."""
     values, counts = school_values(rows)
@@ -250,6 +250,13 @@ def aggregate(schools: list[dict], rows: Sequence[tuple], labels: Sequence[tuple
             "needs_support": bool(reasons), "support_reasons": reasons})
 
     all_ids = [s["id"] for s in schools]
+    extra = {}
+    if by_level_district:  # districts within one level: the fair comparison (고 report to 본청)
+        cells: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for s in schools:
+            cells[s["level"]][s["district"]].append(s["id"])
+        extra["by_level_district"] = {lv: {d: _scope(cells[lv][d], values) for d in _ordered(cells[lv], DISTRICTS)}
+                                      for lv in _ordered(cells, LEVELS)}
     return {
         "n_schools": len(schools),
         "overall": _scope(all_ids, values),
@@ -261,6 +268,7 @@ def aggregate(schools: list[dict], rows: Sequence[tuple], labels: Sequence[tuple
                       "by_level": {lv: _responses(by_level[lv], counts) for lv in _ordered(by_level, LEVELS)},
                       "by_district": {d: _responses(by_district[d], counts) for d in _ordered(by_district, DISTRICTS)}},
         "labels": label_map,
+        **extra,
     }
 
 
@@ -276,8 +284,10 @@ def resolve_year(ws: Workspace, year: int | None) -> int:
     return year
 
 
-def district_stats(ws: Workspace, year: int | None = None) -> dict:
-    """`district stats` of the workspace's year (default: the latest year imported)."""
+def district_stats(ws: Workspace, year: int | None = None, *, by_level_district: bool = False) -> dict:
+    """`district stats` of the workspace's year (default: the latest year imported).
+
+    by_level_district adds {"by_level_district": {level: {district: block}}} (the report uses it)."""
     year = resolve_year(ws, year)
     schools = [{"id": s.id, "name": s.school_name, "code": s.school_code, "level": s.level, "district": s.district,
                 "year": s.year, "checksum_ok": s.checksum_ok, "rating_points": s.rating_points}
@@ -285,4 +295,5 @@ def district_stats(ws: Workspace, year: int | None = None) -> dict:
     rows = district_db.rows(ws, year, ("respondents", "factor", "domain", "rating"))
     labels = district_db.labels(ws, year, ("factor", "domain", "rating"))
     points = max((s["rating_points"] or 0 for s in schools), default=0) or 4
-    return {"year": year, **aggregate(schools, rows, labels, rating_points=points)}
+    return {"year": year, **aggregate(schools, rows, labels, rating_points=points,
+                                      by_level_district=by_level_district)}

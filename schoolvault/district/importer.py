@@ -56,8 +56,14 @@ def _read_all(files: list[Path], workers: int) -> Iterator[tuple[Path, object]]:
         for f in files:
             yield f, _read_safe(f)
         return
+    import multiprocessing
+    import threading
     from concurrent.futures import ProcessPoolExecutor
-    pool = ProcessPoolExecutor(max_workers=workers)
+    # fork is fast but unsafe from a threaded process (the GUI runs jobs on a worker thread);
+    # there, and on Windows, workers are spawned (a frozen app must call multiprocessing.freeze_support())
+    fork_ok = os.name == "posix" and threading.current_thread() is threading.main_thread()
+    ctx = multiprocessing.get_context("fork" if fork_ok else "spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     try:
         yield from zip(files, pool.map(_read_safe, files, chunksize=CHUNK))
     finally:

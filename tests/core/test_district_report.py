@@ -1,0 +1,151 @@
+"""District summary (PDF without school names, internal xlsx with them) and the benchmark file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from schoolvault.cli import main
+from schoolvault.district import demo
+from schoolvault.district.aggregate import district_stats
+from schoolvault.district.benchmark import (import_benchmark, load_for_school, percentile_of, read_benchmark,
+                                            write_benchmark)
+from schoolvault.district.importer import import_submissions
+from schoolvault.district.report import write_report
+from schoolvault.errors import SchoolVaultError
+from schoolvault.workspace import open_workspace
+
+N = 30
+
+
+@pytest.fixture(scope="module")
+def district_db(tmp_path_factory):
+    out = tmp_path_factory.mktemp("dr")
+    demo.write_demo_district(N, out / "subs", seed=21)
+    path = out / "district.sqlite"
+    with open_workspace(path, create=True) as ws:
+        import_submissions(ws, [out / "subs"], workers=1)
+    return path
+
+
+@pytest.fixture
+def dws(district_db, tmp_path):
+    p = tmp_path / "d.sqlite"
+    shutil.copy(district_db, p)
+    with open_workspace(p) as ws:
+        yield ws
+
+
+@pytest.fixture(scope="module")
+def pdf_text(district_db, tmp_path_factory):
+    out = tmp_path_factory.mktemp("pdf") / "종합보고서.pdf"
+    with open_workspace(district_db) as ws:
+        info = write_report(ws, out, title="서울특별시교육청")
+        names = [s["name"] for s in district_stats(ws)["schools"]]
+    text = "\n".join(p.extract_text() for p in PdfReader(out).pages)
+    return info, text, names
+
+
+def test_the_pdf_has_every_section_and_no_school_name(pdf_text):
+    info, text, names = pdf_text
+    assert info["pages"] >= 5
+    for section in ("개요", "학교급별 결과", "소속청별 결과", "강점", "지표별 평가 분포", "지원이 필요한 학교", "분석 방법"):
+        assert section in text
+    assert not [n for n in names if n in text]
+
+
+def test_the_internal_workbook_names_the_schools_needing_support(dws, tmp_path):
+    out = tmp_path / "내부.xlsx"
+    write_report(dws, out)
+    stats = district_stats(dws)
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert {"요약", "학교급별", "소속청별", "지표 분포", "응답 현황", "학교별", "지원 필요 학교"} <= set(wb.sheetnames)
+    listed = [r[0] for r in wb["학교별"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(listed) == sorted(s["name"] for s in stats["schools"])
+    flagged = [r[0] for r in wb["지원 필요 학교"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(flagged) == sorted(s["name"] for s in stats["schools"] if s["needs_support"])
+
+
+def test_a_report_with_another_suffix_is_refused(dws, tmp_path):
+    with pytest.raises(SchoolVaultError, match=".pdf나 .xlsx"):
+        write_report(dws, tmp_path / "x.docx")
+
+
+def test_benchmark_percentiles_are_the_quantiles_of_the_school_values(dws, tmp_path):
+    import numpy as np
+    info = write_benchmark(dws, tmp_path / "b.json", issuer="서울")
+    doc, warnings = read_benchmark(info["out"])
+    assert not warnings
+    stats = district_stats(dws)
+    rows = dws.conn.execute(
+        "SELECT s.level, r.school_id, r.grp, r.mean FROM district_rows r JOIN district_schools s ON s.id = r.school_id "
+        "WHERE r.kind = 'factor' AND r.code = 'D1F1'").fetchall()
+    suppressed = {(sid, g) for sid, g in dws.conn.execute(
+        "SELECT school_id, grp FROM district_rows WHERE kind = 'respondents' AND (suppressed = 1 OR n < 5)")}
+    for level, block in doc["levels"].items():
+        per_school: dict = {}
+        for lv, sid, g, m in rows:
+            if lv == level and (sid, g) not in suppressed:
+                per_school.setdefault(sid, []).append(m)
+        vals = np.array([np.mean(v) for v in per_school.values()])
+        if len(vals) < 5:
+            assert "D1F1" not in block["factors"]
+            continue
+        e = block["factors"]["D1F1"]
+        assert e["n_schools"] == len(vals) == stats["by_level"][level]["all"]["factors"]["D1F1"]["n_schools"]
+        assert e["mean"] == pytest.approx(vals.mean(), abs=1e-9)
+        assert e["sd"] == pytest.approx(vals.std(ddof=1), abs=1e-9)
+        for p, x in e["percentiles"].items():
+            assert x == pytest.approx(np.percentile(vals, float(p)), abs=1e-9)
+
+
+def test_a_school_imports_the_benchmark_and_reads_it_back(dws, fresh_ws, tmp_path):
+    info = write_benchmark(dws, tmp_path / "b.json")
+    assert load_for_school(fresh_ws) is None
+    r = import_benchmark(fresh_ws, info["out"])
+    assert not r["warnings"]
+    levels = load_for_school(fresh_ws)
+    assert set(levels) == set(district_stats(dws)["by_level"])
+    e = levels["초"]["factors"]["D1F1"]
+    assert set(e) >= {"n_schools", "mean", "sd", "score100", "percentiles", "groups"}
+    assert list(e["percentiles"]) == ["10", "25", "50", "75", "90"]
+    assert set(levels["초"]["domains"]) and set(levels["초"]["indicators"])
+
+
+def test_an_edited_benchmark_imports_with_a_warning_and_a_foreign_file_is_refused(dws, fresh_ws, tmp_path):
+    info = write_benchmark(dws, tmp_path / "b.json")
+    doc = json.loads(open(info["out"], encoding="utf-8").read())
+    doc["levels"]["초"]["factors"]["D1F1"]["mean"] = 9.9
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert import_benchmark(fresh_ws, edited)["warnings"]
+    other = tmp_path / "other.json"
+    other.write_text('{"hello": 1}', encoding="utf-8")
+    with pytest.raises(SchoolVaultError, match="벤치마크 파일이 아닙니다"):
+        import_benchmark(fresh_ws, other)
+
+
+def test_percentile_of_a_list_is_the_mid_rank():
+    assert percentile_of(3, [1, 2, 3, 4]) == pytest.approx(62.5)
+    assert percentile_of(0, [1, 2]) == 0.0
+    assert percentile_of(None, [1, 2]) is None
+
+
+def test_percentile_of_an_entry_interpolates_and_stays_in_its_tails():
+    e = {"mean": 3.5, "sd": 0.4, "percentiles": {"10": 3.0, "25": 3.25, "50": 3.5, "75": 3.75, "90": 4.0}}
+    assert percentile_of(3.5, e) == pytest.approx(50)
+    assert percentile_of(3.375, e) == pytest.approx(37.5)
+    assert 0 < percentile_of(2.7, e) <= 10
+    assert 90 <= percentile_of(4.3, e) < 100
+    assert percentile_of(2.0, e) < percentile_of(2.7, e)
+
+
+def test_cli_benchmark_import_into_a_school_workspace(district_db, fresh_ws_path, tmp_path, capsys):
+    out = tmp_path / "bench.json"
+    assert main(["--db", str(district_db), "district", "benchmark", str(out), "--issuer", "서울특별시교육청"]) == 0
+    assert main(["--db", str(fresh_ws_path), "benchmark", "import", str(out)]) == 0
+    assert "서울특별시교육청" in capsys.readouterr().out

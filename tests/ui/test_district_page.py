@@ -1,0 +1,82 @@
+"""The district page: import a folder on the job thread, tables by level and district, one school, export."""
+
+from __future__ import annotations
+
+import pytest
+
+from schoolvault.district import demo
+
+N = 6
+
+
+@pytest.fixture(scope="module")
+def submissions(tmp_path_factory):
+    out = tmp_path_factory.mktemp("subs")
+    demo.write_demo_district(N, out, seed=4)
+    (out / "메모.xlsx").write_text("이건 워크북이 아닙니다", encoding="utf-8")
+    return out
+
+
+@pytest.fixture
+def page(qtbot, tmp_path):
+    from schoolvault.ui.app import make_app
+    from schoolvault.ui.pages.district import DistrictPage
+    make_app()
+    p = DistrictPage(tmp_path / "district.sqlite")
+    qtbot.addWidget(p)
+    p.resize(1200, 800)
+    p.show()
+    qtbot.waitUntil(lambda: p.loaded, timeout=10000)
+    yield p
+    p.session.close()
+
+
+def test_an_empty_district_workspace_says_what_to_do(page):
+    assert "폴더 가져오기" in page.summary.text()
+    assert not page.btn_pdf.isEnabled()
+    assert page.school_table.rowCount() == 0
+
+
+def test_importing_a_folder_fills_the_tables_and_lists_the_refused_file(page, qtbot, submissions):
+    page.loaded = False
+    page.import_paths([str(submissions)])
+    qtbot.waitUntil(lambda: page.last_import is not None and page.loaded, timeout=20000)
+    assert page.last_import["imported"] == N and page.last_import["refused"] == 1
+    assert "메모.xlsx" in page.log.toPlainText()
+    assert page.school_table.rowCount() == N
+    levels = {page.stats["schools"][i]["level"] for i in range(N)}
+    assert page.level_table.columnCount() == 2 + len(levels)
+    assert page.level_table.rowCount() > 10
+    assert page.district_table.columnCount() == 2 + len(page.stats["by_district"])
+    assert page.ratings_table.rowCount() == len(page.stats["indicators"]["overall"])
+    assert f"학교 {N}개" in page.summary.text()
+    # a respondent group's view differs from the all-groups view
+    first = page.level_table.item(0, 2).text()
+    page.group.setCurrentIndex(page.group.findData("학생"))
+    assert page.level_table.item(0, 2).text() != first
+
+
+def test_drilling_into_one_school_shows_its_own_rows(page, qtbot, submissions):
+    page.loaded = False
+    page.import_paths([str(submissions)])
+    qtbot.waitUntil(lambda: page.last_import is not None and page.loaded, timeout=20000)
+    name = page.stats["schools"][0]["name"]
+    page.select_school(name)
+    qtbot.waitUntil(lambda: page.detail is not None, timeout=10000)
+    assert page.detail["school"].school_name == name
+    assert name in page.school_title.text()
+    assert page.school_rows.rowCount() > 20
+
+
+def test_export_writes_the_pdf_and_the_benchmark(page, qtbot, submissions, tmp_path):
+    page.loaded = False
+    page.import_paths([str(submissions)])
+    qtbot.waitUntil(lambda: page.last_import is not None and page.loaded, timeout=20000)
+    assert page.btn_pdf.isEnabled()
+    page.export(tmp_path / "종합.pdf")
+    qtbot.waitUntil(lambda: page.last_export is not None, timeout=30000)
+    assert (tmp_path / "종합.pdf").read_bytes().startswith(b"%PDF")
+    page.last_export = None
+    page.export(tmp_path / "벤치.json")
+    qtbot.waitUntil(lambda: page.last_export is not None, timeout=10000)
+    assert page.last_export["n_schools"] == N
