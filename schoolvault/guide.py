@@ -101,3 +101,14 @@ def switch_year(ws: Workspace, year: int) -> int:
         school_db.set_current_year(ws, year)
         ws.audit("switch_year", year=year)
     return year
+
+
+def reach_stage(ws: Workspace, stage: str) -> bool:
+    """Move the year forward to `stage` if it is not there yet (making the report means the year
+    has reached 보고서); never moves back. Returns True when the stage changed."""
+    _, year = services.require_school(ws)
+    cur = school_db.stage(ws, year)
+    if STAGES.index(cur) >= STAGES.index(stage):
+        return False
+    set_stage(ws, stage)
+    return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 from pathlib import Path
 
@@ -99,7 +100,7 @@ class MainWindow(QMainWindow):
 
         m_survey = mb.addMenu("설문(&S)")
         # Integration point: the import wizard and paper entry are separate modules (issue 3).
-        self.act_import = QAction("응답 파일 가져오기…", self, triggered=self.open_import_wizard)
+        self.act_import = QAction("응답 파일 가져오기…", self, triggered=lambda: self.open_import_wizard())
         self.act_import.setShortcut(QKeySequence("Ctrl+I"))
         self.act_paper = QAction("종이 설문 입력…", self, triggered=self.open_paper_entry)
         m_survey.addAction(self.act_import)
@@ -196,8 +197,15 @@ class MainWindow(QMainWindow):
         return w
 
     # Integration point (issue 3): ui/dialogs/import_wizard.py provides ImportWizard(ws_path, parent).
-    def open_import_wizard(self) -> QWidget | None:
-        return self._open_optional("schoolvault.ui.dialogs.import_wizard", "ImportWizard", "응답 파일 가져오기 마법사")
+    # Until it exists, a plain file/survey/group dialog calls the core import.
+    def open_import_wizard(self, instrument_id: str | None = None, group: str | None = None) -> QWidget | None:
+        if importlib.util.find_spec("schoolvault.ui.dialogs.import_wizard") is not None:
+            return self._open_optional("schoolvault.ui.dialogs.import_wizard", "ImportWizard", "응답 파일 가져오기")
+        from .dialogs.simple_import import SimpleImportDialog
+        dlg = SimpleImportDialog(self, instrument_id, group)
+        dlg.setAttribute(Qt.WA_DeleteOnClose, True)
+        dlg.open()
+        return dlg
 
     # Integration point (issue 3): ui/pages/paper_entry.py provides PaperEntryPage(ws_path, parent).
     def open_paper_entry(self) -> QWidget | None:

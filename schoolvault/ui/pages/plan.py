@@ -1,16 +1,169 @@
-"""평가 계획 page (in progress)."""
+"""평가 계획: choose the year's indicators (common ones preselected), add the school's own 자율지표."""
 
-from PySide6.QtWidgets import QVBoxLayout
+from __future__ import annotations
 
-from .base import Page, heading
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSplitter, QTextBrowser, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from ... import results, services
+from .. import session as flags
+from .base import Page, heading, hint
+
+CODE_ROLE = Qt.UserRole
+INFO_ROLE = Qt.UserRole + 1
 
 
 class PlanPage(Page):
     title = "평가 계획"
+    concerns = frozenset({flags.YEAR, flags.SCHOOL})
 
     def __init__(self, main):
         super().__init__(main)
-        QVBoxLayout(self).addWidget(heading("평가 계획"))
+        self.data: dict | None = None
+        self._items: dict[str, QTreeWidgetItem] = {}
+        self._filling = False
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(16, 12, 16, 10)
+        self.header = heading("올해 평가 계획", 16)
+        lay.addWidget(self.header)
+        lay.addWidget(hint("평가할 지표에 체크하세요. 공통지표는 모든 학교가 평가하므로 미리 골라 두었습니다. "
+                           "자율지표는 학교 여건에 맞게 고르고, 목록에 없으면 '학교 자율지표 만들기'로 직접 만드세요. "
+                           "체크하는 즉시 저장됩니다."))
+        self.summary = QLabel("")
+        self.summary.setStyleSheet("font-size:11pt; color:#1f3a5f; font-weight:bold;")
+        lay.addWidget(self.summary)
+
+        split = QSplitter(Qt.Horizontal)
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels(["지표", "구분"])
+        self.tree.setAccessibleName("평가 지표 고르기")
+        self.tree.itemChanged.connect(self._on_item_changed)
+        self.tree.currentItemChanged.connect(self._show_info)
+        split.addWidget(self.tree)
+        self.info = QTextBrowser()
+        self.info.setOpenLinks(False)
+        split.addWidget(self.info)
+        split.setSizes([700, 420])
+        lay.addWidget(split, 1)
+
+        row = QHBoxLayout()
+        self.custom_button = QPushButton("학교 자율지표 만들기…")
+        self.custom_button.clicked.connect(self.add_custom)
+        row.addWidget(self.custom_button)
+        row.addStretch(1)
+        self.done_button = QPushButton("계획을 마쳤습니다 → 자체평가로")
+        self.done_button.setObjectName("primary")
+        self.done_button.clicked.connect(lambda: self.main.show_page("selfeval"))
+        row.addWidget(self.done_button)
+        lay.addLayout(row)
 
     def refresh(self) -> None:
+        self.session.run(results.indicator_tree, on_done=self._show)
+
+    def _show(self, data: dict) -> None:
+        self.data = data
+        self._filling = True
+        current = self.tree.currentItem().data(0, CODE_ROLE) if self.tree.currentItem() else None
+        self.tree.clear()
+        self._items = {}
+        level_name = {"초": "초등학교", "중": "중학교", "고": "고등학교", "특수": "특수학교"}[data["level"]]
+        self.header.setText(f"{data['year']}학년도 평가 계획")
+        for a in data["areas"]:
+            ai = QTreeWidgetItem([a["title"], ""])
+            f = ai.font(0)
+            f.setBold(True)
+            ai.setFont(0, f)
+            self.tree.addTopLevelItem(ai)
+            for s in a["subareas"]:
+                si = QTreeWidgetItem([f"{s['code']} {s['title']}", ""])
+                si.setData(0, INFO_ROLE, {"subarea": s["code"]})
+                ai.addChild(si)
+                for ind in s["indicators"]:
+                    kind = "공통" if ind["type"] == "common" else ("학교 자율" if ind["custom"] else "자율")
+                    it = QTreeWidgetItem([f"{ind['code']} {ind['title']}", kind])
+                    it.setData(0, CODE_ROLE, ind["code"])
+                    it.setData(0, INFO_ROLE, ind)
+                    flags_ = Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsUserCheckable
+                    if not ind["applies"] and not ind["chosen"]:
+                        flags_ &= ~Qt.ItemIsUserCheckable
+                        it.setText(1, f"{kind} · {level_name} 해당 없음")
+                        it.setForeground(0, QColor("#999"))
+                    it.setFlags(flags_)
+                    it.setCheckState(0, Qt.Checked if ind["chosen"] else Qt.Unchecked)
+                    if ind["type"] == "common":
+                        it.setForeground(1, QColor("#2f6db5"))
+                    self._items[ind["code"]] = it
+                    si.addChild(it)
+        self.tree.expandAll()
+        self.tree.resizeColumnToContents(1)
+        self.tree.setColumnWidth(0, max(420, self.tree.width() - self.tree.columnWidth(1) - 30))
+        self._filling = False
+        self._update_summary()
+        if current in self._items:
+            self.tree.setCurrentItem(self._items[current])
+        elif self._items:
+            self.tree.setCurrentItem(next(iter(self._items.values())))
         self.loaded = True
+
+    def _update_summary(self) -> None:
+        common = sum(1 for it in self._items.values()
+                     if it.checkState(0) == Qt.Checked and it.data(0, INFO_ROLE)["type"] == "common")
+        auto = sum(1 for it in self._items.values()
+                   if it.checkState(0) == Qt.Checked and it.data(0, INFO_ROLE)["type"] != "common")
+        self.summary.setText(f"고른 지표: 공통지표 {common}개 + 자율지표 {auto}개 = {common + auto}개")
+
+    def chosen_codes(self) -> list[str]:
+        return [c for c, it in self._items.items() if it.checkState(0) == Qt.Checked]
+
+    def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        if self._filling or column != 0:
+            return
+        code = item.data(0, CODE_ROLE)
+        if not code:
+            return
+        chosen = item.checkState(0) == Qt.Checked
+        self._update_summary()
+        self.session.run(services.choose_indicators, [code], chosen,
+                         on_done=lambda _: self.changed(flags.PLAN),
+                         on_error=lambda _e: (self.refresh(), False)[1])
+
+    def _show_info(self, item: QTreeWidgetItem | None, _prev=None) -> None:
+        if item is None:
+            return
+        ind = item.data(0, INFO_ROLE)
+        if not ind or "code" not in ind:
+            self.info.setHtml("<p>지표를 고르면 평가요소와 등급별 수준이 여기에 나옵니다.</p>")
+            return
+        self.session.run(results.indicator_detail, ind["code"], on_done=self._info_html)
+
+    def _info_html(self, d: dict) -> None:
+        crit = "".join(f"<li>{c}</li>" for c in d["criteria"])
+        rub = "".join(f"<tr><td valign='top'><b>{lab}</b></td><td>{d['rubric'][i] if i < len(d['rubric']) else ''}</td></tr>"
+                      for i, lab in enumerate(d["rating_labels"]))
+        ev = ", ".join(d["evidence_hints"])
+        kind = "공통지표" if d["type"] == "common" else "자율지표"
+        self.info.setHtml(f"<h3>{d['code']} {d['title']}</h3><p style='color:#555'>{d['area']} › {d['subarea']} · {kind}</p>"
+                          f"<h4>평가요소</h4><ul>{crit}</ul><h4>등급별 수준</h4><table cellspacing=4>{rub}</table>"
+                          + (f"<h4>근거 자료 예</h4><p>{ev}</p>" if ev else ""))
+
+    def add_custom(self) -> None:
+        from ..dialogs.custom_indicator import CustomIndicatorDialog
+        if not self.data:
+            return
+        subs = [(s["code"], s["title"]) for a in self.data["areas"] for s in a["subareas"]]
+        cur = self.tree.currentItem()
+        info = cur.data(0, INFO_ROLE) if cur else None
+        sub = (info or {}).get("subarea") or ((info or {}).get("code", "").rsplit("-", 1)[0] or None)
+        dlg = CustomIndicatorDialog(self.main, subs, self.data["rating_labels"], sub)
+        self.custom_dialog = dlg
+
+        def finished(result: int) -> None:
+            if result and dlg.created:
+                self.main.set_status(f"학교 자율지표 {dlg.created}을(를) 계획에 더했습니다.")
+                self.changed(flags.PLAN)
+                self.refresh()
+        dlg.finished.connect(finished)
+        dlg.open()

@@ -1,16 +1,243 @@
-"""보고서 page (in progress)."""
+"""보고서: the documents that leave the school. Each button calls a function of `schoolvault.reports`
+(written under issue 5), imported when pressed; a document whose function is not there yet says
+'준비 중' instead of failing."""
 
-from PySide6.QtWidgets import QVBoxLayout
+from __future__ import annotations
 
-from .base import Page, heading
+import importlib
+import inspect
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton,
+                               QScrollArea, QVBoxLayout, QWidget)
+
+from ... import guide, results, services
+from .. import session as flags
+from .base import Page, heading, hint
+from .dashboard import card
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    key: str
+    title: str
+    description: str
+    module: str
+    function: str
+    suffix: str
+    file_label: str
+    needs_survey: bool = False
+    needs_group: bool = False
+
+
+REPORTS = [
+    ReportKind("evaluation", "학교평가 결과 보고서 (PDF)",
+               "교육지원청에 제출하는 연간 보고서입니다. 지표별 등급과 근거, 설문 결과, 강점과 개선 계획이 들어갑니다.",
+               "schoolvault.reports.evaluation_report", "evaluation_report", ".pdf", "학교평가결과보고서"),
+    ReportKind("sodi", "학교조직진단(SODI) 결과 보고서 (PDF)",
+               "교직원과 컨설팅단이 함께 보는 조직진단 보고서입니다. 영역·요인 점수, 집단 비교, 신뢰도가 들어갑니다.",
+               "schoolvault.reports.sodi_report", "sodi_report", ".pdf", "학교조직진단보고서", needs_survey=True),
+    ReportKind("workbook", "컨설팅·제출용 엑셀 파일 (.xlsx)",
+               "컨설팅단이 검토하고 교육지원청이 모으는 파일입니다. 요약, 지표별 자체평가, 문항 통계, 원자료(익명)가 들어갑니다.",
+               "schoolvault.reports.workbook", "export_workbook", ".xlsx", "학교평가자료"),
+    ReportKind("questionnaire", "종이 설문지 (PDF)",
+               "종이로 설문할 때 인쇄할 설문지입니다. 설문과 응답 집단을 고르세요.",
+               "schoolvault.reports.questionnaire", "questionnaire", ".pdf", "설문지",
+               needs_survey=True, needs_group=True),
+]
+
+
+def report_function(kind: ReportKind):
+    """The core function that writes this document, or None while it does not exist yet."""
+    try:
+        mod = importlib.import_module(kind.module)
+    except ModuleNotFoundError as e:
+        if e.name and kind.module.startswith(e.name):
+            return None
+        raise
+    return getattr(mod, kind.function, None)
+
+
+def write_report(ws, kind_key: str, out: str, *, instrument: str | None = None, group: str | None = None,
+                 progress=None) -> dict:
+    """Job body: call the report function with the arguments it accepts."""
+    kind = next(k for k in REPORTS if k.key == kind_key)
+    fn = report_function(kind)
+    params = inspect.signature(fn).parameters
+    kwargs = {}
+    if instrument and "instrument" in params:
+        kwargs["instrument"] = instrument
+    if group and "group" in params:
+        kwargs["group"] = group
+    if progress is not None and "progress" in params:
+        kwargs["progress"] = progress
+    result = fn(ws, out, **kwargs)
+    return result if isinstance(result, dict) else {"file": out}
 
 
 class ReportsPage(Page):
     title = "보고서"
+    concerns = frozenset({flags.RESPONSES, flags.YEAR, flags.SCHOOL, flags.STAGE})
 
     def __init__(self, main):
         super().__init__(main)
-        QVBoxLayout(self).addWidget(heading("보고서"))
+        self.school_name = ""
+        self.year = None
+        self.surveys: list[dict] = []
+        self.last_result: dict | None = None
+        self.rows: dict[str, dict] = {}
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 10)
+        outer.addWidget(heading("보고서와 제출 파일", 16))
+        outer.addWidget(hint("만들 문서를 고르고 '만들기'를 누르세요. 만든 파일은 바로 열어 확인할 수 있습니다. "
+                             "응답자가 5명 미만인 집단의 통계는 문서에서 가려집니다."))
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        body = QWidget()
+        bl = QVBoxLayout(body)
+        bl.setContentsMargins(0, 6, 0, 0)
+        for kind in REPORTS:
+            f, lay = card()
+            lay.addWidget(heading(kind.title, 12))
+            lay.addWidget(hint(kind.description))
+            row = QHBoxLayout()
+            survey = group = None
+            if kind.needs_survey:
+                survey = QComboBox()
+                survey.setMinimumWidth(360)
+                survey.setAccessibleName(f"{kind.title} 설문")
+                row.addWidget(survey)
+            if kind.needs_group:
+                group = QComboBox()
+                group.setAccessibleName(f"{kind.title} 응답 집단")
+                row.addWidget(group)
+                survey.currentIndexChanged.connect(lambda _i, s=survey, g=group: self._fill_groups(s, g))
+            button = QPushButton("만들기…")
+            button.setObjectName("primary")
+            button.clicked.connect(lambda _=False, k=kind: self.ask_and_make(k))
+            row.addWidget(button)
+            status = QLabel("")
+            status.setWordWrap(True)
+            row.addWidget(status, 1)
+            open_button = QPushButton("열기")
+            open_button.setVisible(False)
+            row.addWidget(open_button)
+            lay.addLayout(row)
+            bl.addWidget(f)
+            self.rows[kind.key] = {"survey": survey, "group": group, "button": button, "status": status,
+                                   "open": open_button}
+        f, lay = card()
+        lay.addWidget(heading("제출", 12))
+        self.submit_hint = hint("보고서와 엑셀 파일을 교육지원청에 제출했으면 아래 단추를 눌러 올해 평가를 마무리하세요.")
+        lay.addWidget(self.submit_hint)
+        self.submit_button = QPushButton("제출을 마쳤습니다")
+        self.submit_button.clicked.connect(self.mark_submitted)
+        lay.addWidget(self.submit_button, 0, Qt.AlignLeft)
+        bl.addWidget(f)
+        bl.addStretch(1)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
 
     def refresh(self) -> None:
+        def got(info) -> None:
+            s, year = info
+            self.school_name, self.year = s.name, year
+        self.session.run(services.require_school, on_done=got)
+        self.session.run(results.surveys_overview, on_done=self._show_surveys)
+
+    def _show_surveys(self, surveys: list[dict]) -> None:
+        self.surveys = surveys
+        for kind in REPORTS:
+            combo = self.rows[kind.key]["survey"]
+            if combo is None:
+                continue
+            keep = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            for s in surveys:
+                if kind.key == "sodi" and not s["id"].startswith("sodi"):
+                    continue
+                combo.addItem(s["title"], s["id"])
+            i = combo.findData(keep)
+            combo.setCurrentIndex(i if i >= 0 else 0)
+            combo.blockSignals(False)
+            if self.rows[kind.key]["group"] is not None:
+                self._fill_groups(combo, self.rows[kind.key]["group"])
         self.loaded = True
+
+    def _fill_groups(self, survey: QComboBox, group: QComboBox) -> None:
+        s = next((x for x in self.surveys if x["id"] == survey.currentData()), None)
+        group.clear()
+        for g in (s or {}).get("groups", []):
+            group.addItem(g, g)
+
+    def default_name(self, kind: ReportKind) -> str:
+        parts = [self.school_name, f"{self.year}" if self.year else "", kind.file_label]
+        return "_".join(p for p in parts if p) + kind.suffix
+
+    def ask_and_make(self, kind: ReportKind) -> None:
+        if report_function(kind) is None:
+            QMessageBox.information(self, "준비 중", f"'{kind.title}' 만들기는 준비 중입니다. 다음 판에서 쓸 수 있습니다.")
+            return
+        settings = QSettings()
+        folder = settings.value("reports/last_dir") or QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
+        filters = "PDF 파일 (*.pdf)" if kind.suffix == ".pdf" else "엑셀 파일 (*.xlsx)"
+        path, _ = QFileDialog.getSaveFileName(self, kind.title, str(Path(folder) / self.default_name(kind)), filters)
+        if not path:
+            return
+        if not path.lower().endswith(kind.suffix):
+            path += kind.suffix
+        settings.setValue("reports/last_dir", str(Path(path).parent))
+        self.make(kind.key, path)
+
+    def make(self, key: str, path: str) -> None:
+        """Write one document to `path` in a job (the button's work, without the file dialog)."""
+        kind = next(k for k in REPORTS if k.key == key)
+        row = self.rows[key]
+        if report_function(kind) is None:
+            row["status"].setText("준비 중입니다.")
+            return
+        row["button"].setEnabled(False)
+        row["status"].setText("만드는 중…")
+        row["open"].setVisible(False)
+        instrument = row["survey"].currentData() if row["survey"] is not None else None
+        group = row["group"].currentData() if row["group"] is not None else None
+
+        def done(result: dict) -> None:
+            self.last_result = result
+            row["button"].setEnabled(True)
+            pages = f", {result['pages']}쪽" if result.get("pages") else ""
+            row["status"].setText(f"저장했습니다: {Path(result.get('file', path)).name}{pages}")
+            row["open"].setVisible(True)
+            try:
+                row["open"].clicked.disconnect()
+            except (RuntimeError, TypeError):
+                pass
+            row["open"].clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
+            self.main.set_status(f"{kind.title}: {path}")
+            if key in ("evaluation", "workbook"):
+                self.session.run(guide.reach_stage, "report", on_done=lambda changed: changed and self.changed(flags.STAGE))
+
+        def failed(_exc) -> bool:
+            row["button"].setEnabled(True)
+            row["status"].setText("만들지 못했습니다.")
+            return False
+
+        self.session.run(write_report, key, path, instrument=instrument, group=group, with_progress=True,
+                         on_done=done, on_error=failed, label=f"{kind.title} 만드는 중")
+
+    def mark_submitted(self) -> None:
+        def done(_stage) -> None:
+            self.changed(flags.STAGE)
+            self.main.set_status("올해 평가를 마쳤습니다. 다음 학년도를 시작할 수 있습니다.")
+            box = QMessageBox(QMessageBox.Information, "제출 완료",
+                              "올해 평가를 마쳤습니다. 새 학년도를 시작하면 올해 지표와 개선 계획이 "
+                              "다음 계획의 출발점이 됩니다.", QMessageBox.Ok, self)
+            box.open()
+            self.submitted_box = box
+        self.session.run(guide.set_stage, "submitted", on_done=done)
+

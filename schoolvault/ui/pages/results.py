@@ -1,16 +1,334 @@
-"""결과 page (in progress)."""
+"""결과: per survey and group — domain/factor profile, items sortable by 긍정률 or mean, group
+comparison, strengths and weaknesses, last year beside this year, and open-ended comments."""
 
-from PySide6.QtWidgets import QVBoxLayout
+from __future__ import annotations
 
-from .base import Page, heading
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QListWidget,
+                               QListWidgetItem, QPushButton, QScrollArea, QStackedWidget, QTableWidget,
+                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+
+from ... import results
+from .. import session as flags
+from ..widgets.charts import BarChart
+from .base import Page, heading, hint
+
+ALL_GROUPS = "__all__"
+
+
+def pct(v: float | None) -> str:
+    return "—" if v is None else f"{v * 100:.1f}%"
+
+
+def num(v: float | None, digits: int = 2) -> str:
+    return "—" if v is None else f"{v:.{digits}f}"
+
+
+class SortItem(QTableWidgetItem):
+    """A table cell that shows text but sorts by a number (None sorts last)."""
+
+    def __init__(self, text: str, key: float | str | None):
+        super().__init__(text)
+        self.key = key
+        self.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
+        if isinstance(key, (int, float)):
+            self.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+
+    def __lt__(self, other) -> bool:
+        a, b = self.key, getattr(other, "key", None)
+        if a is None:
+            return b is not None
+        if b is None:
+            return False
+        if isinstance(a, str) != isinstance(b, str):
+            return str(a) < str(b)
+        return a < b
+
+
+def _scroll(widget: QWidget) -> QScrollArea:
+    s = QScrollArea()
+    s.setWidgetResizable(True)
+    s.setFrameShape(QFrame.NoFrame)
+    s.setWidget(widget)
+    return s
 
 
 class ResultsPage(Page):
     title = "결과"
+    concerns = frozenset({flags.RESPONSES, flags.YEAR, flags.SCHOOL})
+
+    ITEM_COLUMNS = ["코드", "문항", "요인", "응답 수", "평균", "긍정률", "100점 환산"]
 
     def __init__(self, main):
         super().__init__(main)
-        QVBoxLayout(self).addWidget(heading("결과"))
+        self.surveys: list[dict] = []
+        self.data: dict | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 10)
+        top = QHBoxLayout()
+        top.addWidget(heading("설문 결과", 16))
+        top.addStretch(1)
+        top.addWidget(QLabel("설문"))
+        self.survey_combo = QComboBox()
+        self.survey_combo.setMinimumWidth(380)
+        self.survey_combo.setAccessibleName("설문 선택")
+        top.addWidget(self.survey_combo)
+        top.addWidget(QLabel("집단"))
+        self.group_combo = QComboBox()
+        self.group_combo.setMinimumWidth(110)
+        self.group_combo.setAccessibleName("응답 집단 선택")
+        top.addWidget(self.group_combo)
+        outer.addLayout(top)
+        self.caption = hint("")
+        outer.addWidget(self.caption)
 
+        self.stack = QStackedWidget()
+        outer.addWidget(self.stack, 1)
+        empty = QWidget()
+        el = QVBoxLayout(empty)
+        self.empty_label = heading("아직 분석할 설문 응답이 없습니다", 13)
+        el.addWidget(self.empty_label)
+        el.addWidget(hint("'설문'에서 응답 파일을 가져오면 영역·요인별 점수, 문항별 긍정률, 집단 비교가 여기에 나옵니다."))
+        b = QPushButton("응답 파일 가져오기…")
+        b.setObjectName("primary")
+        b.clicked.connect(lambda: self.main.open_import_wizard(self.survey_combo.currentData()))
+        el.addWidget(b, 0, Qt.AlignLeft)
+        el.addStretch(1)
+        self.stack.addWidget(empty)
+
+        self.tabs = QTabWidget()
+        self.stack.addWidget(self.tabs)
+        # profile
+        prof = QWidget()
+        pl = QVBoxLayout(prof)
+        pl.addWidget(heading("영역별 점수 (100점 환산)", 12))
+        self.domain_chart = BarChart()
+        pl.addWidget(self.domain_chart)
+        pl.addWidget(heading("요인별 점수 (100점 환산)", 12))
+        self.factor_chart = BarChart()
+        pl.addWidget(self.factor_chart)
+        self.factor_table = QTableWidget()
+        self.factor_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.factor_table.verticalHeader().setVisible(False)
+        pl.addWidget(self.factor_table)
+        pl.addStretch(1)
+        self.tabs.addTab(_scroll(prof), "영역·요인 프로필")
+        # items
+        items = QWidget()
+        il = QVBoxLayout(items)
+        il.addWidget(hint("열 머리글을 누르면 그 기준으로 정렬됩니다. 긍정률 = 위 두 단계('그렇다' 이상)를 고른 비율."))
+        self.item_table = QTableWidget()
+        self.item_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.item_table.setSortingEnabled(True)
+        self.item_table.verticalHeader().setVisible(False)
+        self.item_table.setWordWrap(True)
+        self.item_table.setAccessibleName("문항별 결과")
+        il.addWidget(self.item_table)
+        self.tabs.addTab(items, "문항별 결과")
+        # groups
+        comp = QWidget()
+        cl = QVBoxLayout(comp)
+        cl.addWidget(hint("같은 영역·요인을 집단마다 어떻게 보는지 비교합니다 (100점 환산)."))
+        cl.addWidget(heading("영역", 12))
+        self.compare_domain_chart = BarChart(bar_height=10)
+        cl.addWidget(self.compare_domain_chart)
+        cl.addWidget(heading("요인", 12))
+        self.compare_factor_chart = BarChart(bar_height=8)
+        cl.addWidget(self.compare_factor_chart)
+        cl.addStretch(1)
+        self.tabs.addTab(_scroll(comp), "집단 비교")
+        # strengths / weaknesses
+        sw = QWidget()
+        sl = QHBoxLayout(sw)
+        for attr, title, note in (("top_list", "강점 문항", "긍정률이 가장 높은 문항"),
+                                  ("bottom_list", "약점 문항", "긍정률이 가장 낮은 문항 — 개선 계획에 반영하세요")):
+            col = QVBoxLayout()
+            col.addWidget(heading(title, 12))
+            col.addWidget(hint(note))
+            lw = QListWidget()
+            lw.setWordWrap(True)
+            lw.setAccessibleName(title)
+            setattr(self, attr, lw)
+            col.addWidget(lw, 1)
+            sl.addLayout(col)
+        self.tabs.addTab(sw, "강점·약점")
+        # comments
+        cm = QWidget()
+        cml = QVBoxLayout(cm)
+        self.comment_caption = hint("")
+        cml.addWidget(self.comment_caption)
+        self.comment_list = QListWidget()
+        self.comment_list.setWordWrap(True)
+        self.comment_list.setAccessibleName("서술형 의견")
+        cml.addWidget(self.comment_list, 1)
+        self.tabs.addTab(cm, "서술형 의견")
+
+        foot = QHBoxLayout()
+        foot.addWidget(hint("다음 할 일: 약점 문항과 의견을 살펴보고, 관련 지표의 '개선 계획(환류)'에 반영하세요."), 1)
+        go = QPushButton("자체평가로 가서 개선 계획 쓰기 →")
+        go.clicked.connect(lambda: self.main.show_page("selfeval"))
+        foot.addWidget(go)
+        outer.addLayout(foot)
+
+        self.survey_combo.activated.connect(lambda _i: self._load_survey())
+        self.group_combo.activated.connect(lambda _i: self._show_group())
+
+    # ------------------------------------------------------------ loading
     def refresh(self) -> None:
+        self.session.run(results.surveys_overview, on_done=self._show_surveys)
+
+    def _show_surveys(self, surveys: list[dict]) -> None:
+        keep = self.survey_combo.currentData()
+        self.surveys = surveys
+        self.survey_combo.clear()
+        with_data = [s for s in surveys if s["counts"]]
+        for s in with_data + [s for s in surveys if not s["counts"]]:
+            n = sum(s["counts"].values())
+            self.survey_combo.addItem(f"{s['title']} ({n}명)" if n else f"{s['title']} (응답 없음)", s["id"])
+        i = self.survey_combo.findData(keep)
+        self.survey_combo.setCurrentIndex(i if i >= 0 else 0)
+        self._load_survey()
+
+    def _load_survey(self) -> None:
+        sid = self.survey_combo.currentData()
+        s = next((x for x in self.surveys if x["id"] == sid), None)
+        if not s or not s["counts"]:
+            self.stack.setCurrentIndex(0)
+            self.group_combo.clear()
+            self.caption.setText("")
+            self.loaded = True
+            return
+        self.session.run(results.survey_results, sid, on_done=self._show_results,
+                         label="설문 결과를 계산하는 중")
+
+    def focus(self, instrument: str | None = None, group: str | None = None) -> None:
+        if instrument:
+            i = self.survey_combo.findData(instrument)
+            if i >= 0:
+                self.survey_combo.setCurrentIndex(i)
+                self._want_group = group
+                self._load_survey()
+
+    def _show_results(self, data: dict) -> None:
+        self.data = data
+        keep = getattr(self, "_want_group", None) or self.group_combo.currentData()
+        self._want_group = None
+        self.group_combo.clear()
+        for g in data["groups"]:
+            self.group_combo.addItem(f"{g} ({data['by_group'][g]['n']}명)", g)
+        i = self.group_combo.findData(keep)
+        self.group_combo.setCurrentIndex(i if i >= 0 else 0)
+        self.stack.setCurrentIndex(1)
+        self._show_comparison()
+        self._show_group()
+        self._show_comments()
         self.loaded = True
+
+    # ------------------------------------------------------------ views
+    def _show_group(self) -> None:
+        if not self.data:
+            return
+        g = self.group_combo.currentData()
+        d = self.data["by_group"][g]
+        prev = self.data["previous_year"]
+        year = self.data["year"]
+        cap = (f"{year}학년도 {g} 응답자 {d['n']}명 · {self.data['scale_points']}점 척도"
+               f" ({' / '.join(self.data['scale_labels'])})")
+        if d["small"]:
+            cap += " · 응답자가 5명 미만이라 외부로 내보내는 통계에서는 가려집니다"
+        if prev:
+            cap += f" · {prev}학년도 결과를 함께 보여 줍니다"
+        self.caption.setText(cap)
+
+        def series(rows: list[dict]) -> list:
+            s = [(f"{year}학년도", [r["score100"] for r in rows])]
+            if prev:
+                s.append((f"{prev}학년도", [r["prev_score100"] for r in rows]))
+            return s
+
+        self.domain_chart.set_data([r["title"] for r in d["domains"]], series(d["domains"]))
+        self.factor_chart.set_data([r["title"] for r in d["factors"]], series(d["factors"]))
+        self._fill_factor_table(d["factors"], prev)
+        self._fill_items(d["items"], prev)
+        self._fill_top_bottom(d)
+
+    def _fill_factor_table(self, factors: list[dict], prev: int | None) -> None:
+        cols = ["요인", "응답 수", "평균", "표준편차", "100점 환산", "신뢰도(α)"] + ([f"{prev}학년도"] if prev else [])
+        t = self.factor_table
+        t.setSortingEnabled(False)
+        t.clear()
+        t.setColumnCount(len(cols))
+        t.setHorizontalHeaderLabels(cols)
+        t.setRowCount(len(factors))
+        for r, f in enumerate(factors):
+            vals = [SortItem(f["title"], f["title"]), SortItem(str(f["n"]), f["n"]), SortItem(num(f["mean"]), f["mean"]),
+                    SortItem(num(f["sd"]), f["sd"]), SortItem(num(f["score100"], 1), f["score100"]),
+                    SortItem(num(f["alpha"]) + (f" (n={f['alpha_n']})" if f["alpha"] is not None else ""), f["alpha"])]
+            if prev:
+                vals.append(SortItem(num(f["prev_score100"], 1), f["prev_score100"]))
+            for c, it in enumerate(vals):
+                t.setItem(r, c, it)
+        t.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        t.resizeRowsToContents()
+        t.setFixedHeight(t.horizontalHeader().height() + sum(t.rowHeight(r) for r in range(len(factors))) + 4)
+        t.setSortingEnabled(True)
+
+    def _fill_items(self, items: list[dict], prev: int | None) -> None:
+        cols = self.ITEM_COLUMNS + ([f"{prev} 긍정률"] if prev else [])
+        t = self.item_table
+        t.setSortingEnabled(False)
+        t.clear()
+        t.setColumnCount(len(cols))
+        t.setHorizontalHeaderLabels(cols)
+        t.setRowCount(len(items))
+        for r, it in enumerate(items):
+            text = it["text"] + (" (역문항)" if it["reverse"] else "")
+            cells = [SortItem(it["code"], it["code"]), SortItem(text, text), SortItem(it["factor_title"], it["factor_title"]),
+                     SortItem(str(it["n"]), it["n"]), SortItem(num(it["mean"]), it["mean"]),
+                     SortItem(pct(it["positive_rate"]), it["positive_rate"]),
+                     SortItem(num(it["score100"], 1), it["score100"])]
+            if prev:
+                cells.append(SortItem(pct(it["prev_positive_rate"]), it["prev_positive_rate"]))
+            cells[1].setToolTip(it["text"])
+            for c, cell in enumerate(cells):
+                t.setItem(r, c, cell)
+        h = t.horizontalHeader()
+        h.setSectionResizeMode(QHeaderView.ResizeToContents)
+        h.setSectionResizeMode(1, QHeaderView.Stretch)
+        t.setSortingEnabled(True)
+        t.sortByColumn(5, Qt.DescendingOrder)
+
+    def _fill_top_bottom(self, d: dict) -> None:
+        for lw, rows in ((self.top_list, d["top"]), (self.bottom_list, d["bottom"])):
+            lw.clear()
+            for r in rows:
+                extra = f" (작년 {pct(r['prev_positive_rate'])})" if r.get("prev_positive_rate") is not None else ""
+                item = QListWidgetItem(f"긍정률 {pct(r['positive_rate'])} · 평균 {num(r['mean'])}{extra}\n"
+                                       f"{r['code']}. {r['text']}\n요인: {r['factor_title']}")
+                item.setData(Qt.UserRole, r["code"])
+                lw.addItem(item)
+
+    def _show_comparison(self) -> None:
+        comp = self.data["comparison"]
+        groups = self.data["groups"]
+        self.compare_domain_chart.set_data([d["title"] for d in comp["domains"]],
+                                           [(g, [d["scores"].get(g) for d in comp["domains"]]) for g in groups])
+        self.compare_factor_chart.set_data([f["title"] for f in comp["factors"]],
+                                           [(g, [f["scores"].get(g) for f in comp["factors"]]) for g in groups])
+
+    def _show_comments(self) -> None:
+        self.comment_list.clear()
+        comments = self.data["comments"]
+        self.comment_caption.setText(f"의미 있는 의견 {len(comments)}개 ('없음', '.' 같은 답은 뺐습니다)"
+                                     if comments else "서술형 의견이 없습니다.")
+        last_q = None
+        for c in comments:
+            if c["question"] != last_q:
+                head = QListWidgetItem(f"■ {c['question_text']}")
+                f = head.font()
+                f.setBold(True)
+                head.setFont(f)
+                head.setFlags(Qt.ItemIsEnabled)
+                self.comment_list.addItem(head)
+                last_q = c["question"]
+            self.comment_list.addItem(QListWidgetItem(f"[{c['group']}] {c['text']}"))
