@@ -70,6 +70,12 @@ def make_app(argv: list[str] | None = None):
     if "Fusion" in __import__("PySide6.QtWidgets", fromlist=["QStyleFactory"]).QStyleFactory.keys():
         app.setStyle("Fusion")
     register_fonts()
+    from PySide6.QtGui import QIcon
+
+    from ..resources import resource_dir
+    icon = resource_dir() / "icons" / "schoolvault.png"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     return app
 
 

@@ -64,3 +64,12 @@ def install_excepthook() -> None:
         show_error(None, exc, "".join(traceback.format_exception(exc_type, exc, tb)))
 
     sys.excepthook = hook
+
+
+def show_info(parent: QWidget | None, title: str, text: str) -> QMessageBox:
+    """A short non-blocking notice (e.g. '준비 중'); returns the box (kept alive in last_box)."""
+    global last_box
+    box = QMessageBox(QMessageBox.Information, title, text, QMessageBox.Ok, parent)
+    last_box = box
+    box.open()
+    return box

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
                                QStackedWidget, QWidget)
 
 from .. import __version__, services
+from .errors import show_info
 from .session import ALL, Session
 
 log = logging.getLogger(__name__)
@@ -170,12 +171,14 @@ class MainWindow(QMainWindow):
         from .dialogs.setup import SchoolSetupDialog
         dlg = SchoolSetupDialog(self.session.path, self, runner=self.session.runner)
         dlg.load_current()
-        if dlg.exec() == SchoolSetupDialog.Accepted:
-            self.notify_changed(ALL)
+        dlg.accepted.connect(lambda: self.notify_changed(ALL))
+        self.school_dialog = dlg
+        dlg.open()
 
     def start_new_year(self) -> None:
         from .dialogs.newyear import NewYearDialog
         dlg = NewYearDialog(self)
+        self.new_year_dialog = dlg
         dlg.open()
 
     def _open_optional(self, module: str, cls: str, what: str) -> QWidget | None:
@@ -184,7 +187,7 @@ class MainWindow(QMainWindow):
             mod = importlib.import_module(module)
         except ModuleNotFoundError as e:
             if e.name and module.startswith(e.name):
-                QMessageBox.information(self, "준비 중", f"{what} 기능은 준비 중입니다.")
+                show_info(self, "준비 중", f"{what} 기능은 준비 중입니다. 다음 판에서 쓸 수 있습니다.")
                 return None
             raise
         w = getattr(mod, cls)(str(self.session.path), self)
@@ -211,13 +214,18 @@ class MainWindow(QMainWindow):
     def open_paper_entry(self) -> QWidget | None:
         return self._open_optional("schoolvault.ui.pages.paper_entry", "PaperEntryPage", "종이 설문 입력")
 
-    def about(self) -> None:
-        QMessageBox.about(
-            self, "SchoolVault 정보",
-            f"<h3>SchoolVault {__version__}</h3>"
-            "<p>학교 자체평가와 학교조직진단(SODI) 설문을 인터넷 없이 관리하는 프로그램입니다.</p>"
-            f"<p>작업 파일: {self.session.path}</p>"
-            "<p>함께 제공되는 평가지표와 설문은 SchoolVault가 작성한 예시입니다.</p>")
+    def about(self) -> QMessageBox:
+        box = QMessageBox(self)
+        box.setWindowTitle("SchoolVault 정보")
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
+        box.setText(f"<h3>SchoolVault {__version__}</h3>"
+                    "<p>학교 자체평가와 학교조직진단(SODI) 설문을 인터넷 없이 관리하는 프로그램입니다.</p>")
+        box.setInformativeText(f"작업 파일: {self.session.path}\n"
+                               "함께 제공되는 평가지표와 설문은 SchoolVault가 작성한 예시입니다.")
+        box.setStandardButtons(QMessageBox.Ok)
+        self.about_box = box
+        box.open()
+        return box
 
     # ------------------------------------------------------------ geometry and closing
     def _restore_geometry(self) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QHBoxLayout, QLab
 
 from ... import guide, results, services
 from .. import session as flags
+from ..errors import show_info
 from .base import Page, heading, hint
 from .dashboard import card
 
@@ -181,7 +182,7 @@ class ReportsPage(Page):
 
     def ask_and_make(self, kind: ReportKind) -> None:
         if report_function(kind) is None:
-            QMessageBox.information(self, "준비 중", f"'{kind.title}' 만들기는 준비 중입니다. 다음 판에서 쓸 수 있습니다.")
+            show_info(self, "준비 중", f"'{kind.title}' 만들기는 준비 중입니다. 다음 판에서 쓸 수 있습니다.")
             return
         settings = QSettings()
         folder = settings.value("reports/last_dir") or QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
