@@ -105,13 +105,17 @@ class _Ctx:
     def need(self, m: Any, key: str, field: str, typ: type | tuple = str) -> Any:
         if not isinstance(m, dict):
             self.fail(m, field, "항목이 '이름: 값' 형식이어야 합니다.")
+        # callers pass either the container's field or the field itself ("scale.labels")
+        path = field if field == key or field.endswith(f".{key}") else f"{field}.{key}"
         if key not in m or m[key] is None or m[key] == "":
-            self.fail(m, f"{field}.{key}", f"필수 항목 '{key}'이(가) 없습니다.")
+            self.fail(m, path, f"필수 항목 '{key}'이(가) 없습니다.")
         value = m[key]
         if typ is str and isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, typ):
-            self.fail(m, f"{field}.{key}", f"'{key}'의 형식이 올바르지 않습니다.", key=key)
+            self.fail(m, path, f"'{key}'의 형식이 올바르지 않습니다.", key=key)
+        if isinstance(value, list) and not value:  # a survey without groups, a factor without items
+            self.fail(m, path, f"'{key}' 목록이 비어 있습니다.", hint="하나 이상 적으세요.", key=key)
         return value
 
     def opt_list(self, m: dict, key: str, field: str) -> list:
