@@ -113,11 +113,13 @@ def match_columns(headers: list[str], targets: list[Target], skip: set[int] = fr
     pairs: list[tuple[float, int, int]] = []
     best: dict[int, tuple[float, int]] = {}
     for ci, hk in enumerate(keys):
-        if ci in skip or not hk:
+        if ci in skip:
             continue
         raw = _NON_WORD.sub("", str(headers[ci])).lower()
         if raw in codes:
             pairs.append((100.0, ci, codes[raw]))
+            continue
+        if not hk:
             continue
         for ti, tk in enumerate(tkeys):
             s = similarity(hk, tk)

@@ -222,13 +222,17 @@ def plan_columns(headers: list[str], table: Table, survey: Survey, group: str,
 
 
 def plan_import(path: str | Path, survey: Survey, group: str, *, sheet: str | None = None,
-                mapping: dict | None = None, remembered: dict | None = None,
-                progress=NULL_PROGRESS) -> ImportPlan:
-    """Read and check the whole file; ImportRefused when nothing sensible can be imported."""
+                mapping: dict | None = None, remembered=None, progress=NULL_PROGRESS) -> ImportPlan:
+    """Read and check the whole file; ImportRefused when nothing sensible can be imported.
+
+    `remembered` is a mapping saved for this form, or a function headers → that mapping (or None).
+    """
     path = Path(path)
     progress.report(0, 1, "파일 읽는 중")
     table = read_table(path, sheet, choose=_sheet_chooser(_targets(survey, group)))
     headers = table.header
+    if callable(remembered):
+        remembered = remembered(headers)
     if not table.rows or not any(headers):
         raise ImportRefused("파일에 머리글(질문) 행이 없습니다.", where=path.name,
                             hint="첫 행에 질문 문장이 있는 응답 파일을 고르세요.")
@@ -265,37 +269,48 @@ def plan_import(path: str | Path, survey: Survey, group: str, *, sheet: str | No
 
 def _plan_rows(plan: ImportPlan, table: Table, survey: Survey, item_cols, comment_cols, progress) -> None:
     parse = ValueParser(survey.scale)
+    cache = parse.cache
+    miss = object()
     headers = {c.index: c.header for c in plan.columns}
     seen: dict[tuple, int] = {}
     content = hashlib.sha256()
     total = len(table.rows) - table.header_row - 1
     rows = plan.rows
+    skipped = plan.skipped
     for n, (rno, row) in enumerate(table.data_rows()):
         if n % PROGRESS_EVERY == 0:
             progress.report(n, total, "응답 확인 중")
         plan.rows_read += 1
-        if not any(row) or not any(str(c).strip() for c in row if c is not None):
-            plan.skipped.append({"row": rno, "reason": "빈 행"})
+        if not any(row):
+            skipped.append({"row": rno, "reason": "빈 행"})
             continue
         key = tuple(row)
         first = seen.get(key)
         if first is not None:
-            plan.skipped.append({"row": rno, "reason": f"중복 제출 ({first}행과 같음)"})
+            skipped.append({"row": rno, "reason": f"중복 제출 ({first}행과 같음)"})
             continue
         seen[key] = rno
         width = len(row)
         answers = {}
+        codes = bytearray()
         for ci, code in item_cols:
             if ci >= width:
+                codes.append(0)
                 continue
-            v = parse(row[ci])
+            cell = row[ci]
+            v = cache.get(cell, miss) if cell.__hash__ is not None else miss
+            if v is miss:
+                v = parse(cell)
             if v is None:
+                codes.append(0)
                 continue
             if v == INVALID:
+                codes.append(0)
                 plan.missing_cells.append({"row": rno, "column": headers[ci], "letter": column_letter(ci),
-                                           "value": str(row[ci])[:100], "reason": "척도에 없는 값"})
+                                           "value": str(cell)[:100], "reason": "척도에 없는 값"})
                 continue
             answers[code] = v
+            codes.append(v)
         comments = {}
         for ci, code in comment_cols:
             if ci < width and row[ci] is not None:
@@ -303,13 +318,17 @@ def _plan_rows(plan: ImportPlan, table: Table, survey: Survey, item_cols, commen
                 if text:
                     comments[code] = text
         if not answers and not comments:
-            plan.skipped.append({"row": rno, "reason": "응답이 없는 행"})
+            blank = not any(str(c).strip() for c in row if c is not None)
+            skipped.append({"row": rno, "reason": "빈 행" if blank else "응답이 없는 행"})
             continue
-        content.update(repr((sorted(answers.items()), sorted(comments.items()))).encode())
+        content.update(codes)
+        for code, text in comments.items():
+            content.update(f"\x1f{code}\x1e{text}".encode())
+        content.update(b"\n")
         rows.append(ResponseRow(row_no=rno, answers=answers, comments=comments))
     plan.content_sha256 = content.hexdigest()
     if plan.missing_cells:
         plan.problems.append(f"척도에 없는 값 {len(plan.missing_cells)}칸은 응답 없음으로 처리됩니다.")
-    dups = sum(1 for s in plan.skipped if s["reason"].startswith("중복"))
+    dups = sum(1 for s in skipped if s["reason"].startswith("중복"))
     if dups:
         plan.problems.append(f"똑같은 행(중복 제출) {dups}개는 한 번만 가져옵니다.")

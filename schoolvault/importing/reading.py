@@ -256,6 +256,9 @@ def read_table(path: str | Path, sheet: str | None = None, *, choose=None) -> Ta
             best = None
             for n in names:
                 r = _sheet_rows(wb, n)
+                if len(names) == 1:
+                    best = (0, n, r)
+                    break
                 score = choose(n, r) if choose else _size_score(r)
                 if best is None or score > best[0]:
                     best = (score, n, r)

@@ -114,16 +114,16 @@ class ValueParser:
         if fam is not None:
             for k, n in fam.keys().items():
                 self._labels.setdefault(k, n)
-        self._cache: dict = {}
+        self.cache: dict = {}  # public: the import loop looks values up here before calling
 
     def __call__(self, cell):
         try:
-            return self._cache[cell]
+            return self.cache[cell]
         except KeyError:
             pass
         except TypeError:  # unhashable: never from our readers, but be safe
             return self._parse(cell)
-        v = self._cache[cell] = self._parse(cell)
+        v = self.cache[cell] = self._parse(cell)
         return v
 
     def _parse(self, cell):
