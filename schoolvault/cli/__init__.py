@@ -21,8 +21,8 @@ COMMAND_MODULES = ["core", "responses", "safety", "district"]
 
 
 def default_db() -> Path:
-    from platformdirs import user_data_dir
-    return Path(user_data_dir("SchoolVault", appauthor=False)) / "workspace.sqlite"
+    from ..paths import default_workspace
+    return default_workspace()
 
 
 def open_ws(args, *, create: bool = False, readonly: bool = False):

@@ -19,13 +19,14 @@ FONT_FAMILIES = ("NanumGothic", "NanumBarunGothic", "Malgun Gothic", "맑은 고
 
 
 def default_db_path() -> Path:
-    import platformdirs
-    return Path(platformdirs.user_data_dir(APP_NAME, ORG_NAME)) / "school.sqlite"
+    from ..paths import default_workspace
+
+    return default_workspace()  # the same file the CLI opens and the installer keeps
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="schoolvault", description="SchoolVault 학교평가 도우미")
-    p.add_argument("--db", metavar="PATH", help="작업 파일 (기본: 사용자 데이터 폴더의 school.sqlite)")
+    p.add_argument("--db", metavar="PATH", help="작업 파일 (기본: 사용자 데이터 폴더의 workspace.sqlite)")
     p.add_argument("--version", action="version", version=f"SchoolVault {__version__}")
     return p.parse_args(argv)
 
