@@ -149,7 +149,7 @@ def dropped(dest: str, windows: bool) -> bool:
 
 def elf_needed(path: str) -> list[str]:
     """The DT_NEEDED sonames of an ELF file (empty when objdump cannot read it)."""
-    out = subprocess.run(["objdump", "-p", path], capture_output=True, text=True).stdout
+    out = subprocess.run(["objdump", "-p", path], capture_output=True, text=True, check=False).stdout
     return [line.split()[1] for line in out.splitlines() if line.strip().startswith("NEEDED")]
 
 
