@@ -60,9 +60,14 @@ def parse_frozen(f: frozen.FrozenInstrument):
 def workspace_own(ws: Workspace) -> list[Available]:
     """Instruments imported or created in this workspace (latest version of each id)."""
     latest: dict[str, frozen.FrozenInstrument] = {}
-    for f in frozen.all_frozen(ws):
+    stored = frozen.all_frozen(ws)
+    for f in stored:
         if f.source in ("imported", "created"):
             latest[f.instrument_id] = f
+    by_ref = {f.ref: f for f in stored}
+    for instrument_id, ref in frozen.current_refs(ws).items():  # re-imported older versions win
+        if ref in by_ref and by_ref[ref].instrument_id == instrument_id:
+            latest[instrument_id] = by_ref[ref]
     return [Available(parse_frozen(f), f.content, f.source, None) for f in latest.values()]
 
 

@@ -119,6 +119,7 @@ def import_instrument(ws: Workspace, path: str | Path) -> dict:
     text = read_text(path)
     with ws.transaction():
         ref = frozen.freeze(ws, inst, text, "imported", path.name)
+        frozen.set_current(ws, inst.id, ref)
         ws.audit("instrument_import", id=inst.id, kind=inst.kind, file=path.name)
     return {"id": inst.id, "kind": inst.kind, "title": inst.title, "year": inst.year, "ref": ref}
 

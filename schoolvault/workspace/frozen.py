@@ -59,3 +59,18 @@ def latest_for(ws: Workspace, instrument_id: str, sources: tuple[str, ...] | Non
         args += list(sources)
     row = ws.conn.execute(sql + " ORDER BY id DESC LIMIT 1", args).fetchone()
     return FrozenInstrument(*row) if row else None
+
+
+_CURRENT_KEY = "instrument_current:"
+
+
+def set_current(ws: Workspace, instrument_id: str, ref: int) -> None:
+    """Mark the version the user chose last (an import of a version already stored makes it current again)."""
+    ws.set_setting(_CURRENT_KEY + instrument_id, str(ref))
+
+
+def current_refs(ws: Workspace) -> dict[str, int]:
+    """{instrument id: ref} of the versions the user chose explicitly."""
+    return {key[len(_CURRENT_KEY):]: int(value) for key, value in ws.conn.execute(
+        "SELECT key, value FROM settings WHERE key LIKE ? ESCAPE '\\'", ("instrument\\_current:%",))}
+

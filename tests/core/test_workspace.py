@@ -371,3 +371,16 @@ def test_failed_change_leaves_no_audit_entry(fresh_ws):
 
 def test_integrity_check_of_a_healthy_workspace_is_empty(demo_ws):
     assert demo_ws.integrity_problems() == []
+
+
+def test_reimporting_an_earlier_version_makes_it_current_again(fresh_ws, tmp_path):
+    text = SODI_FILE.read_text(encoding="utf-8")
+    title = yaml.safe_load(text)["title"]
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(text.replace(title, "판 A"), encoding="utf-8")
+    b.write_text(text.replace(title, "판 B"), encoding="utf-8")
+    for path, want in ((a, "판 A"), (b, "판 B"), (a, "판 A"), (SODI_FILE, title)):
+        services.import_instrument(fresh_ws, path)
+        assert services.survey(fresh_ws, SODI).title == want
+        assert {r["id"]: r["title"] for r in services.list_instruments(fresh_ws)}[SODI] == want
+    assert fresh_ws.conn.execute("SELECT COUNT(*) FROM instruments WHERE instrument_id = ?", (SODI,)).fetchone()[0] == 3
