@@ -123,6 +123,9 @@ def open_workspace(path: str | Path, *, create: bool = False, readonly: bool = F
     """
     from . import backup, lock
     path = Path(path)
+    if path.exists() and not path.is_file():
+        raise WorkspaceError("작업 파일 경로가 파일이 아니라 폴더입니다.", where=str(path),
+                             hint="폴더 안의 작업 파일(.sqlite)을 고르세요.")
     write_lock = None
     if not readonly and (create or path.exists()):
         if create:
@@ -159,9 +162,11 @@ def _open_workspace(path: Path, *, create: bool, readonly: bool, check: str) -> 
         conn = _connect(path, readonly)
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = migrations.schema_version(conn)
+        objects = conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.DatabaseError as e:
         raise backup.damaged_error(path, str(e)) from None
-    if app_id not in (0, APP_ID) or (app_id == 0 and version > 0):
+    # app_id 0 with tables in it is another program's database: never migrate into it
+    if app_id not in (0, APP_ID) or (app_id == 0 and (version > 0 or objects > 0)):
         conn.close()
         raise WorkspaceError("SchoolVault 작업 파일이 아닙니다.", where=str(path),
                              hint="올바른 작업 파일을 고르세요.")
