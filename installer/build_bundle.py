@@ -144,6 +144,9 @@ def build_installer(bundle: Path, version: str) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a Windows CI log is cp1252: never die on Korean text
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--installer", action="store_true", help="Windows: also build the Inno Setup installer")
     ap.add_argument("--no-smoke", action="store_true", help="skip the smoke test (not for releases)")

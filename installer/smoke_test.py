@@ -216,6 +216,9 @@ def run_gui(b: Bundle, db: Path, runs: int) -> list[float]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a Windows CI log is cp1252: never die on Korean text
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     ap = argparse.ArgumentParser(description="Smoke-test a built SchoolVault bundle")
     ap.add_argument("bundle", nargs="?", default=str(buildinfo.ROOT / "dist" / buildinfo.DIST_NAME))
     ap.add_argument("--runs", type=int, default=3, help="GUI start-ups to time (first one is cold)")
