@@ -120,6 +120,8 @@ def build_survey(ws: Workspace, *, survey_id: str, bank_id: str, groups: list[st
         name = find_indicator_name(bank, key, gb)
         if name not in chosen:
             chosen.append(name)
+    order = {n: i for i, n in enumerate(indicator_names(bank))}
+    chosen.sort(key=order.__getitem__)  # the questionnaire follows the bank's areas, whatever order was typed
     structure: dict[str, dict[str, list[Item]]] = {}
     placeholders: list[str] = []
     n = 0

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import SchoolVaultError
-from ..forms.groups import canonical_group
+from ..forms.groups import GROUPS, canonical_group
 from ..forms.loader import CODE_RE, parse_instrument
 from ..forms.model import Domain, Factor, Item, OpenQuestion, Survey
 from ..workspace import frozen
@@ -72,6 +72,8 @@ def survey_from_file(path: str | Path, *, survey_id: str, group: str, title: str
         raise SchoolVaultError("파일에 머리글(질문) 행이 없습니다.", where=path.name,
                                hint="첫 행에 질문 문장이 있는 응답 파일을 고르세요.")
     g = canonical_group(group)
+    if g not in GROUPS:
+        raise SchoolVaultError(f"응답 집단 '{group}'을(를) 알 수 없습니다.", hint="교원, 직원, 학생, 학부모 중에서 고르세요.")
     columns = [[row[ci] if ci < len(row) else None for _, row in table.data_rows()] for ci in range(len(headers))]
     report = {"items": [], "open_questions": [], "dropped": [], "ignored": [], "notes": []}
     scale_cols, text_cols, guesses = [], [], []
