@@ -14,7 +14,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..forms.scoring import SCORE100_MAX
-from .fonts import register_fonts
+from .fonts import printable, register_fonts
 
 GROUP_COLORS = {"교원": colors.HexColor("#2F6DB5"), "직원": colors.HexColor("#2A9D8F"),
                 "학생": colors.HexColor("#E07A1F"), "학부모": colors.HexColor("#8E5BB5")}
@@ -31,6 +31,7 @@ def series_color(name: str, index: int) -> colors.Color:
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
     """Shorten a label with … so it fits the width."""
+    text = printable(text)
     if stringWidth(text, font, size) <= width:
         return text
     while text and stringWidth(text + "…", font, size) > width:
@@ -41,7 +42,7 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 def _legend(d: Drawing, names: Sequence[str], x: float, y: float, font: str, size: float = 7.5) -> None:
     for i, name in enumerate(names):
         d.add(Rect(x, y - 1, 8, 8, fillColor=series_color(name, i), strokeColor=None))
-        d.add(String(x + 11, y, name, fontName=font, fontSize=size, fillColor=INK))
+        d.add(String(x + 11, y, printable(name), fontName=font, fontSize=size, fillColor=INK))
         x += 18 + stringWidth(name, font, size) + 6
 
 
@@ -119,6 +120,7 @@ def radar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[floa
         d.add(Line(cx, cy, x, y, strokeColor=GRID, strokeWidth=0.5))
         lx, ly = pt(i, vmax * 1.12)
         anchor = "middle" if abs(lx - cx) < 8 else ("start" if lx > cx else "end")
+        label = printable(label)
         text = label if len(label) <= label_chars else label[:label_chars - 1] + "…"
         d.add(String(lx, ly - 3, text, fontName=font, fontSize=7, fillColor=INK, textAnchor=anchor))
     for s, (name, values) in enumerate(series):
@@ -163,8 +165,13 @@ def profile_line(labels: Sequence[str], values: Sequence[float | None], *, width
 
 def to_svg(drawing: Drawing) -> bytes:
     """The drawing as SVG bytes (UTF-8) for Qt's QSvgRenderer."""
+    import re
     from reportlab.graphics import renderSVG
-    return renderSVG.drawToString(drawing).encode("utf-8")
+    svg = renderSVG.drawToString(drawing)
+    # Qt's SVG renderer (SVG Tiny) does not know <clipPath> and paints its rect black; the
+    # drawing stays inside its box anyway, so the clip is dropped.
+    svg = re.sub(r"<clipPath.*?</clipPath>", "", svg, flags=re.S).replace(' style="clip-path: url(#clip)"', "")
+    return svg.encode("utf-8")
 
 
 def survey_chart_svg(ws, instrument_id: str, *, group: str | None = None, kind: str = "radar",

@@ -25,7 +25,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from ..errors import SchoolVaultError
 from ..progress import NULL_PROGRESS
-from .fonts import register_fonts
+from .fonts import printable, register_fonts
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 18 * mm
@@ -78,7 +78,7 @@ def esc(text) -> str:
     """Plain text → paragraph markup (escape &, <, >; keep line breaks)."""
     if text is None:
         return ""
-    return escape(str(text)).replace("\n", "<br/>")
+    return escape(printable(str(text))).replace("\n", "<br/>")
 
 
 def para(text, style: str = "body") -> Paragraph:
@@ -87,7 +87,7 @@ def para(text, style: str = "body") -> Paragraph:
 
 def markup(text: str, style: str = "body") -> Paragraph:
     """A paragraph from already-escaped markup (narrative templates)."""
-    return Paragraph(text, styles()[style])
+    return Paragraph(printable(text), styles()[style])
 
 
 class _Heading(Paragraph):

@@ -1,0 +1,168 @@
+"""Report and workbook benchmark, each beside its raw-library baseline in the same run.
+
+1. One evaluation report (학교평가 결과 보고서, demo school) against reportlab building the same
+   number of pages of plain tables (same Nanum font, one build pass). Goal: ≤ 1 s and ≤ 4×.
+2. The consultant workbook of a school with 3,000 respondents per survey against the faster of
+   openpyxl write-only and xlsxwriter (constant_memory) writing the same cells (read back from our
+   file), without formats, charts or statistics. Goal: ≤ 1.3×.
+
+    .venv/bin/python bench/bench_reports.py [--respondents 3000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+REPORT_GOAL_S = 1.0
+REPORT_GOAL_RATIO = 4.0
+WORKBOOK_GOAL_RATIO = 1.3
+# a large high school: 3,000 respondents per survey
+SHARES = {"교원": 0.04, "직원": 0.0133, "학생": 0.6, "학부모": 0.3467}
+
+
+def best(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def make_workspace(path: Path, respondents: int | None) -> None:
+    from schoolvault import catalog, services
+    from schoolvault.demo import _answers, fill_demo
+    from schoolvault.forms.model import Survey
+    from schoolvault.workspace import responses
+    ws = services.init_workspace(path, name="서울벤치고등학교", level="고", district="강남서초", year=2025,
+                                 code="B999999999")
+    try:
+        fill_demo(ws, seed=5)
+        if respondents:
+            rng = random.Random(5)
+            with ws.transaction():
+                for adm in responses.administrations(ws, 2025):
+                    responses.delete_administration(ws, adm.id)
+                for av in catalog.available(ws):
+                    if not isinstance(av.instrument, Survey):
+                        continue
+                    sv = av.instrument
+                    ref = services.freeze_for_use(ws, sv.id)
+                    sizes = {g: round(respondents * SHARES.get(g, 0.25)) for g in sv.groups}
+                    sizes[sv.groups[-1]] += respondents - sum(sizes.values())
+                    for g, n in sizes.items():
+                        responses.add_administration(ws, year=2025, instrument_ref=ref, group=g,
+                                                     rows=_answers(sv, g, n, rng), method="demo")
+    finally:
+        ws.close()
+
+
+def baseline_pdf(path: Path, pages: int) -> float:
+    """reportlab: `pages` pages of a plain 5-column Korean table, one pass."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+    from schoolvault.reports.fonts import register_fonts
+    font, _ = register_fonts()
+
+    def build(n_rows: int):
+        data = [["번호", "지표", "집단", "평균", "긍정률"]] + [
+            [str(i), f"학교 교육활동 지표 {i}번 운영의 적절성", "교원", f"{3 + i % 7 / 10:.2f}", f"{50 + i % 40}%"]
+            for i in range(n_rows)]
+        doc = SimpleDocTemplate(str(path), pagesize=A4)
+        t = Table(data, repeatRows=1)
+        t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 9),
+                               ("GRID", (0, 0), (-1, -1), 0.3, "#999999")]))
+        doc.build([t])
+        return doc.page
+
+    n_rows = 40 * pages
+    for _ in range(4):  # calibrate the row count to the report's page count
+        got = build(n_rows)
+        if got == pages:
+            break
+        n_rows = int(n_rows * pages / got) - (1 if got > pages else -1)
+    assert build(n_rows) == pages
+    return lambda: build(n_rows)
+
+
+def read_cells(path: Path) -> list[tuple[str, list[list]]]:
+    import openpyxl
+    wb = openpyxl.load_workbook(path, read_only=True)
+    out = [(ws.title, [list(r) for r in ws.iter_rows(values_only=True)]) for ws in wb.worksheets]
+    wb.close()
+    return out
+
+
+def xlsxwriter_plain(path: Path, sheets) -> None:
+    import xlsxwriter
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    for name, rows in sheets:
+        ws = wb.add_worksheet(name)
+        for r, row in enumerate(rows):
+            ws.write_row(r, 0, row)
+    wb.close()
+
+
+def openpyxl_plain(path: Path, sheets) -> None:
+    import openpyxl
+    wb = openpyxl.Workbook(write_only=True)
+    for name, rows in sheets:
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--respondents", type=int, default=3000, help="respondents per survey in the workbook test")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    from schoolvault.reports.evaluation_report import evaluation_report
+    from schoolvault.reports.fonts import register_fonts
+    from schoolvault.reports.workbook import export_workbook
+    from schoolvault.workspace import open_workspace
+    tmp = Path(tempfile.mkdtemp(prefix="sv-bench-reports-"))
+    try:
+        register_fonts()  # once per process, like the app
+        demo = tmp / "demo.sqlite"
+        make_workspace(demo, None)
+        with open_workspace(demo) as ws:
+            pages = evaluation_report(ws, tmp / "r.pdf")["pages"]
+            ours = best(lambda: evaluation_report(ws, tmp / "r.pdf"), args.repeat)
+        base_build = baseline_pdf(tmp / "base.pdf", pages)
+        base = best(base_build, args.repeat)
+        print(f"evaluation report ({pages} pages):   SchoolVault {ours:.3f} s   "
+              f"reportlab plain tables {base:.3f} s   ratio {ours / base:.2f}× "
+              f"(goal ≤ {REPORT_GOAL_S:.0f} s and ≤ {REPORT_GOAL_RATIO:.0f}×)")
+
+        big = tmp / "big.sqlite"
+        make_workspace(big, args.respondents)
+        with open_workspace(big) as ws:
+            res = export_workbook(ws, tmp / "wb.xlsx")
+            ours_wb = best(lambda: export_workbook(ws, tmp / "wb.xlsx"), args.repeat)
+        sheets = read_cells(tmp / "wb.xlsx")
+        cells = sum(1 for _, rows in sheets for row in rows for v in row if v is not None)
+        xw = best(lambda: xlsxwriter_plain(tmp / "xw.xlsx", sheets), args.repeat)
+        op = best(lambda: openpyxl_plain(tmp / "op.xlsx", sheets), args.repeat)
+        fastest = min(xw, op)
+        print(f"workbook ({res['respondents']:,} respondents shown, {cells:,} cells): SchoolVault {ours_wb:.3f} s   "
+              f"xlsxwriter {xw:.3f} s   openpyxl write-only {op:.3f} s   "
+              f"ratio {ours_wb / fastest:.2f}× the faster (goal ≤ {WORKBOOK_GOAL_RATIO}×)")
+        ok = ours <= REPORT_GOAL_S and ours / base <= REPORT_GOAL_RATIO and ours_wb / fastest <= WORKBOOK_GOAL_RATIO
+        print("goals met" if ok else "GOAL MISSED")
+        return 0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

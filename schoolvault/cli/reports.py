@@ -1,0 +1,66 @@
+"""Documents out: `report` (feedback report, SODI report, paper questionnaire) and `export` (workbook)."""
+
+from __future__ import annotations
+
+from contextlib import closing
+from pathlib import Path
+
+from ..errors import SchoolVaultError
+from . import open_ws
+
+KINDS = ("evaluation", "sodi", "questionnaire")
+
+
+def _cmd(sub, common, name: str, handler, help: str, human=None, example: str = ""):
+    p = sub.add_parser(name, parents=[common], help=help, description=help,
+                       epilog=f"예: {example}" if example else None)
+    p.set_defaults(handler=handler, human=human)
+    return p
+
+
+def register(sub, common) -> None:
+    p = _cmd(sub, common, "report", cmd_report,
+             "보고서 PDF를 만듭니다: 학교평가 결과 보고서, 학교조직진단 보고서, 종이 설문지",
+             human=_report_human,
+             example="schoolvault-cli --db 학교.sqlite report 결과보고서.pdf --kind evaluation")
+    p.add_argument("out", help="저장할 PDF 파일 (OUT.pdf)")
+    p.add_argument("--kind", required=True, choices=KINDS,
+                   help="evaluation(학교평가 결과 보고서), sodi(학교조직진단 보고서), questionnaire(종이 설문지)")
+    p.add_argument("--instrument", help="설문 도구 id (sodi: 기본은 올해 응답이 있는 SODI 설문, questionnaire: 필수)")
+    p.add_argument("--group", help="응답 집단 (questionnaire: 교원, 직원, 학생, 학부모)")
+    p.add_argument("--year", type=int, help="학년도 (기본: 현재 학년도)")
+
+    p = _cmd(sub, common, "export", cmd_export,
+             "컨설팅용 워크북(.xlsx)을 만듭니다 — 교육청에 내는 제출 파일이기도 합니다",
+             human=lambda r: f"워크북을 만들었습니다: {r['file']} (시트 {len(r['sheets'])}개, 응답자 {r['respondents']}명)",
+             example="schoolvault-cli --db 학교.sqlite export 2025_학교평가_결과.xlsx")
+    p.add_argument("out", help="저장할 엑셀 파일 (OUT.xlsx)")
+    p.add_argument("--year", type=int, help="학년도 (기본: 현재 학년도)")
+
+
+def _report_human(r: dict) -> str:
+    return f"보고서를 만들었습니다: {r['file']} ({r['pages']}쪽)"
+
+
+def cmd_report(args):
+    from ..reports import evaluation_report, questionnaire, sodi_report
+    out = Path(args.out)
+    if args.kind == "questionnaire":
+        if not args.instrument or not args.group:
+            raise SchoolVaultError("종이 설문지에는 설문 도구와 응답 집단이 필요합니다.",
+                                   hint="--instrument sodi-example-2025 --group 학생 처럼 적으세요.")
+        db = Path(args.db) if args.db else None
+        if db is not None and db.exists():
+            with closing(open_ws(args)) as ws:
+                return questionnaire(ws, out, instrument=args.instrument, group=args.group)
+        return questionnaire(None, out, instrument=args.instrument, group=args.group)
+    with closing(open_ws(args)) as ws:
+        if args.kind == "evaluation":
+            return evaluation_report(ws, out, year=args.year)
+        return sodi_report(ws, out, instrument=args.instrument, year=args.year)
+
+
+def cmd_export(args):
+    from ..reports import export_workbook
+    with closing(open_ws(args)) as ws:
+        return export_workbook(ws, Path(args.out), year=args.year)

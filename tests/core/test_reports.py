@@ -1,0 +1,197 @@
+"""Report PDFs: every evaluated indicator and SODI factor appears, fonts are embedded, n<5 groups
+are suppressed, the paper form holds only its group's items, cancel leaves no file."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from pypdf import PdfReader
+
+from schoolvault import services
+from schoolvault.errors import Cancelled, SchoolVaultError
+from schoolvault.progress import Progress
+from schoolvault.workspace import open_workspace, responses
+from schoolvault.workspace.responses import ResponseRow
+
+SODI = "sodi-example-2025"
+
+
+def _plain(text: str) -> str:
+    """Without spaces, and with the look-alikes the report prints for glyphs the font lacks."""
+    from schoolvault.reports.fonts import SUBSTITUTES
+    return re.sub(r"\s+", "", text.translate(SUBSTITUTES))
+
+
+def pdf_text(path) -> str:
+    return _plain("\n".join(p.extract_text() for p in PdfReader(str(path)).pages))
+
+
+def fonts_of(path) -> dict[str, bool]:
+    """Every font a page uses → embedded (has a font file)?"""
+    out = {}
+    for page in PdfReader(str(path)).pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for f in fonts.values():
+            f = f.get_object()
+            desc = f.get("/FontDescriptor")
+            if desc is None and "/DescendantFonts" in f:
+                desc = f["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            desc = desc.get_object() if desc is not None else {}
+            out[str(f["/BaseFont"])] = any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def built(_template_demo_ws, tmp_path_factory):
+    """The demo school's two reports and a paper form, built once for the module."""
+    from schoolvault.reports import evaluation_report, questionnaire, sodi_report
+    d = tmp_path_factory.mktemp("reports")
+    db = d / "demo.sqlite"
+    shutil.copy(_template_demo_ws, db)
+    with open_workspace(db) as ws:
+        out = {"eval": evaluation_report(ws, d / "eval.pdf"), "sodi": sodi_report(ws, d / "sodi.pdf"),
+               "form": questionnaire(ws, d / "form.pdf", instrument=SODI, group="학생용"),
+               "indicators": services.self_eval_list(ws), "survey": services.survey(ws, SODI)}
+    return out
+
+
+def test_evaluation_report_names_every_evaluated_indicator(built):
+    text = pdf_text(built["eval"]["file"])
+    assert built["indicators"], "the demo school must have evaluated indicators"
+    for ind in built["indicators"]:
+        assert _plain(f"{ind['indicator']}{ind['title']}") in text, ind["indicator"]
+        assert _plain(ind["improvements"])[:30] in text
+    for heading in ("한눈에보는올해결과", "설문참여현황", "다음학년도환류계획", "평가방법", "교감"):
+        assert heading in text
+
+
+def test_sodi_report_names_every_factor_and_domain(built):
+    text = pdf_text(built["sodi"]["file"])
+    sv = built["survey"]
+    for domain in sv.domains:
+        assert _plain(domain.title) in text
+        for factor in domain.factors:
+            assert _plain(factor.title) in text, factor.code
+    assert "신뢰도(Cronbachα)" in text
+
+
+def test_reports_embed_every_font_and_only_nanum(built):
+    for key in ("eval", "sodi", "form"):
+        fonts = fonts_of(built[key]["file"])
+        assert fonts, key
+        assert all(fonts.values()), (key, fonts)
+        assert all("Nanum" in name for name in fonts), (key, fonts)
+
+
+def test_reports_have_a_table_of_contents_and_page_numbers(built):
+    reader = PdfReader(built["eval"]["file"])
+    assert len(reader.pages) == built["eval"]["pages"] > 5
+    assert "차례" in reader.pages[1].extract_text()
+    assert f"- {len(reader.pages)} -" in reader.pages[-1].extract_text()
+    assert reader.outline, "headings become PDF bookmarks"
+
+
+def test_paper_form_holds_only_the_groups_items(built):
+    text = pdf_text(built["form"]["file"])
+    sv = built["survey"]
+    student = [i for i in sv.items() if i.applies_to("학생")]
+    others = [i for i in sv.items() if not i.applies_to("학생")]
+    assert built["form"]["items"] == len(student)
+    for item in student:
+        assert item.code in text
+    for item in others:
+        assert _plain(item.text) not in text
+    assert "전혀그렇지않다" in text
+
+
+def test_small_group_is_suppressed_in_the_sodi_report(demo_ws, tmp_path):
+    from schoolvault.reports import sodi_report
+    _shrink_group(demo_ws, SODI, "직원", 3)
+    sodi_report(demo_ws, tmp_path / "s.pdf")
+    reader = PdfReader(str(tmp_path / "s.pdf"))
+    text = _plain("".join(p.extract_text() for p in reader.pages))
+    assert "비공개(n<5)" in text
+    assert "직원3명" in text
+    # the item and reliability tables have columns for the shown groups only
+    assert "문항교원학생학부모" in text and "문항교원직원" not in text
+    assert "요인교원학생학부모" in text
+
+
+def test_cancel_leaves_no_file(demo_ws, tmp_path):
+    from schoolvault.reports import evaluation_report
+    progress = Progress()
+    progress.cancel()
+    with pytest.raises(Cancelled):
+        evaluation_report(demo_ws, tmp_path / "r.pdf", progress=progress)
+    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".schoolvault-*"))
+
+
+def test_progress_is_reported_while_building(demo_ws, tmp_path):
+    from schoolvault.reports import evaluation_report
+    seen = []
+    evaluation_report(demo_ws, tmp_path / "r.pdf", progress=Progress(lambda d, t, label: seen.append(label)))
+    assert "자료 읽는 중" in seen and "보고서 쪽 만드는 중" in seen
+
+
+def test_questionnaire_refuses_a_group_the_survey_does_not_ask():
+    from schoolvault.reports import questionnaire
+    with pytest.raises(SchoolVaultError) as e:
+        questionnaire(None, "x.pdf", instrument=SODI, group="졸업생")
+    assert "교원" in e.value.hint
+
+
+def test_sodi_report_without_answers_says_what_to_do(fresh_ws, tmp_path):
+    from schoolvault.reports import sodi_report
+    with pytest.raises(SchoolVaultError) as e:
+        sodi_report(fresh_ws, tmp_path / "s.pdf")
+    assert "응답" in e.value.message and e.value.hint
+
+
+def test_benchmark_percentiles_are_shown_when_given(demo_ws, tmp_path):
+    from schoolvault.reports import sodi_report
+    sv = services.survey(demo_ws, SODI)
+    bench = {"초": {f.code: {"mean": 3.0, "sd": 0.5, "percentiles": {"10": 2.4, "25": 2.7, "50": 3.0, "75": 3.3,
+                                                                   "90": 3.6}} for f in sv.factors()}}
+    sodi_report(demo_ws, tmp_path / "b.pdf", benchmark=bench)
+    text = pdf_text(tmp_path / "b.pdf")
+    assert "기준집단과비교(백분위)" in text
+    sodi_report(demo_ws, tmp_path / "n.pdf", benchmark={})
+    assert "기준집단과비교" not in pdf_text(tmp_path / "n.pdf")
+
+
+def test_chart_svg_for_the_results_page(demo_ws):
+    from schoolvault.reports import survey_chart_svg
+    svg = survey_chart_svg(demo_ws, SODI).decode("utf-8")
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    assert "clipPath" not in svg  # Qt's renderer paints clip rects black
+    for g in ("교원", "직원", "학생", "학부모"):
+        assert g in svg
+    bars = survey_chart_svg(demo_ws, SODI, group="교원용", kind="bars").decode("utf-8")
+    assert "교원" in bars and "학부모" not in bars
+    with pytest.raises(SchoolVaultError):
+        survey_chart_svg(demo_ws, SODI, kind="pie")
+
+
+def test_josa_follows_the_last_syllable():
+    from schoolvault.reports.narrative import josa
+    assert josa("학교", "은/는") == "학교는"
+    assert josa("요인", "을/를") == "요인을"
+    assert josa("교원", "와/과") == "교원과"
+    assert josa("학부모", "와/과") == "학부모와"
+    assert josa("서울", "으로/로") == "서울로"
+    assert josa("집단", "으로/로") == "집단으로"
+    assert josa("SODI", "을/를") == "SODI을(를)"
+
+
+def _shrink_group(ws, instrument: str, group: str, n: int) -> None:
+    """Replace a group's answers by n respondents (a group too small to show)."""
+    adms = responses.administrations(ws, None, instrument, group)
+    keep = responses.answers_by_respondent(ws, [adms[0].id])[:n]
+    with ws.transaction():
+        for a in adms:
+            responses.delete_administration(ws, a.id)
+        responses.add_administration(ws, year=adms[0].year, instrument_ref=adms[0].instrument_ref, group=group,
+                                     rows=[ResponseRow(r + 2, ans, {"C1": "업무 분장이 공정했으면 좋겠습니다."})
+                                           for r, ans in enumerate(keep)], method="import")
