@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import Cancelled, SchoolVaultError
 
 # Command modules, in help order. Add a module here to add commands.
-COMMAND_MODULES = ["core", "responses", "safety", "district"]
+COMMAND_MODULES = ["core", "responses", "safety", "district", "reports"]
 
 
 def default_db() -> Path:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from contextlib import closing
 from pathlib import Path
 
-from ..errors import SchoolVaultError
 from . import open_ws
 
 KINDS = ("evaluation", "sodi", "questionnaire")
@@ -46,9 +46,10 @@ def cmd_report(args):
     from ..reports import evaluation_report, questionnaire, sodi_report
     out = Path(args.out)
     if args.kind == "questionnaire":
-        if not args.instrument or not args.group:
-            raise SchoolVaultError("종이 설문지에는 설문 도구와 응답 집단이 필요합니다.",
-                                   hint="--instrument sodi-example-2025 --group 학생 처럼 적으세요.")
+        if not args.instrument or not args.group:  # a usage error: exit 2 like argparse's own
+            sys.stderr.write("사용법 오류: --kind questionnaire에는 --instrument와 --group이 필요합니다 "
+                             "(예: --instrument sodi-example-2025 --group 학생).\n")
+            raise SystemExit(2)
         db = Path(args.db) if args.db else None
         if db is not None and db.exists():
             with closing(open_ws(args)) as ws:
