@@ -332,7 +332,8 @@ def read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as e:
-        raise InstrumentError("도구 파일을 읽을 수 없습니다.", where=str(path), hint=e.strerror) from None
+        raise InstrumentError("도구 파일을 읽을 수 없습니다.", where=str(path),
+                              hint=f"파일 경로와 읽기 권한을 확인하세요. ({e.strerror})") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -307,3 +307,11 @@ def test_broken_item_bank_json_names_the_entry(tmp_path):
     with pytest.raises(InstrumentError, match="JSON") as ei:
         load_instrument(path)
     assert "bank-2025.json" in ei.value.where
+
+
+def test_unreadable_path_is_refused_in_korean(tmp_path):
+    with pytest.raises(InstrumentError, match="읽을 수 없습니다") as ei:
+        load_instrument(tmp_path)  # a folder, not a file
+    assert "확인하세요" in ei.value.hint
+    with pytest.raises(InstrumentError, match="읽을 수 없습니다"):
+        load_instrument(tmp_path / "없는파일.yaml")
