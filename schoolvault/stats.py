@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Iterable, Mapping, Sequence
 
+from .errors import SchoolVaultError
 from .forms.model import Survey
 from .forms.scoring import MIN_ALPHA_ITEMS, factor_score, is_positive, score100, scored
 
@@ -49,6 +50,12 @@ def group_stats(survey: Survey, group: str, respondents: Iterable[Mapping[str, i
     k = survey.scale.points
     rows = list(respondents)
     items = survey.items_for(group)
+    for item in items:
+        bad = next((r[item.code] for r in rows if r.get(item.code) is not None and not 1 <= r[item.code] <= k), None)
+        if bad is not None:  # a wrong value would silently bend every mean, so refuse to count at all
+            raise SchoolVaultError(f"문항 {item.code}에 척도(1~{k})를 벗어난 값 {bad}이(가) 저장되어 있습니다.",
+                                   where=f"{survey.id} / {group}",
+                                   hint="해당 응답 파일을 지우고 다시 가져오세요.")
     out_items: dict = {}
     for item in items:
         vals = [scored(item, r[item.code], k) for r in rows if r.get(item.code) is not None]

@@ -414,3 +414,13 @@ def test_shipped_surveys_match_oracle_on_demo_workspace(demo_ws_path, path):
         # demo data are realistic: reliable factors, not degenerate
         alphas = [f["alpha"] for f in got["groups"][g]["factors"].values() if f["alpha"] is not None]
         assert alphas and float(np.median(alphas)) > 0.3
+
+
+@pytest.mark.parametrize("value", [0, 6, -1])
+def test_a_value_outside_the_scale_is_refused_not_counted(value):
+    from schoolvault.errors import SchoolVaultError
+    spec = hand_spec(5)
+    survey = parse_instrument(survey_yaml(spec), "oracle.yaml")
+    rows = random_rows(spec, "교원", 5, 0.0, seed=1) + [{"I2": value}]
+    with pytest.raises(SchoolVaultError, match="I2"):
+        group_stats(survey, "교원", rows)
