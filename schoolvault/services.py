@@ -294,11 +294,11 @@ def stats(ws: Workspace, instrument_id: str, group: str | None = None, year: int
         g_adms = [a for a in adms if a.group == g]
         # each group is read with the instrument version its answers were given on
         g_inst = catalog.parse_frozen(frozen.get(ws, g_adms[-1].instrument_ref)) if g_adms else inst
-        out["groups"][g] = group_stats(g_inst, g, _answers_as_of(ws, g_adms, g_inst))
+        out["groups"][g] = group_stats(g_inst, g, group_answers(ws, g_adms, g_inst))
     return out
 
 
-def _answers_as_of(ws: Workspace, adms: list, target: Survey) -> list[dict]:
+def group_answers(ws: Workspace, adms: list, target: Survey) -> list[dict]:
     """Raw answers of these administrations, expressed for `target`'s version of the survey.
 
     An administration given on an older version whose item was reversed differently is flipped,
