@@ -153,7 +153,7 @@ def run_cli(b: Bundle, work: Path) -> Path:
         _check_file(xlsx, b"PK")
     pdfs = []
     if "report" in available:
-        pdfs.append(run_report(b, db, work))
+        pdfs += run_report(b, db, work)
     else:
         print("  --  report: no `report` command in this build yet; the district report PDF stands in")
     if "backup" in available:
@@ -174,19 +174,20 @@ def run_cli(b: Bundle, work: Path) -> Path:
     return db
 
 
-def run_report(b: Bundle, db: Path, work: Path) -> Path:
-    """The school's feedback report PDF; the command's shape is read from its own help."""
-    pdf = work / "학교평가_결과보고서.pdf"
-    help_text = b.cli("report", "--help")
-    args = ["report"]
-    if "{" in help_text.split("positional arguments", 1)[-1].split("options", 1)[0]:
-        # report has subcommands: take the school evaluation one
-        sub = next((s for s in ("evaluation", "school", "pdf") if s in help_text), None)
-        if sub:
-            args.append(sub)
-    args += ["--out", str(pdf)] if "--out" in help_text else [str(pdf)]
-    b.cli(*args, db=db)
-    return _check_file(pdf, b"%PDF")
+def run_report(b: Bundle, db: Path, work: Path) -> list[Path]:
+    """The PDFs a school prints: the evaluation report, the SODI report, a paper questionnaire."""
+    kinds = b.cli("report", "--help")
+    jobs = [("evaluation", "학교평가_결과보고서.pdf", []),
+            ("sodi", "학교조직진단_보고서.pdf", ["--instrument", SURVEY]),
+            ("questionnaire", "종이설문지_교원.pdf", ["--instrument", SURVEY, "--group", "교원"])]
+    pdfs = []
+    for kind, name, extra in jobs:
+        if kind in kinds:
+            b.cli("report", "--kind", kind, *extra, str(work / name), db=db)
+            pdfs.append(_check_file(work / name, b"%PDF"))
+    if not pdfs:
+        raise SmokeFailure(f"`report --help` offers none of {[k for k, _, _ in jobs]}")
+    return pdfs
 
 
 def _check_file(path: Path, magic: bytes) -> Path:
