@@ -76,12 +76,36 @@ def prepare(ws: Workspace, path: str | Path, instrument_id: str, group: str, *, 
     if group not in survey.groups:
         raise ImportRefused(f"응답 집단 '{group}'은(는) 이 설문에 없습니다.",
                             hint=f"다음 중 하나: {', '.join(survey.groups)}")
-    remembered = None
-    if mapping is None:
-        def remembered(headers: list[str]) -> dict | None:
-            return remembered_mapping(ws, instrument_id, group, headers)
+
+    def remembered(headers: list[str]) -> dict | None:  # an explicit mapping is applied over it
+        return remembered_mapping(ws, instrument_id, group, headers)
     return plan_import(path, survey, group, sheet=sheet, mapping=mapping, remembered=remembered,
                        progress=progress)
+
+
+def earlier_import(ws: Workspace, plan: ImportPlan):
+    """The administration this plan's file (or the same answers) was imported as before, if any."""
+    from .. import services
+
+    _, year = services.require_school(ws)
+    return imports_db.find_earlier(ws, year, plan.sha256, plan.content_sha256)
+
+
+def survey_choices(ws: Workspace) -> list[dict]:
+    """Surveys to import into, with their groups and the items/open questions of each group (for the GUI)."""
+    from .. import catalog
+    from ..forms.model import Survey
+
+    out = []
+    for a in catalog.available(ws):
+        s = a.instrument
+        if not isinstance(s, Survey):
+            continue
+        out.append({"id": s.id, "title": s.title, "points": s.scale.points, "labels": list(s.scale.labels),
+                    "groups": {g: {"items": [(i.code, i.text) for i in s.items_for(g)],
+                                   "open": [(q.code, q.text) for q in s.open_questions if q.applies_to(g)]}
+                               for g in s.groups}})
+    return out
 
 
 def commit_plan(ws: Workspace, plan: ImportPlan, *, replace: bool = False, method: str = "import",

@@ -1,0 +1,61 @@
+"""Workspace jobs for windows that open on their own (import wizard, paper entry).
+
+Inside the main window such a window shares the window's job runner, so every write goes through
+the one workspace connection on the one job thread. Opened alone (tests, a future separate tool)
+it opens its own connection, used only on its own job thread, and closes it when done.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtWidgets import QWidget
+
+from ...errors import Cancelled
+from ...workspace.db import Workspace, open_workspace
+from ..jobs import Job, JobRunner
+
+
+class WorkspaceJobs:
+    def __init__(self, ws_path: str | Path, parent: QWidget | None, owner: QWidget):
+        self.path = Path(ws_path)
+        session = getattr(parent, "session", None)
+        self._ws: Workspace | None = None
+        if session is not None and Path(getattr(session, "path", "")) == self.path and hasattr(session, "runner"):
+            self.runner: JobRunner = session.runner
+            self._own = False
+        else:
+            self.runner = JobRunner(self._workspace, owner)
+            self._own = True
+
+    def _workspace(self) -> Workspace:
+        if self._ws is None:
+            self._ws = open_workspace(self.path)
+        return self._ws
+
+    def run(self, fn: Callable[..., Any], *args, on_done=None, on_error=None, **kwargs) -> Job:
+        """Queue fn(ws, …); on_error(exc) -> bool also hears Cancelled (the runner keeps that quiet)."""
+        job = self.runner.run(fn, *args, on_done=on_done, on_error=on_error, **kwargs)
+        if on_error is not None:
+            job.signals.failed.connect(lambda exc, _tb: on_error(exc) if isinstance(exc, Cancelled) else None)
+        return job
+
+    def call_now(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
+        """Run on the calling thread once queued jobs have finished (closing: the last save)."""
+        self.runner.wait()
+        if not self._own:
+            return fn(self.runner._ws_getter(), *args, **kwargs)
+        return fn(self._workspace(), *args, **kwargs)
+
+    @property
+    def idle(self) -> bool:
+        return self.runner.idle
+
+    def close(self) -> None:
+        if not self._own:
+            return
+        self.runner.wait()
+        if self._ws is not None:
+            self._ws.close()
+            self._ws = None

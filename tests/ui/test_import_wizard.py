@@ -1,0 +1,178 @@
+"""The import wizard and the paper-entry grid, driven as a user would (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
+from _import_util import AGREE5, SODI, sodi_items, write_csv, write_xlsx  # noqa: E402
+
+
+def _counts(path) -> tuple[int, int]:
+    c = sqlite3.connect(path)
+    try:
+        return (c.execute("SELECT COUNT(*) FROM respondents").fetchone()[0],
+                c.execute("SELECT COUNT(*) FROM answers").fetchone()[0])
+    finally:
+        c.close()
+
+
+def _export(tmp_path, n=12):
+    items = sodi_items("교원")
+    header = ["타임스탬프", "이메일 주소"] + [f"{k}. {i.text}" for k, i in enumerate(items, 1)]
+    header[2] = "첫 질문(머리글을 줄임)"  # the matcher cannot know this one: the user picks it
+    rows = [[f"9:{r:02d}", f"t{r}@school.kr"] + [AGREE5[(r + j) % 5] for j in range(len(items))] for r in range(n)]
+    rows[4][5] = "모르겠음"
+    return write_csv(tmp_path / "교원응답.csv", header, rows), items
+
+
+def _open(qtbot, path):
+    from schoolvault.ui.dialogs.import_wizard import ImportWizard
+    w = ImportWizard(str(path))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.file_page.survey.count() > 0, timeout=10000)
+    return w
+
+
+def _choose(w, f, instrument=SODI, group="교원"):
+    w.file_page.file.setText(str(f))
+    w.file_page.survey.setCurrentIndex(w.file_page.survey.findText(f"({instrument})", Qt.MatchEndsWith))
+    w.file_page.group.setCurrentIndex(w.file_page.group.findData(group))
+
+
+def test_wizard_previews_every_column_lets_the_user_map_one_and_imports(qtbot, fresh_ws_path, tmp_path):
+    f, items = _export(tmp_path)
+    w = _open(qtbot, fresh_ws_path)
+    _choose(w, f)
+    assert w.file_page.isComplete()
+    w.next()  # a CSV has one sheet: straight to the preview
+    assert w.currentPage() is w.preview_page
+    qtbot.waitUntil(lambda: w.plan is not None, timeout=10000)
+    table = w.preview_page.table
+    roles = {table.item(r, 0).text(): table.item(r, 4).text() for r in range(table.rowCount())}
+    assert roles["B"].startswith("개인정보") and roles["C"].startswith("연결 안 됨")
+    assert table.item(3, 3).text() == "100%"
+    problems = [w.preview_page.problems.item(i).text() for i in range(w.preview_page.problems.count())]
+    assert any("이메일 주소" in p and "저장하지 않습니다" in p for p in problems)
+    assert any(p.startswith("6행 F열: '모르겠음'") for p in problems)
+    # the user maps column C to the first item; the plan is made again
+    box = table.cellWidget(2, 2)
+    box.setCurrentIndex(box.findData(items[0].code))
+    qtbot.waitUntil(lambda: w.plan is not None and w.plan.columns[2].code == items[0].code, timeout=10000)
+    assert w.plan.items_missing == []
+    w.next()
+    assert w.currentPage() is w.confirm_page
+    before = _counts(fresh_ws_path)
+    qtbot.mouseClick(w.confirm_page.run_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: w.summary is not None, timeout=15000)
+    assert w.summary["respondents"] == 12
+    assert w.confirm_page.isComplete()
+    w.accept()
+    after = _counts(fresh_ws_path)
+    assert after[0] - before[0] == 12 and after[1] - before[1] == 12 * len(items) - 1
+    raw = Path(fresh_ws_path).read_bytes()
+    assert b"school.kr" not in raw
+
+
+def test_wizard_shows_a_refused_file_inline_and_changes_nothing(qtbot, fresh_ws_path, tmp_path):
+    f = write_csv(tmp_path / "엉뚱한.csv", ["날씨", "기분"], [["맑음", "좋음"]])
+    w = _open(qtbot, fresh_ws_path)
+    _choose(w, f)
+    before = Path(fresh_ws_path).read_bytes()
+    w.next()
+    qtbot.waitUntil(lambda: not w.planning, timeout=10000)
+    assert w.plan is None and not w.preview_page.isComplete()
+    assert "맞는 열이 하나도 없습니다" in w.preview_page.problems.item(0).text()
+    w.reject()
+    assert Path(fresh_ws_path).read_bytes() == before
+
+
+def test_wizard_offers_the_sheets_of_a_workbook_and_warns_about_a_reimport(qtbot, fresh_ws_path, tmp_path):
+    from schoolvault.importing import import_responses
+    from schoolvault.workspace import open_workspace
+    items = sodi_items("교원")
+    data = [[i.text for i in items]] + [[AGREE5[(r + j) % 5] for j in range(len(items))] for r in range(4)]
+    f = write_xlsx(tmp_path / "응답.xlsx", {"안내": [["설문 결과"]], "교원": data})
+    with open_workspace(fresh_ws_path) as ws:
+        import_responses(ws, f, SODI, "교원")
+    w = _open(qtbot, fresh_ws_path)
+    _choose(w, f)
+    w.next()
+    assert w.currentPage() is w.sheet_page and w.sheet_page.list.count() == 3
+    w.sheet_page.list.setCurrentRow(2)
+    w.next()
+    qtbot.waitUntil(lambda: w.plan is not None, timeout=10000)
+    assert w.plan.sheet == "교원"
+    w.next()
+    assert w.confirm_page.replace.isVisibleTo(w)
+    qtbot.mouseClick(w.confirm_page.run_button, Qt.LeftButton)
+    assert "이미 가져온" in w.confirm_page.result.text() and w.summary is None
+    w.confirm_page.replace.setChecked(True)
+    qtbot.mouseClick(w.confirm_page.run_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: w.summary is not None, timeout=15000)
+    assert w.summary["replaced"] is not None and _counts(fresh_ws_path)[0] == 4
+    w.accept()
+
+
+def _paper(qtbot, path):
+    from schoolvault.ui.pages.paper_entry import PaperEntryPage
+    p = PaperEntryPage(str(path))
+    qtbot.addWidget(p)
+    p.show()
+    qtbot.waitUntil(lambda: p.survey.count() > 0 and p.grid.columnCount() > 0, timeout=10000)
+    p.survey.setCurrentIndex(p.survey.findText(f"({SODI})", Qt.MatchEndsWith))
+    p.group.setCurrentIndex(p.group.findData("학생"))
+    return p
+
+
+def test_paper_entry_is_typed_with_digits_refuses_off_scale_keys_and_saves_itself(qtbot, fresh_ws_path):
+    p = _paper(qtbot, fresh_ws_path)
+    n_items = p.grid.columnCount()
+    assert n_items == len(sodi_items("학생"))
+    p.grid.setFocus()
+    qtbot.keyClicks(p.grid, "54")
+    assert (p.grid.currentRow(), p.grid.currentColumn()) == (0, 2)
+    qtbot.keyClick(p.grid, Qt.Key_7)  # off the 5-point scale: refused, cursor stays
+    assert "1~5" in p.status.text() and p.grid.value(0, 2) is None and p.grid.currentColumn() == 2
+    qtbot.keyClick(p.grid, Qt.Key_A)
+    assert "숫자만" in p.status.text()
+    qtbot.keyClicks(p.grid, "3" + "0" * (n_items - 3))  # the rest of form 1 blank: 0 skips
+    assert (p.grid.currentRow(), p.grid.currentColumn()) == (1, 0)
+    qtbot.keyClicks(p.grid, "21")
+    qtbot.keyClick(p.grid, Qt.Key_Return)
+    assert (p.grid.currentRow(), p.grid.currentColumn()) == (2, 0)
+    qtbot.waitUntil(lambda: p.adm is not None and p.idle, timeout=5000)  # autosave, no button pressed
+    assert _counts(fresh_ws_path) == (2, 5)
+    # more typing replaces the same batch, it does not add a second one
+    qtbot.keyClicks(p.grid, "5")
+    qtbot.waitUntil(lambda: p.idle and "3장" in p.status.text(), timeout=5000)
+    assert _counts(fresh_ws_path) == (3, 6)
+    from schoolvault import services
+    from schoolvault.workspace import open_workspace
+    with open_workspace(fresh_ws_path) as ws:
+        items = services.stats(ws, SODI, "학생")["groups"]["학생"]["items"]
+    first = sodi_items("학생")[0].code
+    assert items[first]["counts"] == {"1": 0, "2": 1, "3": 0, "4": 0, "5": 2}
+
+
+def test_paper_entry_saves_what_is_typed_when_closed_at_once(qtbot, fresh_ws_path):
+    p = _paper(qtbot, fresh_ws_path)
+    p.grid.setFocus()
+    qtbot.keyClicks(p.grid, "4444")
+    p.close()  # before the autosave timer fires
+    assert _counts(fresh_ws_path) == (1, 4)
+
+
+def test_main_window_opens_the_wizard_on_its_own_job_runner(qtbot, demo_window):
+    from schoolvault.ui.dialogs.import_wizard import ImportWizard
+    w = demo_window.open_import_wizard()
+    assert isinstance(w, ImportWizard)
+    assert w.jobs.runner is demo_window.session.runner
+    qtbot.waitUntil(lambda: w.file_page.survey.count() > 0, timeout=10000)
+    w.reject()
