@@ -82,7 +82,7 @@ def test_init_creates_the_workspace_with_the_school(tmp_path, capsys):
 ])
 def test_init_accepts_level_and_district_aliases(tmp_path, capsys, level, district, want_level, want_district):
     db = tmp_path / "a.sqlite"
-    code, out, err = run(capsys, "--db", db, "init", "--school", "학교", "--level", level, "--district", district,
+    code, _out, err = run(capsys, "--db", db, "init", "--school", "학교", "--level", level, "--district", district,
                          "--year", "2025")
     assert code == 0, err
     st = run_json(capsys, "--db", db, "status")
@@ -408,7 +408,7 @@ def test_db_flag_after_the_command(fresh_ws_path, capsys):
 
 
 def test_human_output_is_not_json(fresh_ws_path, capsys):
-    code, out, err = run(capsys, "--db", fresh_ws_path, "self-eval", "list")
+    code, out, _err = run(capsys, "--db", fresh_ws_path, "self-eval", "list")
     assert code == 0 and not out.lstrip().startswith(("[", "{")) and "1-1-1" in out
 
 
@@ -479,12 +479,12 @@ def test_cli_as_a_subprocess(tmp_path):
     db = tmp_path / "p.sqlite"
     cmd = _cli_cmd() + ["--db", str(db)]
     r = subprocess.run(cmd + ["init", "--school", "학교", "--level", "중학교", "--district", "강남", "--year", "2025"],
-                       capture_output=True, text=True, encoding="utf-8", env=env, timeout=60)
+                       check=False, capture_output=True, text=True, encoding="utf-8", env=env, timeout=60)
     assert r.returncode == 0, r.stderr
     assert "학교" in r.stdout
     before = db.read_bytes()
-    r = subprocess.run(cmd + ["self-eval", "set", "1-1-1", "--rating", "7"], capture_output=True, text=True,
-                       encoding="utf-8", env=env, timeout=60)
+    r = subprocess.run(cmd + ["self-eval", "set", "1-1-1", "--rating", "7"], check=False, capture_output=True,
+                       text=True, encoding="utf-8", env=env, timeout=60)
     assert r.returncode == 1 and r.stderr.startswith("오류: ") and "Traceback" not in r.stderr
     assert r.stdout == ""
     assert db.read_bytes() == before

@@ -112,7 +112,7 @@ def test_every_factor_gives_each_group_zero_or_at_least_two_items(survey):
 @pytest.mark.parametrize("survey", shipped("survey"), ids=lambda s: s.id)
 def test_item_texts_are_distinct_within_each_group(survey):
     """The importer maps export headers to items by text, so two items of a group must differ."""
-    norm = lambda t: re.sub(r"[\W_]+", "", t)  # noqa: E731
+    norm = lambda t: re.sub(r"[\W_]+", "", t)
     for g in survey.groups:
         texts = [norm(i.text) for i in survey.items_for(g)]
         assert len(texts) == len(set(texts)), g

@@ -19,7 +19,8 @@ import pandas as pd
 import pingouin as pg
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from schoolvault import services
 from schoolvault.forms.loader import parse_instrument
@@ -96,7 +97,7 @@ def oracle(spec: dict, group: str, rows: list[dict]) -> dict:
             if len(fcodes) >= 2:
                 complete = sub.dropna(how="any")
                 d["alpha"] = _alpha(complete)
-                d["alpha_n"] = int(len(complete))
+                d["alpha_n"] = len(complete)
             else:
                 d["alpha"], d["alpha_n"] = None, 0
             factors[f["code"]] = d

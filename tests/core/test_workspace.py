@@ -12,7 +12,14 @@ import yaml
 
 from schoolvault import catalog, services
 from schoolvault.errors import Cancelled, SchoolVaultError, WorkspaceError
-from schoolvault.workspace import frozen, migrations, open_workspace, responses, school as school_db, selfeval
+from schoolvault.workspace import (
+    frozen,
+    migrations,
+    open_workspace,
+    responses,
+    selfeval,
+)
+from schoolvault.workspace import school as school_db
 from schoolvault.workspace.responses import ResponseRow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,9 +111,8 @@ def test_another_apps_sqlite_file_is_refused(tmp_path):
 def test_wal_and_foreign_keys_are_on(fresh_ws):
     assert fresh_ws.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert fresh_ws.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    with pytest.raises(sqlite3.IntegrityError):
-        with fresh_ws.transaction():
-            fresh_ws.conn.execute("INSERT INTO answers (respondent_id, item, value) VALUES (999999, 'X', 1)")
+    with pytest.raises(sqlite3.IntegrityError), fresh_ws.transaction():
+        fresh_ws.conn.execute("INSERT INTO answers (respondent_id, item, value) VALUES (999999, 'X', 1)")
     assert count(fresh_ws, "answers") == 0
 
 
@@ -131,14 +137,13 @@ def test_transaction_rollback_leaves_nothing(fresh_ws_path):
         _, year = services.require_school(ws)
     before = fresh_ws_path.read_bytes()
     with open_workspace(fresh_ws_path) as ws:
-        with pytest.raises(RuntimeError):
-            with ws.transaction():
-                ref = services.freeze_for_use(ws, SODI)
-                responses.add_administration(ws, year=year, instrument_ref=ref, group="교원",
-                                             rows=[ResponseRow(2, {"S001": 4}, {"S063": "의견"})])
-                selfeval.update(ws, year, "1-1-1", rating=3)
-                ws.audit("test", x=1)
-                raise RuntimeError("power cut")
+        with pytest.raises(RuntimeError), ws.transaction():
+            ref = services.freeze_for_use(ws, SODI)
+            responses.add_administration(ws, year=year, instrument_ref=ref, group="교원",
+                                         rows=[ResponseRow(2, {"S001": 4}, {"S063": "의견"})])
+            selfeval.update(ws, year, "1-1-1", rating=3)
+            ws.audit("test", x=1)
+            raise RuntimeError("power cut")
         assert count(ws, "administrations") == count(ws, "respondents") == count(ws, "answers") == 0
         assert count(ws, "comments") == 0 and count(ws, "audit_log") == n_audit
         assert selfeval.entry(ws, year, "1-1-1").rating is None
@@ -149,10 +154,9 @@ def test_transaction_rollback_leaves_nothing(fresh_ws_path):
 
 def test_cancel_rolls_back_too(fresh_ws):
     _, year = services.require_school(fresh_ws)
-    with pytest.raises(Cancelled):
-        with fresh_ws.transaction():
-            selfeval.update(fresh_ws, year, "1-1-1", rating=2)
-            raise Cancelled()
+    with pytest.raises(Cancelled), fresh_ws.transaction():
+        selfeval.update(fresh_ws, year, "1-1-1", rating=2)
+        raise Cancelled()
     assert selfeval.entry(fresh_ws, year, "1-1-1").rating is None
 
 
@@ -161,26 +165,24 @@ def test_nested_transactions_are_savepoints(fresh_ws):
     a, b, c, d = [e.indicator for e in selfeval.entries(fresh_ws, year)][:4]
     with fresh_ws.transaction():
         selfeval.update(fresh_ws, year, a, rating=1)
-        with pytest.raises(ValueError):
-            with fresh_ws.transaction():
-                selfeval.update(fresh_ws, year, b, rating=2)
-                with fresh_ws.transaction():  # two levels deep, committed into the failing one
-                    selfeval.update(fresh_ws, year, c, rating=4)
-                raise ValueError("inner fails")
+        with pytest.raises(ValueError), fresh_ws.transaction():
+            selfeval.update(fresh_ws, year, b, rating=2)
+            with fresh_ws.transaction():  # two levels deep, committed into the failing one
+                selfeval.update(fresh_ws, year, c, rating=4)
+            raise ValueError("inner fails")
         with fresh_ws.transaction():
             selfeval.update(fresh_ws, year, d, rating=3)
     assert not fresh_ws.conn.in_transaction
-    rating = lambda code: selfeval.entry(fresh_ws, year, code).rating  # noqa: E731
+    rating = lambda code: selfeval.entry(fresh_ws, year, code).rating
     assert (rating(a), rating(b), rating(c), rating(d)) == (1, None, None, 3)
 
 
 def test_outer_failure_rolls_back_committed_savepoints(fresh_ws):
     _, year = services.require_school(fresh_ws)
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError), fresh_ws.transaction():
         with fresh_ws.transaction():
-            with fresh_ws.transaction():
-                selfeval.update(fresh_ws, year, "1-1-1", rating=4)
-            raise KeyError("outer fails")
+            selfeval.update(fresh_ws, year, "1-1-1", rating=4)
+        raise KeyError("outer fails")
     assert selfeval.entry(fresh_ws, year, "1-1-1").rating is None
     # and the connection is usable afterwards
     with fresh_ws.transaction():
@@ -236,7 +238,7 @@ def test_old_results_stay_readable_with_the_old_frozen_copy(demo_ws, tmp_path):
 def test_each_group_is_read_with_its_own_version(demo_ws, tmp_path):
     """New answers of one group on the new version must not rescore other groups' old answers."""
     old_stats = services.stats(demo_ws, SODI)
-    path, spec = _modified_sodi(tmp_path)
+    path, _spec = _modified_sodi(tmp_path)
     services.import_instrument(demo_ws, path)
     _, year = services.require_school(demo_ws)
     with demo_ws.transaction():
@@ -329,9 +331,8 @@ def test_add_custom_indicator(fresh_ws):
 ])
 def test_bad_custom_indicator_is_refused_without_change(fresh_ws_path, kwargs, fragment):
     before = fresh_ws_path.read_bytes()
-    with open_workspace(fresh_ws_path) as ws:
-        with pytest.raises(SchoolVaultError, match=fragment):
-            services.add_custom_indicator(ws, **kwargs)
+    with open_workspace(fresh_ws_path) as ws, pytest.raises(SchoolVaultError, match=fragment):
+        services.add_custom_indicator(ws, **kwargs)
     assert fresh_ws_path.read_bytes() == before
 
 
