@@ -176,3 +176,29 @@ def test_main_window_opens_the_wizard_on_its_own_job_runner(qtbot, demo_window):
     assert w.jobs.runner is demo_window.session.runner
     qtbot.waitUntil(lambda: w.file_page.survey.count() > 0, timeout=10000)
     w.reject()
+
+
+def test_comment_picker_hides_meaningless_answers_and_stores_the_pick(qtbot, demo_ws_path):
+    from schoolvault.importing.comments import is_meaningless
+    from schoolvault.ui.pages.comment_picker import CommentPickerPage
+    p = CommentPickerPage(str(demo_ws_path))
+    qtbot.addWidget(p)
+    p.show()
+    qtbot.waitUntil(lambda: p.survey.count() > 0 and p.idle, timeout=10000)
+    p.survey.setCurrentIndex(p.survey.findText(f"({SODI})", Qt.MatchEndsWith))
+    p.group.setCurrentIndex(p.group.findData("교원"))
+    qtbot.waitUntil(lambda: p.idle and p.list.count() > 0, timeout=10000)
+    c = sqlite3.connect(demo_ws_path)
+    all_texts = [t for (t,) in c.execute(
+        "SELECT c.text FROM comments c JOIN respondents r ON r.id = c.respondent_id JOIN administrations a "
+        "ON a.id = r.administration_id JOIN instruments i ON i.id = a.instrument_ref "
+        "WHERE i.instrument_id = ? AND a.grp = '교원'", (SODI,))]
+    shown = [p.list.item(i).text() for i in range(p.list.count())]
+    assert len(shown) == sum(1 for t in all_texts if not is_meaningless(t)) < len(all_texts)
+    p.list.item(0).setCheckState(Qt.Checked)
+    qtbot.waitUntil(lambda: p.idle, timeout=5000)
+    assert "1개" in p.count.text()
+    cid = p.list.item(0).data(Qt.UserRole)
+    assert c.execute("SELECT selected FROM comments WHERE id = ?", (cid,)).fetchone()[0] == 1
+    c.close()
+    p.close()
