@@ -211,3 +211,39 @@ CASES: list[Case] = [
     Case("docx renamed", "문서.xlsx", zip_not_xlsx_bytes, "refuse"),
     Case("text file named xlsx", "메모.xlsx", lambda: "그냥 메모입니다.\n둘째 줄".encode(), "refuse"),
 ]
+
+
+def _duplicate_item_column() -> bytes:
+    t = valid_table()
+    return csv_bytes([r + [r[1] if i == 0 else (6 - r[1] if isinstance(r[1], int) else "보통이다")]
+                      for i, r in enumerate(t)])
+
+
+def _xlsx_formulas_in_answers() -> bytes:
+    t = valid_table()
+    return xlsx_bytes([r if i == 0 else r[:1] + ["=2+3"] + r[2:] for i, r in enumerate(t)])
+
+
+def _xlsx_dates_and_bools() -> bytes:
+    from datetime import datetime
+    t = valid_table()
+    return xlsx_bytes([r if i == 0 else [datetime(2025, 5, 1, 9, 0)] + [True, False, datetime(2025, 1, 1)] + r[4:]
+                       for i, r in enumerate(t)])
+
+
+def _huge_header() -> bytes:
+    t = valid_table()
+    t[0] = t[0] + ["질문" * 60_000]
+    return csv_bytes([r + ([""] if i else []) for i, r in enumerate(t)])
+
+
+CASES += [
+    Case("same question twice", "중복열.csv", _duplicate_item_column, "either", N_ROWS),
+    Case("formulas without cached values in xlsx", "수식셀.xlsx", _xlsx_formulas_in_answers, "import", N_ROWS),
+    Case("dates and booleans in answer cells", "날짜.xlsx", _xlsx_dates_and_bools, "import", N_ROWS),
+    Case("huge header cell", "긴머리글.csv", _huge_header, "either", N_ROWS),
+    Case("every row the same", "같은행.csv",
+         lambda: csv_bytes([valid_table()[0]] + [valid_table()[1]] * 30), "import", 1),
+    Case("semicolon csv", "세미콜론.csv",
+         lambda: csv_bytes(valid_table()).decode("utf-8-sig").replace(",", ";").encode("utf-8"), "either", N_ROWS),
+]
