@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 
 FORMAT = "schoolvault-submission"
 FORMAT_VERSION = 1
@@ -52,3 +53,23 @@ def checksum(rows, meta: dict) -> str:
         "meta": {k: _canon(meta.get(k)) for k in META_KEYS if k not in ("checksum", "exported_at", "app_version")},
     }
     return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+SIGNIFICANT_DIGITS = 12  # the checksum compares numbers at this precision
+
+
+def cell(v):
+    """A value as a writer should store it: floats rounded to SIGNIFICANT_DIGITS significant digits.
+
+    Why: the checksum rounds to 12 digits, and a writer that prints 16 (xlsxwriter) can move a value
+    such as 0.46302378517849996 across that rounding boundary when it is read back. A value already
+    rounded to 12 digits reads back exactly from any writer. Writers pass rows through `cells`
+    before computing the checksum and writing.
+    """
+    if isinstance(v, float) and math.isfinite(v):
+        return float(format(v, f".{SIGNIFICANT_DIGITS}g"))
+    return v
+
+
+def cells(rows) -> list[tuple]:
+    return [tuple(cell(v) for v in row) for row in rows]

@@ -12,7 +12,9 @@ and its percentile is the mid-rank percentile of that score within its level.
 
 from __future__ import annotations
 
+import json
 import math
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from typing import Iterable, Sequence
 
@@ -61,111 +63,121 @@ def _ordered(keys: Iterable[str], order: Sequence[str]) -> list[str]:
     return [k for k in order if k in keys] + sorted(keys - set(order))
 
 
-def _key_map(rows: Sequence[tuple]) -> dict[tuple[str, str, str], str]:
-    """(kind, instrument, code) → the key used in output: the code, or 'instrument:code' where two
+def out_keys(labels: Sequence[tuple]) -> dict[str, dict[str, str]]:
+    """{"factors"|"domains": {"instrument\\tcode": output key}}: the code, or 'instrument:code' where two
     instruments use the same code."""
     owners: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for r in rows:
-        if r[1] in ("factor", "domain"):
-            owners[(r[1], r[4])].add(r[2])
-    out = {}
+    for kind, inst, code, *_ in labels:
+        if kind in ("factor", "domain"):
+            owners[(kind, code)].add(inst)
+    out: dict[str, dict[str, str]] = {"factors": {}, "domains": {}}
     for (kind, code), insts in owners.items():
         for inst in insts:
-            out[(kind, inst, code)] = code if len(insts) == 1 else f"{inst}:{code}"
+            out[kind + "s"][f"{inst}\t{code}"] = code if len(insts) == 1 else f"{inst}:{code}"
     return out
 
 
-def school_values(rows: Sequence[tuple]) -> tuple[dict, dict]:
-    """Per school: {"groups": {G: {"factors": {key: (mean, score100)}, "domains": …}}, "all": {…}},
-    and the respondent counts {sid: {instrument: {G: n | None (n<5)}}}.
+def summarize_school(rows: Iterable[Sequence]) -> dict:
+    """One school's values as the statistics use them, from its submission rows (ROW_COLUMNS order).
 
-    rows: (school_id, kind, instrument, grp, code, n, suppressed, mean, score100, rating).
+    {"groups": {G: {"factors": {"instrument\\tcode": [mean, score100]}, "domains": {…}}},
+     "all": {"factors": {…}, "domains": {…}}, "overall": float | None,
+     "counts": {instrument: {G: n | None (n<5)}}, "ratings": {indicator: rating}}
+    Groups with fewer than MIN_GROUP_N respondents are left out of "groups" and "all".
     """
-    keys = _key_map(rows)
-    counts: dict[int, dict] = defaultdict(lambda: defaultdict(dict))
-    for sid, kind, inst, grp, code, n, sup, *_ in rows:
-        if kind == "respondents":
-            counts[sid][inst][grp] = None if sup else n
-    values: dict[int, dict] = {}
-    for sid, kind, inst, grp, code, n, sup, mean, s100, _ in rows:
-        if kind not in ("factor", "domain") or mean is None:
+    rows = list(rows)
+    counts: dict[str, dict[str, int | None]] = {}
+    ratings: dict[str, int] = {}
+    for r in rows:
+        if r[0] == "respondents":
+            counts.setdefault(r[1], {})[r[2]] = None if r[6] else r[5]
+        elif r[0] == "rating" and r[12] is not None:
+            ratings[r[3]] = r[12]
+    groups: dict[str, dict] = {}
+    for kind, inst, grp, code, _title, n, sup, mean, _sd, s100, *_ in rows:
+        if (kind != "factor" and kind != "domain") or mean is None:
             continue
-        got = counts.get(sid, {}).get(inst, {}).get(grp, n)
+        got = counts.get(inst, {}).get(grp, None if sup else n)
         if got is None or got < MIN_GROUP_N:
             continue  # the group is suppressed in this school
-        v = values.setdefault(sid, {"groups": {}, "all": {"factors": {}, "domains": {}}})
-        g = v["groups"].setdefault(grp, {"factors": {}, "domains": {}})
-        g[kind + "s"][keys[(kind, inst, code)]] = (mean, s100)
-    for v in values.values():
-        for kind in ("factors", "domains"):
-            pooled: dict[str, list] = defaultdict(list)
-            for g in v["groups"].values():
-                for key, val in g[kind].items():
-                    pooled[key].append(val)
-            v["all"][kind] = {k: (math.fsum(x[0] for x in vals) / len(vals),
-                                  math.fsum(x[1] for x in vals) / len(vals) if all(x[1] is not None for x in vals)
-                                  else None)
-                              for k, vals in pooled.items()}
-    return values, {sid: {i: dict(g) for i, g in c.items()} for sid, c in counts.items()}
+        g = groups.get(grp)
+        if g is None:
+            g = groups[grp] = {"factors": {}, "domains": {}}
+        g[kind + "s"][f"{inst}\t{code}"] = [mean, s100]
+    all_: dict = {}
+    for kind in ("factors", "domains"):
+        pooled: dict[str, list] = defaultdict(list)
+        for g in groups.values():
+            for key, val in g[kind].items():
+                pooled[key].append(val)
+        all_[kind] = {k: [math.fsum(x[0] for x in vals) / len(vals),
+                          math.fsum(x[1] for x in vals) / len(vals) if all(x[1] is not None for x in vals) else None]
+                      for k, vals in pooled.items()}
+    dom100 = [v[1] for g in groups.values() for v in g["domains"].values() if v[1] is not None]
+    return {"groups": groups, "all": all_, "overall": math.fsum(dom100) / len(dom100) if dom100 else None,
+            "counts": counts, "ratings": ratings}
 
 
-def overall_score(v: dict | None) -> float | None:
-    """A school's overall 100-point score: mean of its domain scores over included groups."""
-    if not v:
-        return None
-    s = [val[1] for g in v["groups"].values() for val in g["domains"].values() if val[1] is not None]
-    return math.fsum(s) / len(s) if s else None
+def school_labels(rows: Iterable[Sequence]) -> set[tuple[str, str, str, str]]:
+    """(kind, instrument, code, title) named in a school's rows (factors, domains, indicators)."""
+    return {(r[0], r[1], r[3], r[4]) for r in rows if r[0] in ("factor", "domain", "rating")}
 
 
-def _scope(school_ids: list[int], values: dict) -> dict:
-    """Level/district block in the `district stats` shape, plus the all-groups view."""
-    acc: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    acc100: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    with_group: dict[str, int] = defaultdict(int)
-    for sid in school_ids:
-        v = values.get(sid)
-        if not v:
-            continue
-        for grp, g in v["groups"].items():
-            with_group[grp] += 1
+class _Scopes:
+    """School values collected per scope (overall, a level, a district …), then described."""
+
+    def __init__(self):
+        self.acc: dict = defaultdict(lambda: defaultdict(lambda: ([], [])))
+        self.with_group: dict = defaultdict(lambda: defaultdict(int))
+        self.members: dict = defaultdict(list)
+        self.with_values: dict = defaultdict(int)
+
+    def add(self, scopes: Sequence, sid: int, summary: dict, keys: dict) -> None:
+        flat = []
+        for grp, g in summary["groups"].items():
             for kind in ("factors", "domains"):
-                for key, (mean, s100) in g[kind].items():
-                    acc[grp][kind][key].append(mean)
-                    acc100[grp][kind][key].append(s100)
+                km = keys[kind]
+                for k, (m, s100) in g[kind].items():
+                    flat.append(((grp, kind, km[k]), m, s100))
         for kind in ("factors", "domains"):
-            for key, (mean, s100) in v["all"][kind].items():
-                acc[ALL][kind][key].append(mean)
-                acc100[ALL][kind][key].append(s100)
+            km = keys[kind]
+            for k, (m, s100) in summary["all"][kind].items():
+                flat.append(((ALL, kind, km[k]), m, s100))
+        for sc in scopes:
+            self.members[sc].append(sid)
+            acc = self.acc[sc]
+            for key, m, s100 in flat:
+                lists = acc[key]
+                lists[0].append(m)
+                lists[1].append(s100)
+            if summary["groups"]:
+                self.with_values[sc] += 1
+            for grp in summary["groups"]:
+                self.with_group[sc][grp] += 1
 
-    def block(grp: str) -> dict:
-        out = {}
-        for kind in ("factors", "domains"):
-            d = {}
-            for key, vals in acc[grp][kind].items():
-                st = describe(vals)
-                s100 = [x for x in acc100[grp][kind][key] if x is not None]
-                st["score100"] = math.fsum(s100) / len(s100) if s100 else None
-                d[key] = st
-            out[kind] = d
+    def block(self, sc) -> dict:
+        """{"n_schools", "groups": {G: {"n_schools", "factors", "domains"}}, "all": {…}}."""
+        out: dict = {"n_schools": len(self.members[sc]), "groups": {},
+                     "all": {"n_schools": self.with_values[sc], "factors": {}, "domains": {}}}
+        for g in _ordered(self.with_group[sc], GROUPS):
+            out["groups"][g] = {"n_schools": self.with_group[sc][g], "factors": {}, "domains": {}}
+        for (grp, kind, key), (means, s100s) in self.acc[sc].items():
+            st = describe(means)
+            v100 = [x for x in s100s if x is not None]
+            st["score100"] = math.fsum(v100) / len(v100) if v100 else None
+            target = out["all"] if grp == ALL else out["groups"][grp]
+            target[kind][key] = st
         return out
 
-    groups = {g: {"n_schools": with_group[g], **block(g)} for g in _ordered(with_group, GROUPS)}
-    all_block = block(ALL)
-    return {"n_schools": len(school_ids), "groups": groups,
-            "all": {"n_schools": sum(1 for s in school_ids if values.get(s)), **all_block}}
 
-
-def _ratings(schools: list[dict], rows: Sequence[tuple], labels: dict, points: int) -> dict:
-    by_school: dict[int, dict[str, int]] = defaultdict(dict)
-    for sid, kind, inst, grp, code, n, sup, mean, s100, rating in rows:
-        if kind == "rating" and rating is not None:
-            by_school[sid][code] = rating
-
-    def dist(ids: Iterable[int]) -> dict:
+def _ratings(schools: list[dict], labels: dict, points: int) -> dict:
+    def dist(members: Iterable[dict]) -> dict:
         counts: dict[str, dict[str, int]] = {}
-        for sid in ids:
-            for code, r in by_school.get(sid, {}).items():
-                c = counts.setdefault(code, {str(k): 0 for k in range(1, points + 1)})
+        for s in members:
+            for code, r in s["summary"]["ratings"].items():
+                c = counts.get(code)
+                if c is None:
+                    c = counts[code] = {str(k): 0 for k in range(1, points + 1)}
                 c[str(r)] = c.get(str(r), 0) + 1
         out = {}
         for code in sorted(counts, key=_code_sort):
@@ -175,25 +187,31 @@ def _ratings(schools: list[dict], rows: Sequence[tuple], labels: dict, points: i
                          "mean": math.fsum(int(k) * v for k, v in c.items()) / total if total else None}
         return out
 
-    by_level = defaultdict(list)
-    by_district = defaultdict(list)
-    for s in schools:
-        by_level[s["level"]].append(s["id"])
-        by_district[s["district"]].append(s["id"])
+    by_level, by_district = _split(schools)
     return {"points": points,
-            "overall": dist(s["id"] for s in schools),
-            "by_level": {lv: dist(by_level[lv]) for lv in _ordered(by_level, LEVELS)},
-            "by_district": {d: dist(by_district[d]) for d in _ordered(by_district, DISTRICTS)}}, by_school
+            "overall": dist(schools),
+            "by_level": {lv: dist(m) for lv, m in by_level.items()},
+            "by_district": {d: dist(m) for d, m in by_district.items()}}
+
+
+def _split(schools: list[dict]) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
+    by_level: dict[str, list[dict]] = defaultdict(list)
+    by_district: dict[str, list[dict]] = defaultdict(list)
+    for s in schools:
+        by_level[s["level"]].append(s)
+        by_district[s["district"]].append(s)
+    return ({lv: by_level[lv] for lv in _ordered(by_level, LEVELS)},
+            {d: by_district[d] for d in _ordered(by_district, DISTRICTS)})
 
 
 def _code_sort(code: str):
     return [int(p) if p.isdigit() else p for p in code.replace("-", " ").split()]
 
 
-def _responses(ids: Iterable[int], counts: dict) -> dict:
+def _responses(members: Iterable[dict]) -> dict:
     out: dict = {}
-    for sid in ids:
-        for inst, groups in counts.get(sid, {}).items():
+    for s in members:
+        for inst, groups in s["summary"]["counts"].items():
             for grp, n in groups.items():
                 e = out.setdefault(inst, {}).setdefault(grp, {"respondents": 0, "n_schools": 0,
                                                               "suppressed_schools": 0})
@@ -205,69 +223,85 @@ def _responses(ids: Iterable[int], counts: dict) -> dict:
     return {inst: {g: out[inst][g] for g in _ordered(out[inst], GROUPS)} for inst in sorted(out)}
 
 
-def aggregate(schools: list[dict], rows: Sequence[tuple], labels: Sequence[tuple] = (), *,
-              rating_points: int = 4, by_level_district: bool = False) -> dict:
-    """The `district stats` result from schools ({id, name, code, level, district, year, checksum_ok})
-    and their submission rows (school_id, kind, instrument, grp, code, n, suppressed, mean, score100, rating)."""
-    values, counts = school_values(rows)
-    keys = _key_map(rows)
-    label_map: dict = {"factors": {}, "domains": {}, "indicators": {}, "scale_points": {}}
+def label_map(labels: Sequence[tuple]) -> dict:
+    """{"factors"|"domains": {key: {"instrument", "code", "title"}}, "indicators": {code: title}}."""
+    keys = out_keys(labels)
+    out: dict = {"factors": {}, "domains": {}, "indicators": {}}
     for kind, inst, code, title in labels:
-        if kind in ("factor", "domain") and (kind, inst, code) in keys:
-            label_map[kind + "s"][keys[(kind, inst, code)]] = {"instrument": inst, "code": code, "title": title or ""}
+        if kind in ("factor", "domain"):
+            out[kind + "s"][keys[kind + "s"][f"{inst}\t{code}"]] = {"instrument": inst, "code": code,
+                                                                   "title": title or ""}
         elif kind == "rating":
-            label_map["indicators"][code] = title or ""
-    for sid, kind, inst, grp, code, n, sup, mean, s100, _ in rows:
-        if kind == "factor" and inst not in label_map["scale_points"] and mean is not None and s100:
-            label_map["scale_points"][inst] = round(1 + 100 * (mean - 1) / s100)
+            out["indicators"][code] = title or ""
+    return out
 
-    by_level: dict[str, list[int]] = defaultdict(list)
-    by_district: dict[str, list[int]] = defaultdict(list)
+
+def aggregate(schools: list[dict], labels: Sequence[tuple] = (), *, rating_points: int = 4,
+              by_level_district: bool = False) -> dict:
+    """The `district stats` result (without "year") from schools — dicts {id, name, code, level, district,
+    year, checksum_ok, summary} with `summary` from summarize_school — and labels (kind, instrument, code, title)."""
+    keys = out_keys(labels)
+    scopes = _Scopes()
     for s in schools:
-        by_level[s["level"]].append(s["id"])
-        by_district[s["district"]].append(s["id"])
-    ratings, ratings_by_school = _ratings(schools, rows, label_map["indicators"], rating_points)
+        sc = [("overall",), ("level", s["level"]), ("district", s["district"])]
+        if by_level_district:
+            sc.append(("cell", s["level"], s["district"]))
+        scopes.add(sc, s["id"], s["summary"], keys)
+    by_level, by_district = _split(schools)
+    labels_out = label_map(labels)
+    scale_points: dict[str, int] = {}
+    for s in schools:
+        for g in s["summary"]["groups"].values():
+            for k, (m, s100) in g["factors"].items():
+                inst = k.split("\t", 1)[0]
+                if inst not in scale_points and s100:
+                    scale_points[inst] = round(1 + 100 * (m - 1) / s100)
+    labels_out["scale_points"] = scale_points
 
-    scores = {s["id"]: overall_score(values.get(s["id"])) for s in schools}
-    level_scores = {lv: [scores[i] for i in ids if scores[i] is not None] for lv, ids in by_level.items()}
+    level_scores = {lv: sorted(s["summary"]["overall"] for s in members if s["summary"]["overall"] is not None)
+                    for lv, members in by_level.items()}
     school_list = []
     for s in schools:
-        sc = scores[s["id"]]
-        pct = percentile_rank(sc, level_scores[s["level"]]) if sc is not None else None
-        rs = list(ratings_by_school.get(s["id"], {}).values())
+        summ = s["summary"]
+        sc_ = summ["overall"]
+        pct = None
+        if sc_ is not None:
+            ranked = level_scores[s["level"]]
+            lo, hi = bisect_left(ranked, sc_), bisect_right(ranked, sc_)
+            pct = (lo + 0.5 * (hi - lo)) / len(ranked) * 100.0
+        rs = list(summ["ratings"].values())
         low = sum(1 for r in rs if r == 1)
         reasons = []
         if pct is not None and pct < SUPPORT_PERCENTILE:
             reasons.append(f"설문 종합 점수가 {s['level']} 하위 {SUPPORT_PERCENTILE:g}%")
         if rs and low / len(rs) >= LOW_RATING_SHARE:
-            reasons.append(f"'미흡' 평가 지표 {low}개 / {len(rs)}개")
+            reasons.append(f"가장 낮은 등급 지표 {low}개 / {len(rs)}개")
         school_list.append({
             **{k: s[k] for k in ("id", "name", "code", "level", "district", "year", "checksum_ok")},
             "respondents": {i: {g: ("n<5" if n is None else n) for g, n in grp.items()}
-                            for i, grp in counts.get(s["id"], {}).items()},
-            "score100": sc, "percentile": pct,
+                            for i, grp in summ["counts"].items()},
+            "score100": sc_, "percentile": pct,
             "rating_mean": math.fsum(rs) / len(rs) if rs else None, "ratings": len(rs), "low_ratings": low,
             "needs_support": bool(reasons), "support_reasons": reasons})
 
-    all_ids = [s["id"] for s in schools]
     extra = {}
     if by_level_district:  # districts within one level: the fair comparison (고 report to 본청)
-        cells: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        cells: dict[str, set[str]] = defaultdict(set)
         for s in schools:
-            cells[s["level"]][s["district"]].append(s["id"])
-        extra["by_level_district"] = {lv: {d: _scope(cells[lv][d], values) for d in _ordered(cells[lv], DISTRICTS)}
+            cells[s["level"]].add(s["district"])
+        extra["by_level_district"] = {lv: {d: scopes.block(("cell", lv, d)) for d in _ordered(cells[lv], DISTRICTS)}
                                       for lv in _ordered(cells, LEVELS)}
     return {
         "n_schools": len(schools),
-        "overall": _scope(all_ids, values),
-        "by_level": {lv: _scope(by_level[lv], values) for lv in _ordered(by_level, LEVELS)},
-        "by_district": {d: _scope(by_district[d], values) for d in _ordered(by_district, DISTRICTS)},
+        "overall": scopes.block(("overall",)),
+        "by_level": {lv: scopes.block(("level", lv)) for lv in by_level},
+        "by_district": {d: scopes.block(("district", d)) for d in by_district},
         "schools": school_list,
-        "indicators": ratings,
-        "responses": {"total": _responses(all_ids, counts),
-                      "by_level": {lv: _responses(by_level[lv], counts) for lv in _ordered(by_level, LEVELS)},
-                      "by_district": {d: _responses(by_district[d], counts) for d in _ordered(by_district, DISTRICTS)}},
-        "labels": label_map,
+        "indicators": _ratings(schools, labels_out["indicators"], rating_points),
+        "responses": {"total": _responses(schools),
+                      "by_level": {lv: _responses(m) for lv, m in by_level.items()},
+                      "by_district": {d: _responses(m) for d, m in by_district.items()}},
+        "labels": labels_out,
         **extra,
     }
 
@@ -284,16 +318,19 @@ def resolve_year(ws: Workspace, year: int | None) -> int:
     return year
 
 
+def load_schools(ws: Workspace, year: int) -> list[dict]:
+    """The year's schools with their parsed summaries (one row per school)."""
+    return [{"id": r[0], "name": r[1], "code": r[2], "level": r[3], "district": r[4], "year": r[5],
+             "checksum_ok": bool(r[6]), "rating_points": r[7], "summary": json.loads(r[8])}
+            for r in district_db.summaries(ws, year)]
+
+
 def district_stats(ws: Workspace, year: int | None = None, *, by_level_district: bool = False) -> dict:
     """`district stats` of the workspace's year (default: the latest year imported).
 
     by_level_district adds {"by_level_district": {level: {district: block}}} (the report uses it)."""
     year = resolve_year(ws, year)
-    schools = [{"id": s.id, "name": s.school_name, "code": s.school_code, "level": s.level, "district": s.district,
-                "year": s.year, "checksum_ok": s.checksum_ok, "rating_points": s.rating_points}
-               for s in district_db.schools(ws, year)]
-    rows = district_db.rows(ws, year, ("respondents", "factor", "domain", "rating"))
-    labels = district_db.labels(ws, year, ("factor", "domain", "rating"))
+    schools = load_schools(ws, year)
     points = max((s["rating_points"] or 0 for s in schools), default=0) or 4
-    return {"year": year, **aggregate(schools, rows, labels, rating_points=points,
+    return {"year": year, **aggregate(schools, district_db.labels(ws), rating_points=points,
                                       by_level_district=by_level_district)}

@@ -28,7 +28,7 @@ from statistics import NormalDist
 from ..errors import SchoolVaultError
 from ..workspace import district as district_db
 from ..workspace.db import Workspace, now
-from .aggregate import ALL, PERCENTILES, describe, quantile, resolve_year, school_values
+from .aggregate import ALL, PERCENTILES, describe, load_schools, out_keys, quantile, resolve_year
 
 FORMAT = "schoolvault-benchmark"
 FORMAT_VERSION = 1
@@ -48,28 +48,27 @@ def _entry(values: list[float], values100: list[float]) -> dict:
     return st
 
 
-def build_levels(schools: list[dict], rows: list[tuple], stats_indicators: dict) -> dict:
-    """The "levels" block from schools ({id, level}) and their submission rows (see aggregate)."""
-    values, _ = school_values(rows)
+def build_levels(schools: list[dict], labels, stats_indicators: dict) -> dict:
+    """The "levels" block from schools ({id, level, summary}, see aggregate.load_schools) and labels."""
+    keys = out_keys(labels)
     levels: dict = {}
     for level in dict.fromkeys(s["level"] for s in schools):
-        ids = [s["id"] for s in schools if s["level"] == level]
-        block: dict = {"n_schools": len(ids), "factors": {}, "domains": {}}
+        members = [s for s in schools if s["level"] == level]
+        block: dict = {"n_schools": len(members), "factors": {}, "domains": {}}
         for kind in ("factors", "domains"):
+            km = keys[kind]
             pooled: dict = {}
-            for sid in ids:
-                v = values.get(sid)
-                if not v:
-                    continue
-                for key, (m, s100) in v["all"][kind].items():
-                    pooled.setdefault(key, {}).setdefault(ALL, ([], []))
-                    pooled[key][ALL][0].append(m)
-                    pooled[key][ALL][1].append(s100)
-                for grp, g in v["groups"].items():
-                    for key, (m, s100) in g[kind].items():
-                        pooled.setdefault(key, {}).setdefault(grp, ([], []))
-                        pooled[key][grp][0].append(m)
-                        pooled[key][grp][1].append(s100)
+            for s in members:
+                summ = s["summary"]
+                for k, (m, s100) in summ["all"][kind].items():
+                    vals = pooled.setdefault(km[k], {}).setdefault(ALL, ([], []))
+                    vals[0].append(m)
+                    vals[1].append(s100)
+                for grp, g in summ["groups"].items():
+                    for k, (m, s100) in g[kind].items():
+                        vals = pooled.setdefault(km[k], {}).setdefault(grp, ([], []))
+                        vals[0].append(m)
+                        vals[1].append(s100)
             for key in sorted(pooled):
                 by = pooled[key]
                 if len(by.get(ALL, ([],))[0]) < MIN_BENCHMARK_SCHOOLS:
@@ -90,9 +89,8 @@ def write_benchmark(ws: Workspace, out: str | Path, *, year: int | None = None, 
     from .aggregate import district_stats
     year = resolve_year(ws, year)
     stats = district_stats(ws, year)
-    schools = [{"id": s["id"], "level": s["level"]} for s in stats["schools"]]
-    rows = district_db.rows(ws, year, ("respondents", "factor", "domain"))
-    levels = build_levels(schools, rows, stats["indicators"]["by_level"])
+    schools = load_schools(ws, year)
+    levels = build_levels(schools, district_db.labels(ws), stats["indicators"]["by_level"])
     doc = {"format": FORMAT, "format_version": FORMAT_VERSION, "year": year, "issuer": issuer or "",
            "created_at": now(), "n_schools": len(schools),
            "checksum": hashlib.sha256(_canonical(levels)).hexdigest(),

@@ -11,6 +11,7 @@ processes while this process writes, so a district of 1,346 schools imports in s
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -19,6 +20,7 @@ from ..errors import SchoolVaultError
 from ..progress import NULL_PROGRESS
 from ..workspace import district as district_db
 from ..workspace.db import Workspace
+from .aggregate import school_labels, summarize_school
 from .reader import Submission, SubmissionRefused, read_submission
 
 PARALLEL_MIN_FILES = 48   # below this, starting worker processes costs more than it saves
@@ -40,9 +42,13 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
 def _read_safe(path: Path):
     """Worker: a Submission, or ('refused', message, where, hint) — exceptions do not cross processes well."""
     try:
-        return read_submission(path)
+        sub = read_submission(path)
     except SubmissionRefused as e:
         return ("refused", e.message, e.where, e.hint)
+    # the school's summary is computed here so it runs in the reading processes too
+    sub.summary = json.dumps(summarize_school(sub.rows), ensure_ascii=False, separators=(",", ":"))
+    sub.labels = school_labels(sub.rows)
+    return sub
 
 
 def _default_workers(n_files: int) -> int:
@@ -97,6 +103,7 @@ def import_submissions(ws: Workspace, paths: Iterable[str | Path], *, workers: i
     workers = _default_workers(n) if workers is None else workers
     progress.report(0, n, "학교 제출 파일 읽는 중")
     with ws.transaction():
+        seen_labels = district_db.label_keys(ws)
         for i, (path, got) in enumerate(_read_all(files, workers), start=1):
             if isinstance(got, tuple):
                 _, message, where, hint = got
@@ -112,7 +119,11 @@ def import_submissions(ws: Workspace, paths: Iterable[str | Path], *, workers: i
                         format_version=int(float(sub.meta["format_version"])),
                         app_version=_str(sub.meta.get("app_version")), exported_at=_str(sub.meta.get("exported_at")),
                         source_name=path.name, source_sha256=sub.sha256, checksum_ok=sub.checksum_ok,
-                        warnings=sub.warnings, rows=sub.rows)
+                        warnings=sub.warnings, rows=sub.rows, summary=sub.summary)
+                    new = [lab for lab in sub.labels if lab[:3] not in seen_labels]
+                    if new:
+                        district_db.add_labels(ws, new)
+                        seen_labels.update(lab[:3] for lab in new)
                 outcomes.append(_outcome(sub, "replaced" if replaced is not None else "imported", replaced))
             if i % 8 == 0 or i == n:
                 progress.report(i, n, path.name)

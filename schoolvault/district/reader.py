@@ -45,6 +45,8 @@ class Submission:
     rows: list[tuple]
     checksum_ok: bool
     warnings: list[str] = field(default_factory=list)
+    summary: str = ""                                   # aggregate.summarize_school as JSON (importer)
+    labels: set = field(default_factory=set)            # aggregate.school_labels (importer)
 
 
 def _refuse(path: Path, message: str, hint: str) -> SubmissionRefused:

@@ -25,6 +25,7 @@ def finish_meta(rows: Sequence[Sequence], meta: dict) -> dict:
 
 def write_sheets(workbook, rows: Sequence[Sequence], meta: dict) -> None:
     """Add the 제출자료 and 메타데이터 sheets to an open xlsxwriter Workbook."""
+    rows = submission.cells(rows)  # round first: the checksum must match what is read back
     m = finish_meta(rows, meta)
     ws = workbook.add_worksheet(submission.SUBMISSION_SHEET)
     ws.write_row(0, 0, submission.COLUMNS)

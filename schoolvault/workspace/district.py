@@ -57,10 +57,11 @@ def add_school(ws: Workspace, *, school_key: str, school_name: str, school_code:
                district: str, year: int, rating_points: int | None, format_version: int,
                app_version: str | None, exported_at: str | None, source_name: str | None,
                source_sha256: str | None, checksum_ok: bool, warnings: Sequence[str],
-               rows: Iterable[tuple]) -> tuple[int, DistrictSchool | None]:
+               rows: Iterable[tuple], summary: str) -> tuple[int, DistrictSchool | None]:
     """Store one school's submission (replacing the same school and year); returns (id, replaced).
 
-    `rows` are tuples in ROW_COLUMNS order. Call inside ws.transaction().
+    `rows` are tuples in ROW_COLUMNS order; `summary` the JSON the statistics read. Call inside
+    ws.transaction().
     """
     conn = ws.conn
     replaced = find_school(ws, school_key, year)
@@ -68,11 +69,11 @@ def add_school(ws: Workspace, *, school_key: str, school_name: str, school_code:
         conn.execute("DELETE FROM district_schools WHERE id = ?", (replaced.id,))
     cur = conn.execute(
         "INSERT INTO district_schools (school_key, school_name, school_code, level, district, year, rating_points, "
-        "format_version, app_version, exported_at, source_name, source_sha256, checksum_ok, warnings, imported_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "format_version, app_version, exported_at, source_name, source_sha256, checksum_ok, warnings, imported_at, "
+        "summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (school_key, school_name, school_code, level, district, year, rating_points, format_version, app_version,
          exported_at, source_name, source_sha256, int(checksum_ok),
-         json.dumps(list(warnings), ensure_ascii=False) if warnings else None, now()))
+         json.dumps(list(warnings), ensure_ascii=False) if warnings else None, now(), summary))
     sid = cur.lastrowid
     conn.executemany(f"INSERT INTO district_rows (school_id, {', '.join(ROW_COLUMNS)}) "
                      f"VALUES ({sid}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
@@ -99,22 +100,26 @@ def school(ws: Workspace, school_id: int) -> DistrictSchool | None:
     return _school(row) if row else None
 
 
-def rows(ws: Workspace, year: int, kinds: Sequence[str]) -> list[tuple]:
-    """(school_id, kind, instrument, grp, code, n, suppressed, mean, score100, rating) of the year's schools."""
-    marks = ", ".join("?" for _ in kinds)
+def summaries(ws: Workspace, year: int) -> list[tuple]:
+    """(id, name, code, level, district, year, checksum_ok, rating_points, summary JSON) of the year's schools."""
     return ws.conn.execute(
-        "SELECT r.school_id, r.kind, r.instrument, r.grp, r.code, r.n, r.suppressed, r.mean, r.score100, r.rating "
-        f"FROM district_rows r JOIN district_schools s ON s.id = r.school_id WHERE s.year = ? AND r.kind IN ({marks})",
-        (year, *kinds)).fetchall()
+        "SELECT id, school_name, school_code, level, district, year, checksum_ok, rating_points, summary "
+        "FROM district_schools WHERE year = ? ORDER BY level, district, school_name, id", (year,)).fetchall()
 
 
-def labels(ws: Workspace, year: int, kinds: Sequence[str]) -> list[tuple]:
-    """Distinct (kind, instrument, code, title) of the year: names for codes in tables."""
-    marks = ", ".join("?" for _ in kinds)
-    return ws.conn.execute(
-        "SELECT r.kind, r.instrument, r.code, MIN(r.title) FROM district_rows r "
-        f"JOIN district_schools s ON s.id = r.school_id WHERE s.year = ? AND r.kind IN ({marks}) "
-        "GROUP BY r.kind, r.instrument, r.code", (year, *kinds)).fetchall()
+def add_labels(ws: Workspace, labels: Iterable[tuple[str, str, str, str]]) -> None:
+    """Names of (kind, instrument, code); the first name seen is kept."""
+    ws.conn.executemany("INSERT OR IGNORE INTO district_labels (kind, instrument, code, title) VALUES (?, ?, ?, ?)",
+                        labels)
+
+
+def labels(ws: Workspace) -> list[tuple]:
+    """(kind, instrument, code, title) of every code seen in submissions."""
+    return ws.conn.execute("SELECT kind, instrument, code, title FROM district_labels").fetchall()
+
+
+def label_keys(ws: Workspace) -> set[tuple[str, str, str]]:
+    return {tuple(r) for r in ws.conn.execute("SELECT kind, instrument, code FROM district_labels")}
 
 
 def school_rows(ws: Workspace, school_id: int) -> list[dict]:

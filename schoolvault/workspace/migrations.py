@@ -60,14 +60,17 @@ def m001_initial(conn: sqlite3.Connection) -> None:
 
 
 def m002_district(conn: sqlite3.Connection) -> None:
-    """District-office tables: schools' submissions read back (학교별 제출자료) and imported benchmarks."""
+    """District-office tables: schools' submissions read back (학교별 제출자료) and imported benchmarks.
+
+    `district_schools.summary` is the school's values as the statistics use them (JSON, computed on
+    import), so `district stats` reads one row per school instead of every submitted row."""
     for sql in (
         """CREATE TABLE district_schools (
             id INTEGER PRIMARY KEY, school_key TEXT NOT NULL, school_name TEXT NOT NULL, school_code TEXT,
             level TEXT NOT NULL, district TEXT NOT NULL, year INTEGER NOT NULL, rating_points INTEGER,
             format_version INTEGER NOT NULL, app_version TEXT, exported_at TEXT, source_name TEXT,
             source_sha256 TEXT, checksum_ok INTEGER NOT NULL, warnings TEXT, imported_at TEXT NOT NULL,
-            UNIQUE (school_key, year))""",
+            summary TEXT NOT NULL, UNIQUE (school_key, year))""",
         """CREATE INDEX district_schools_year ON district_schools(year, level, district)""",
         """CREATE TABLE district_rows (
             school_id INTEGER NOT NULL REFERENCES district_schools(id) ON DELETE CASCADE,
@@ -75,7 +78,9 @@ def m002_district(conn: sqlite3.Connection) -> None:
             title TEXT, n INTEGER, suppressed INTEGER NOT NULL DEFAULT 0, mean REAL, sd REAL,
             score100 REAL, positive_rate REAL, alpha REAL, rating INTEGER)""",
         """CREATE INDEX district_rows_school ON district_rows(school_id, kind)""",
-        """CREATE INDEX district_rows_kind ON district_rows(kind, school_id)""",
+        """CREATE TABLE district_labels (
+            kind TEXT NOT NULL, instrument TEXT NOT NULL, code TEXT NOT NULL, title TEXT,
+            PRIMARY KEY (kind, instrument, code)) WITHOUT ROWID""",
         """CREATE TABLE benchmarks (
             id INTEGER PRIMARY KEY, year INTEGER, issuer TEXT, source_name TEXT, sha256 TEXT NOT NULL,
             checksum_ok INTEGER NOT NULL, imported_at TEXT NOT NULL, content TEXT NOT NULL)""",

@@ -216,5 +216,21 @@ def test_rows_round_trip_through_the_lean_writer(tmp_path):
     assert sub.checksum_ok
     got = {r[3]: r for r in sub.rows if r[0] == "factor"}
     for r in rows[:30]:
-        assert got[r[3]][7] == pytest.approx(r[6], abs=1e-12)
+        assert got[r[3]][7] == pytest.approx(r[6], rel=1e-11)
     assert [r for r in sub.rows if r[0] == "respondents"][0][5:7] == (None, 1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=1, max_size=40))
+def test_any_float_survives_the_writer_with_a_matching_checksum(tmp_path_factory, values):
+    rows = [("factor", "s", "교원", f"F{i}", "요인", 10, v, None, None, None, None, None) for i, v in enumerate(values)]
+    path = demo.write_submission(tmp_path_factory.mktemp("f") / "t.xlsx", rows,
+                                 {"school_name": "가나초", "level": "초", "district": "동부", "year": 2025})
+    assert read_submission(path).checksum_ok
+
+
+def test_a_value_on_the_rounding_boundary_keeps_its_checksum(tmp_path):
+    rows = [("factor", "s", "교원", "F1", "요인", 10, 0.46302378517849996, None, None, None, None, None)]
+    path = demo.write_submission(tmp_path / "t.xlsx", rows, {"school_name": "가", "level": "초", "district": "동부",
+                                                             "year": 2025})
+    assert read_submission(path).checksum_ok
