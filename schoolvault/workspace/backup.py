@@ -361,7 +361,8 @@ def restore_backup(ws_path: str | Path, backup_path: str | Path) -> dict:
     if lock.held_here(ws_path):
         raise WorkspaceError("작업 파일이 열려 있어 복원할 수 없습니다.", where=str(ws_path),
                              hint="작업 파일을 닫은 뒤 복원하세요.")
-    held = lock.acquire(ws_path) if ws_path.parent.is_dir() else None
+    ws_path.parent.mkdir(parents=True, exist_ok=True)
+    held = lock.acquire(ws_path)
     try:
         safety = _safety_copy(ws_path)
         tmp = ws_path.with_name(ws_path.name + ".restoring")

@@ -212,3 +212,30 @@ def test_cli_backup_list_and_restore(fresh_ws_path, tmp_path, capsys):
     assert evidence_of(fresh_ws_path) == "원래 내용"
     assert main([*db, "restore", str(tmp_path / "없음.sqlite")]) == 1
     assert capsys.readouterr().err.startswith("오류: 백업 파일이 없습니다.")
+
+
+def test_restore_when_the_workspace_file_is_gone(fresh_ws_path, tmp_path):
+    rate(fresh_ws_path, "사라지기 전")
+    kept = backup.make_backup(fresh_ws_path, tmp_path / "usb" / "학교.sqlite")
+    target = tmp_path / "새컴퓨터" / "작업" / "school.sqlite"
+    result = backup.restore_backup(target, kept)
+    assert result["safety_copy"] is None
+    assert evidence_of(target) == "사라지기 전"
+
+
+def test_restore_is_refused_while_another_instance_has_the_workspace(fresh_ws_path):
+    import subprocess
+    import sys
+    old = backup.make_backup(fresh_ws_path)
+    hold = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom schoolvault.workspace import open_workspace\n"
+                             "ws = open_workspace(sys.argv[1]); print('open', flush=True); time.sleep(60)",
+                             str(fresh_ws_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert hold.stdout.readline().strip() == "open"
+        before = digest(fresh_ws_path)
+        with pytest.raises(WorkspaceError, match="사용하고 있습니다"):
+            backup.restore_backup(fresh_ws_path, old)
+        assert digest(fresh_ws_path) == before
+    finally:
+        hold.kill()
+        hold.wait(10)
