@@ -243,8 +243,8 @@ def plan_import(path: str | Path, survey: Survey, group: str, *, sheet: str | No
     comment_cols = [(c.index, c.code) for c in columns if c.role == "comment"]
     if not item_cols:
         raise ImportRefused("설문 문항과 맞는 열이 하나도 없습니다.", where=f"{path.name} {table.header_row + 1}행",
-                            hint="설문 도구와 응답 집단이 맞는지 확인하세요. 학교가 만든 설문이면 "
-                                 "'survey create-from'으로 먼저 설문을 만드세요.")
+                            hint="설문 도구와 응답 집단이 맞는지 확인하세요. 학교가 직접 만든 설문이면 이 파일의 "
+                                 "질문으로 새 설문을 먼저 만드세요 (명령줄: survey create-from).")
     plan = ImportPlan(path=path, instrument=survey.id, group=group, sheet=table.sheet, sheets=table.sheets,
                       header_row=table.header_row, columns=columns)
     mapped = {code for _, code in item_cols}

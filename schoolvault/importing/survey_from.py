@@ -135,6 +135,29 @@ def create_from_file(ws: Workspace, path: str | Path, *, survey_id: str, group: 
     return out
 
 
+def free_survey_id(ws: Workspace, year: int, stem: str = "school-survey") -> str:
+    """An id no instrument uses yet: school-survey-2025, school-survey-2025-2, …"""
+    from .. import catalog
+
+    used = {a.instrument.id for a in catalog.available(ws)}
+    base = f"{stem}-{year}"
+    n = 1
+    ident = base
+    while ident in used:
+        n += 1
+        ident = f"{base}-{n}"
+    return ident
+
+
+def create_from_file_auto(ws: Workspace, path: str | Path, *, group: str, sheet: str | None = None) -> dict:
+    """The GUI's "make a survey from this file": a free id, the file name as title."""
+    from .. import services
+
+    _, year = services.require_school(ws)
+    return create_from_file(ws, path, survey_id=free_survey_id(ws, year), group=group,
+                            title=f"{Path(path).stem} ({canonical_group(group)})", sheet=sheet)
+
+
 def link_items(ws: Workspace, instrument_id: str, links: dict[str, str | None]) -> dict:
     """Link items of a workspace-made survey to guidebook indicators (item code → indicator code or name)."""
     from dataclasses import replace as dc_replace

@@ -202,3 +202,22 @@ def test_comment_picker_hides_meaningless_answers_and_stores_the_pick(qtbot, dem
     assert c.execute("SELECT selected FROM comments WHERE id = ?", (cid,)).fetchone()[0] == 1
     c.close()
     p.close()
+
+
+def test_a_schools_own_form_becomes_a_survey_from_the_wizard_and_imports(qtbot, fresh_ws_path, tmp_path):
+    header = ["타임스탬프", "1. 우리 학교 축제는 즐거웠다.", "2. 급식이 맛있다.", "3. 하고 싶은 말을 적어 주세요."]
+    rows = [["9:00", "매우 그렇다", "그렇다", "축제를 또 해요"], ["9:01", "보통이다", "그렇다", ""]]
+    f = write_csv(tmp_path / "축제설문.csv", header, rows)
+    w = _open(qtbot, fresh_ws_path)
+    _choose(w, f, group="학생")
+    w.next()
+    qtbot.waitUntil(lambda: w.preview_page.create_button.isVisibleTo(w), timeout=10000)
+    qtbot.mouseClick(w.preview_page.create_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: w.plan is not None, timeout=10000)
+    assert w.plan.instrument == "school-survey-2025" and w.file_page.survey.currentData()["id"] == w.plan.instrument
+    assert [c.role for c in w.plan.columns] == ["meta", "item", "item", "comment"]
+    w.next()
+    qtbot.mouseClick(w.confirm_page.run_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: w.summary is not None, timeout=15000)
+    assert w.summary["respondents"] == 2 and w.summary["comments"] == 1
+    w.accept()

@@ -154,6 +154,11 @@ class PreviewPage(QWizardPage):
         lay.addWidget(self.problems, 1)
         self.busy = QLabel("")
         lay.addWidget(self.busy)
+        self.create_button = QPushButton("이 파일의 질문으로 학교 설문 만들기")
+        self.create_button.setToolTip("척도로 답한 열은 문항, 글로 답한 열은 서술형 문항이 됩니다.")
+        self.create_button.setVisible(False)
+        self.create_button.clicked.connect(self.wiz.create_survey_from_file)
+        lay.addWidget(self.create_button)
         self._filling = False
 
     def initializePage(self) -> None:
@@ -173,11 +178,13 @@ class PreviewPage(QWizardPage):
         self.counts.setText("")
         self.busy.setText("")
         self.problems.addItem(QListWidgetItem(str(e)))
+        self.create_button.setVisible("맞는 열이 하나도 없습니다" in str(e))
         self.completeChanged.emit()
 
     def show_plan(self, plan: ImportPlan, targets: list[tuple[str, str]]) -> None:
         self._filling = True
         self.busy.setText("")
+        self.create_button.setVisible(False)
         s = plan.summary()
         self.counts.setText(
             (f"시트 '{plan.sheet}' · " if plan.sheet else "") + f"읽은 행 {s['rows_read']} · 가져올 응답자 {s['respondents']}명 · "
@@ -377,6 +384,22 @@ class ImportWizard(QWizard):
         mapping = dict(self.overrides) or None
         self.jobs.run(_plan_job, path, inst, group, sheet, mapping, on_done=self._planned,
                       on_error=self._plan_failed, with_progress=True)
+
+    def create_survey_from_file(self) -> None:
+        from ...importing.survey_from import create_from_file_auto
+        path, _inst, group, sheet = self.choice()
+        self.preview_page.create_button.setEnabled(False)
+        self.preview_page.show_busy("파일의 질문으로 설문을 만드는 중…")
+
+        def created(result: dict) -> None:
+            self.preview_page.create_button.setEnabled(True)
+            self._want = (result["id"], group)
+            self.jobs.run(core.survey_choices, on_done=lambda s: (self._surveys_loaded(s), self.make_plan()))
+
+        def failed(e: BaseException) -> bool:
+            self.preview_page.create_button.setEnabled(True)
+            return self._plan_failed(e)
+        self.jobs.run(create_from_file_auto, path, group=group, sheet=sheet, on_done=created, on_error=failed)
 
     def _planned(self, result) -> None:
         self.planning = False
