@@ -32,6 +32,10 @@ PY_EXCLUDES = [
     "numpy", "pandas", "scipy", "matplotlib", "pingouin", "statsmodels", "seaborn", "sklearn",
     "pytest", "_pytest", "pytestqt", "hypothesis", "IPython", "pypdf",
     "PyInstaller", "pip", "setuptools", "pkg_resources",
+    # reportlab imports Pillow, but our PDFs hold vector charts and fonts only: leave out the
+    # image codecs it never opens (AVIF alone is ~5 MB) and Pillow's Tk and colour-management glue.
+    "PIL._avif", "PIL.AvifImagePlugin", "PIL._webp", "PIL.WebPImagePlugin",
+    "PIL._imagingtk", "PIL.ImageTk", "PIL._imagingcms", "PIL.ImageCms",
 ]
 
 
@@ -159,7 +163,8 @@ def _prunable(dest: str) -> bool:
     name = d.rsplit("/", 1)[-1]
     if name.startswith("libpython") or ".cpython-" in name or name.endswith(".abi3.so"):
         return False
-    return ("/" not in d and name.startswith("lib")) or "/Qt/lib/" in f"/{d}"
+    # top-level system libraries, Qt's own, and wheels' vendored copies (pillow.libs/, …)
+    return ("/" not in d and name.startswith("lib")) or "/Qt/lib/" in f"/{d}" or ".libs/" in d
 
 
 def _basename(dest: str) -> str:

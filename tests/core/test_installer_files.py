@@ -153,6 +153,7 @@ def test_libraries_only_a_dropped_plugin_needed_are_pruned():
         "/s/libqgtk3.so": ["libgtk-3.so.0", "libcairo.so.2", "libQt6Gui.so.6"],
         "/s/libcairo.so.2": ["libpixman-1.so.0"],
         "/s/libQt6Gui.so.6": ["libQt6Core.so.6"],
+        "/s/_avif.so": ["libavif-1a.so.16"],
     }
     before = [
         ("PySide6/QtGui.abi3.so", "/s/ext.so", "EXTENSION"),
@@ -166,10 +167,12 @@ def test_libraries_only_a_dropped_plugin_needed_are_pruned():
         ("libxcb.so.1", "/s/libxcb.so.1", "BINARY"),
         ("libctypes-only.so", "/s/libctypes-only.so", "BINARY"),  # found via ctypes, not DT_NEEDED
         ("libcairo.so.2", "PySide6/Qt/lib/libcairo.so.2", "SYMLINK"),
+        ("PIL/_avif.cpython-311-x86_64-linux-gnu.so", "/s/_avif.so", "EXTENSION"),
+        ("pillow.libs/libavif-1a.so.16", "/s/libavif-1a.so.16", "BINARY"),
     ]
-    after = [e for e in before if "qgtk3" not in e[0]]
+    after = [e for e in before if "qgtk3" not in e[0] and "_avif" not in e[0]]  # excluded module, too
     kept, gone = buildinfo.prune_orphans(before, after, needed=lambda path: graph.get(path, []))
-    assert gone == {"libcairo.so.2", "libpixman-1.so.0"}
+    assert gone == {"libcairo.so.2", "libpixman-1.so.0", "libavif-1a.so.16"}
     kept_names = {e[0] for e in kept}
     assert {"libffi.so.8", "libxcb.so.1", "libctypes-only.so", "PySide6/Qt/lib/libQt6Core.so.6"} <= kept_names
     assert not any(e[0] == "libcairo.so.2" for e in kept)  # the symlink goes with its library
