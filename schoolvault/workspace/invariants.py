@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from ..errors import SchoolVaultError
 from .db import Workspace
 
 MAX_LISTED = 20  # per kind of problem; the first ones are enough to act on
@@ -31,7 +32,7 @@ def problems(ws: Workspace) -> list[str]:
             continue
         try:
             parsed[f.ref] = parse_frozen(f)
-        except Exception as e:  # a frozen copy that no longer parses is exactly what we report
+        except (SchoolVaultError, ValueError, KeyError, TypeError) as e:  # reported, not raised
             out.append(f"보관된 도구 '{f.instrument_id}'(#{f.ref})를 읽을 수 없습니다: {e}")
 
     for adm_id, ref, grp, n in conn.execute(

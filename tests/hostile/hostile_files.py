@@ -13,9 +13,9 @@ import random
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 INSTRUMENT = "sodi-example-2025"
 GROUP = "교원"
@@ -43,7 +43,7 @@ def valid_table(n: int = N_ROWS, seed: int = 1, extra: dict | None = None) -> li
         for _ in its:
             v = rng.randint(1, 5)
             row.append(labels[v - 1] if rng.random() < 0.5 else v)
-        for col, make in (extra or {}).items():
+        for make in (extra or {}).values():
             row.append(make(r))
         rows.append(row)
     return rows

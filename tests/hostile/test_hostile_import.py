@@ -13,7 +13,6 @@ import subprocess
 import sys
 
 import pytest
-
 from hostile_files import CASES, GROUP, INSTRUMENT, N_ROWS, Case, csv_bytes, valid_table
 
 HANGUL = re.compile(r"[가-힣]")
@@ -29,7 +28,7 @@ def run_cli(argv, capsys) -> tuple[int, str, str]:
         rc = main(argv)
     except SystemExit as e:  # argparse usage errors
         rc = e.code
-    except Exception as e:  # anything else would be a traceback for the user
+    except Exception as e:  # noqa: BLE001 - anything else would be a traceback for the user
         pytest.fail(f"uncaught {type(e).__name__}: {e}")
     out, err = capsys.readouterr()
     return rc, out, err
@@ -117,7 +116,7 @@ def test_real_process_prints_no_traceback(name, fresh_ws_path, tmp_path):
     path = case.write(tmp_path)
     before = digest(fresh_ws_path)
     r = subprocess.run([sys.executable, "-c", "import sys; from schoolvault.cli import main; sys.exit(main())",
-                        *import_argv(fresh_ws_path, path)], capture_output=True, text=True, timeout=60)
+                        *import_argv(fresh_ws_path, path)], capture_output=True, text=True, timeout=60, check=False)
     assert r.returncode == 1, r.stderr
     assert "Traceback" not in r.stderr and r.stderr.startswith("오류: "), r.stderr
     assert_unchanged(fresh_ws_path, before)

@@ -9,7 +9,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings, strategies as st
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from schoolvault import catalog
 from schoolvault.errors import ImportRefused
@@ -67,13 +68,11 @@ KNOWN_BUG = ("importer ValueParser: inf raises OverflowError; its per-cell cache
              "(hash-equal keys), also in plan.py's direct cache lookup — see issue #7 report")
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_BUG)
 @pytest.mark.parametrize("cell", [float("inf"), float("-inf"), 1e308 * 10])
 def test_infinite_numbers_are_invalid_not_a_crash(cell):
     assert ValueParser(SURVEY.scale)(cell) == INVALID
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_BUG)
 @pytest.mark.parametrize("column", [[True, 1], [1, True], [True, 1.0]])
 def test_a_true_cell_does_not_change_how_1_is_read(column):
     shared = ValueParser(SURVEY.scale)

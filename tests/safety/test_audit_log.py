@@ -74,5 +74,5 @@ def test_restore_and_backup_are_recorded(fresh_ws_path, tmp_path, capsys):
     assert main(["--db", str(fresh_ws_path), "backup", str(tmp_path / "b.sqlite")]) == 0
     assert audit(fresh_ws_path)[-1][1:] == ("backup", {"out": "b.sqlite"})
     assert main(["--db", str(fresh_ws_path), "restore", str(tmp_path / "b.sqlite")]) == 0
-    at, action, detail = audit(fresh_ws_path)[-1]
+    _, action, detail = audit(fresh_ws_path)[-1]
     assert action == "restore" and detail["backup"] == "b.sqlite" and detail["safety_copy"].endswith(".restore.sqlite")

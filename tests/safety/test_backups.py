@@ -8,8 +8,8 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
-
 from safety_helpers import corrupt, digest, table_rows
+
 from schoolvault import services
 from schoolvault.errors import WorkspaceError
 from schoolvault.workspace import backup, open_workspace
@@ -178,13 +178,13 @@ def test_restore_refuses_an_unusable_backup_and_changes_nothing(bad, fresh_ws_pa
 
 def test_restore_is_refused_while_the_workspace_is_open_here(fresh_ws_path):
     old = backup.make_backup(fresh_ws_path)
-    with open_workspace(fresh_ws_path):
-        with pytest.raises(WorkspaceError, match="열려 있어"):
-            backup.restore_backup(fresh_ws_path, old)
+    with open_workspace(fresh_ws_path), pytest.raises(WorkspaceError, match="열려 있어"):
+        backup.restore_backup(fresh_ws_path, old)
 
 
 def test_restore_of_an_older_schema_backup_upgrades_it(fresh_ws_path):
     from pathlib import Path
+
     from schoolvault.workspace import migrations
     fixture = Path(__file__).resolve().parent.parent / "fixtures" / "schema_v1.sqlite"
     fixture_hash = digest(fixture)
@@ -227,8 +227,9 @@ def test_restore_is_refused_while_another_instance_has_the_workspace(fresh_ws_pa
     import subprocess
     import sys
     old = backup.make_backup(fresh_ws_path)
-    hold = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom schoolvault.workspace import open_workspace\n"
-                             "ws = open_workspace(sys.argv[1]); print('open', flush=True); time.sleep(60)",
+    script = ("import sys, time\nfrom schoolvault.workspace import open_workspace\n"
+              "ws = open_workspace(sys.argv[1]); print('open', flush=True); time.sleep(60)")
+    hold = subprocess.Popen([sys.executable, "-c", script,
                              str(fresh_ws_path)], stdout=subprocess.PIPE, text=True)
     try:
         assert hold.stdout.readline().strip() == "open"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-
 from safety_helpers import corrupt, digest
+
 from schoolvault import services
 from schoolvault.errors import WorkspaceError
 from schoolvault.workspace import backup, open_workspace

@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from schoolvault.errors import WorkspaceError
 from schoolvault.workspace import lock, open_workspace
 
 HOLD = """
@@ -90,10 +91,11 @@ def test_same_process_may_open_twice_and_the_lock_lasts_until_the_last_close(fre
 
 
 def test_a_refused_open_leaves_no_lock_behind(fresh_ws_path):
-    from schoolvault.workspace import migrations
     import sqlite3
+
+    from schoolvault.workspace import migrations
     sqlite3.connect(fresh_ws_path).execute(f"PRAGMA user_version = {migrations.SCHEMA_VERSION + 1}")
-    with pytest.raises(Exception):
+    with pytest.raises(WorkspaceError):
         open_workspace(fresh_ws_path)
     assert not lock.held_here(fresh_ws_path)
     assert not lock.lock_path(fresh_ws_path).exists()
