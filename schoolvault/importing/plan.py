@@ -298,7 +298,8 @@ def _plan_rows(plan: ImportPlan, table: Table, survey: Survey, item_cols, commen
                 codes.append(0)
                 continue
             cell = row[ci]
-            v = cache.get(cell, miss) if cell.__hash__ is not None else miss
+            # True/False are hash-equal to 1/0: they must not hit the cache (the parser refuses them)
+            v = miss if cell is True or cell is False else cache.get(cell, miss)
             if v is miss:
                 v = parse(cell)
             if v is None:

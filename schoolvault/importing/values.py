@@ -7,6 +7,7 @@ online forms number their options from the top (① 매우 그렇다 … ⑤ 전
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -117,6 +118,8 @@ class ValueParser:
         self.cache: dict = {}  # public: the import loop looks values up here before calling
 
     def __call__(self, cell):
+        if cell is True or cell is False:  # hash-equal to 1 and 0: never through the cache
+            return INVALID
         try:
             return self.cache[cell]
         except KeyError:
@@ -135,6 +138,8 @@ class ValueParser:
         if isinstance(cell, (int, float)):
             if cell != cell:  # NaN
                 return None
+            if not math.isfinite(cell):
+                return INVALID
             v = int(cell)
             return v if v == cell and 1 <= v <= k else INVALID
         text = str(cell).strip()
