@@ -41,11 +41,15 @@ $(VENV)/.bundle-installed: pyproject.toml | $(VENV)/.installed
 	$(PY) -m pip install -q -e '.[test,bundle]'
 	touch $@
 
-bundle: .sysdeps-test $(VENV)/.bundle-installed
+.sysdeps-bundle:
+	./scripts/system-deps.sh bundle
+	touch $@
+
+bundle: .sysdeps-bundle $(VENV)/.bundle-installed
 	$(PY) installer/build_bundle.py
 
 bench: $(VENV)/.installed
 	for b in bench/bench_*.py; do $(PY) $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) demo build dist .sysdeps-run .sysdeps-test
+	rm -rf $(VENV) demo build dist .sysdeps-run .sysdeps-test .sysdeps-bundle
