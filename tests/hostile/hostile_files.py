@@ -247,3 +247,20 @@ CASES += [
     Case("semicolon csv", "세미콜론.csv",
          lambda: csv_bytes(valid_table()).decode("utf-8-sig").replace(",", ";").encode("utf-8"), "either", N_ROWS),
 ]
+
+
+def _xlsx_infinite_number() -> bytes:
+    """A sheet whose XML holds 1e999 in an answer cell (calamine reads it as float inf)."""
+    t = [r if i == 0 else r[:1] + [12345.0] + r[2:] for i, r in enumerate(valid_table())]
+    src = zipfile.ZipFile(io.BytesIO(xlsx_bytes(t)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = data.replace(b"<v>12345</v>", b"<v>1e999</v>")
+            z.writestr(info, data)
+    return out.getvalue()
+
+
+CASES += [Case("infinite number in xlsx", "무한.xlsx", _xlsx_infinite_number, "import", N_ROWS)]
