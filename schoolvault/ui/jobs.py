@@ -35,12 +35,14 @@ class Job(QRunnable):
     """One call of a core function on the workspace thread."""
 
     def __init__(self, fn: Callable[..., Any], args: tuple, kwargs: dict, ws_getter: Callable[[], Any],
-                 with_progress: bool):
+                 with_progress: bool, owner: QObject):
         super().__init__()
         self.setAutoDelete(False)
         self.fn, self.args, self.kwargs = fn, args, kwargs
         self._ws_getter = ws_getter
-        self.signals = JobSignals()
+        # The signals belong to the GUI-thread runner, not to this runnable: the worker may drop the
+        # last reference to the job, and a QObject must not die on a thread other than its own.
+        self.signals = JobSignals(owner)
         self.progress = Progress(lambda d, t, label: self.signals.progressed.emit(int(d), int(t), str(label)))
         self.with_progress = with_progress
         self.done = False
@@ -88,7 +90,7 @@ class JobRunner(QObject):
         `label` names the work in the progress dialog (shown after PROGRESS_DELAY_MS); `on_error`
         may return True to say it handled the error, otherwise the error dialog is shown.
         """
-        job = Job(fn, args, kwargs, self._ws_getter, with_progress)
+        job = Job(fn, args, kwargs, self._ws_getter, with_progress, self)
         dialog: list[QProgressDialog] = []
         timer = QTimer(self)
         timer.setSingleShot(True)
@@ -120,6 +122,7 @@ class JobRunner(QObject):
                 dialog[0].close()
                 dialog[0].deleteLater()
             self._active.discard(job)
+            job.signals.deleteLater()  # on the GUI thread, after its queued emissions
             if not self._active:
                 self.idle_changed.emit(True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 import logging
 from pathlib import Path
 
@@ -181,8 +182,12 @@ class MainWindow(QMainWindow):
         self.new_year_dialog = dlg
         dlg.open()
 
-    def _open_optional(self, module: str, cls: str, what: str) -> QWidget | None:
-        """Open a widget from a module another part of the project provides, if it is there yet."""
+    def _open_optional(self, module: str, cls: str, what: str, **kwargs) -> QWidget | None:
+        """Open a window another part of the project provides (issue 3), if it is there yet.
+
+        It gets the workspace path and this window as parent (so it shares our job runner); when
+        it imports or saves answers, the pages that show responses refresh.
+        """
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as e:
@@ -190,29 +195,39 @@ class MainWindow(QMainWindow):
                 show_info(self, "준비 중", f"{what} 기능은 준비 중입니다. 다음 판에서 쓸 수 있습니다.")
                 return None
             raise
-        w = getattr(mod, cls)(str(self.session.path), self)
+        factory = getattr(mod, cls)
+        params = inspect.signature(factory).parameters
+        w = factory(str(self.session.path), self, **{k: v for k, v in kwargs.items() if k in params and v})
         w.setWindowFlag(Qt.Window, True)
-        if hasattr(w, "finished"):
-            w.finished.connect(lambda *_: self.notify_changed(frozenset({"responses"})))
-        w.destroyed.connect(lambda *_: self.notify_changed(frozenset({"responses"})))
+        for name in ("imported", "saved"):
+            sig = getattr(w, name, None)
+            if sig is not None:
+                sig.connect(lambda *_: self.notify_changed(frozenset({"responses"})))
         w.setAttribute(Qt.WA_DeleteOnClose, True)
         w.show()
         return w
 
-    # Integration point (issue 3): ui/dialogs/import_wizard.py provides ImportWizard(ws_path, parent).
-    # Until it exists, a plain file/survey/group dialog calls the core import.
+    # Integration point (issue 3): ui/dialogs/import_wizard.py provides ImportWizard(ws_path, parent,
+    # instrument_id=, group=). Were it missing, a plain file/survey/group dialog calls the core import.
     def open_import_wizard(self, instrument_id: str | None = None, group: str | None = None) -> QWidget | None:
         if importlib.util.find_spec("schoolvault.ui.dialogs.import_wizard") is not None:
-            return self._open_optional("schoolvault.ui.dialogs.import_wizard", "ImportWizard", "응답 파일 가져오기")
+            return self._open_optional("schoolvault.ui.dialogs.import_wizard", "ImportWizard", "응답 파일 가져오기",
+                                       instrument_id=instrument_id, group=group)
         from .dialogs.simple_import import SimpleImportDialog
+        if getattr(self, "import_dialog", None) is not None:
+            self.import_dialog.deleteLater()
         dlg = SimpleImportDialog(self, instrument_id, group)
-        dlg.setAttribute(Qt.WA_DeleteOnClose, True)
+        self.import_dialog = dlg
         dlg.open()
         return dlg
 
     # Integration point (issue 3): ui/pages/paper_entry.py provides PaperEntryPage(ws_path, parent).
     def open_paper_entry(self) -> QWidget | None:
-        return self._open_optional("schoolvault.ui.pages.paper_entry", "PaperEntryPage", "종이 설문 입력")
+        w = self._open_optional("schoolvault.ui.pages.paper_entry", "PaperEntryPage", "종이 설문 입력")
+        if w is not None:
+            w.setWindowTitle("종이 설문 입력")
+            w.resize(1100, 720)
+        return w
 
     def about(self) -> QMessageBox:
         box = QMessageBox(self)

@@ -178,7 +178,8 @@ class ResultsPage(Page):
         self.session.run(results.surveys_overview, on_done=self._show_surveys)
 
     def _show_surveys(self, surveys: list[dict]) -> None:
-        keep = self.survey_combo.currentData()
+        keep = getattr(self, "_want_survey", None) or self.survey_combo.currentData()
+        self._want_survey = None
         self.surveys = surveys
         self.survey_combo.clear()
         with_data = [s for s in surveys if s["counts"]]
@@ -202,12 +203,13 @@ class ResultsPage(Page):
                          label="설문 결과를 계산하는 중")
 
     def focus(self, instrument: str | None = None, group: str | None = None) -> None:
-        if instrument:
-            i = self.survey_combo.findData(instrument)
-            if i >= 0:
-                self.survey_combo.setCurrentIndex(i)
-                self._want_group = group
-                self._load_survey()
+        """Show one survey (and group); remembered until the survey list has loaded."""
+        self._want_survey, self._want_group = instrument, group
+        i = self.survey_combo.findData(instrument) if instrument else -1
+        if i >= 0:
+            self.survey_combo.setCurrentIndex(i)
+            self._want_survey = None
+            self._load_survey()
 
     def _show_results(self, data: dict) -> None:
         self.data = data

@@ -64,10 +64,11 @@ class RubricOption(QFrame):
         lay.addWidget(self.text, 1)
 
     def mousePressEvent(self, event) -> None:
-        self.radio.setChecked(True)
+        # a click anywhere on the level (its text too) picks it, like a click on the radio button
+        if not self.radio.isChecked():
+            self.radio.click()
         self.radio.setFocus()
-        self.radio.clicked.emit(True)
-        super().mousePressEvent(event)
+        event.accept()
 
 
 class LinkedResults(QWidget):
@@ -361,16 +362,20 @@ class SelfEvalPage(Page):
             self.path_label.setText(f"{d['area']} › {d['subarea']} · {kind}")
             self.title_label.setText(f"{d['code']} {d['title']}")
             self.criteria_label.setText("\n".join(f"• {c}" for c in d["criteria"]) or "평가요소가 없습니다.")
-            for opt in self.rubric_options:
-                self.rating_group.removeButton(opt.radio)
-                opt.deleteLater()
-            self.rubric_options = []
-            for n, label in enumerate(d["rating_labels"], 1):
-                text = d["rubric"][n - 1] if n <= len(d["rubric"]) else ""
-                opt = RubricOption(n, label, text)
-                self.rating_group.addButton(opt.radio, n)
-                self.rubric_lay.addWidget(opt)
-                self.rubric_options.append(opt)
+            labels = d["rating_labels"]
+            if len(self.rubric_options) != len(labels):  # the same options are reused between indicators
+                for opt in self.rubric_options:
+                    self.rating_group.removeButton(opt.radio)
+                    opt.deleteLater()
+                self.rubric_options = []
+                for n, label in enumerate(labels, 1):
+                    opt = RubricOption(n, label, "")
+                    self.rating_group.addButton(opt.radio, n)
+                    self.rubric_lay.addWidget(opt)
+                    self.rubric_options.append(opt)
+            for n, (opt, label) in enumerate(zip(self.rubric_options, labels), 1):
+                opt.radio.setText(f"{n} {label}")
+                opt.text.setText(d["rubric"][n - 1] if n <= len(d["rubric"]) else "(등급별 수준이 적혀 있지 않습니다)")
             self.rating_group.setExclusive(False)
             for opt in self.rubric_options:
                 opt.radio.setChecked(False)
