@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from hostile_files import FORMULAS, GROUP, INSTRUMENT, csv_bytes, survey, valid_table
+
 from schoolvault.importing import import_responses
 from schoolvault.workspace import open_workspace
 
@@ -15,6 +15,7 @@ OPEN_Q = next(q for q in survey().open_questions if q.code == "C1").text
 def exported(fresh_ws_path, tmp_path):
     """A workspace with 12 교원 (comments full of formulas) and 3 직원, exported to a workbook."""
     import openpyxl
+
     from schoolvault.reports import export_workbook
     teachers = tmp_path / "교원.csv"
     teachers.write_bytes(csv_bytes(valid_table(extra={OPEN_Q: lambda r: FORMULAS[r % len(FORMULAS)] + f" #{r}"})))
