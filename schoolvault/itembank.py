@@ -87,6 +87,12 @@ def sets_overview(bank: ItemBank) -> list[dict]:
     return list(out.values())
 
 
+def banks(ws: Workspace | None) -> list[dict]:
+    """Item banks available to the workspace, each with its indicators and sentences per group (for the GUI)."""
+    return [{"id": a.instrument.id, "title": a.instrument.title, "indicators": sets_overview(a.instrument)}
+            for a in catalog.available(ws) if isinstance(a.instrument, ItemBank)]
+
+
 def build_survey(ws: Workspace, *, survey_id: str, bank_id: str, groups: list[str], indicators: list[str],
                  title: str | None = None, per_indicator: int = DEFAULT_ITEMS_PER_INDICATOR,
                  picks: dict[tuple[str, str], list[int]] | None = None, replace: bool = False) -> dict:

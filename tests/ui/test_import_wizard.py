@@ -221,3 +221,33 @@ def test_a_schools_own_form_becomes_a_survey_from_the_wizard_and_imports(qtbot, 
     qtbot.waitUntil(lambda: w.summary is not None, timeout=15000)
     assert w.summary["respondents"] == 2 and w.summary["comments"] == 1
     w.accept()
+
+
+def test_survey_builder_imports_the_bank_builds_from_ticked_sentences_and_saves_a_template(
+        qtbot, fresh_ws_path, real_fixtures, tmp_path):
+    import openpyxl
+
+    from schoolvault.ui.dialogs.survey_builder import SurveyBuilderDialog
+    d = SurveyBuilderDialog(str(fresh_ws_path))
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitUntil(lambda: d.idle and d.survey_id.text() != "", timeout=10000)
+    assert d.bank.count() == 0 and "예시자료" in d.message.text() and not d.build_button.isEnabled()
+    d.import_bank_file(str(real_fixtures / "seoul-item-bank-2025.json"))
+    qtbot.waitUntil(lambda: d.idle and d.tree.topLevelItemCount() > 0, timeout=10000)
+    d.group.setCurrentIndex(d.group.findData("학부모"))
+    sub = d.tree.topLevelItem(0)
+    node = sub.child(0)
+    node.child(0).setCheckState(0, Qt.Checked)
+    node.child(2).setCheckState(0, Qt.Checked)
+    assert "문항 2개" in d.count.text()
+    d.title.setText("학부모 만족도")
+    qtbot.mouseClick(d.build_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: d.result_info is not None, timeout=10000)
+    assert d.result_info["items"] == 2 and d.result_info["title"] == "학부모 만족도"
+    out = tmp_path / "양식.xlsx"
+    d.write_template_to(str(out))
+    qtbot.waitUntil(lambda: d.idle and out.exists(), timeout=10000)
+    questions = [r[1] for r in openpyxl.load_workbook(out)["문항"].iter_rows(min_row=2, values_only=True)]
+    assert questions == [node.child(0).text(0), node.child(2).text(0)]
+    d.reject()
