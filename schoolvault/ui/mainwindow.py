@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = Session(ws_path, self)
         self.pages: dict[str, QWidget] = {}
+        self.extra_windows: list[QWidget] = []
         self.setMinimumSize(1000, 680)
         self.setStyleSheet(STYLE)
 
@@ -203,7 +204,8 @@ class MainWindow(QMainWindow):
             sig = getattr(w, name, None)
             if sig is not None:
                 sig.connect(lambda *_: self.notify_changed(frozenset({"responses"})))
-        w.setAttribute(Qt.WA_DeleteOnClose, True)
+        # kept (not deleted on close): a job it queued may still answer after the window is closed
+        self.extra_windows.append(w)
         w.show()
         return w
 
@@ -248,8 +250,9 @@ class MainWindow(QMainWindow):
         geo = s.value("main_window/geometry")
         if geo is not None:
             self.restoreGeometry(geo)
-        else:
-            self.resize(1280, 820)
+        else:  # a first start: large, but never beyond the screen (1366×768 laptops are common)
+            avail = self.screen().availableGeometry()
+            self.resize(min(1280, avail.width() - 40), min(820, avail.height() - 60))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         for w in self.pages.values():
