@@ -28,13 +28,17 @@ WORKBOOK_GOAL_RATIO = 1.3
 SHARES = {"교원": 0.04, "직원": 0.0133, "학생": 0.6, "학부모": 0.3467}
 
 
-def best(fn, repeat: int) -> float:
-    times = []
+def race(fns: dict, repeat: int) -> dict[str, tuple[float, float]]:
+    """Best (CPU seconds, wall seconds) of each function, runs interleaved so a busy machine hurts
+    every side alike. CPU time of this process is the fairer figure on a shared machine."""
+    out = {k: (float("inf"), float("inf")) for k in fns}
     for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+        for k, fn in fns.items():
+            c, w = time.process_time(), time.perf_counter()
+            fn()
+            c, w = time.process_time() - c, time.perf_counter() - w
+            out[k] = (min(out[k][0], c), min(out[k][1], w))
+    return out
 
 
 def make_workspace(path: Path, respondents: int | None) -> None:
@@ -137,25 +141,27 @@ def main() -> int:
         make_workspace(demo, None)
         with open_workspace(demo) as ws:
             pages = evaluation_report(ws, tmp / "r.pdf")["pages"]
-            ours = best(lambda: evaluation_report(ws, tmp / "r.pdf"), args.repeat)
-        base_build = baseline_pdf(tmp / "base.pdf", pages)
-        base = best(base_build, args.repeat)
-        print(f"evaluation report ({pages} pages):   SchoolVault {ours:.3f} s   "
-              f"reportlab plain tables {base:.3f} s   ratio {ours / base:.2f}× "
+            base_build = baseline_pdf(tmp / "base.pdf", pages)
+            t = race({"ours": lambda: evaluation_report(ws, tmp / "r.pdf"), "base": base_build}, args.repeat)
+        ours, base = t["ours"][0], t["base"][0]
+        print(f"evaluation report ({pages} pages): SchoolVault {ours:.3f} s CPU ({t['ours'][1]:.3f} s wall)   "
+              f"reportlab plain tables {base:.3f} s CPU ({t['base'][1]:.3f} s wall)   ratio {ours / base:.2f}× "
               f"(goal ≤ {REPORT_GOAL_S:.0f} s and ≤ {REPORT_GOAL_RATIO:.0f}×)")
 
         big = tmp / "big.sqlite"
         make_workspace(big, args.respondents)
         with open_workspace(big) as ws:
             res = export_workbook(ws, tmp / "wb.xlsx")
-            ours_wb = best(lambda: export_workbook(ws, tmp / "wb.xlsx"), args.repeat)
-        sheets = read_cells(tmp / "wb.xlsx")
-        cells = sum(1 for _, rows in sheets for row in rows for v in row if v is not None)
-        xw = best(lambda: xlsxwriter_plain(tmp / "xw.xlsx", sheets), args.repeat)
-        op = best(lambda: openpyxl_plain(tmp / "op.xlsx", sheets), args.repeat)
-        fastest = min(xw, op)
-        print(f"workbook ({res['respondents']:,} respondents shown, {cells:,} cells): SchoolVault {ours_wb:.3f} s   "
-              f"xlsxwriter {xw:.3f} s   openpyxl write-only {op:.3f} s   "
+            sheets = read_cells(tmp / "wb.xlsx")
+            cells = sum(1 for _, rows in sheets for row in rows for v in row if v is not None)
+            t = race({"ours": lambda: export_workbook(ws, tmp / "wb.xlsx"),
+                      "xlsxwriter": lambda: xlsxwriter_plain(tmp / "xw.xlsx", sheets),
+                      "openpyxl": lambda: openpyxl_plain(tmp / "op.xlsx", sheets)}, args.repeat)
+        ours_wb = t["ours"][0]
+        fastest = min(t["xlsxwriter"][0], t["openpyxl"][0])
+        print(f"workbook ({res['respondents']:,} respondents in the raw sheets, {cells:,} cells): "
+              f"SchoolVault {ours_wb:.3f} s CPU ({t['ours'][1]:.3f} s wall)   "
+              f"xlsxwriter {t['xlsxwriter'][0]:.3f} s CPU   openpyxl write-only {t['openpyxl'][0]:.3f} s CPU   "
               f"ratio {ours_wb / fastest:.2f}× the faster (goal ≤ {WORKBOOK_GOAL_RATIO}×)")
         ok = ours <= REPORT_GOAL_S and ours / base <= REPORT_GOAL_RATIO and ours_wb / fastest <= WORKBOOK_GOAL_RATIO
         print("goals met" if ok else "GOAL MISSED")

@@ -133,7 +133,8 @@ def _participation(data: YearData) -> list:
                 r.append(f"{prev.counts[g]}명" if g in prev.counts else "–")
             rows.append(r + [note])
         widths = [30 * mm, 30 * mm] + ([30 * mm] if prev else []) + [BODY_W - (90 if prev else 60) * mm]
-        out += [h3(sr.survey.title, toc=False), table(header, rows, widths, align="lrr" + ("r" if prev else "") + "l")]
+        out.append(keep(h3(sr.survey.title, toc=False),
+                        table(header, rows, widths, align="lrr" + ("r" if prev else "") + "l")))
     return out
 
 

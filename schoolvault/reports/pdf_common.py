@@ -21,7 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether, NextPageTemplate,
                                 PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle)
-from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..errors import SchoolVaultError
 from ..progress import NULL_PROGRESS
@@ -262,26 +262,105 @@ class ReportDoc(BaseDocTemplate):
     def afterFlowable(self, flowable) -> None:
         if isinstance(flowable, _Heading) and flowable.in_toc:
             self._heading_seq += 1
-            key = f"h{self._heading_seq}"
+            key = getattr(flowable, "toc_key", None) or f"h{self._heading_seq}"
             self.canv.bookmarkPage(key)
             # the PDF outline cannot skip a level (h1 → h3)
             level = min(flowable.toc_level, self._outline_level + 1)
             self._outline_level = level
             self.canv.addOutlineEntry(flowable.toc_text, key, level=level, closed=level > 0)
-            if flowable.toc_level < self.toc_levels:
-                self.notify("TOCEntry", (flowable.toc_level, esc(flowable.toc_text), self.page, key))
+            self.toc_pages[key] = self.page
 
     def _startBuild(self, *args, **kwargs):
         self._outline_level = -1
-        self._heading_seq = 0  # multiBuild runs several passes; keys must repeat identically
+        self._heading_seq = 0
+        self.toc_pages: dict[str, int] = {}
         return super()._startBuild(*args, **kwargs)
 
 
+TOC_LINE = (17.0, 14.0, 12.5)  # line height per TOC level
+TOC_FIRST_PAGE_SPACE = 32.0    # the 차례 heading above the entries
+
+
+class TocPart(Flowable):
+    """One page of the table of contents, drawn in a single build pass.
+
+    The entries (level, text, key) are known before the build, so the part links each line to its
+    heading's bookmark when the page is laid out; the page numbers are only known at the end, so
+    the part draws a PDF form XObject that is filled in just before the file is saved.
+    """
+
+    def __init__(self, doc: "ReportDoc", entries: list, index: int):
+        super().__init__()
+        self.doc, self.entries, self.index = doc, entries, index
+        self.form = f"svtoc{index}"
+
+    def wrap(self, aw, ah):
+        self.width, self.height = aw, ah
+        return aw, ah
+
+    def draw(self):
+        canv = self.canv
+        y = self.height
+        for level, _text, key in self.entries:
+            y -= TOC_LINE[level]
+            canv.linkRect("", key, (0, y - 2, self.width, y + TOC_LINE[level] - 4), relative=1, thickness=0)
+        canv.doForm(self.form)
+        self.doc.toc_forms.append((self.form, self.width, self.height, self.entries))
+
+
+def _toc_headings(flowables) -> list:
+    """Headings in story order, also inside KeepTogether blocks."""
+    out = []
+    for f in flowables:
+        if isinstance(f, _Heading):
+            out.append(f)
+        elif isinstance(f, KeepTogether):
+            out += _toc_headings(f._content)
+    return out
+
+
+class _TocMarker(Flowable):
+    """Where `toc()` puts the contents; replaced by TocPart pages in `build`."""
+
+    def wrap(self, aw, ah):
+        return 0, 0
+
+    def draw(self):
+        pass
+
+
 def toc() -> list:
-    st = styles()
-    t = TableOfContents(dotsMinLevel=0)
-    t.levelStyles = [st["toc1"], st["toc2"], st["toc3"]]
-    return [h1("차례", toc=False), t]
+    return [h1("차례", toc=False), _TocMarker()]
+
+
+def _draw_toc_forms(doc: "ReportDoc", canv) -> None:
+    font, bold = register_fonts()
+    for name, width, height, entries in doc.toc_forms:
+        canv.beginForm(name, 0, 0, width, height)
+        y = height
+        for level, text, key in entries:
+            y -= TOC_LINE[level]
+            size = (10, 9, 8.5)[level]
+            face = bold if level == 0 else font
+            indent = (0, 14, 28)[level]
+            page = str(doc.toc_pages.get(key, ""))
+            pw = stringWidth(page, font, size)
+            shown = printable(text)
+            room = width - indent - pw - 24
+            while shown and stringWidth(shown, face, size) > room:
+                shown = shown[:-2] + "…"
+            canv.setFillColor(INK if level < 2 else MUTED)
+            canv.setFont(face, size)
+            canv.drawString(indent, y + 3, shown)
+            canv.setFont(font, size)
+            canv.drawRightString(width, y + 3, page)
+            tw = stringWidth(shown, face, size)
+            canv.setStrokeColor(RULE)
+            canv.setDash(0.6, 2.4)
+            canv.setLineWidth(0.8)
+            canv.line(indent + tw + 6, y + 3.5, width - pw - 6, y + 3.5)
+            canv.setDash()
+        canv.endForm()
 
 
 def cover(title: str, subtitle: str, school: str, rows: Sequence[tuple[str, str]], note: str = "") -> list:
@@ -311,10 +390,44 @@ def new_page_if_short(height_mm: float) -> CondPageBreak:
 
 
 def build(doc: ReportDoc, story: list, *, with_toc: bool = True) -> None:
-    if with_toc:
-        doc.multiBuild(story)
-    else:
-        doc.build(story)
+    """Lay out and write the document in one pass (the contents page is filled in at the end)."""
+    doc.toc_forms = []
+    if any(isinstance(f, _TocMarker) for f in story):
+        entries, heads = [], _toc_headings(story)
+        for n, hd in enumerate(heads):
+            if hd.in_toc:
+                hd.toc_key = f"h{n}"
+                if hd.toc_level < doc.toc_levels:
+                    entries.append((hd.toc_level, hd.toc_text, hd.toc_key))
+        usable = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
+        parts: list[list] = [[]]
+        room = usable - TOC_FIRST_PAGE_SPACE
+        for e in entries:
+            if TOC_LINE[e[0]] > room:
+                parts.append([])
+                room = usable
+            parts[-1].append(e)
+            room -= TOC_LINE[e[0]]
+        pages: list = []
+        for i, part in enumerate(parts):
+            if i:
+                pages.append(PageBreak())
+            pages.append(TocPart(doc, part, i))
+        at = next(i for i, f in enumerate(story) if isinstance(f, _TocMarker))
+        story = story[:at] + pages + story[at + 1:]
+    doc.build(story, canvasmaker=_canvas_for(doc))
+
+
+def _canvas_for(doc: "ReportDoc"):
+    from reportlab.pdfgen.canvas import Canvas
+
+    class _Canvas(Canvas):
+        def save(self):
+            if doc.toc_forms:
+                _draw_toc_forms(doc, self)
+            super().save()
+
+    return _Canvas
 
 
 def write_pdf(path: str | Path, make) -> dict:

@@ -8,6 +8,7 @@ a district benchmark is given or imported, and questions for the consulting conv
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -22,6 +23,8 @@ from .data import SurveyResult, collect, comments, pick_comments
 from .evaluation_report import LEVEL_NAMES, district_name
 from .pdf_common import (BODY_W, ReportDoc, box, build, cover, fmt_num, fmt_pct, fmt_score, h1, h2, keep, markup,
                          new_page_if_short, para, table, toc, write_pdf)
+
+log = logging.getLogger(__name__)
 
 GAP_NOTE = 10.0     # a group gap of this many 100-point points is worth a conversation
 LOW_ALPHA = 0.6     # below this, items of a factor were probably read differently
@@ -88,7 +91,8 @@ def _imported_benchmark(ws) -> dict | None:
     try:
         from ..district.benchmark import load_for_school
         return load_for_school(ws)
-    except SchoolVaultError:
+    except (SchoolVaultError, ImportError) as e:  # a report without percentiles beats no report
+        log.warning("benchmark not loaded: %s", e)
         return None
 
 

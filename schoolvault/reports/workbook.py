@@ -417,17 +417,17 @@ def _sheet_raw(wb, fmt, sr: SurveyResult, name: str, answers: dict) -> int:
     ws.set_column(2, len(items) + 1, 6.5)
     ws.freeze_panes(1, 2)
     r = 1
-    reverse = {i.code for i in items if i.reverse}
-    col = {i.code: c for c, i in enumerate(items, start=2)}
-    write_number, write_string = ws.write_number, ws.write_string
+    width = len(items)
+    slot = {i.code: (n, i.reverse) for n, i in enumerate(items)}
+    write_row = ws.write_row  # one call per respondent: the cheapest path through xlsxwriter
     for g in sr.shown:
         for resp in answers.get((sr.id, g), ()):
-            write_number(r, 0, r)
-            write_string(r, 1, g)
+            vals: list = [None] * width
             for code, v in resp.items():
-                c = col.get(code)
-                if c is not None and v is not None:
-                    write_number(r, c, k + 1 - v if code in reverse else v)
+                hit = slot.get(code)
+                if hit is not None and v is not None:
+                    vals[hit[0]] = k + 1 - v if hit[1] else v
+            write_row(r, 0, [r, g, *vals])
             r += 1
     if r > 1:
         ws.autofilter(0, 0, r - 1, len(items) + 1)

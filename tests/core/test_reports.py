@@ -93,6 +93,16 @@ def test_reports_have_a_table_of_contents_and_page_numbers(built):
     assert reader.outline, "headings become PDF bookmarks"
 
 
+def test_contents_page_numbers_point_at_their_headings(built):
+    reader = PdfReader(built["eval"]["file"])
+    lines = reader.pages[1].extract_text().split("차례", 1)[1].strip().splitlines()
+    pairs = list(zip(lines[::2], lines[1::2]))
+    assert len(pairs) > 10
+    for title, page in pairs:
+        text = _plain(reader.pages[int(page) - 1].extract_text())
+        assert _plain(title.replace("…", "")) in text, (title, page)
+
+
 def test_paper_form_holds_only_the_groups_items(built):
     text = pdf_text(built["form"]["file"])
     sv = built["survey"]
