@@ -17,6 +17,7 @@ from ..forms.groups import DISTRICTS, GROUPS, LEVELS
 from ..forms.model import Guidebook, Survey
 from ..forms.scoring import MIN_GROUP_N
 from ..progress import NULL_PROGRESS
+from ..safe_text import neutralize_formula
 from ..workspace.db import Workspace
 from .aggregate import ALL, LOW_RATING_SHARE, SUPPORT_PERCENTILE, district_stats
 
@@ -360,7 +361,8 @@ def write_xlsx_report(stats: dict, out: Path, *, title: str) -> dict:
     levels = list(stats["by_level"])
     districts = list(stats["by_district"])
     tmp = out.with_name(f".{out.name}.tmp.xlsx")
-    wb = xlsxwriter.Workbook(str(tmp))
+    # School names and codes come from submitted files: never let one become a formula or a link.
+    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
     head = wb.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True, "valign": "vcenter"})
     bold = wb.add_format({"bold": True})
     h1 = wb.add_format({"bold": True, "font_size": 14, "font_color": "#1F4E8C"})
@@ -500,7 +502,8 @@ def write_xlsx_report(stats: dict, out: Path, *, title: str) -> dict:
     sh.freeze_panes(1, 1)
     for r, s in enumerate(sorted(stats["schools"], key=lambda s: (LEVELS.index(s["level"]) if s["level"] in LEVELS
                                                                     else 9, s["district"], s["name"])), start=1):
-        sh.write_row(r, 0, [s["name"], s["code"] or "", s["level"], s["district"]])
+        sh.write_row(r, 0, [neutralize_formula(s["name"]), neutralize_formula(s["code"] or ""), s["level"],
+                            s["district"]])
         if s["score100"] is not None:
             sh.write_number(r, 4, s["score100"], num1)
         if s["percentile"] is not None:
