@@ -16,7 +16,7 @@ from ..progress import NULL_PROGRESS
 from ..workspace.responses import ResponseRow
 from . import headers as hd
 from .reading import Table, read_table
-from .values import INVALID, ValueParser
+from .values import INVALID, ValueParser, guess_column
 
 PROGRESS_EVERY = 1000  # rows between progress reports
 MIN_COMMENT_QUESTION_CHARS = 8  # an unmapped text column becomes comments only if its header reads like a question
@@ -210,7 +210,6 @@ def plan_columns(headers: list[str], table: Table, survey: Survey, group: str,
         guess = m.best_guess.code if m is not None and m.best_guess is not None else None
         conf = m.confidence if m is not None else None
         values = _column_values(table, ci)
-        from .values import guess_column
         if (len(hd.normalize(h)) >= MIN_COMMENT_QUESTION_CHARS and guess_column(values).kind == "text"):
             cols[ci] = ColumnPlan(ci, h, "comment", hd.clean_header(h)[:200], None,
                                   note="설문에 없는 서술형 문항: 의견으로 저장", guess=guess)
@@ -273,6 +272,10 @@ def _plan_rows(plan: ImportPlan, table: Table, survey: Survey, item_cols, commen
     miss = object()
     headers = {c.index: c.header for c in plan.columns}
     seen: dict[tuple, int] = {}
+    # Identical rows are a double submission only when a timestamp (or response number) tells
+    # submissions apart; without one, two people may well have given the same answers.
+    has_stamp = any(c.role == "meta" for c in plan.columns)
+    same_rows = 0
     content = hashlib.sha256()
     total = len(table.rows) - table.header_row - 1
     rows = plan.rows
@@ -287,9 +290,12 @@ def _plan_rows(plan: ImportPlan, table: Table, survey: Survey, item_cols, commen
         key = tuple(row)
         first = seen.get(key)
         if first is not None:
-            skipped.append({"row": rno, "reason": f"중복 제출 ({first}행과 같음)"})
-            continue
-        seen[key] = rno
+            if has_stamp:
+                skipped.append({"row": rno, "reason": f"중복 제출 ({first}행과 같음)"})
+                continue
+            same_rows += 1
+        else:
+            seen[key] = rno
         width = len(row)
         answers = {}
         codes = bytearray()
@@ -330,6 +336,9 @@ def _plan_rows(plan: ImportPlan, table: Table, survey: Survey, item_cols, commen
     plan.content_sha256 = content.hexdigest()
     if plan.missing_cells:
         plan.problems.append(f"척도에 없는 값 {len(plan.missing_cells)}칸은 응답 없음으로 처리됩니다.")
+    if same_rows:
+        plan.problems.append(f"앞의 행과 똑같은 행 {same_rows}개가 있습니다. 응답 시각 열이 없어 중복 제출인지 알 수 "
+                             "없으므로 모두 가져옵니다.")
     dups = sum(1 for s in skipped if s["reason"].startswith("중복"))
     if dups:
         plan.problems.append(f"똑같은 행(중복 제출) {dups}개는 한 번만 가져옵니다.")

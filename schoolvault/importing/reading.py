@@ -242,8 +242,6 @@ def read_table(path: str | Path, sheet: str | None = None, *, choose=None) -> Ta
     kind = file_kind(path)
     _check_excel(path, kind)
     if kind in ("xlsx", "ole"):
-        if path.suffix.lower() not in EXCEL_SUFFIXES and kind == "ole":
-            pass  # an old .xls under another name is still read
         wb = _open_workbook(path)
         names = list(wb.sheet_names)
         if sheet:

@@ -184,3 +184,12 @@ def test_item_statistics_of_an_import_match_pandas(fresh_ws, tmp_path):
         assert st["mean"] == pytest.approx(col.mean(), abs=1e-9)
         assert st["sd"] == pytest.approx(col.std(ddof=1), abs=1e-9)
         assert st["positive_rate"] == pytest.approx((col >= 4).mean(), abs=1e-9)
+
+
+def test_identical_rows_without_a_timestamp_are_two_respondents(fresh_ws_path, tmp_path, capsys):
+    items = sodi_items("교원")
+    row = [AGREE5[j % 5] for j in range(len(items))]
+    f = write_csv(tmp_path / "종이.csv", [i.text for i in items], [row, row, row[::-1]])
+    r = run_json(capsys, "--db", fresh_ws_path, "import-responses", f, "--instrument", SODI, "--group", "교원")
+    assert r["respondents"] == 3 and r["skipped_rows"] == []
+    assert any("똑같은 행 1개" in p for p in r["problems"])
