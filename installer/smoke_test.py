@@ -56,6 +56,10 @@ def clean_env(home: Path) -> dict[str, str]:
                      ("APPDATA", "AppData/Roaming")):
         env[var] = str(home / sub)
         (home / sub).mkdir(parents=True, exist_ok=True)
+    if sys.platform == "win32":
+        # Windows finds %LOCALAPPDATA% through the shell, not the variable: without this the default
+        # workspace steps below would write demo data into the developer's real workspace.
+        env["SCHOOLVAULT_DATA_DIR"] = str(home / "AppData/Local/SchoolVault")
     env["QT_QPA_PLATFORM"] = "offscreen"
     return env
 

@@ -213,6 +213,7 @@ def test_iss_data_dir_is_the_apps_user_data_dir(monkeypatch):
     import platformdirs.windows as win
 
     calls = []
+    monkeypatch.delenv(paths.DATA_DIR_ENV, raising=False)
     monkeypatch.setattr(platformdirs, "user_data_dir", lambda *a, **k: calls.append((a, k)) or "/x")
     paths.user_data_dir()
     assert calls == [((paths.APP_DIR_NAME,), {"appauthor": False})]
@@ -221,6 +222,11 @@ def test_iss_data_dir_is_the_apps_user_data_dir(monkeypatch):
     on_windows = win.Windows(appname=paths.APP_DIR_NAME, appauthor=False).user_data_dir
     assert on_windows.replace("\\", "/") == "C:/U/AppData/Local/SchoolVault"
     assert iss_define("DataDir") == "{localappdata}\\" + paths.APP_DIR_NAME
+
+
+def test_data_dir_can_be_moved_for_a_portable_copy(monkeypatch, tmp_path):
+    monkeypatch.setenv(paths.DATA_DIR_ENV, str(tmp_path / "USB"))
+    assert paths.default_workspace() == tmp_path / "USB" / paths.DEFAULT_WORKSPACE_NAME
 
 
 def test_cli_default_workspace_is_in_the_data_dir():
