@@ -82,6 +82,9 @@ def problems(ws: Workspace) -> list[str]:
                 "AND (rating < 1 OR rating > ?) LIMIT ?", (year, rating.points, MAX_LISTED)):
             out.append(f"{year}학년도 지표 {ind}의 등급 {r}이(가) 등급 범위(1~{rating.points}) 밖입니다.")
 
+    if "district_rows" in tables:
+        out.extend(_district_problems(conn))
+
     if "audit_log" not in tables:
         out.append("감사 기록(audit_log) 표가 없습니다.")
     return out
@@ -93,3 +96,23 @@ def safe_problems(ws: Workspace) -> list[str]:
         return problems(ws)
     except sqlite3.DatabaseError as e:
         return [f"검사 중 오류: {e}"]
+
+
+MAX_SCALE_POINTS = 11  # the widest answer scale any instrument may use (0..10 or 1..11)
+
+
+def _district_problems(conn: sqlite3.Connection) -> list[str]:
+    """Schools' submitted statistics outside what any statistic can be (a tampered or broken file)."""
+    checks = (("n < 0", "응답자 수가 음수"),
+              (f"mean IS NOT NULL AND (mean < 0 OR mean > {MAX_SCALE_POINTS})", "평균이 척도 밖"),
+              ("sd IS NOT NULL AND sd < 0", "표준편차가 음수"),
+              ("score100 IS NOT NULL AND (score100 < 0 OR score100 > 100)", "100점 환산 점수가 0~100 밖"),
+              ("positive_rate IS NOT NULL AND (positive_rate < 0 OR positive_rate > 1)", "긍정 응답률이 0~1 밖"))
+    out = []
+    for cond, what in checks:
+        rows = conn.execute(
+            f"SELECT s.school_name, r.kind, r.code FROM district_rows r JOIN district_schools s ON s.id = r.school_id "
+            f"WHERE {cond} LIMIT ?", (MAX_LISTED,)).fetchall()
+        for name, kind, code in rows:
+            out.append(f"학교 제출자료 '{name}'의 {kind} {code}: {what}입니다.")
+    return out
