@@ -173,6 +173,8 @@ def survey_comments(ws: Workspace, instrument_id: str, year: int, survey: Survey
             if meaningful(text):
                 out.append({"id": cid, "group": g, "question": q, "question_text": qtext.get(q, q),
                             "text": text, "selected": bool(selected)})
+    order = {code: n for n, code in enumerate(qtext)}
+    out.sort(key=lambda c: (order.get(c["question"], len(order)), _group_key(c["group"]), c["id"]))
     return out
 
 

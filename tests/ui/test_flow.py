@@ -209,8 +209,12 @@ def test_results_show_group_comparison_strengths_weaknesses_and_comments(demo_wi
     assert res.top_list.count() == 5 and res.bottom_list.count() == 5
     top = res.data["by_group"][res.group_combo.currentData()]["top"][0]
     assert res.top_list.item(0).data(Qt.UserRole) == top["code"]
-    texts = [res.comment_list.item(i).text() for i in range(res.comment_list.count())]
-    assert texts and not any(t.endswith("] 없음") or t.endswith("] .") for t in texts)
+    texts = [res.comment_list.item(i).text().strip() for i in range(res.comment_list.count())]
+    answers = [t.removeprefix("· ") for t in texts if t.startswith("· ")]
+    group = res.group_combo.currentData()
+    expected = [c["text"] for c in res.data["comments"] if c["group"] == group]
+    assert answers == expected and answers
+    assert not {"없음", "없습니다", ".", "특별히 없어요"} & set(answers)
 
 
 def test_results_page_without_answers_points_to_the_import(fresh_window, qtbot):

@@ -147,6 +147,8 @@ class ResultsPage(Page):
             col.addWidget(hint(note))
             lw = QListWidget()
             lw.setWordWrap(True)
+            lw.setSpacing(3)
+            lw.setAlternatingRowColors(True)
             lw.setAccessibleName(title)
             setattr(self, attr, lw)
             col.addWidget(lw, 1)
@@ -155,8 +157,16 @@ class ResultsPage(Page):
         # comments
         cm = QWidget()
         cml = QVBoxLayout(cm)
+        crow = QHBoxLayout()
+        self.comment_list = None
         self.comment_caption = hint("")
-        cml.addWidget(self.comment_caption)
+        crow.addWidget(self.comment_caption, 1)
+        # Integration point (issue 3): the comment picker chooses the comments the report quotes.
+        pick = QPushButton("보고서에 실을 의견 고르기…")
+        pick.clicked.connect(lambda: self.main._open_optional(
+            "schoolvault.ui.pages.comment_picker", "CommentPickerPage", "의견 고르기"))
+        crow.addWidget(pick)
+        cml.addLayout(crow)
         self.comment_list = QListWidget()
         self.comment_list.setWordWrap(True)
         self.comment_list.setAccessibleName("서술형 의견")
@@ -223,7 +233,6 @@ class ResultsPage(Page):
         self.stack.setCurrentIndex(1)
         self._show_comparison()
         self._show_group()
-        self._show_comments()
         self.loaded = True
 
     # ------------------------------------------------------------ views
@@ -253,6 +262,8 @@ class ResultsPage(Page):
         self._fill_factor_table(d["factors"], prev)
         self._fill_items(d["items"], prev)
         self._fill_top_bottom(d)
+        if self.data.get("comments") is not None and self.comment_list is not None:
+            self._show_comments()
 
     def _fill_factor_table(self, factors: list[dict], prev: int | None) -> None:
         cols = ["요인", "응답 수", "평균", "표준편차", "100점 환산", "신뢰도(α)"] + ([f"{prev}학년도"] if prev else [])
@@ -301,14 +312,24 @@ class ResultsPage(Page):
         t.sortByColumn(5, Qt.DescendingOrder)
 
     def _fill_top_bottom(self, d: dict) -> None:
-        for lw, rows in ((self.top_list, d["top"]), (self.bottom_list, d["bottom"])):
+        for lw, rows, color in ((self.top_list, d["top"], "#25613a"), (self.bottom_list, d["bottom"], "#a33a1f")):
             lw.clear()
-            for r in rows:
-                extra = f" (작년 {pct(r['prev_positive_rate'])})" if r.get("prev_positive_rate") is not None else ""
-                item = QListWidgetItem(f"긍정률 {pct(r['positive_rate'])} · 평균 {num(r['mean'])}{extra}\n"
-                                       f"{r['code']}. {r['text']}\n요인: {r['factor_title']}")
+            for rank, r in enumerate(rows, 1):
+                extra = (f" <span style='color:#666'>(작년 {pct(r['prev_positive_rate'])})</span>"
+                         if r.get("prev_positive_rate") is not None else "")
+                label = QLabel(f"<div><b style='color:{color}; font-size:13pt'>{pct(r['positive_rate'])}</b>"
+                               f" &nbsp;평균 {num(r['mean'])}{extra}<br>{rank}. {r['text']}"
+                               f"<br><span style='color:#666'>{r['code']} · 요인: {r['factor_title']}</span></div>")
+                label.setWordWrap(True)
+                label.setContentsMargins(8, 6, 8, 6)
+                item = QListWidgetItem()
                 item.setData(Qt.UserRole, r["code"])
+                item.setToolTip(r["text"])
                 lw.addItem(item)
+                label.setFixedWidth(max(lw.viewport().width() - 12, 300))
+                label.adjustSize()
+                item.setSizeHint(label.sizeHint())
+                lw.setItemWidget(item, label)
 
     def _show_comparison(self) -> None:
         comp = self.data["comparison"]
@@ -319,18 +340,21 @@ class ResultsPage(Page):
                                            [(g, [f["scores"].get(g) for f in comp["factors"]]) for g in groups])
 
     def _show_comments(self) -> None:
+        """The selected group's open-ended answers, under their questions."""
         self.comment_list.clear()
-        comments = self.data["comments"]
-        self.comment_caption.setText(f"의미 있는 의견 {len(comments)}개 ('없음', '.' 같은 답은 뺐습니다)"
-                                     if comments else "서술형 의견이 없습니다.")
+        g = self.group_combo.currentData()
+        comments = [c for c in self.data["comments"] if c["group"] == g]
+        self.comment_caption.setText(f"{g}의 의견 {len(comments)}개 ('없음', '.' 같은 답은 뺐습니다)"
+                                     if comments else f"{g}의 서술형 의견이 없습니다.")
         last_q = None
         for c in comments:
             if c["question"] != last_q:
-                head = QListWidgetItem(f"■ {c['question_text']}")
+                n = sum(1 for x in comments if x["question"] == c["question"])
+                head = QListWidgetItem(f"■ {c['question_text']} ({n}개)")
                 f = head.font()
                 f.setBold(True)
                 head.setFont(f)
                 head.setFlags(Qt.ItemIsEnabled)
                 self.comment_list.addItem(head)
                 last_q = c["question"]
-            self.comment_list.addItem(QListWidgetItem(f"[{c['group']}] {c['text']}"))
+            self.comment_list.addItem(QListWidgetItem(f"    · {c['text']}"))

@@ -62,6 +62,11 @@ class RubricOption(QFrame):
         self.text.setWordWrap(True)
         lay.addWidget(self.radio, 0, Qt.AlignTop)
         lay.addWidget(self.text, 1)
+        self.radio.toggled.connect(self._highlight)
+
+    def _highlight(self, on: bool) -> None:
+        self.setStyleSheet("QFrame#rubric { background:#e3eefb; border:1px solid #3b6ea5; border-radius:5px; }"
+                           if on else "")
 
     def mousePressEvent(self, event) -> None:
         # a click anywhere on the level (its text too) picks it, like a click on the radio button
