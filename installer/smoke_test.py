@@ -220,6 +220,19 @@ def run_gui(b: Bundle, db: Path, runs: int) -> list[float]:
     return walls
 
 
+# Heavy things an offline widgets app must never ship; finding one means an exclusion stopped working.
+FORBIDDEN = ("webengine", "qt6quick", "qt6qml", "qtquick", "qtqml", "qt63d", "qt3d", "multimedia", "numpy",
+             "pandas", "scipy", "matplotlib", "tcl", "tk86", "_tkinter", "pytest")
+
+
+def check_lean(root: Path) -> None:
+    found = sorted({str(p.relative_to(root)) for p in root.rglob("*")
+                    if any(f in p.name.lower() for f in FORBIDDEN)})
+    if found:
+        raise SmokeFailure("the bundle carries modules the app does not use:\n  " + "\n  ".join(found[:20]))
+    print("  ok  no QtWebEngine/QtQuick/QML/Qt3D/QtMultimedia, numpy, pandas, Tk or pytest in the bundle")
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a Windows CI log is cp1252: never die on Korean text
         if hasattr(stream, "reconfigure"):
@@ -236,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir()
         try:
             b = Bundle(root, clean_env(home), work)
+            check_lean(root)
             db = run_cli(b, work)
             walls = run_gui(b, db, max(args.runs, 1))
         except (SmokeFailure, subprocess.TimeoutExpired) as e:
