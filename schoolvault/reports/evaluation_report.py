@@ -32,8 +32,18 @@ def district_name(d: str) -> str:
     return "서울특별시교육청" if d == "본청" else f"서울특별시{d}교육지원청"
 
 
+def _last_rate(data: YearData, instrument: str, group: str, item: str) -> float | None:
+    """Last year's positive rate of the same item and group (None when not shown then)."""
+    prev = next((s for s in data.last_surveys if s.id == instrument), None)
+    if prev is None or group not in prev.shown:
+        return None
+    st = prev.stats["groups"][group]["items"].get(item)
+    return st["positive_rate"] if st else None
+
+
 def _linked_rows(data: YearData, ind: IndicatorResult):
-    """(table rows, per-group mean positive rate, whole-survey links) for an indicator."""
+    """(table rows, per-group mean positive rate, whole-survey links) for an indicator; rows end
+    with last year's positive rate of the same item."""
     rows, rates, whole = [], {}, []
     for sr, items in linked_items(data.guidebook, data.surveys, ind.code):
         if not items:
@@ -44,12 +54,14 @@ def _linked_rows(data: YearData, ind: IndicatorResult):
                 if not item.applies_to(g) or g not in sr.counts:
                     continue
                 if g in sr.suppressed:
-                    rows.append([item.text, g, SUPPRESSED, "", ""])
+                    rows.append([item.text, g, SUPPRESSED, "", "", ""])
                     continue
                 st = sr.stats["groups"][g]["items"].get(item.code)
                 if not st or not st["n"]:
                     continue
-                rows.append([item.text, g, str(st["n"]), fmt_num(st["mean"]), fmt_pct(st["positive_rate"])])
+                last = _last_rate(data, sr.id, g, item.code)
+                rows.append([item.text, g, str(st["n"]), fmt_num(st["mean"]), fmt_pct(st["positive_rate"]),
+                             fmt_pct(last) if last is not None else ""])
                 rates.setdefault(g, []).append(st["positive_rate"])
     mean_rates = {g: sum(v) / len(v) for g, v in rates.items() if v}
     return rows, mean_rates, whole
@@ -118,23 +130,34 @@ def _gorder(g: str) -> int:
 
 
 def _participation(data: YearData) -> list:
+    """One table: respondents per group (rows) and survey (columns), last year in brackets."""
     out: list = [h1("2. 설문 참여 현황")]
     if not data.surveys:
         return out + [para("올해 가져온 설문 응답이 없습니다.")]
     last = {s.id: s for s in data.last_surveys}
-    for sr in data.surveys:
-        prev = last.get(sr.id)
-        header = ["응답 집단", "응답자 수"] + ([f"{data.last_year}학년도"] if prev else []) + ["비고"]
-        rows = []
-        for g in sr.counts:
-            note = f"{MIN_GROUP_N}명 미만: 결과 비공개" if g in sr.suppressed else ""
-            r = [g, f"{sr.counts[g]}명"]
-            if prev:
-                r.append(f"{prev.counts[g]}명" if g in prev.counts else "–")
-            rows.append(r + [note])
-        widths = [30 * mm, 30 * mm] + ([30 * mm] if prev else []) + [BODY_W - (90 if prev else 60) * mm]
-        out.append(keep(h3(sr.survey.title, toc=False),
-                        table(header, rows, widths, align="lrr" + ("r" if prev else "") + "l")))
+    groups = sorted({g for sr in data.surveys for g in sr.counts}, key=_gorder)
+    rows = []
+    for g in groups:
+        row = [g]
+        for sr in data.surveys:
+            if g not in sr.counts:
+                row.append("–")
+                continue
+            cell = f"{sr.counts[g]}명"
+            prev = last.get(sr.id)
+            if prev and g in prev.counts:
+                cell += f" ({prev.counts[g]}명)"
+            if g in sr.suppressed:
+                cell += " · 결과 비공개"
+            row.append(cell)
+        rows.append(row)
+    w = (BODY_W - 26 * mm) / len(data.surveys)
+    out.append(table(["응답 집단"] + [sr.survey.title for sr in data.surveys], rows,
+                     [26 * mm] + [w] * len(data.surveys), align="l" + "r" * len(data.surveys)))
+    notes = [f"응답자가 {MIN_GROUP_N}명 미만인 집단의 결과는 싣지 않았습니다."]
+    if last:
+        notes.insert(0, f"괄호 안은 {data.last_year}학년도 응답자 수입니다.")
+    out.append(para(" ".join(notes), "small"))
     return out
 
 
@@ -156,8 +179,12 @@ def _indicator_block(data: YearData, ind: IndicatorResult, points: int, lead: li
     parts: list = [*lead, head, kv_table(pairs)]
     rows, rates, whole = _linked_rows(data, ind)
     if rows:
-        t = table(["관련 설문 문항", "집단", "n", "평균", "긍정률"], rows,
-                  [BODY_W - 64 * mm, 18 * mm, 14 * mm, 16 * mm, 16 * mm], align="lcrrr", font_size=7.8)
+        if any(r[5] for r in rows):
+            t = table(["관련 설문 문항", "집단", "n", "평균", "긍정률", f"{data.last_year} 긍정률"], rows,
+                      [BODY_W - 80 * mm, 16 * mm, 12 * mm, 16 * mm, 16 * mm, 20 * mm], align="lcrrrr", font_size=7.8)
+        else:
+            t = table(["관련 설문 문항", "집단", "n", "평균", "긍정률"], [r[:5] for r in rows],
+                      [BODY_W - 64 * mm, 18 * mm, 14 * mm, 16 * mm, 16 * mm], align="lcrrr", font_size=7.8)
         parts += [Spacer(1, 2.5 * mm), t]
         if rates:
             groups = sorted(rates, key=_gorder)
@@ -207,13 +234,13 @@ def _indicators(data: YearData, progress) -> list:
     return out
 
 
-def _comparison(data: YearData) -> list:
+def _comparison(data: YearData, number: int) -> list:
     rows = [[i.code, i.title, i.last_rating_label or "–", i.rating_label or "–",
              ("▲" if i.rating > i.last_rating else "▼" if i.rating < i.last_rating else "＝")
              if i.rating and i.last_rating else ""] for i in data.indicators]
     if not any(i.last_rating for i in data.indicators):
         return []
-    return [new_page_if_short(80), h1(f"지난해와 비교 ({data.last_year} → {data.year})"),
+    return [new_page_if_short(80), h1(f"{number}. 지난해와 비교 ({data.last_year} → {data.year})"),
             table(["코드", "지표", f"{data.last_year}", f"{data.year}", "변화"], rows,
                   [16 * mm, BODY_W - 72 * mm, 20 * mm, 20 * mm, 16 * mm], align="llccc")]
 
@@ -266,8 +293,9 @@ def build_evaluation_story(ws, data: YearData, progress=NULL_PROGRESS) -> list:
     story += [PageBreak()] + _summary(data)
     story += [Spacer(1, 6 * mm)] + _participation(data)
     story += _indicators(data, progress)
-    story += _comparison(data)
-    n = 3
+    compare = _comparison(data, 3)
+    story += compare
+    n = 4 if compare else 3
     story += _plan(data, n)
     story += [Spacer(1, 6 * mm)] + _comments(ws, data, n + 1)
     story += _methodology(data, n + 2)
