@@ -84,10 +84,10 @@ def cmd_import_responses(args):
 def import_human(r) -> str:
     head = "확인만 했습니다 (저장 안 함)" if r.get("dry_run") else "가져왔습니다"
     lines = [f"{head}: {r['file']} → {r['instrument']} / {r['group']}",
-             f"  읽은 행 {r['rows_read']}, 응답자 {r['respondents']}명, 건너뛴 행 {len(r['skipped_rows'])}, "
-             f"빈 값으로 처리한 칸 {len(r['missing_cells'])}, 서술형 의견 {r.get('comments', 0)}개",
-             f"  연결한 열 {len(r['columns_mapped'])}, 제외한 개인정보 열 {len(r['columns_dropped'])}, "
-             f"연결 못 한 열 {len(r['columns_unmapped'])}"]
+             (f"  읽은 행 {r['rows_read']}, 응답자 {r['respondents']}명, 건너뛴 행 {len(r['skipped_rows'])}, "
+              f"빈 값으로 처리한 칸 {len(r['missing_cells'])}, 서술형 의견 {r.get('comments', 0)}개"),
+             (f"  연결한 열 {len(r['columns_mapped'])}, 제외한 개인정보 열 {len(r['columns_dropped'])}, "
+              f"연결 못 한 열 {len(r['columns_unmapped'])}")]
     if r.get("already_imported"):
         lines.append("  ※ 이미 가져온 파일입니다. 저장하려면 --replace를 쓰세요.")
     for c in r["columns_dropped"]:
@@ -109,8 +109,8 @@ def cmd_survey_create_from(args):
 
 
 def _created_human(r) -> str:
-    lines = [f"설문을 만들었습니다: {r['id']} {r['title']} (문항 {r['items']}개, 서술형 {r['open_questions']}개, "
-             f"{r['scale']['points']}점 척도)"]
+    lines = [(f"설문을 만들었습니다: {r['id']} {r['title']} (문항 {r['items']}개, 서술형 {r['open_questions']}개, "
+              f"{r['scale']['points']}점 척도)")]
     cols = r.get("columns") or {}
     for h in cols.get("dropped", []):
         lines.append(f"  - 개인정보 열 제외: {h[:40]}")

@@ -13,7 +13,8 @@ from pathlib import Path
 from ..errors import ImportRefused, SchoolVaultError
 from ..forms.groups import canonical_group
 from ..progress import NULL_PROGRESS
-from ..workspace import backup, imports as imports_db, responses
+from ..workspace import backup, responses
+from ..workspace import imports as imports_db
 from ..workspace.db import Workspace
 from . import headers as hd
 from .plan import ImportPlan, plan_import

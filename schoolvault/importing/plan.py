@@ -95,7 +95,7 @@ class ImportPlan:
         return out
 
     def summary(self) -> dict:
-        by = lambda role: [c.to_dict() for c in self.columns if c.role == role]  # noqa: E731
+        by = lambda role: [c.to_dict() for c in self.columns if c.role == role]
         return {
             "file": self.path.name, "sheet": self.sheet, "instrument": self.instrument, "group": self.group,
             "rows_read": self.rows_read, "respondents": len(self.rows),

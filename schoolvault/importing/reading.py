@@ -76,7 +76,7 @@ def _is_encrypted_ole(path: Path) -> bool:
         import msoffcrypto
         with open(path, "rb") as f:
             return bool(msoffcrypto.OfficeFile(f).is_encrypted())
-    except Exception:  # not an Office file msoffcrypto understands: let calamine decide
+    except Exception:  # noqa: BLE001 — not an Office file msoffcrypto understands: let calamine decide
         return False
 
 
@@ -180,7 +180,7 @@ def _open_workbook(path: Path):
     from python_calamine import CalamineWorkbook
     try:
         return CalamineWorkbook.from_path(str(path))
-    except Exception as e:  # calamine has its own error types for damaged files
+    except Exception as e:  # noqa: BLE001 — calamine has its own error types for damaged files
         raise ImportRefused("엑셀 파일을 읽을 수 없습니다.", where=path.name,
                             hint=f"파일이 손상되지 않았는지 확인하고, 엑셀에서 .xlsx로 다시 저장하세요. ({type(e).__name__})"
                             ) from None
@@ -228,7 +228,7 @@ def find_header_row(rows: list[list]) -> int:
 def _sheet_rows(wb, name: str) -> list[list]:
     try:
         return _trim(wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
-    except Exception as e:  # calamine reads sheets lazily: broken XML inside the file surfaces here
+    except Exception as e:  # noqa: BLE001 — calamine reads sheets lazily: broken XML inside the file surfaces here
         raise ImportRefused(f"엑셀 파일의 시트 '{name}'을(를) 읽을 수 없습니다. 파일이 손상되었습니다.", where=name,
                             hint=f"엑셀에서 열어 .xlsx로 다시 저장한 뒤 가져오세요. ({type(e).__name__})") from None
 

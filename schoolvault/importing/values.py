@@ -18,8 +18,8 @@ MAX_SCALE_POINTS = 11
 
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}  # ① … ⑳
 _CIRCLED.update({chr(0x2776 + i): i + 1 for i in range(10)})  # ❶ … ❿
-_NUM_LEAD = re.compile(r"^[\(\[（]?\s*(\d{1,2})\s*점?\s*[.)\]）:]?\s*(.*)$", re.S)
-_NUM_TAIL = re.compile(r"^(.*?)\s*[\(\[（]\s*(\d{1,2})\s*점?\s*[\)\]）]\s*$", re.S)
+_NUM_LEAD = re.compile(r"^[\(\[（]?\s*(\d{1,2})\s*점?\s*[.)\]）:]?\s*(.*)$", re.DOTALL)
+_NUM_TAIL = re.compile(r"^(.*?)\s*[\(\[（]\s*(\d{1,2})\s*점?\s*[\)\]）]\s*$", re.DOTALL)
 _NON_WORD = re.compile(r"[\W_]+")
 
 
@@ -136,7 +136,7 @@ class ValueParser:
         if isinstance(cell, bool):
             return INVALID
         if isinstance(cell, (int, float)):
-            if cell != cell:  # NaN
+            if math.isnan(cell):
                 return None
             if not math.isfinite(cell):
                 return INVALID
@@ -203,7 +203,7 @@ def guess_column(cells) -> ScaleGuess:
     if other > 0.2 * total or (other and not seen and not nums):
         return ScaleGuess("text", distinct=other)
     if seen:
-        fams = tuple(f for f in FAMILIES if all(k in f.keys() for k in seen))
+        fams = tuple(f for f, ks in zip(FAMILIES, all_keys) if all(k in ks for k in seen))
         if fams:
             return ScaleGuess("labels", fams, max(nums, default=0), len(seen))
         return ScaleGuess("text", distinct=len(seen))
@@ -233,8 +233,7 @@ def infer_scale(guesses: list[ScaleGuess], points: int | None = None) -> tuple[S
         return chosen.scale(), notes
     top = max((g.max_number for g in guesses if g.kind == "numbers"), default=0)
     k = points or max(5, top)
-    if k > MAX_SCALE_POINTS:
-        k = MAX_SCALE_POINTS
+    k = min(k, MAX_SCALE_POINTS)
     if points is None:
         notes.append(f"응답이 숫자뿐이어서 {k}점 척도로 정했습니다. 다르면 척도 점수를 지정하세요.")
     fam = next((f for f in FAMILIES if f.name == f"agree{k}"), None)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from _import_util import AGREE5, SODI, run_json, sodi_items, write_csv
+
 from schoolvault.errors import SchoolVaultError
 from schoolvault.importing.comments import is_meaningless
 

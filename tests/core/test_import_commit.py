@@ -8,8 +8,16 @@ import random
 
 import pandas as pd
 import pytest
-
-from _import_util import AGREE5, SODI, assert_refused, run, run_json, sodi_items, write_csv, write_xlsx
+from _import_util import (
+    AGREE5,
+    SODI,
+    assert_refused,
+    run,
+    run_json,
+    sodi_items,
+    write_csv,
+    write_xlsx,
+)
 
 
 def _export(tmp_path, name="응답.csv", n=12, seed=3, group="교원", extra_rows=(), blank_rate=0.05):
@@ -48,7 +56,7 @@ def test_summary_reports_rows_columns_and_drops_personal_data(fresh_ws_path, tmp
 def test_blank_rows_double_submissions_and_invalid_cells_are_reported(fresh_ws_path, tmp_path, capsys):
     items = sodi_items("교원")
     dup_source = ["2025/06/02 오전 9:00:00", "teacher0@school.kr", "홍길동0"]
-    f, _, values = _export(tmp_path, blank_rate=0, extra_rows=[[""] * (3 + len(items))])
+    f, _, _ = _export(tmp_path, blank_rate=0, extra_rows=[[""] * (3 + len(items))])
     rows = list(pd.read_csv(f, dtype=str, keep_default_na=False).itertuples(index=False, name=None))
     rows.append(rows[0])  # the same submission twice, timestamp included
     bad = list(rows[1])

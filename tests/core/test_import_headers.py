@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from schoolvault.importing.headers import (
-    MATCH_ACCEPT, Target, clean_header, is_personal_header, looks_personal, match_columns,
+    MATCH_ACCEPT,
+    Target,
+    clean_header,
+    is_personal_header,
+    looks_personal,
+    match_columns,
 )
 
 ITEMS = [Target("Q1", "우리 학교는 교직원 회의에서 자유롭게 의견을 말할 수 있다.", "item"),

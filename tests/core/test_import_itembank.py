@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-
 from _import_util import AGREE5, assert_refused, run, run_json
 
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import pytest
-
 from _import_util import write_csv, write_xlsx
+
 from schoolvault.errors import ImportRefused
-from schoolvault.importing.reading import decode_text, file_kind, read_table, sheet_names
+from schoolvault.importing.reading import (
+    decode_text,
+    file_kind,
+    read_table,
+    sheet_names,
+)
 
 HEADER = ["타임스탬프", "1. 우리 학교는 서로 돕는다.", "2. 회의에서\n의견을 말할 수 있다."]
 ROWS = [["2025/05/01 9:00", "매우 그렇다", "그렇다"], ["2025/05/01 9:01", "보통이다", "전혀 그렇지 않다"]]

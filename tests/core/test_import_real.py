@@ -11,7 +11,6 @@ import random
 
 import pandas as pd
 import pytest
-
 from _import_util import run_json, write_csv
 
 GROUPS = {"교원용": "교원", "교직원용": "직원"}  # the dashboard's 교직원용 is the staff (직원) survey

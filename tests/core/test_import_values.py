@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from schoolvault.forms.model import Scale
-from schoolvault.importing.values import FAMILIES, INVALID, ValueParser, guess_column, infer_scale
+from schoolvault.importing.values import (
+    FAMILIES,
+    INVALID,
+    ValueParser,
+    guess_column,
+    infer_scale,
+)
 
 AGREE5 = Scale(5, ("전혀 그렇지 않다", "그렇지 않다", "보통이다", "그렇다", "매우 그렇다"))
 AGREE4 = Scale(4, ("전혀 그렇지 않다", "그렇지 않다", "그렇다", "매우 그렇다"))

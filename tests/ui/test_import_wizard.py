@@ -6,11 +6,10 @@ import sqlite3
 import sys
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
-from _import_util import AGREE5, SODI, sodi_items, write_csv, write_xlsx  # noqa: E402
+from _import_util import AGREE5, SODI, sodi_items, write_csv, write_xlsx
 
 
 def _counts(path) -> tuple[int, int]:

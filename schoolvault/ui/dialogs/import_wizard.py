@@ -13,8 +13,23 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget, QWizard,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
     QWizardPage,
 )
 
@@ -33,7 +48,7 @@ NO_ITEM = "— 가져오지 않음 —"
 
 
 class FilePage(QWizardPage):
-    def __init__(self, wizard: "ImportWizard"):
+    def __init__(self, wizard: ImportWizard):
         super().__init__(wizard)
         self.wiz = wizard
         self.setTitle("1. 응답 파일과 설문 고르기")
@@ -102,7 +117,7 @@ class FilePage(QWizardPage):
 
 
 class SheetPage(QWizardPage):
-    def __init__(self, wizard: "ImportWizard"):
+    def __init__(self, wizard: ImportWizard):
         super().__init__(wizard)
         self.wiz = wizard
         self.setTitle("2. 시트 고르기")
@@ -132,7 +147,7 @@ class PreviewPage(QWizardPage):
 
     COLS = ("열", "머리글", "연결할 문항", "일치도", "처리")
 
-    def __init__(self, wizard: "ImportWizard"):
+    def __init__(self, wizard: ImportWizard):
         super().__init__(wizard)
         self.wiz = wizard
         self.setTitle("3. 열 연결 확인")
@@ -253,7 +268,7 @@ class PreviewPage(QWizardPage):
 
 
 class ConfirmPage(QWizardPage):
-    def __init__(self, wizard: "ImportWizard"):
+    def __init__(self, wizard: ImportWizard):
         super().__init__(wizard)
         self.wiz = wizard
         self.setTitle("4. 가져오기")

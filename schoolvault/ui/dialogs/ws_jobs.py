@@ -7,8 +7,9 @@ it opens its own connection, used only on its own job thread, and closes it when
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtWidgets import QWidget
 

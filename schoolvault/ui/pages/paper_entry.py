@@ -13,7 +13,14 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -66,7 +73,7 @@ class AnswerGrid(QTableWidget):
             self.setRowCount(self.rowCount() + MORE_ROWS)
         self.setCurrentCell(r + 1, 0)
 
-    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+    def keyPressEvent(self, e: QKeyEvent) -> None:
         r, c = self.currentRow(), self.currentColumn()
         text = e.text()
         if r < 0 or c < 0 or self.columnCount() == 0:
@@ -234,10 +241,10 @@ class PaperEntryPage(QWidget):
         self._dirty = False
         self._saving = True
         rows = self.rows()
+        forms = sum(1 for r in rows if r)
         inst, group = self._key
         self.jobs.run(_save_batch, inst, group, rows, self._batch,
-                      on_done=lambda adm, n=sum(1 for r in rows if r): self._saved(adm, n),
-                      on_error=self._save_failed)
+                      on_done=lambda adm: self._saved(adm, forms), on_error=self._save_failed)
 
     @property
     def adm(self) -> int | None:
@@ -267,7 +274,7 @@ class PaperEntryPage(QWidget):
     def idle(self) -> bool:
         return self.jobs.idle and not self._saving and not self.timer.isActive()
 
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def closeEvent(self, event) -> None:
         self.flush_now()
         self.jobs.close()
         super().closeEvent(event)
