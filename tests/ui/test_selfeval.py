@@ -113,3 +113,18 @@ def test_linked_survey_results_show_the_indicators_items_with_positive_rates(dem
     assert chart.labels == ["교원", "직원"]
     assert chart.series[0][1][0] == pytest.approx(q003, abs=1e-12)
     assert "Q001" not in page.linked.charts  # linked to 1-1-1, not to this indicator
+
+
+def test_the_midyear_tab_marks_indicators_by_their_midyear_check(fresh_window, qtbot, idle):
+    page = open_indicator(qtbot, fresh_window, "1-1-2")
+    qtbot.mouseClick(page.rubric_options[1].radio, Qt.LeftButton)  # rated, not yet checked mid-year
+    idle(fresh_window)
+    qtbot.waitUntil(lambda: page._items["1-1-2"].text(0).startswith("✓"), timeout=3000)
+    page.focus(tab="midyear")
+    assert page._items["1-1-2"].text(0).startswith("○")
+    assert "중간점검" in page.progress_label.text()
+    qtbot.mouseClick(page.mid_radios["on_track"], Qt.LeftButton)
+    qtbot.waitUntil(lambda: page._items["1-1-2"].text(0).startswith("✓"), timeout=3000)
+    page.go_next_todo()
+    qtbot.waitUntil(lambda: page.detail is not None and page.detail["code"] != "1-1-2", timeout=3000)
+    assert page.tabs.currentIndex() == 1  # still checking mid-year

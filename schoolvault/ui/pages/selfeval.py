@@ -165,7 +165,7 @@ class SelfEvalPage(Page):
         top.addWidget(self.save_label)
         outer.addLayout(top)
         outer.addWidget(hint("왼쪽에서 지표를 고르고 등급과 근거를 입력하세요. 입력한 내용은 자동으로 저장됩니다. "
-                             "✓ 표시는 등급을 매긴 지표입니다."))
+                             "✓ 표시는 등급을 매긴 지표(중간 자율점검 탭에서는 점검한 지표)입니다."))
 
         split = QSplitter(Qt.Horizontal)
         outer.addWidget(split, 1)
@@ -255,8 +255,15 @@ class SelfEvalPage(Page):
         cap.setBuddy(self.texts["midyear_note"])
         ml.addWidget(cap)
         ml.addWidget(self.texts["midyear_note"])
+        mnav = QHBoxLayout()
+        mnav.addStretch(1)
+        mid_next = QPushButton("다음 점검할 지표 →")
+        mid_next.clicked.connect(self.go_next_todo)
+        mnav.addWidget(mid_next)
+        ml.addLayout(mnav)
         ml.addStretch(1)
         self.tabs.addTab(mid, "중간 자율점검")
+        self.tabs.currentChanged.connect(lambda _i: self._remark())
         split.addWidget(self.form_scroll)
 
         right_scroll = QScrollArea()
@@ -297,7 +304,7 @@ class SelfEvalPage(Page):
                     it.setData(0, Qt.UserRole, ind["code"])
                     it.setToolTip(0, ind["title"])
                     self._items[ind["code"]] = it
-                    self._mark(it, ind["code"], ind["title"], ind["done"])
+                    self._mark(it, ind["code"], ind["title"], ind["done"], ind["midyear"])
                     si.addChild(it)
                 if si.childCount():
                     ai.addChild(si)
@@ -317,19 +324,40 @@ class SelfEvalPage(Page):
             self.title_label.setText("평가할 지표가 없습니다. '평가 계획'에서 지표를 고르세요.")
         self.loaded = True
 
-    def _mark(self, it: QTreeWidgetItem, code: str, title: str, done: bool) -> None:
-        it.setText(0, f"{DONE_MARK if done else TODO_MARK} {code} {title}")
+    def _mark(self, it: QTreeWidgetItem, code: str, title: str, done: bool, midyear: bool | None = None) -> None:
+        """✓/○ for the final rating, or for the mid-year check while its tab is open."""
         it.setData(0, Qt.UserRole + 1, done)
-        it.setForeground(0, QColor("#25613a") if done else QColor("#222"))
+        if midyear is not None:
+            it.setData(0, Qt.UserRole + 2, midyear)
+        it.setData(0, Qt.UserRole + 3, f"{code} {title}")
+        shown = it.data(0, Qt.UserRole + 2) if self.midyear_mode() else done
+        it.setText(0, f"{DONE_MARK if shown else TODO_MARK} {code} {title}")
+        it.setForeground(0, QColor("#25613a") if shown else QColor("#222"))
+
+    def midyear_mode(self) -> bool:
+        return self.tabs.currentIndex() == 1
+
+    def _remark(self) -> None:
+        self._apply_filter()
+        for code, it in getattr(self, "_items", {}).items():
+            label = it.data(0, Qt.UserRole + 3) or code
+            self._mark(it, code, label.split(" ", 1)[1] if " " in label else label, it.data(0, Qt.UserRole + 1))
+        self._update_progress()
 
     def _update_progress(self) -> None:
-        done = sum(1 for it in self._items.values() if it.data(0, Qt.UserRole + 1))
-        self.progress_label.setText(f"  {len(self._items)}개 중 {done}개 완료")
+        items = getattr(self, "_items", {}).values()
+        if self.midyear_mode():
+            done = sum(1 for it in items if it.data(0, Qt.UserRole + 2))
+            self.progress_label.setText(f"  중간점검: {len(self._items)}개 중 {done}개 점검함")
+        else:
+            done = sum(1 for it in items if it.data(0, Qt.UserRole + 1))
+            self.progress_label.setText(f"  {len(self._items)}개 중 {done}개 완료")
 
     def _apply_filter(self) -> None:
         only = self.only_left.isChecked()
+        role = Qt.UserRole + 2 if self.midyear_mode() else Qt.UserRole + 1
         for it in getattr(self, "_items", {}).values():
-            it.setHidden(only and bool(it.data(0, Qt.UserRole + 1)) and it is not self.tree.currentItem())
+            it.setHidden(only and bool(it.data(0, role)) and it is not self.tree.currentItem())
 
     def _on_tree(self, current: QTreeWidgetItem | None, _previous) -> None:
         code = current.data(0, Qt.UserRole) if current else None
@@ -471,10 +499,8 @@ class SelfEvalPage(Page):
         self.save_label.setText(f"저장됨 {time.strftime('%H:%M:%S')}")
         it = getattr(self, "_items", {}).get(row["indicator"])
         if it is not None:
-            was = it.data(0, Qt.UserRole + 1)
-            self._mark(it, row["indicator"], row["title"], row["rating"] is not None)
-            if was != (row["rating"] is not None):
-                self._update_progress()
+            self._mark(it, row["indicator"], row["title"], row["rating"] is not None, bool(row["midyear_status"]))
+            self._update_progress()
         self.changed(flags.SELFEVAL)
 
     def flush_now(self) -> None:
@@ -492,9 +518,10 @@ class SelfEvalPage(Page):
         if not codes:
             return
         start = codes.index(self.code) + 1 if self.code in codes else 0
+        role = Qt.UserRole + 2 if self.midyear_mode() else Qt.UserRole + 1
         for code in codes[start:] + codes[:start]:
-            if not self._items[code].data(0, Qt.UserRole + 1) and code != self.code:
-                self.tabs.setCurrentIndex(0)
+            if not self._items[code].data(0, role) and code != self.code:
                 self.select(code)
                 return
-        self.save_label.setText("모든 지표의 등급을 매겼습니다. 대시보드에서 다음 단계로 넘어가세요.")
+        self.save_label.setText("모든 지표를 점검했습니다. 대시보드에서 다음 단계로 넘어가세요." if self.midyear_mode()
+                                else "모든 지표의 등급을 매겼습니다. 대시보드에서 다음 단계로 넘어가세요.")
