@@ -73,6 +73,7 @@ def baseline_pdf(path: Path, pages: int) -> float:
     """reportlab: `pages` pages of a plain 5-column Korean table, one pass."""
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
     from schoolvault.reports.fonts import register_fonts
     font, _ = register_fonts()
 

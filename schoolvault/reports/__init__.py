@@ -21,4 +21,4 @@ from .questionnaire import questionnaire
 from .sodi_report import sodi_report
 from .workbook import export_workbook
 
-__all__ = ["evaluation_report", "sodi_report", "questionnaire", "export_workbook", "survey_chart_svg"]
+__all__ = ["evaluation_report", "export_workbook", "questionnaire", "sodi_report", "survey_chart_svg"]

@@ -7,9 +7,17 @@ Charts are plain `Drawing`s so the same picture goes into a PDF page and, throug
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
-from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Polygon, Rect, String
+from reportlab.graphics.shapes import (
+    Circle,
+    Drawing,
+    Line,
+    Polygon,
+    PolyLine,
+    Rect,
+    String,
+)
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -166,11 +174,12 @@ def profile_line(labels: Sequence[str], values: Sequence[float | None], *, width
 def to_svg(drawing: Drawing) -> bytes:
     """The drawing as SVG bytes (UTF-8) for Qt's QSvgRenderer."""
     import re
+
     from reportlab.graphics import renderSVG
     svg = renderSVG.drawToString(drawing)
     # Qt's SVG renderer (SVG Tiny) does not know <clipPath> and paints its rect black; the
     # drawing stays inside its box anyway, so the clip is dropped.
-    svg = re.sub(r"<clipPath.*?</clipPath>", "", svg, flags=re.S).replace(' style="clip-path: url(#clip)"', "")
+    svg = re.sub(r"<clipPath.*?</clipPath>", "", svg, flags=re.DOTALL).replace(' style="clip-path: url(#clip)"', "")
     return svg.encode("utf-8")
 
 
@@ -183,10 +192,10 @@ def survey_chart_svg(ws, instrument_id: str, *, group: str | None = None, kind: 
     even when smaller (the school's own screen, not a document that leaves the school).
     Raises SchoolVaultError when the survey has no answers for the year.
     """
+    from .. import services
     from ..errors import SchoolVaultError
     from ..forms.groups import canonical_group
     from .data import survey_result
-    from .. import services
     if year is None:
         _, year = services.require_school(ws)
     sr = survey_result(ws, instrument_id, year)

@@ -14,7 +14,8 @@ from ..forms.groups import GROUPS
 from ..forms.model import Guidebook, Survey
 from ..forms.scoring import MIN_GROUP_N
 from ..stats import group_stats
-from ..workspace import frozen, responses, school as school_db, selfeval
+from ..workspace import frozen, responses, selfeval
+from ..workspace import school as school_db
 
 # Answers people type when they have nothing to say; left out of auto-picked comments.
 _EMPTY_COMMENTS = {"없음", "없습니다", "없어요", "특별히없음", "특별히없어요", "특별히없습니다", "무", "x", "-", "."}

@@ -19,9 +19,38 @@ from ..progress import NULL_PROGRESS
 from ..workspace.selfeval import MIDYEAR_LABELS
 from . import narrative
 from .charts import bar_chart
-from .data import IndicatorResult, SurveyResult, YearData, collect, comments, linked_items, pick_comments
-from .pdf_common import (BODY_W, ReportDoc, box, build, cover, esc, fmt_num, fmt_pct, fmt_score, h1, h2, h3, keep,
-                         kv_table, markup, new_page_if_short, para, signature_block, table, toc, write_pdf)
+from .data import (
+    IndicatorResult,
+    SurveyResult,
+    YearData,
+    collect,
+    comments,
+    linked_items,
+    pick_comments,
+)
+from .pdf_common import (
+    BODY_W,
+    ReportDoc,
+    box,
+    build,
+    cover,
+    esc,
+    fmt_num,
+    fmt_pct,
+    fmt_score,
+    h1,
+    h2,
+    h3,
+    keep,
+    kv_table,
+    markup,
+    new_page_if_short,
+    para,
+    signature_block,
+    table,
+    toc,
+    write_pdf,
+)
 
 LEVEL_NAMES = {"초": "초등학교", "중": "중학교", "고": "고등학교", "특수": "특수학교"}
 TYPE_NAMES = {"common": "공통지표", "autonomous": "자율지표"}
@@ -215,9 +244,8 @@ def _indicators(data: YearData, progress) -> list:
     out: list = []
     points = data.guidebook.rating.points
     n = len(data.indicators)
-    done = 0
     area = sub = None
-    for ind in data.indicators:
+    for done, ind in enumerate(data.indicators):
         progress.report(done, n, "지표별 결과 정리 중")
         lead: list = []
         if ind.area != area:
@@ -228,7 +256,6 @@ def _indicators(data: YearData, progress) -> list:
             sub = ind.subarea
             lead.append(h2(f"{ind.subarea} {ind.subarea_title}"))
         out += _indicator_block(data, ind, points, lead)
-        done += 1
     if not data.indicators:
         out += [PageBreak(), h1("지표별 자체평가"), para("올해 평가 계획에 넣은 지표가 없습니다.")]
     return out

@@ -9,9 +9,9 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -19,9 +19,21 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether, NextPageTemplate,
-                                PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle)
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from ..errors import SchoolVaultError
 from ..progress import NULL_PROGRESS
@@ -289,7 +301,7 @@ class TocPart(Flowable):
     the part draws a PDF form XObject that is filled in just before the file is saved.
     """
 
-    def __init__(self, doc: "ReportDoc", entries: list, index: int):
+    def __init__(self, doc: ReportDoc, entries: list, index: int):
         super().__init__()
         self.doc, self.entries, self.index = doc, entries, index
         self.form = f"svtoc{index}"
@@ -333,7 +345,7 @@ def toc() -> list:
     return [h1("차례", toc=False), _TocMarker()]
 
 
-def _draw_toc_forms(doc: "ReportDoc", canv) -> None:
+def _draw_toc_forms(doc: ReportDoc, canv) -> None:
     font, bold = register_fonts()
     for name, width, height, entries in doc.toc_forms:
         canv.beginForm(name, 0, 0, width, height)
@@ -418,7 +430,7 @@ def build(doc: ReportDoc, story: list, *, with_toc: bool = True) -> None:
     doc.build(story, canvasmaker=_canvas_for(doc))
 
 
-def _canvas_for(doc: "ReportDoc"):
+def _canvas_for(doc: ReportDoc):
     from reportlab.pdfgen.canvas import Canvas
 
     class _Canvas(Canvas):

@@ -19,8 +19,23 @@ from ..forms.groups import canonical_group
 from ..forms.model import Survey
 from ..progress import NULL_PROGRESS
 from ..workspace import school as school_db
-from .pdf_common import (BODY_W, HEAD_BG, INK, RULE, ZEBRA, ReportDoc, box, build, esc, h2, keep, markup, para,
-                         styles, write_pdf)
+from .pdf_common import (
+    BODY_W,
+    HEAD_BG,
+    INK,
+    RULE,
+    ZEBRA,
+    ReportDoc,
+    box,
+    build,
+    esc,
+    h2,
+    keep,
+    markup,
+    para,
+    styles,
+    write_pdf,
+)
 
 OPEN_ANSWER_LINES = 4
 

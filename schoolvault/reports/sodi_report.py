@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Spacer, Table
+from reportlab.platypus import PageBreak, Spacer
 
 from ..errors import SchoolVaultError
 from ..forms.scoring import MIN_GROUP_N, SUPPRESSED
@@ -21,8 +21,25 @@ from . import narrative
 from .charts import bar_chart, factor_series, radar_chart
 from .data import SurveyResult, collect, comments, pick_comments
 from .evaluation_report import LEVEL_NAMES, district_name
-from .pdf_common import (BODY_W, ReportDoc, box, build, cover, fmt_num, fmt_pct, fmt_score, h1, h2, keep, markup,
-                         new_page_if_short, para, table, toc, write_pdf)
+from .pdf_common import (
+    BODY_W,
+    ReportDoc,
+    box,
+    build,
+    cover,
+    fmt_num,
+    fmt_pct,
+    fmt_score,
+    h1,
+    h2,
+    keep,
+    markup,
+    new_page_if_short,
+    para,
+    table,
+    toc,
+    write_pdf,
+)
 
 log = logging.getLogger(__name__)
 
@@ -165,8 +182,8 @@ def build_sodi_story(ws, data, sr: SurveyResult, *, benchmark: dict | None, prog
 
     # 1. responses
     story += [PageBreak(), h1("1. 응답 현황")]
-    ctx = dict(year=data.year, respondents=[(g, sr.counts[g]) for g in sr.counts], suppressed=sr.suppressed,
-               min_n=MIN_GROUP_N, top=top, bottom=bottom, gap=gap_list[0] if gap_list else None)
+    ctx = {"year": data.year, "respondents": [(g, sr.counts[g]) for g in sr.counts], "suppressed": sr.suppressed,
+           "min_n": MIN_GROUP_N, "top": top, "bottom": bottom, "gap": gap_list[0] if gap_list else None}
     story.append(box([markup(p) for p in narrative.render("sodi_summary.j2", **ctx)]))
     story.append(Spacer(1, 4 * mm))
     rows = [[g, f"{sr.counts[g]}명", "공개" if g in sr.shown else f"비공개 ({SUPPRESSED})"] for g in sr.counts]

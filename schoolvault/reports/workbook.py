@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import __version__, submission
 from ..errors import SchoolVaultError
-from ..forms.scoring import MIN_GROUP_N, SUPPRESSED, scored
+from ..forms.scoring import MIN_GROUP_N, SUPPRESSED
 from ..progress import NULL_PROGRESS
 from ..safe_text import neutralize_formula
 from ..workspace.selfeval import MIDYEAR_LABELS
@@ -117,7 +117,7 @@ class _Sheet:
 
 def _formats(wb) -> dict:
     base = {"font_name": "맑은 고딕", "font_size": 10, "valign": "top"}
-    F = lambda **k: wb.add_format({**base, **k})  # noqa: E731
+    F = lambda **k: wb.add_format({**base, **k})
     return {
         "title": F(bold=True, font_size=15, font_color="#1F4E8C"),
         "sub": F(bold=True, font_size=11, font_color="#1F4E8C"),
@@ -382,7 +382,10 @@ def _sheet_comments(wb, fmt, ws_, data: YearData) -> None:
     sh.header(["도구", "집단", "질문 코드", "질문", "의견", "보고서에 선택"], [16, 8, 8, 40, 70, 10], freeze_cols=0)
     fm = [fmt["text"], fmt["center"], fmt["text"], fmt["wrap"], fmt["wrap"], fmt["center"]]
     for sr in data.surveys:
-        for c in comments(ws_, sr):
+        order = {q.code: n for n, q in enumerate(sr.survey.open_questions)}
+        groups = {g: n for n, g in enumerate(sr.shown)}
+        # by question, then group: a consultant reads all answers to one question together
+        for c in sorted(comments(ws_, sr), key=lambda c: (order.get(c.question, 99), groups.get(c.group, 9))):
             sh.put([sr.id, c.group, c.question, c.question_text, c.text, "선택" if c.selected else ""], fm)
     sh.finish()
 

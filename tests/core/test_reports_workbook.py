@@ -18,7 +18,7 @@ from schoolvault.workspace.responses import ResponseRow
 
 SODI = "sodi-example-2025"
 EVAL = "seoul-eval-survey-2025"
-TOL = dict(rel=1e-12, abs=1e-12)
+TOL = {"rel": 1e-12, "abs": 1e-12}
 
 
 @pytest.fixture(scope="module")
