@@ -111,6 +111,8 @@ def cmd_survey_create_from(args):
 def _created_human(r) -> str:
     lines = [(f"설문을 만들었습니다: {r['id']} {r['title']} (문항 {r['items']}개, 서술형 {r['open_questions']}개, "
               f"{r['scale']['points']}점 척도)")]
+    if r.get("linked") is not None:
+        lines.append(f"  평가지표와 연결한 문항 {len(r['linked'])}개 (바꾸려면 'survey link')")
     cols = r.get("columns") or {}
     for h in cols.get("dropped", []):
         lines.append(f"  - 개인정보 열 제외: {h[:40]}")

@@ -62,8 +62,22 @@ def _factor_key(header: str) -> tuple[str, str]:
     return tag, (f"{tag}. {m.group(1).strip()}" if m else tag)
 
 
+def _plain(text: str) -> str:
+    return re.sub(r"[\s‧·ㆍ•∙・]+", "", str(text))
+
+
+def guess_indicator(header: str, guidebook) -> str | None:
+    """The guidebook indicator whose full title the question header names (the longest such title)."""
+    if guidebook is None:
+        return None
+    h = _plain(header)
+    hits = [i for i in guidebook.indicators() if len(_plain(i.title)) >= 6 and _plain(i.title) in h]
+    return max(hits, key=lambda i: len(_plain(i.title))).code if hits else None
+
+
 def survey_from_file(path: str | Path, *, survey_id: str, group: str, title: str | None = None,
-                     year: int, sheet: str | None = None, points: int | None = None) -> tuple[Survey, dict]:
+                     year: int, sheet: str | None = None, points: int | None = None,
+                     guidebook=None) -> tuple[Survey, dict]:
     """Build (not store) a survey from an export; returns it with a report of what each column became."""
     path = Path(path)
     table = read_table(path, sheet)
@@ -102,7 +116,7 @@ def survey_from_file(path: str | Path, *, survey_id: str, group: str, title: str
     factors: dict[tuple[str, str], list[Item]] = {}
     for n, ci in enumerate(scale_cols, start=1):
         text = " ".join(str(headers[ci]).split())
-        item = Item(code=f"Q{n:0{width}d}", text=text)
+        item = Item(code=f"Q{n:0{width}d}", text=text, indicator=guess_indicator(headers[ci], guidebook))
         factors.setdefault(_factor_key(headers[ci]), []).append(item)
         report["items"].append({"code": item.code, "header": headers[ci]})
     domains: dict[str, list[Factor]] = {}
@@ -128,9 +142,14 @@ def create_from_file(ws: Workspace, path: str | Path, *, survey_id: str, group: 
     from .. import services
 
     _, year = services.require_school(ws)
+    try:
+        guidebook = services.year_guidebook(ws, year)
+    except SchoolVaultError:
+        guidebook = None
     survey, report = survey_from_file(path, survey_id=survey_id, group=group, title=title, year=year,
-                                      sheet=sheet, points=points)
+                                      sheet=sheet, points=points, guidebook=guidebook)
     out = store_survey(ws, survey, replace=replace)
+    out["linked"] = {i.code: i.indicator for i in survey.items() if i.indicator}
     out["columns"] = report
     return out
 

@@ -57,3 +57,11 @@ def test_an_existing_id_or_an_unknown_group_is_refused(fresh_ws_path, tmp_path, 
     code, out, err = run(capsys, "--db", fresh_ws_path, "survey", "create-from", f, "--id", "x-2025",
                          "--group", "교직원")
     assert_refused(code, out, err, "응답 집단")
+
+
+def test_questions_naming_a_guidebook_indicator_are_linked_to_it(fresh_ws_path, tmp_path, capsys):
+    header = ["타임스탬프", "【영역】 Ⅰ-1. 소통과 협력 – 학교 회의 문화 활성화 우리 학교 회의는 도움이 되었습니까?",
+              "【영역】 Ⅲ-4. 안전 – 교육시설 안전강화 학교 시설은 안전합니까?", "급식은 맛있습니까?"]
+    f = write_csv(tmp_path / "a.csv", header, [["9:00", "매우 그렇다", "그렇다", "보통이다"]])
+    r = run_json(capsys, "--db", fresh_ws_path, "survey", "create-from", f, "--id", "own-2025", "--group", "교원")
+    assert r["linked"] == {"Q01": "1-1-3", "Q02": "3-4-1"}
