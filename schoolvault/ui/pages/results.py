@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout
 
 from ... import results
 from .. import session as flags
-from ..widgets.charts import BarChart
+from ..widgets.charts import BarChart, svg_widget
 from .base import Page, heading, hint
 
 ALL_GROUPS = "__all__"
@@ -129,11 +129,13 @@ class ResultsPage(Page):
         comp = QWidget()
         cl = QVBoxLayout(comp)
         cl.addWidget(hint("같은 영역·요인을 집단마다 어떻게 보는지 비교합니다 (100점 환산)."))
+        self.radar_box = QVBoxLayout()
+        cl.addLayout(self.radar_box)
         cl.addWidget(heading("영역", 12))
-        self.compare_domain_chart = BarChart(bar_height=10)
+        self.compare_domain_chart = BarChart(bar_height=12)
         cl.addWidget(self.compare_domain_chart)
         cl.addWidget(heading("요인", 12))
-        self.compare_factor_chart = BarChart(bar_height=8)
+        self.compare_factor_chart = BarChart(bar_height=9)
         cl.addWidget(self.compare_factor_chart)
         cl.addStretch(1)
         self.tabs.addTab(_scroll(comp), "집단 비교")
@@ -234,6 +236,7 @@ class ResultsPage(Page):
         self.stack.setCurrentIndex(1)
         self._show_comparison()
         self._show_group()
+        self._load_radar(data["instrument"])
         self.loaded = True
 
     # ------------------------------------------------------------ views
@@ -331,6 +334,29 @@ class ResultsPage(Page):
                 label.adjustSize()
                 item.setSizeHint(label.sizeHint())
                 lw.setItemWidget(item, label)
+
+    def _load_radar(self, instrument: str) -> None:
+        """The factor radar of every group, drawn by the core (reports.charts) as SVG, if available."""
+        while self.radar_box.count():
+            w = self.radar_box.takeAt(0).widget()
+            if w:
+                w.deleteLater()
+        self.radar = None
+        try:
+            from ...reports.charts import survey_chart_svg
+        except ImportError:
+            return
+
+        def show(svg: bytes) -> None:
+            if self.data is None or self.data["instrument"] != instrument:
+                return
+            w = svg_widget(svg)
+            if w is not None:
+                self.radar = w
+                self.radar_box.addWidget(heading("요인 프로필 (레이더, 응답자 5명 이상인 집단)", 12))
+                self.radar_box.addWidget(w, 0, Qt.AlignHCenter)
+
+        self.session.run(survey_chart_svg, instrument, kind="radar", on_done=show, on_error=lambda _e: True)
 
     def _show_comparison(self) -> None:
         comp = self.data["comparison"]

@@ -10,7 +10,8 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 PALETTE = ["#2f6db5", "#e08a2c", "#3a9d5d", "#b54a6d", "#7a5bb5", "#8a8f98"]
-GROUP_COLORS = {"교원": "#2f6db5", "직원": "#7a5bb5", "학생": "#3a9d5d", "학부모": "#e08a2c"}
+# the same group colours as the PDF charts (reports/charts.py), so screen and paper agree
+GROUP_COLORS = {"교원": "#2f6db5", "직원": "#2a9d8f", "학생": "#e07a1f", "학부모": "#8e5bb5"}
 
 
 def color_for(name: str, index: int) -> QColor:
@@ -80,11 +81,15 @@ class BarChart(QWidget):
         for t in (0, 0.25, 0.5, 0.75, 1.0):
             x = x0 + plot_w * t
             p.drawLine(int(x), top, int(x), top + rh * len(self.labels))
+        value_font = self.font()
+        value_font.setPixelSize(max(8, min(self.bar_height + 1, fm.height())))
         for r, label in enumerate(self.labels):
             ry = top + r * rh
             p.setPen(QColor("#222"))
+            p.setFont(self.font())
             text = fm.elidedText(label, Qt.ElideRight, label_w)
             p.drawText(QRectF(0, ry, label_w, rh), Qt.AlignRight | Qt.AlignVCenter, text)
+            p.setFont(value_font)
             for s, (name, vals) in enumerate(self.series):
                 v = vals[r] if r < len(vals) else None
                 by = ry + 4 + s * (self.bar_height + 2)
@@ -97,9 +102,25 @@ class BarChart(QWidget):
         if not self.axis:
             p.end()
             return
+        p.setFont(self.font())
         p.setPen(QColor("#888"))
         axis_y = top + rh * len(self.labels) + 14
         for t in (0, 0.5, 1.0):
             x = x0 + plot_w * t
             p.drawText(int(x - 10), axis_y, self.value_format.format(self.maximum * t))
         p.end()
+
+
+def svg_widget(data: bytes) -> QWidget | None:
+    """A widget showing SVG bytes (e.g. a chart from reports.charts), or None without QtSvg."""
+    try:
+        from PySide6.QtCore import QByteArray
+        from PySide6.QtSvgWidgets import QSvgWidget
+    except ImportError:
+        return None
+    w = QSvgWidget()
+    w.load(QByteArray(data))
+    size = w.renderer().defaultSize()
+    if size.isValid():
+        w.setFixedSize(size * 1.25)
+    return w
