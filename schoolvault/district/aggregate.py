@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import math
+import sys
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from typing import Iterable, Sequence
@@ -123,47 +125,82 @@ def school_labels(rows: Iterable[Sequence]) -> set[tuple[str, str, str, str]]:
     return {(r[0], r[1], r[3], r[4]) for r in rows if r[0] in ("factor", "domain", "rating")}
 
 
-class _Scopes:
-    """School values collected per scope (overall, a level, a district …), then described."""
-
-    def __init__(self):
-        self.acc: dict = defaultdict(lambda: defaultdict(lambda: ([], [])))
-        self.with_group: dict = defaultdict(lambda: defaultdict(int))
-        self.members: dict = defaultdict(list)
-        self.with_values: dict = defaultdict(int)
-
-    def add(self, scopes: Sequence, sid: int, summary: dict, keys: dict) -> None:
-        flat = []
-        for grp, g in summary["groups"].items():
-            for kind in ("factors", "domains"):
-                km = keys[kind]
-                for k, (m, s100) in g[kind].items():
-                    flat.append(((grp, kind, km[k]), m, s100))
+def pack_summary(summary: dict) -> tuple[str, bytes, str]:
+    """(layout JSON, values, extra JSON) stored for a school: layout = [[group, kind, instrument, code], …]
+    with the all-groups view as group ALL; values = [mean, score100 (NaN when missing)] per position as
+    little-endian doubles; extra = {"overall", "counts", "ratings"}."""
+    layout, vals = [], array("d")
+    for grp, g in [*summary["groups"].items(), (ALL, summary["all"])]:
         for kind in ("factors", "domains"):
-            km = keys[kind]
-            for k, (m, s100) in summary["all"][kind].items():
-                flat.append(((ALL, kind, km[k]), m, s100))
+            for key, (m, s100) in g[kind].items():
+                inst, code = key.split("\t", 1)
+                layout.append([grp, kind, inst, code])
+                vals.append(m)
+                vals.append(math.nan if s100 is None else s100)
+    if sys.byteorder != "little":
+        vals.byteswap()
+    extra = {"overall": summary["overall"], "counts": summary["counts"], "ratings": summary["ratings"]}
+    return (json.dumps(layout, ensure_ascii=False, separators=(",", ":")), vals.tobytes(),
+            json.dumps(extra, ensure_ascii=False, separators=(",", ":")))
+
+
+def unpack_values(blob: bytes) -> array:
+    vals = array("d")
+    vals.frombytes(blob)
+    if sys.byteorder != "little":
+        vals.byteswap()
+    return vals
+
+
+class _Scopes:
+    """Schools collected per scope (overall, a level, a district …), then described.
+
+    Schools with the same layout are stacked and transposed (zip in C), so the work per scope is per
+    position, not per value.
+    """
+
+    def __init__(self, layouts: dict[int, list], keys: dict):
+        # layout id → [(group, kind, output key)] and the groups it holds
+        self.layouts = {lid: [(grp, kind, keys[kind][f"{inst}\t{code}"]) for grp, kind, inst, code in lay]
+                        for lid, lay in layouts.items()}
+        self.groups = {lid: {p[0] for p in lay if p[0] != ALL} for lid, lay in self.layouts.items()}
+        self.members: dict = defaultdict(lambda: defaultdict(list))
+        self.sizes: dict = defaultdict(int)
+
+    def add(self, scopes: Sequence, school: dict) -> None:
         for sc in scopes:
-            self.members[sc].append(sid)
-            acc = self.acc[sc]
-            for key, m, s100 in flat:
+            self.members[sc][school["layout_id"]].append(school["vals"])
+            self.sizes[sc] += 1
+
+    def collect(self, sc) -> tuple[dict, dict, int]:
+        """({(group, kind, key): (means, score100s)}, {group: schools}, schools with any value)."""
+        acc: dict = defaultdict(lambda: ([], []))
+        with_group: dict = defaultdict(int)
+        with_values = 0
+        for lid, arrays in self.members[sc].items():
+            layout = self.layouts[lid]
+            if not layout:
+                continue
+            with_values += len(arrays)
+            for g in self.groups[lid]:
+                with_group[g] += len(arrays)
+            cols = list(zip(*arrays))
+            for p, key in enumerate(layout):
                 lists = acc[key]
-                lists[0].append(m)
-                lists[1].append(s100)
-            if summary["groups"]:
-                self.with_values[sc] += 1
-            for grp in summary["groups"]:
-                self.with_group[sc][grp] += 1
+                lists[0].extend(cols[2 * p])
+                lists[1].extend(cols[2 * p + 1])
+        return acc, with_group, with_values
 
     def block(self, sc) -> dict:
         """{"n_schools", "groups": {G: {"n_schools", "factors", "domains"}}, "all": {…}}."""
-        out: dict = {"n_schools": len(self.members[sc]), "groups": {},
-                     "all": {"n_schools": self.with_values[sc], "factors": {}, "domains": {}}}
-        for g in _ordered(self.with_group[sc], GROUPS):
-            out["groups"][g] = {"n_schools": self.with_group[sc][g], "factors": {}, "domains": {}}
-        for (grp, kind, key), (means, s100s) in self.acc[sc].items():
+        acc, with_group, with_values = self.collect(sc)
+        out: dict = {"n_schools": self.sizes[sc], "groups": {},
+                     "all": {"n_schools": with_values, "factors": {}, "domains": {}}}
+        for g in _ordered(with_group, GROUPS):
+            out["groups"][g] = {"n_schools": with_group[g], "factors": {}, "domains": {}}
+        for (grp, kind, key), (means, s100s) in acc.items():
             st = describe(means)
-            v100 = [x for x in s100s if x is not None]
+            v100 = [x for x in s100s if x == x]  # NaN = missing
             st["score100"] = math.fsum(v100) / len(v100) if v100 else None
             target = out["all"] if grp == ALL else out["groups"][grp]
             target[kind][key] = st
@@ -174,7 +211,7 @@ def _ratings(schools: list[dict], labels: dict, points: int) -> dict:
     def dist(members: Iterable[dict]) -> dict:
         counts: dict[str, dict[str, int]] = {}
         for s in members:
-            for code, r in s["summary"]["ratings"].items():
+            for code, r in s["extra"]["ratings"].items():
                 c = counts.get(code)
                 if c is None:
                     c = counts[code] = {str(k): 0 for k in range(1, points + 1)}
@@ -211,7 +248,7 @@ def _code_sort(code: str):
 def _responses(members: Iterable[dict]) -> dict:
     out: dict = {}
     for s in members:
-        for inst, groups in s["summary"]["counts"].items():
+        for inst, groups in s["extra"]["counts"].items():
             for grp, n in groups.items():
                 e = out.setdefault(inst, {}).setdefault(grp, {"respondents": 0, "n_schools": 0,
                                                               "suppressed_schools": 0})
@@ -236,33 +273,35 @@ def label_map(labels: Sequence[tuple]) -> dict:
     return out
 
 
-def aggregate(schools: list[dict], labels: Sequence[tuple] = (), *, rating_points: int = 4,
+def aggregate(schools: list[dict], labels: Sequence[tuple], layouts: dict[int, list], *, rating_points: int = 4,
               by_level_district: bool = False) -> dict:
-    """The `district stats` result (without "year") from schools — dicts {id, name, code, level, district,
-    year, checksum_ok, summary} with `summary` from summarize_school — and labels (kind, instrument, code, title)."""
+    """The `district stats` result (without "year") from schools as `load_schools` gives them, the labels
+    (kind, instrument, code, title) and the layouts {id: [[group, kind, instrument, code], …]}."""
     keys = out_keys(labels)
-    scopes = _Scopes()
+    scopes = _Scopes(layouts, keys)
     for s in schools:
         sc = [("overall",), ("level", s["level"]), ("district", s["district"])]
         if by_level_district:
             sc.append(("cell", s["level"], s["district"]))
-        scopes.add(sc, s["id"], s["summary"], keys)
+        scopes.add(sc, s)
     by_level, by_district = _split(schools)
     labels_out = label_map(labels)
     scale_points: dict[str, int] = {}
-    for s in schools:
-        for g in s["summary"]["groups"].values():
-            for k, (m, s100) in g["factors"].items():
-                inst = k.split("\t", 1)[0]
-                if inst not in scale_points and s100:
-                    scale_points[inst] = round(1 + 100 * (m - 1) / s100)
+    for lid, lay in layouts.items():  # k from any school's factor: score100 = (mean − 1) / (k − 1) × 100
+        for sch in schools:
+            if sch["layout_id"] == lid:
+                for p, (grp, kind, inst, code) in enumerate(lay):
+                    m, s100 = sch["vals"][2 * p], sch["vals"][2 * p + 1]
+                    if kind == "factors" and inst not in scale_points and s100 == s100 and s100:
+                        scale_points[inst] = round(1 + 100 * (m - 1) / s100)
+                break
     labels_out["scale_points"] = scale_points
 
-    level_scores = {lv: sorted(s["summary"]["overall"] for s in members if s["summary"]["overall"] is not None)
+    level_scores = {lv: sorted(s["extra"]["overall"] for s in members if s["extra"]["overall"] is not None)
                     for lv, members in by_level.items()}
     school_list = []
     for s in schools:
-        summ = s["summary"]
+        summ = s["extra"]
         sc_ = summ["overall"]
         pct = None
         if sc_ is not None:
@@ -319,10 +358,16 @@ def resolve_year(ws: Workspace, year: int | None) -> int:
 
 
 def load_schools(ws: Workspace, year: int) -> list[dict]:
-    """The year's schools with their parsed summaries (one row per school)."""
+    """The year's schools with their packed values: dicts {id, name, code, level, district, year,
+    checksum_ok, rating_points, layout_id, vals (array of doubles), extra}."""
     return [{"id": r[0], "name": r[1], "code": r[2], "level": r[3], "district": r[4], "year": r[5],
-             "checksum_ok": bool(r[6]), "rating_points": r[7], "summary": json.loads(r[8])}
+             "checksum_ok": bool(r[6]), "rating_points": r[7], "layout_id": r[8], "vals": unpack_values(r[9]),
+             "extra": json.loads(r[10])}
             for r in district_db.summaries(ws, year)]
+
+
+def load_layouts(ws: Workspace) -> dict[int, list]:
+    return {lid: json.loads(text) for lid, text in district_db.layout_map(ws).items()}
 
 
 def district_stats(ws: Workspace, year: int | None = None, *, by_level_district: bool = False) -> dict:
@@ -332,5 +377,5 @@ def district_stats(ws: Workspace, year: int | None = None, *, by_level_district:
     year = resolve_year(ws, year)
     schools = load_schools(ws, year)
     points = max((s["rating_points"] or 0 for s in schools), default=0) or 4
-    return {"year": year, **aggregate(schools, district_db.labels(ws), rating_points=points,
+    return {"year": year, **aggregate(schools, district_db.labels(ws), load_layouts(ws), rating_points=points,
                                       by_level_district=by_level_district)}

@@ -22,13 +22,16 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections import defaultdict
 from pathlib import Path
 from statistics import NormalDist
 
 from ..errors import SchoolVaultError
 from ..workspace import district as district_db
 from ..workspace.db import Workspace, now
-from .aggregate import ALL, PERCENTILES, describe, load_schools, out_keys, quantile, resolve_year
+from ..forms.groups import GROUPS, LEVELS
+from .aggregate import (ALL, PERCENTILES, _ordered, _Scopes, describe, load_layouts, load_schools, out_keys,
+                        quantile, resolve_year)
 
 FORMAT = "schoolvault-benchmark"
 FORMAT_VERSION = 1
@@ -42,41 +45,32 @@ def _canonical(levels: dict) -> bytes:
 def _entry(values: list[float], values100: list[float]) -> dict:
     s = sorted(values)
     st = describe(s)
-    v100 = [v for v in values100 if v is not None]
+    v100 = [v for v in values100 if v is not None and v == v]
     st["score100"] = math.fsum(v100) / len(v100) if v100 else None
     st["percentiles"] = {str(p): quantile(s, p) for p in PERCENTILES}
     return st
 
 
-def build_levels(schools: list[dict], labels, stats_indicators: dict) -> dict:
-    """The "levels" block from schools ({id, level, summary}, see aggregate.load_schools) and labels."""
-    keys = out_keys(labels)
+def build_levels(schools: list[dict], labels, layouts: dict, stats_indicators: dict) -> dict:
+    """The "levels" block from schools and layouts (see aggregate.load_schools / load_layouts) and labels."""
+    scopes = _Scopes(layouts, out_keys(labels))
+    for s in schools:
+        scopes.add([s["level"]], s)
     levels: dict = {}
-    for level in dict.fromkeys(s["level"] for s in schools):
-        members = [s for s in schools if s["level"] == level]
-        block: dict = {"n_schools": len(members), "factors": {}, "domains": {}}
-        for kind in ("factors", "domains"):
-            km = keys[kind]
-            pooled: dict = {}
-            for s in members:
-                summ = s["summary"]
-                for k, (m, s100) in summ["all"][kind].items():
-                    vals = pooled.setdefault(km[k], {}).setdefault(ALL, ([], []))
-                    vals[0].append(m)
-                    vals[1].append(s100)
-                for grp, g in summ["groups"].items():
-                    for k, (m, s100) in g[kind].items():
-                        vals = pooled.setdefault(km[k], {}).setdefault(grp, ([], []))
-                        vals[0].append(m)
-                        vals[1].append(s100)
-            for key in sorted(pooled):
-                by = pooled[key]
-                if len(by.get(ALL, ([],))[0]) < MIN_BENCHMARK_SCHOOLS:
-                    continue
-                e = _entry(*by[ALL])
-                e["groups"] = {g: _entry(*vals) for g, vals in by.items()
-                               if g != ALL and len(vals[0]) >= MIN_BENCHMARK_SCHOOLS}
-                block[kind][key] = e
+    for level in _ordered({s["level"] for s in schools}, LEVELS):
+        acc, _, _ = scopes.collect(level)
+        block: dict = {"n_schools": scopes.sizes[level], "factors": {}, "domains": {}}
+        by_key: dict = defaultdict(dict)
+        for (grp, kind, key), vals in acc.items():
+            by_key[(kind, key)][grp] = vals
+        for (kind, key) in sorted(by_key):
+            by = by_key[(kind, key)]
+            if len(by.get(ALL, ([],))[0]) < MIN_BENCHMARK_SCHOOLS:
+                continue
+            e = _entry(*by[ALL])
+            e["groups"] = {g: _entry(*by[g]) for g in _ordered(set(by) - {ALL}, GROUPS)
+                           if len(by[g][0]) >= MIN_BENCHMARK_SCHOOLS}
+            block[kind][key] = e
         block["indicators"] = {code: {k: d[k] for k in ("n_schools", "mean", "counts")}
                                for code, d in stats_indicators.get(level, {}).items()
                                if d["n_schools"] >= MIN_BENCHMARK_SCHOOLS}
@@ -89,10 +83,10 @@ def write_benchmark(ws: Workspace, out: str | Path, *, year: int | None = None, 
     from .aggregate import district_stats
     year = resolve_year(ws, year)
     stats = district_stats(ws, year)
-    schools = load_schools(ws, year)
-    levels = build_levels(schools, district_db.labels(ws), stats["indicators"]["by_level"])
+    levels = build_levels(load_schools(ws, year), district_db.labels(ws), load_layouts(ws),
+                          stats["indicators"]["by_level"])
     doc = {"format": FORMAT, "format_version": FORMAT_VERSION, "year": year, "issuer": issuer or "",
-           "created_at": now(), "n_schools": len(schools),
+           "created_at": now(), "n_schools": stats["n_schools"],
            "checksum": hashlib.sha256(_canonical(levels)).hexdigest(),
            "labels": stats["labels"], "levels": levels}
     out = Path(out)
@@ -103,8 +97,8 @@ def write_benchmark(ws: Workspace, out: str | Path, *, year: int | None = None, 
     tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     tmp.replace(out)
     with ws.transaction():
-        ws.audit("district_benchmark", file=out.name, year=year, schools=len(schools))
-    return {"out": str(out), "year": year, "n_schools": len(schools),
+        ws.audit("district_benchmark", file=out.name, year=year, schools=stats["n_schools"])
+    return {"out": str(out), "year": year, "n_schools": stats["n_schools"],
             "levels": {lv: b["n_schools"] for lv, b in levels.items()}}
 
 

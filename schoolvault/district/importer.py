@@ -20,7 +20,7 @@ from ..errors import SchoolVaultError
 from ..progress import NULL_PROGRESS
 from ..workspace import district as district_db
 from ..workspace.db import Workspace
-from .aggregate import school_labels, summarize_school
+from .aggregate import pack_summary, school_labels, summarize_school
 from .reader import Submission, SubmissionRefused, read_submission
 
 PARALLEL_MIN_FILES = 48   # below this, starting worker processes costs more than it saves
@@ -45,9 +45,11 @@ def _read_safe(path: Path):
         sub = read_submission(path)
     except SubmissionRefused as e:
         return ("refused", e.message, e.where, e.hint)
-    # the school's summary is computed here so it runs in the reading processes too
-    sub.summary = json.dumps(summarize_school(sub.rows), ensure_ascii=False, separators=(",", ":"))
+    # packing runs here so it runs in the reading processes too
+    sub.packed = pack_summary(summarize_school(sub.rows))
+    sub.rows_json = json.dumps(sub.rows, ensure_ascii=False, separators=(",", ":"))
     sub.labels = school_labels(sub.rows)
+    sub.rows = []  # stored as rows_json; not sent back twice
     return sub
 
 
@@ -79,7 +81,7 @@ def _read_all(files: list[Path], workers: int) -> Iterator[tuple[Path, object]]:
 def _outcome(sub: Submission, status: str, replaced=None) -> dict:
     d = {"file": sub.path.name, "status": status, "school": sub.meta["school_name"],
          "school_code": sub.meta.get("school_code"), "level": sub.level, "district": sub.district,
-         "year": sub.year, "rows": len(sub.rows), "checksum_ok": sub.checksum_ok, "warnings": sub.warnings}
+         "year": sub.year, "checksum_ok": sub.checksum_ok, "warnings": sub.warnings}
     if replaced is not None:
         d["replaced"] = {"file": replaced.source_name, "imported_at": replaced.imported_at}
     return d
@@ -104,6 +106,7 @@ def import_submissions(ws: Workspace, paths: Iterable[str | Path], *, workers: i
     progress.report(0, n, "학교 제출 파일 읽는 중")
     with ws.transaction():
         seen_labels = district_db.label_keys(ws)
+        layout_ids = district_db.layouts(ws)
         for i, (path, got) in enumerate(_read_all(files, workers), start=1):
             if isinstance(got, tuple):
                 _, message, where, hint = got
@@ -111,7 +114,10 @@ def import_submissions(ws: Workspace, paths: Iterable[str | Path], *, workers: i
                                  "hint": hint})
             else:
                 sub: Submission = got
+                layout, vals, extra = sub.packed
                 with ws.transaction():  # savepoint: a failed insert takes only this file with it
+                    if layout not in layout_ids:
+                        layout_ids[layout] = district_db.add_layout(ws, layout)
                     _, replaced = district_db.add_school(
                         ws, school_key=sub.school_key, school_name=sub.meta["school_name"],
                         school_code=sub.meta.get("school_code"), level=sub.level, district=sub.district,
@@ -119,7 +125,8 @@ def import_submissions(ws: Workspace, paths: Iterable[str | Path], *, workers: i
                         format_version=int(float(sub.meta["format_version"])),
                         app_version=_str(sub.meta.get("app_version")), exported_at=_str(sub.meta.get("exported_at")),
                         source_name=path.name, source_sha256=sub.sha256, checksum_ok=sub.checksum_ok,
-                        warnings=sub.warnings, rows=sub.rows, summary=sub.summary)
+                        warnings=sub.warnings, layout_id=layout_ids[layout], vals=vals, extra=extra,
+                        rows_json=sub.rows_json)
                     new = [lab for lab in sub.labels if lab[:3] not in seen_labels]
                     if new:
                         district_db.add_labels(ws, new)

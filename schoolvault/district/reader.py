@@ -45,7 +45,8 @@ class Submission:
     rows: list[tuple]
     checksum_ok: bool
     warnings: list[str] = field(default_factory=list)
-    summary: str = ""                                   # aggregate.summarize_school as JSON (importer)
+    packed: tuple = ()                                  # aggregate.pack_summary (importer)
+    rows_json: str = ""                                 # the rows as stored (importer)
     labels: set = field(default_factory=set)            # aggregate.school_labels (importer)
 
 

@@ -1,7 +1,7 @@
 """District tables: schools' submissions read back (학교별 제출자료) and imported benchmarks (벤치마크).
 
-Hot path: `add_school` inserts one school's rows with plain executemany inside the caller's
-transaction; a school already stored for the same year is deleted first (rows cascade).
+Hot path: `add_school` writes one school as two rows (packed values + the submitted rows as JSON)
+inside the caller's transaction; a school already stored for the same year is deleted first.
 """
 
 from __future__ import annotations
@@ -57,11 +57,11 @@ def add_school(ws: Workspace, *, school_key: str, school_name: str, school_code:
                district: str, year: int, rating_points: int | None, format_version: int,
                app_version: str | None, exported_at: str | None, source_name: str | None,
                source_sha256: str | None, checksum_ok: bool, warnings: Sequence[str],
-               rows: Iterable[tuple], summary: str) -> tuple[int, DistrictSchool | None]:
+               layout_id: int, vals: bytes, extra: str, rows_json: str) -> tuple[int, DistrictSchool | None]:
     """Store one school's submission (replacing the same school and year); returns (id, replaced).
 
-    `rows` are tuples in ROW_COLUMNS order; `summary` the JSON the statistics read. Call inside
-    ws.transaction().
+    layout_id/vals/extra are the packed values the statistics read; rows_json the submitted rows
+    (ROW_COLUMNS order) as received. Call inside ws.transaction().
     """
     conn = ws.conn
     replaced = find_school(ws, school_key, year)
@@ -70,14 +70,26 @@ def add_school(ws: Workspace, *, school_key: str, school_name: str, school_code:
     cur = conn.execute(
         "INSERT INTO district_schools (school_key, school_name, school_code, level, district, year, rating_points, "
         "format_version, app_version, exported_at, source_name, source_sha256, checksum_ok, warnings, imported_at, "
-        "summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "layout_id, vals, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (school_key, school_name, school_code, level, district, year, rating_points, format_version, app_version,
          exported_at, source_name, source_sha256, int(checksum_ok),
-         json.dumps(list(warnings), ensure_ascii=False) if warnings else None, now(), summary))
+         json.dumps(list(warnings), ensure_ascii=False) if warnings else None, now(), layout_id, vals, extra))
     sid = cur.lastrowid
-    conn.executemany(f"INSERT INTO district_rows (school_id, {', '.join(ROW_COLUMNS)}) "
-                     f"VALUES ({sid}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.execute("INSERT INTO district_submissions (school_id, rows) VALUES (?, ?)", (sid, rows_json))
     return sid, replaced
+
+
+def layouts(ws: Workspace) -> dict[str, int]:
+    """{layout JSON: id} of the packed-value layouts stored so far."""
+    return {text: i for i, text in ws.conn.execute("SELECT id, layout FROM district_layouts")}
+
+
+def add_layout(ws: Workspace, layout_json: str) -> int:
+    return ws.conn.execute("INSERT INTO district_layouts (layout) VALUES (?)", (layout_json,)).lastrowid
+
+
+def layout_map(ws: Workspace) -> dict[int, str]:
+    return dict(ws.conn.execute("SELECT id, layout FROM district_layouts"))
 
 
 def delete_school(ws: Workspace, school_id: int) -> None:
@@ -101,10 +113,11 @@ def school(ws: Workspace, school_id: int) -> DistrictSchool | None:
 
 
 def summaries(ws: Workspace, year: int) -> list[tuple]:
-    """(id, name, code, level, district, year, checksum_ok, rating_points, summary JSON) of the year's schools."""
+    """(id, name, code, level, district, year, checksum_ok, rating_points, layout_id, vals, extra) of the
+    year's schools."""
     return ws.conn.execute(
-        "SELECT id, school_name, school_code, level, district, year, checksum_ok, rating_points, summary "
-        "FROM district_schools WHERE year = ? ORDER BY level, district, school_name, id", (year,)).fetchall()
+        "SELECT id, school_name, school_code, level, district, year, checksum_ok, rating_points, layout_id, vals, "
+        "extra FROM district_schools WHERE year = ? ORDER BY level, district, school_name, id", (year,)).fetchall()
 
 
 def add_labels(ws: Workspace, labels: Iterable[tuple[str, str, str, str]]) -> None:
@@ -123,10 +136,9 @@ def label_keys(ws: Workspace) -> set[tuple[str, str, str]]:
 
 
 def school_rows(ws: Workspace, school_id: int) -> list[dict]:
-    """All rows of one school's submission, as dicts (drill-down)."""
-    cur = ws.conn.execute(f"SELECT {', '.join(ROW_COLUMNS)} FROM district_rows WHERE school_id = ? "
-                          "ORDER BY rowid", (school_id,))
-    return [dict(zip(ROW_COLUMNS, r)) for r in cur]
+    """All rows of one school's submission as received, as dicts (drill-down)."""
+    row = ws.conn.execute("SELECT rows FROM district_submissions WHERE school_id = ?", (school_id,)).fetchone()
+    return [dict(zip(ROW_COLUMNS, r)) for r in json.loads(row[0])] if row else []
 
 
 # ---------------------------------------------------------------- benchmarks (in a school workspace)

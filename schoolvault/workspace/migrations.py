@@ -62,22 +62,24 @@ def m001_initial(conn: sqlite3.Connection) -> None:
 def m002_district(conn: sqlite3.Connection) -> None:
     """District-office tables: schools' submissions read back (학교별 제출자료) and imported benchmarks.
 
-    `district_schools.summary` is the school's values as the statistics use them (JSON, computed on
-    import), so `district stats` reads one row per school instead of every submitted row."""
+    A school's values as the statistics use them are packed on import: `layout_id` names the
+    (group, kind, instrument, code) of each position, `vals` holds [mean, score100] per position as
+    little-endian doubles, `extra` the overall score, respondent counts and ratings (JSON). So
+    `district stats` reads one short row per school. The submitted rows themselves are kept as
+    received (JSON) in district_submissions for drill-down."""
     for sql in (
+        """CREATE TABLE district_layouts (id INTEGER PRIMARY KEY, layout TEXT NOT NULL UNIQUE)""",
         """CREATE TABLE district_schools (
             id INTEGER PRIMARY KEY, school_key TEXT NOT NULL, school_name TEXT NOT NULL, school_code TEXT,
             level TEXT NOT NULL, district TEXT NOT NULL, year INTEGER NOT NULL, rating_points INTEGER,
             format_version INTEGER NOT NULL, app_version TEXT, exported_at TEXT, source_name TEXT,
             source_sha256 TEXT, checksum_ok INTEGER NOT NULL, warnings TEXT, imported_at TEXT NOT NULL,
-            summary TEXT NOT NULL, UNIQUE (school_key, year))""",
+            layout_id INTEGER NOT NULL REFERENCES district_layouts(id), vals BLOB NOT NULL, extra TEXT NOT NULL,
+            UNIQUE (school_key, year))""",
         """CREATE INDEX district_schools_year ON district_schools(year, level, district)""",
-        """CREATE TABLE district_rows (
-            school_id INTEGER NOT NULL REFERENCES district_schools(id) ON DELETE CASCADE,
-            kind TEXT NOT NULL, instrument TEXT NOT NULL, grp TEXT NOT NULL, code TEXT NOT NULL,
-            title TEXT, n INTEGER, suppressed INTEGER NOT NULL DEFAULT 0, mean REAL, sd REAL,
-            score100 REAL, positive_rate REAL, alpha REAL, rating INTEGER)""",
-        """CREATE INDEX district_rows_school ON district_rows(school_id, kind)""",
+        """CREATE TABLE district_submissions (
+            school_id INTEGER PRIMARY KEY REFERENCES district_schools(id) ON DELETE CASCADE,
+            rows TEXT NOT NULL)""",
         """CREATE TABLE district_labels (
             kind TEXT NOT NULL, instrument TEXT NOT NULL, code TEXT NOT NULL, title TEXT,
             PRIMARY KEY (kind, instrument, code)) WITHOUT ROWID""",

@@ -150,8 +150,10 @@ def test_the_same_school_and_year_replaces_the_earlier_one_and_says_so(files, tm
         assert result["replaced"] == 1
         assert result["files"][0]["replaced"]["file"] == files[0].name
         assert len(district_db.schools(ws)) == 3
-        n_rows = ws.conn.execute("SELECT COUNT(*) FROM district_rows").fetchone()[0]
+        n_rows = sum(len(district_db.school_rows(ws, s.id)) for s in district_db.schools(ws))
         assert n_rows == sum(len(read_submission(f).rows) for f in files)
+        n_stored = ws.conn.execute("SELECT COUNT(*) FROM district_submissions").fetchone()[0]
+        assert n_stored == 3
 
 
 def test_a_batch_of_only_refused_files_leaves_the_workspace_unchanged(files, tmp_path):

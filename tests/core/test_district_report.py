@@ -17,7 +17,7 @@ from schoolvault.district.benchmark import (import_benchmark, load_for_school, p
 from schoolvault.district.importer import import_submissions
 from schoolvault.district.report import write_report
 from schoolvault.errors import SchoolVaultError
-from schoolvault.workspace import open_workspace
+from schoolvault.workspace import district as ddb, open_workspace
 
 N = 30
 
@@ -81,11 +81,13 @@ def test_benchmark_percentiles_are_the_quantiles_of_the_school_values(dws, tmp_p
     doc, warnings = read_benchmark(info["out"])
     assert not warnings
     stats = district_stats(dws)
-    rows = dws.conn.execute(
-        "SELECT s.level, r.school_id, r.grp, r.mean FROM district_rows r JOIN district_schools s ON s.id = r.school_id "
-        "WHERE r.kind = 'factor' AND r.code = 'D1F1'").fetchall()
-    suppressed = {(sid, g) for sid, g in dws.conn.execute(
-        "SELECT school_id, grp FROM district_rows WHERE kind = 'respondents' AND (suppressed = 1 OR n < 5)")}
+    rows, suppressed = [], set()
+    for s in ddb.schools(dws):
+        for r in ddb.school_rows(dws, s.id):
+            if r["kind"] == "factor" and r["code"] == "D1F1":
+                rows.append((s.level, s.id, r["grp"], r["mean"]))
+            if r["kind"] == "respondents" and (r["suppressed"] or r["n"] < 5):
+                suppressed.add((s.id, r["grp"]))
     for level, block in doc["levels"].items():
         per_school: dict = {}
         for lv, sid, g, m in rows:
