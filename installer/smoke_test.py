@@ -113,6 +113,8 @@ class Bundle:
         finally:
             watchdog.cancel()
         err = "".join(lines) + err
+        if in_app is not None and "Cancel button reads 취소" not in err:
+            raise SmokeFailure(f"Qt's own dialogs are not in Korean (qtbase_ko.qm missing?)\n--- stderr\n{err[-2000:]}")
         if p.returncode != 0 or in_app is None:
             raise SmokeFailure(f"schoolvault (GUI) {'' if db else '(no --db) '}exited {p.returncode} "
                                f"without reaching the dashboard within {GUI_TIMEOUT_S} s\n"

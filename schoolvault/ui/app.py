@@ -54,6 +54,21 @@ def register_fonts() -> str | None:
     return chosen
 
 
+def install_qt_korean(app) -> bool:
+    """Korean for Qt's own buttons and dialogs (확인, 취소, 파일 열기); the bundle ships qtbase_ko.qm."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    if app.findChild(QTranslator, "qt_ko") is not None:  # make_app runs again in tests
+        return True
+    qt_ko = QTranslator(app)
+    qt_ko.setObjectName("qt_ko")
+    if qt_ko.load(QLocale(QLocale.Korean, QLocale.SouthKorea), "qtbase", "_",
+                  QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        return app.installTranslator(qt_ko)
+    log.warning("Qt Korean translation (qtbase_ko.qm) not found")
+    return False
+
+
 def make_app(argv: list[str] | None = None):
     """The QApplication with names, style and fonts set (reused if one exists, e.g. in tests)."""
     from PySide6.QtCore import Qt
@@ -70,6 +85,7 @@ def make_app(argv: list[str] | None = None):
     app.setApplicationDisplayName("SchoolVault 학교평가")
     if "Fusion" in __import__("PySide6.QtWidgets", fromlist=["QStyleFactory"]).QStyleFactory.keys():
         app.setStyle("Fusion")
+    install_qt_korean(app)
     register_fonts()
     from PySide6.QtGui import QIcon
 

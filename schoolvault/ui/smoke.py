@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 
 ENV = "SCHOOLVAULT_SMOKE_EXIT"
 POLL_MS = 10
@@ -27,6 +27,8 @@ def quit_when_dashboard_loaded(app, win, started: float) -> None:
         if page is not None and getattr(page, "loaded", False):
             timer.stop()
             _say(f"smoke: dashboard loaded {elapsed:.3f} s after main()")
+            # Qt's own dialogs must speak Korean too: proves qtbase_ko.qm shipped and loads.
+            _say(f"smoke: Qt Cancel button reads {QCoreApplication.translate('QPlatformTheme', 'Cancel')}")
             app.exit(0)
         elif elapsed > GIVE_UP_S:
             timer.stop()
