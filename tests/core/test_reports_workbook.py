@@ -205,3 +205,16 @@ def test_cli_export_and_report(demo_ws_path, tmp_path, capsys):
     assert e.value.code == 2
     assert main(["--db", str(demo_ws_path), "report", str(tmp_path / "x.txt"), "--kind", "evaluation"]) == 1
     assert ".pdf" in capsys.readouterr().err
+
+
+def test_benchmark_in_the_district_file_format_adds_percentiles(demo_ws, tmp_path):
+    from schoolvault.reports import export_workbook
+    sv = services.survey(demo_ws, SODI)
+    entry = {"n_schools": 40, "mean": 3.9, "sd": 0.3, "percentiles": {"10": 3.5, "50": 3.9, "90": 4.3}}
+    bench = {"초": {"n_schools": 40, "factors": {f"{SODI}:{f.code}": entry for f in sv.factors()}}}
+    export_workbook(demo_ws, tmp_path / "b.xlsx", benchmark=bench)
+    ws = openpyxl.load_workbook(tmp_path / "b.xlsx")["집단 비교"]
+    heads = [r for r in ws.iter_rows(values_only=True) if r[0] == "영역"]
+    assert [h for h in heads if "백분위" in h], "the SODI block gains 기준 평균 and 백분위"
+    pct = [r[-1] for r in ws.iter_rows(values_only=True) if isinstance(r[-1], float)]
+    assert pct and all(0 <= p <= 100 for p in pct)
