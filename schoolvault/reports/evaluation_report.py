@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Spacer
+from reportlab.platypus import PageBreak, Spacer, Table
 
 from ..forms.scoring import MIN_GROUP_N, SUPPRESSED
 from ..progress import NULL_PROGRESS
@@ -142,9 +142,8 @@ def _summary(data: YearData) -> list:
     rows = [[lab, str(c), f"{c / total * 100:.0f}%"] for lab, c in dist]
     chart = bar_chart([lab for lab, _ in dist], [("지표 수", [c for _, c in dist])], width=BODY_W * 0.52,
                       vmax=max([c for _, c in dist] + [1]), fmt="{:.0f}개", label_width=50)
-    from reportlab.platypus import Table
-    side = Table([[table(["등급", "지표 수", "비율"], rows, [22 * mm, 18 * mm, 18 * mm], align="lrr"), chart]],
-                 colWidths=[62 * mm, BODY_W - 62 * mm])
+    side = Table([[table(["등급", "지표 수", "비율"], rows, [22 * mm, 18 * mm, 18 * mm], align="lrr"),
+                   chart if rated else ""]], colWidths=[62 * mm, BODY_W - 62 * mm])
     side.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     out += [h2("등급 분포", toc=False), side]
     out += [h2("강점", toc=False)] + [markup(p) for p in narrative.render("evaluation_strengths.j2", strengths=pick(True))]

@@ -130,17 +130,13 @@ def test_district_reader_accepts_the_export(book):
     assert sub.year == 2025 and sub.level == "초"
 
 
-def test_edited_submission_fails_the_checksum(book, tmp_path):
-    wb = openpyxl.load_workbook(book["path"])
-    ws = wb[submission.SUBMISSION_SHEET]
-    for row in ws.iter_rows(min_row=2):
-        if row[0].value == "factor":
-            row[6].value = row[6].value + 0.5
-            break
-    wb.save(tmp_path / "edited.xlsx")
-    body = list(openpyxl.load_workbook(tmp_path / "edited.xlsx")[submission.SUBMISSION_SHEET].iter_rows(values_only=True))
+def test_edited_submission_fails_the_checksum(book):
+    body = [list(r) for r in book["wb"][submission.SUBMISSION_SHEET].iter_rows(min_row=2, values_only=True)]
     meta = {k: v for k, v in book["wb"][submission.META_SHEET].iter_rows(values_only=True)}
-    assert submission.checksum([list(r) for r in body[1:]], meta) != meta["checksum"]
+    assert submission.checksum(body, meta) == meta["checksum"]
+    factor = next(r for r in body if r[0] == "factor")
+    factor[6] += 0.5  # a consultant "corrects" a mean
+    assert submission.checksum(body, meta) != meta["checksum"]
 
 
 def _replace_group(ws, instrument: str, group: str, n: int, comment: str) -> None:
