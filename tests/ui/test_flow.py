@@ -98,7 +98,7 @@ def test_high_school_defaults_to_the_main_office(qtbot, tmp_path):
 
 def test_checking_an_autonomous_indicator_adds_it_to_the_plan(fresh_window, qtbot, fresh_ws_path, idle):
     page = fresh_window.show_page("plan")
-    qtbot.waitUntil(lambda: page.loaded, timeout=5000)
+    qtbot.waitUntil(lambda: page.loaded, timeout=10000)
     it = page._items["1-1-3"]
     assert it.checkState(0) == Qt.Unchecked
     it.setCheckState(0, Qt.Checked)
@@ -114,7 +114,7 @@ def test_checking_an_autonomous_indicator_adds_it_to_the_plan(fresh_window, qtbo
 
 def test_an_indicator_for_another_school_level_cannot_be_chosen(fresh_window, qtbot):
     page = fresh_window.show_page("plan")
-    qtbot.waitUntil(lambda: page.loaded, timeout=5000)
+    qtbot.waitUntil(lambda: page.loaded, timeout=10000)
     it = page._items["2-1-2"]  # 진로교육과정: not for 초
     assert not it.flags() & Qt.ItemIsUserCheckable
     assert "해당 없음" in it.text(1)
@@ -122,7 +122,7 @@ def test_an_indicator_for_another_school_level_cannot_be_chosen(fresh_window, qt
 
 def test_the_schools_own_indicator_joins_the_plan_and_the_indicator_tree(fresh_window, qtbot, fresh_ws_path, idle):
     page = fresh_window.show_page("plan")
-    qtbot.waitUntil(lambda: page.loaded, timeout=5000)
+    qtbot.waitUntil(lambda: page.loaded, timeout=10000)
     page.tree.setCurrentItem(page._items["3-2-1"])
     page.add_custom()
     dlg = page.custom_dialog
@@ -132,18 +132,18 @@ def test_the_schools_own_indicator_joins_the_plan_and_the_indicator_tree(fresh_w
     for e, t in zip(dlg.rubric, ["드묾", "가끔", "자주", "늘"]):
         e.setText(t)
     dlg.accept()
-    qtbot.waitUntil(lambda: "3-2-S1" in page._items, timeout=5000)
+    qtbot.waitUntil(lambda: "3-2-S1" in page._items, timeout=10000)
     assert page._items["3-2-S1"].checkState(0) == Qt.Checked
     se = fresh_window.show_page("selfeval")
-    qtbot.waitUntil(lambda: "3-2-S1" in getattr(se, "_items", {}), timeout=5000)
+    qtbot.waitUntil(lambda: "3-2-S1" in getattr(se, "_items", {}), timeout=10000)
     se.select("3-2-S1")
-    qtbot.waitUntil(lambda: se.detail is not None and se.detail["code"] == "3-2-S1", timeout=5000)
+    qtbot.waitUntil(lambda: se.detail is not None and se.detail["code"] == "3-2-S1", timeout=10000)
     assert [o.text.text() for o in se.rubric_options] == ["드묾", "가끔", "자주", "늘"]
 
 
 def test_custom_indicator_needs_all_or_no_rubric_levels(fresh_window, qtbot):
     page = fresh_window.show_page("plan")
-    qtbot.waitUntil(lambda: page.loaded, timeout=5000)
+    qtbot.waitUntil(lambda: page.loaded, timeout=10000)
     page.add_custom()
     dlg = page.custom_dialog
     dlg.title.setText("반쪽 지표")
@@ -162,11 +162,11 @@ def test_importing_a_response_file_updates_surveys_dashboard_and_results(demo_wi
     demo_window.notify_changed(frozenset({"responses"}))
     df = write_responses(tmp_path / "교원 응답.csv", demo_ws_path, n=12)
     surveys = demo_window.show_page("surveys")
-    qtbot.waitUntil(lambda: surveys.loaded, timeout=5000)
+    qtbot.waitUntil(lambda: surveys.loaded, timeout=10000)
     summary = run_import(qtbot, import_file(qtbot, demo_window, tmp_path / "교원 응답.csv"))
     assert summary["respondents"] == 12
     idle(demo_window)
-    qtbot.waitUntil(lambda: next(s for s in surveys.data if s["id"] == SODI)["counts"].get("교원") == 12, timeout=5000)
+    qtbot.waitUntil(lambda: next(s for s in surveys.data if s["id"] == SODI)["counts"].get("교원") == 12, timeout=10000)
 
     res = demo_window.show_page("results")
     res.focus(SODI, "교원")
@@ -219,22 +219,22 @@ def test_results_show_group_comparison_strengths_weaknesses_and_comments(demo_wi
 
 def test_results_page_without_answers_points_to_the_import(fresh_window, qtbot):
     res = fresh_window.show_page("results")
-    qtbot.waitUntil(lambda: res.loaded, timeout=5000)
+    qtbot.waitUntil(lambda: res.loaded, timeout=10000)
     assert res.stack.currentIndex() == 0
     assert "응답이 없습니다" in res.empty_label.text()
 
 
 def test_new_year_carries_the_plan_and_shows_last_years_improvement_plan(demo_window, qtbot, demo_ws_path, idle):
     se = demo_window.show_page("selfeval")
-    qtbot.waitUntil(lambda: se.loaded, timeout=5000)
+    qtbot.waitUntil(lambda: se.loaded, timeout=10000)
     se.select("1-1-2")
-    qtbot.waitUntil(lambda: se.detail is not None and se.detail["code"] == "1-1-2", timeout=5000)
+    qtbot.waitUntil(lambda: se.detail is not None and se.detail["code"] == "1-1-2", timeout=10000)
     se.texts["improvements"].setPlainText("학생 대표가 비전 협의에 참여한다")
     se.flush()
     idle(demo_window)
     demo_window.start_new_year()
     dlg = demo_window.new_year_dialog
-    qtbot.waitUntil(lambda: dlg.year.value() == 2026, timeout=5000)
+    qtbot.waitUntil(lambda: dlg.year.value() == 2026, timeout=10000)
     assert "2026학년도 평가 계획의 출발점" in dlg.info.text()
     dlg.accept()
     qtbot.waitUntil(lambda: "2026학년도" in demo_window.windowTitle(), timeout=10000)
@@ -245,42 +245,42 @@ def test_new_year_carries_the_plan_and_shows_last_years_improvement_plan(demo_wi
         assert all(e.rating is None for e in selfeval.entries(ws, 2026))
     se = demo_window.show_page("selfeval")
     se.select("1-1-2")
-    qtbot.waitUntil(lambda: se.detail is not None and se.detail["code"] == "1-1-2" and se.detail["year"] == 2026, timeout=5000)
+    qtbot.waitUntil(lambda: se.detail is not None and se.detail["code"] == "1-1-2" and se.detail["year"] == 2026, timeout=10000)
     assert se.prev_box.isVisibleTo(se)
     assert "학생 대표가 비전 협의에 참여한다" in se.prev_label.text()
     assert se.texts["improvements"].toPlainText() == ""
     dash = demo_window.show_page("dashboard")
-    qtbot.waitUntil(lambda: dash.data is not None and dash.data["year"] == 2026, timeout=5000)
+    qtbot.waitUntil(lambda: dash.data is not None and dash.data["year"] == 2026, timeout=10000)
     assert dash.year_combo.count() == 2
 
 
 def test_starting_a_year_that_exists_is_refused_in_the_dialog(demo_window, qtbot):
     demo_window.start_new_year()
     dlg = demo_window.new_year_dialog
-    qtbot.waitUntil(lambda: dlg.year.value() == 2026, timeout=5000)
+    qtbot.waitUntil(lambda: dlg.year.value() == 2026, timeout=10000)
     dlg.year.setValue(2025)
     dlg.accept()
-    qtbot.waitUntil(lambda: dlg.error.text() != "", timeout=5000)
+    qtbot.waitUntil(lambda: dlg.error.text() != "", timeout=10000)
     assert "이미 있습니다" in dlg.error.text()
 
 
 def test_whole_year_flow_from_plan_to_next_year(fresh_window, qtbot, tmp_path, fresh_ws_path, idle):
     w = fresh_window
     dash = w.show_page("dashboard")
-    qtbot.waitUntil(lambda: dash.loaded, timeout=5000)
+    qtbot.waitUntil(lambda: dash.loaded, timeout=10000)
     assert dash.data["next"]["page"] == "plan"
     qtbot.mouseClick(dash.next_button, Qt.LeftButton)
     assert w.current_key() == "plan"
     qtbot.mouseClick(w.show_page("plan").done_button, Qt.LeftButton)
     assert w.current_key() == "selfeval"
     se = w.pages["selfeval"]
-    qtbot.waitUntil(lambda: se.loaded and se.detail is not None and se.form.isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: se.loaded and se.detail is not None and se.form.isEnabled(), timeout=10000)
     for _ in range(len(se._items)):
         code = se.code
         qtbot.mouseClick(se.rubric_options[2].radio, Qt.LeftButton)
-        qtbot.waitUntil(lambda: se._items[code].data(0, Qt.UserRole + 1), timeout=5000)
+        qtbot.waitUntil(lambda: se._items[code].data(0, Qt.UserRole + 1), timeout=10000)
         se.go_next_todo()
-        qtbot.waitUntil(lambda: se.detail["code"] == se.code and se.form.isEnabled(), timeout=5000)
+        qtbot.waitUntil(lambda: se.detail["code"] == se.code and se.form.isEnabled(), timeout=10000)
     with open_workspace(fresh_ws_path, readonly=True) as ws:
         d = services.dashboard(ws)
     assert d["indicators_rated"] == d["indicators_chosen"] > 0
@@ -290,17 +290,17 @@ def test_whole_year_flow_from_plan_to_next_year(fresh_window, qtbot, tmp_path, f
     qtbot.waitUntil(lambda: res.data is not None and res.data["by_group"]["교원"]["n"] == 8, timeout=10000)
     for stage in ("midyear", "selfeval", "analysis", "report"):
         dash = w.show_page("dashboard")
-        qtbot.waitUntil(lambda: dash.data is not None and dash.advance_button.isVisible(), timeout=5000)
+        qtbot.waitUntil(lambda: dash.data is not None and dash.advance_button.isVisible(), timeout=10000)
         dash._advance()
-        qtbot.waitUntil(lambda s=stage: dash.data["stage"] == s, timeout=5000)
+        qtbot.waitUntil(lambda s=stage: dash.data["stage"] == s, timeout=10000)
     assert dash.data["next"]["page"] == "reports"
     rp = w.show_page("reports")
     rp.mark_submitted()
     dash = w.show_page("dashboard")
-    qtbot.waitUntil(lambda: dash.data["stage"] == "submitted", timeout=5000)
+    qtbot.waitUntil(lambda: dash.data["stage"] == "submitted", timeout=10000)
     assert dash.next_button.text() == "새 학년도 시작…"
     qtbot.mouseClick(dash.next_button, Qt.LeftButton)
     dlg = w.new_year_dialog
-    qtbot.waitUntil(lambda: dlg.year.value() == 2026, timeout=5000)
+    qtbot.waitUntil(lambda: dlg.year.value() == 2026, timeout=10000)
     dlg.accept()
     qtbot.waitUntil(lambda: dash.data["year"] == 2026 and dash.data["stage"] == "plan", timeout=10000)

@@ -35,7 +35,7 @@ def runner(qtbot):
 def test_quick_job_shows_no_progress_dialog(runner, qtbot):
     got = []
     runner.run(slow_job, 2, 0.01, with_progress=True, on_done=got.append, label="빠른 일")
-    qtbot.waitUntil(lambda: got == [2], timeout=3000)
+    qtbot.waitUntil(lambda: got == [2], timeout=10000)
     qtbot.wait(PROGRESS_DELAY_MS + 100)
     assert not [w for w in runner._parent_widget.findChildren(QProgressDialog) if w.isVisible()]
 
@@ -50,11 +50,11 @@ def test_long_job_shows_progress_after_the_delay_and_cancel_stops_it(runner, qtb
         return ds[0] if ds else None
     qtbot.wait(PROGRESS_DELAY_MS - 200)
     assert dialog() is None
-    qtbot.waitUntil(lambda: dialog() is not None, timeout=3000)
+    qtbot.waitUntil(lambda: dialog() is not None, timeout=10000)
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QPushButton
     qtbot.mouseClick(dialog().findChild(QPushButton), Qt.LeftButton)  # the 취소 button
-    qtbot.waitUntil(lambda: runner.idle, timeout=5000)
+    qtbot.waitUntil(lambda: runner.idle, timeout=10000)
     assert done == [] and errors == []  # Cancelled is quiet: no result, no error dialog
 
 
@@ -70,7 +70,7 @@ def test_the_gui_thread_keeps_running_while_a_job_works(runner, qtbot):
     timer.timeout.connect(tick)
     timer.start()
     runner.run(lambda _ws: time.sleep(0.6) or "ok", on_done=lambda _r: None)
-    qtbot.waitUntil(lambda: runner.idle, timeout=5000)
+    qtbot.waitUntil(lambda: runner.idle, timeout=10000)
     timer.stop()
     assert len(gaps) > 20 and max(gaps[1:]) < 0.1
 
@@ -79,7 +79,7 @@ def test_a_schoolvault_error_becomes_a_korean_dialog_with_where_and_hint(runner,
     def bad(_ws):
         raise SchoolVaultError("파일이 없습니다.", where="응답.xlsx", hint="경로를 확인하세요.")
     runner.run(bad)
-    qtbot.waitUntil(lambda: ui_errors.last_box is not None and ui_errors.last_box.isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: ui_errors.last_box is not None and ui_errors.last_box.isVisible(), timeout=10000)
     box = ui_errors.last_box
     assert box.text() == "파일이 없습니다."
     assert "위치: 응답.xlsx" in box.informativeText() and "경로를 확인하세요." in box.informativeText()
@@ -93,7 +93,7 @@ def test_an_unexpected_error_shows_details_and_is_logged(runner, qtbot, caplog):
     with caplog.at_level(logging.ERROR, logger="schoolvault.ui.errors"):
         runner.run(bug)
         qtbot.waitUntil(lambda: ui_errors.last_box is not None and ui_errors.last_box.isVisible()
-                        and "KeyError" in ui_errors.last_box.detailedText(), timeout=3000)
+                        and "KeyError" in ui_errors.last_box.detailedText(), timeout=10000)
     box = ui_errors.last_box
     assert box.icon() == QMessageBox.Critical
     assert "예상하지 못한 오류" in box.text()
@@ -133,7 +133,7 @@ def test_window_geometry_is_remembered(qtbot, demo_ws_path):
 def test_reports_page_says_not_ready_when_a_report_function_is_missing(demo_window, qtbot, monkeypatch):
     from schoolvault.ui.pages import reports
     page = demo_window.show_page("reports")
-    qtbot.waitUntil(lambda: page.loaded, timeout=5000)
+    qtbot.waitUntil(lambda: page.loaded, timeout=10000)
     monkeypatch.setattr(reports, "report_function", lambda kind: None)
     page.ask_and_make(reports.REPORTS[0])
     assert ui_errors.last_box.windowTitle() == "준비 중" and ui_errors.last_box.isVisible()
@@ -143,7 +143,7 @@ def test_reports_page_says_not_ready_when_a_report_function_is_missing(demo_wind
 def test_reports_page_writes_the_workbook_and_moves_the_year_to_the_report_stage(demo_window, qtbot, tmp_path):
     from schoolvault.ui.pages import reports
     page = demo_window.show_page("reports")
-    qtbot.waitUntil(lambda: page.loaded, timeout=5000)
+    qtbot.waitUntil(lambda: page.loaded, timeout=10000)
     kind = next(k for k in reports.REPORTS if k.key == "workbook")
     if reports.report_function(kind) is None:
         pytest.skip("the workbook export is not in this tree yet")
@@ -152,16 +152,16 @@ def test_reports_page_writes_the_workbook_and_moves_the_year_to_the_report_stage
     qtbot.waitUntil(lambda: page.rows["workbook"]["status"].text().startswith("저장했습니다"), timeout=30000)
     assert out.exists() and out.read_bytes()[:2] == b"PK"
     dash = demo_window.show_page("dashboard")
-    qtbot.waitUntil(lambda: dash.data is not None and dash.data["stage"] == "report", timeout=5000)
+    qtbot.waitUntil(lambda: dash.data is not None and dash.data["stage"] == "report", timeout=10000)
 
 
 def test_paper_entry_opens_from_the_surveys_page(demo_window, qtbot):
     page = demo_window.show_page("surveys")
-    qtbot.waitUntil(lambda: page.loaded, timeout=5000)
+    qtbot.waitUntil(lambda: page.loaded, timeout=10000)
     w = demo_window.open_paper_entry()
     if w is None:
         assert ui_errors.last_box.windowTitle() == "준비 중"
         return
     assert w.isVisible() and w.windowTitle() == "종이 설문 입력"
-    qtbot.waitUntil(lambda: demo_window.session.runner.idle, timeout=5000)
+    qtbot.waitUntil(lambda: demo_window.session.runner.idle, timeout=10000)
     w.close()

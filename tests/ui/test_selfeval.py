@@ -40,7 +40,7 @@ def test_indicator_shows_its_criteria_and_one_rubric_option_per_level(fresh_wind
 def test_clicking_a_rubric_level_saves_the_rating_at_once(fresh_window, qtbot, fresh_ws_path):
     page = open_indicator(qtbot, fresh_window, "1-1-2")
     qtbot.mouseClick(page.rubric_options[2].radio, Qt.LeftButton)
-    qtbot.waitUntil(lambda: (entry(fresh_ws_path, "1-1-2").rating == 3), timeout=1500)
+    qtbot.waitUntil(lambda: (entry(fresh_ws_path, "1-1-2").rating == 3), timeout=2000)
     qtbot.waitUntil(lambda: page._items["1-1-2"].text(0).startswith("✓"), timeout=2000)
 
 
@@ -58,7 +58,7 @@ def test_moving_to_another_indicator_saves_the_text_of_the_first(typer, fresh_wi
     typer(page.texts["improvements"], "회의 시간을 줄인다")
     page.select("1-1-4")  # before the autosave timer fires
     qtbot.waitUntil(lambda: entry(fresh_ws_path, "1-1-2").improvements == "회의 시간을 줄인다", timeout=2000)
-    qtbot.waitUntil(lambda: page.detail["code"] == "1-1-4", timeout=5000)
+    qtbot.waitUntil(lambda: page.detail["code"] == "1-1-4", timeout=10000)
     assert page.texts["improvements"].toPlainText() == ""
     assert entry(fresh_ws_path, "1-1-4").improvements in ("", None)
 
@@ -105,7 +105,7 @@ def test_midyear_check_is_kept_apart_from_the_final_rating(typer, fresh_window, 
 def test_linked_survey_results_show_the_indicators_items_with_positive_rates(demo_window, qtbot, demo_ws_path):
     from schoolvault import services
     page = open_indicator(qtbot, demo_window, "1-1-2")
-    qtbot.waitUntil(lambda: "Q003" in page.linked.charts, timeout=5000)
+    qtbot.waitUntil(lambda: "Q003" in page.linked.charts, timeout=10000)
     with open_workspace(demo_ws_path, readonly=True) as ws:
         st = services.stats(ws, "seoul-eval-survey-2025")
     q003 = st["groups"]["교원"]["items"]["Q003"]["positive_rate"]
@@ -119,12 +119,12 @@ def test_the_midyear_tab_marks_indicators_by_their_midyear_check(fresh_window, q
     page = open_indicator(qtbot, fresh_window, "1-1-2")
     qtbot.mouseClick(page.rubric_options[1].radio, Qt.LeftButton)  # rated, not yet checked mid-year
     idle(fresh_window)
-    qtbot.waitUntil(lambda: page._items["1-1-2"].text(0).startswith("✓"), timeout=3000)
+    qtbot.waitUntil(lambda: page._items["1-1-2"].text(0).startswith("✓"), timeout=10000)
     page.focus(tab="midyear")
     assert page._items["1-1-2"].text(0).startswith("○")
     assert "중간점검" in page.progress_label.text()
     qtbot.mouseClick(page.mid_radios["on_track"], Qt.LeftButton)
-    qtbot.waitUntil(lambda: page._items["1-1-2"].text(0).startswith("✓"), timeout=3000)
+    qtbot.waitUntil(lambda: page._items["1-1-2"].text(0).startswith("✓"), timeout=10000)
     page.go_next_todo()
-    qtbot.waitUntil(lambda: page.detail is not None and page.detail["code"] != "1-1-2", timeout=3000)
+    qtbot.waitUntil(lambda: page.detail is not None and page.detail["code"] != "1-1-2", timeout=10000)
     assert page.tabs.currentIndex() == 1  # still checking mid-year
