@@ -79,6 +79,29 @@ def _in_list(value: Any, node: yaml.Node) -> Any:
     return value
 
 
+MAX_NODES = 200_000  # far above any real guidebook or survey; a bigger graph is an attack or a mistake
+
+
+def _refuse_aliases(node: yaml.Node, source: str) -> None:
+    """Refuse YAML aliases and absurd sizes before building: a "billion laughs" file is a few
+    lines whose aliases expand to gigabytes, and instruments never need aliases."""
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            raise InstrumentError("YAML 별칭(&이름, *이름)은 도구 파일에 쓸 수 없습니다.", where=source,
+                                  hint="반복되는 내용은 별칭 대신 그대로 다시 적으세요.")
+        seen.add(id(n))
+        if len(seen) > MAX_NODES:
+            raise InstrumentError("도구 파일이 너무 큽니다.", where=source, hint="평가지표·설문 파일이 맞는지 확인하세요.")
+        if isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                stack += (k, v)
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
+
+
 class _Constructor(yaml.SafeLoader):
     def __init__(self):  # a constructor with no stream, used only for scalars
         yaml.constructor.SafeConstructor.__init__(self)
@@ -286,6 +309,9 @@ def parse_instrument(text: str, source: str = "<text>") -> Instrument:
         except json.JSONDecodeError as e:
             raise InstrumentError(f"JSON 형식이 올바르지 않습니다: {e.msg}", where=f"{source} {e.lineno}번째 줄",
                                   hint="파일이 손상되지 않았는지 확인하세요.") from None
+        except RecursionError:
+            raise InstrumentError("JSON이 너무 깊게 중첩되어 있습니다.", where=source,
+                                  hint="문항 예시자료 파일이 맞는지 확인하세요.") from None
         stem = Path(source).stem
         year_m = re.search(r"(20\d\d)", source)
         year = int(year_m.group(1)) if year_m else 2025
@@ -293,6 +319,9 @@ def parse_instrument(text: str, source: str = "<text>") -> Instrument:
         return _itembank(ctx, data, ident, f"학교평가문항 예시자료 ({stem})", year)
     try:
         node = yaml.compose(stripped)
+    except RecursionError:
+        raise InstrumentError("YAML이 너무 깊게 중첩되어 있습니다.", where=source,
+                              hint="평가지표·설문 파일이 맞는지 확인하세요.") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = source
@@ -309,6 +338,7 @@ def parse_instrument(text: str, source: str = "<text>") -> Instrument:
                               hint=f"{hint} (세부: {detail})" if detail else hint) from None
     if node is None:
         raise InstrumentError("빈 파일입니다.", where=source, hint="지표나 설문 내용을 적은 파일을 고르세요.")
+    _refuse_aliases(node, source)
     try:
         d = _build(node)
     except _DuplicateKey as e:

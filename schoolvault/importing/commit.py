@@ -55,6 +55,9 @@ def load_mapping_file(path: str | Path) -> dict:
         raise SchoolVaultError(f"연결표 파일의 JSON 형식이 올바르지 않습니다: {e.msg}",
                                where=f"{path.name} {e.lineno}번째 줄",
                                hint='{"머리글 또는 열 문자": "문항 코드"} 형식으로 적으세요.') from None
+    except (UnicodeDecodeError, RecursionError):  # a binary file, or JSON nested thousands deep
+        raise SchoolVaultError("연결표 파일이 JSON 텍스트가 아닙니다.", where=path.name,
+                               hint='UTF-8로 저장한 {"머리글 또는 열 문자": "문항 코드"} 형식의 파일을 고르세요.') from None
     if isinstance(data, dict) and isinstance(data.get("mapping"), dict):
         data = data["mapping"]
     if not isinstance(data, dict) or not all(isinstance(v, (str, type(None))) for v in data.values()):
