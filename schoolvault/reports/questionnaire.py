@@ -32,6 +32,7 @@ from .pdf_common import (
     h2,
     keep,
     markup,
+    new_page_if_short,
     para,
     styles,
     write_pdf,
@@ -68,11 +69,11 @@ def _scale_table(survey: Survey, items: list, start: int) -> Table:
     return t
 
 
-def _open_box(question: str, n: int) -> list:
+def _open_box(question: str, n: int, lead: list) -> list:
     st = styles()
     lines = Table([[""] for _ in range(OPEN_ANSWER_LINES)], colWidths=[BODY_W], rowHeights=[8 * mm] * OPEN_ANSWER_LINES)
     lines.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE), ("BOX", (0, 0), (-1, -1), 0.6, RULE)]))
-    return [keep(Paragraph(f"<b>{n}.</b> {esc(question)}", st["body"]), lines, Spacer(1, 4 * mm))]
+    return [keep(*lead, Paragraph(f"<b>{n}.</b> {esc(question)}", st["body"]), lines, Spacer(1, 4 * mm))]
 
 
 def questionnaire(ws, out: str | Path, *, instrument: str, group: str, progress=NULL_PROGRESS) -> dict:
@@ -112,13 +113,15 @@ def questionnaire(ws, out: str | Path, *, instrument: str, group: str, progress=
             ditems = [i for f in d.factors for i in f.items if i.applies_to(g)]
             if not ditems:
                 continue
-            story += [keep(h2(d.title, toc=False), _scale_table(inst, ditems, n)), Spacer(1, 3 * mm)]
+            # a heading never ends a page: it needs room for itself, the scale header and a few items;
+            # longer domains continue on the next page with the scale header repeated
+            story += [new_page_if_short(55), h2(d.title, toc=False), _scale_table(inst, ditems, n), Spacer(1, 3 * mm)]
             n += len(ditems)
-        if opens:
-            story.append(h2("자유롭게 적어 주세요", toc=False))
-            for q in opens:
-                story += _open_box(q.text, n)
-                n += 1
+        lead: list = [h2("자유롭게 적어 주세요", toc=False)]
+        for q in opens:
+            story += _open_box(q.text, n, lead)
+            lead = []
+            n += 1
         story += [Spacer(1, 4 * mm), para("응답해 주셔서 감사합니다.", "cell_c")]
         build(doc, story, with_toc=False)
         return doc.page
