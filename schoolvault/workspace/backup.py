@@ -68,9 +68,9 @@ class BackupInfo:
 # ---------------------------------------------------------------- where backups live
 
 def _fallback_dir(ws_path: Path) -> Path:
-    from platformdirs import user_data_dir
+    from ..paths import user_data_dir
     digest = hashlib.sha1(os.path.normcase(str(ws_path.resolve())).encode("utf-8")).hexdigest()[:8]
-    return Path(user_data_dir("SchoolVault", appauthor=False)) / BACKUP_DIR_NAME / f"{ws_path.stem}-{digest}"
+    return user_data_dir() / BACKUP_DIR_NAME / f"{ws_path.stem}-{digest}"
 
 
 def _candidate_dirs(ws_path: Path) -> list[Path]:
