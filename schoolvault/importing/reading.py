@@ -20,6 +20,10 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
+# Zip bombs: a 500 KB .xlsx can unpack to gigabytes and the reader holds it all in memory.
+# A real survey export (10,000 respondents × 60 items) unpacks to a few tens of MB at ratios ~10×.
+MAX_UNZIPPED_MB = 400
+SUSPICIOUS_UNZIPPED_MB, SUSPICIOUS_RATIO = 50, 100
 HEADER_SCAN_ROWS = 15  # a header row is looked for among the first rows (titles above it are common)
 
 
@@ -193,6 +197,22 @@ def _check_excel(path: Path, kind: str) -> None:
     if kind == "binary":
         raise ImportRefused("응답 파일 형식이 아닙니다.", where=path.name,
                             hint=".xlsx, .xls, .csv 파일을 고르세요.")
+    if kind == "xlsx":
+        _check_unzipped_size(path)
+
+
+def _check_unzipped_size(path: Path) -> None:
+    import zipfile
+    try:
+        with zipfile.ZipFile(path) as z:
+            unzipped = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a readable zip: the workbook reader reports it in Korean
+    mb = unzipped / 1e6
+    ratio = unzipped / max(path.stat().st_size, 1)
+    if mb > MAX_UNZIPPED_MB or (mb > SUSPICIOUS_UNZIPPED_MB and ratio > SUSPICIOUS_RATIO):
+        raise ImportRefused(f"압축을 풀면 {mb:,.0f}MB가 되는 파일이라 가져오지 않았습니다 (정상적인 응답 파일이 아닐 수 있습니다).",
+                            where=path.name, hint="응답 시트만 남겨 .xlsx로 다시 저장하거나 CSV로 저장해 가져오세요.")
 
 
 def sheet_names(path: str | Path) -> list[str]:

@@ -264,3 +264,21 @@ def _xlsx_infinite_number() -> bytes:
 
 
 CASES += [Case("infinite number in xlsx", "무한.xlsx", _xlsx_infinite_number, "import", N_ROWS)]
+
+
+def _zip_bomb_xlsx() -> bytes:
+    """A small .xlsx whose sheet unpacks to ~60 MB of one repeated row (ratio in the hundreds)."""
+    src = zipfile.ZipFile(io.BytesIO(xlsx_bytes(valid_table(2))))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                i = data.index(b"</sheetData>")
+                row = b'<row><c t="inlineStr"><is><t>' + b"A" * 1000 + b"</t></is></c></row>"
+                data = data[:i] + row * 60_000 + data[i:]
+            z.writestr(info.filename, data)
+    return out.getvalue()
+
+
+CASES += [Case("zip bomb xlsx", "폭탄.xlsx", _zip_bomb_xlsx, "refuse")]
