@@ -7,7 +7,6 @@ import hashlib
 import re
 
 import pytest
-
 from hostile_files import CASES, Case
 
 HANGUL = re.compile(r"[가-힣]")
