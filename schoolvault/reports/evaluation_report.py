@@ -301,8 +301,10 @@ def _comments(ws, data: YearData, number: int) -> list:
 
 
 def _methodology(data: YearData, number: int) -> list:
-    points = data.surveys[0].survey.scale.points if data.surveys else 5
-    paras = narrative.render("methodology.j2", rating_labels=data.guidebook.rating.labels, points=points,
+    scale = data.surveys[0].survey.scale if data.surveys else None
+    paras = narrative.render("methodology.j2", rating_labels=data.guidebook.rating.labels,
+                             points=scale.points if scale else 5,
+                             top_labels=list(scale.labels[-2:]) if scale else ["그렇다", "매우 그렇다"],
                              min_n=MIN_GROUP_N)
     return [new_page_if_short(90), h1(f"{number}. 평가 방법")] + [markup(p) for p in paras]
 

@@ -259,7 +259,8 @@ def build_sodi_story(ws, data, sr: SurveyResult, *, benchmark: dict | None, prog
 
     # 5. items
     story += [PageBreak(), h1("5. 문항별 결과")]
-    story.append(para("칸마다 평균(5점 만점)과 긍정률(그렇다·매우 그렇다 비율)입니다. (역)은 역문항으로, 점수를 뒤집어 "
+    story.append(para(f"칸마다 평균({inst.scale.points}점 만점)과 긍정률({'·'.join(inst.scale.labels[-2:])} 비율)입니다. "
+                      "(역)은 역문항으로, 점수를 뒤집어 "
                       "계산했습니다. 그 집단에 묻지 않은 문항은 빈칸입니다.", "small"))
     w = (BODY_W - 80 * mm) / max(1, len(sr.shown))
     for d in inst.domains:
@@ -320,7 +321,8 @@ def build_sodi_story(ws, data, sr: SurveyResult, *, benchmark: dict | None, prog
     number += 1
     story += [new_page_if_short(90), h1(f"{number}. 분석 방법")]
     story += [markup(p) for p in narrative.render("methodology.j2", rating_labels=data.guidebook.rating.labels,
-                                                  points=inst.scale.points, min_n=MIN_GROUP_N)[1:]]
+                                                  points=inst.scale.points, top_labels=list(inst.scale.labels[-2:]),
+                                                  min_n=MIN_GROUP_N)[1:]]
     progress.report(5, 6, "PDF 만드는 중")
     return story
 

@@ -214,3 +214,20 @@ def test_benchmark_in_the_district_file_format_adds_percentiles(demo_ws, tmp_pat
     assert [h for h in heads if "백분위" in h], "the SODI block gains 기준 평균 and 백분위"
     pct = [r[-1] for r in ws.iter_rows(values_only=True) if isinstance(r[-1], float)]
     assert pct and all(0 <= p <= 100 for p in pct)
+
+
+@pytest.mark.slow
+def test_libreoffice_opens_the_workbook(book, tmp_path):
+    """The district and the consultants open it in Excel or LibreOffice; headless conversion proves
+    the file is well-formed for a second implementation (skipped where LibreOffice is absent)."""
+    import subprocess
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    profile = (tmp_path / "profile").as_uri()  # own profile: other soffice instances may be running
+    r = subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76",
+                        "--outdir", str(tmp_path), str(book["path"])], check=False, capture_output=True, text=True,
+                       timeout=180)
+    assert r.returncode == 0, r.stderr
+    first = (tmp_path / "book.csv").read_text(encoding="utf-8", errors="replace")
+    assert "학교평가 결과" in first  # the 요약 sheet, Korean intact
