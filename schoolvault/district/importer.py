@@ -11,7 +11,6 @@ processes while this process writes, so a district of 1,346 schools imports in s
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -21,7 +20,7 @@ from ..progress import NULL_PROGRESS
 from ..workspace import district as district_db
 from ..workspace.db import Workspace
 from .aggregate import pack_summary, school_labels, summarize_school
-from .reader import Submission, SubmissionRefused, read_submission
+from .reader import Submission, SubmissionRefused, read_submission, read_submission_bytes
 
 PARALLEL_MIN_FILES = 48   # below this, starting worker processes costs more than it saves
 MAX_WORKERS = 4
@@ -47,9 +46,8 @@ def _read_safe(path: Path):
         return ("refused", e.message, e.where, e.hint)
     # packing runs here so it runs in the reading processes too
     sub.packed = pack_summary(summarize_school(sub.rows))
-    sub.rows_json = json.dumps(sub.rows, ensure_ascii=False, separators=(",", ":"))
     sub.labels = school_labels(sub.rows)
-    sub.rows = []  # stored as rows_json; not sent back twice
+    sub.rows = []  # the file is stored as received; the rows need not travel back
     return sub
 
 
@@ -126,7 +124,7 @@ def import_submissions(ws: Workspace, paths: Iterable[str | Path], *, workers: i
                         app_version=_str(sub.meta.get("app_version")), exported_at=_str(sub.meta.get("exported_at")),
                         source_name=path.name, source_sha256=sub.sha256, checksum_ok=sub.checksum_ok,
                         warnings=sub.warnings, layout_id=layout_ids[layout], vals=vals, extra=extra,
-                        rows_json=sub.rows_json)
+                        file=sub.data)
                     new = [lab for lab in sub.labels if lab[:3] not in seen_labels]
                     if new:
                         district_db.add_labels(ws, new)
@@ -157,3 +155,14 @@ def _int(v) -> int | None:
 
 def _str(v) -> str | None:
     return None if v in (None, "") else str(v)
+
+
+def stored_rows(ws: Workspace, school_id: int) -> list[dict]:
+    """One stored school's submission rows (ROW_COLUMNS keys), read back from the file as received."""
+    from ..workspace.district import ROW_COLUMNS
+    data = district_db.submission_file(ws, school_id)
+    if data is None:
+        return []
+    s = district_db.school(ws, school_id)
+    sub = read_submission_bytes(data, Path(s.source_name or "제출파일.xlsx"))
+    return [dict(zip(ROW_COLUMNS, r)) for r in sub.rows]

@@ -46,7 +46,7 @@ class Submission:
     checksum_ok: bool
     warnings: list[str] = field(default_factory=list)
     packed: tuple = ()                                  # aggregate.pack_summary (importer)
-    rows_json: str = ""                                 # the rows as stored (importer)
+    data: bytes = b""                                   # the file as read (stored as received)
     labels: set = field(default_factory=set)            # aggregate.school_labels (importer)
 
 
@@ -79,13 +79,18 @@ def _number(v) -> float | None:
 
 def read_submission(path: str | Path) -> Submission:
     """Read and validate one workbook. Raises SubmissionRefused with the reason."""
-    from python_calamine import CalamineWorkbook
-
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as e:
         raise _refuse(path, "파일을 읽을 수 없습니다.", f"파일이 있는지, 다른 프로그램이 쓰고 있지 않은지 확인하세요. ({e})")
+    return read_submission_bytes(data, path)
+
+
+def read_submission_bytes(data: bytes, path: Path) -> Submission:
+    """`read_submission` of a file's bytes (`path` names it in messages)."""
+    from python_calamine import CalamineWorkbook
+
     sha = hashlib.sha256(data).hexdigest()
     if not data.startswith(b"PK"):
         raise _refuse(path, "엑셀 통합문서(.xlsx)가 아니라서 가져오지 않았습니다.",
@@ -159,13 +164,14 @@ def read_submission(path: str | Path) -> Submission:
         raise _refuse(path, "제출자료 시트의 머리글(열 이름)이 형식과 다릅니다.",
                       f"열 이름: {', '.join(submission.COLUMNS)}. 학교에 다시 내보내 달라고 하세요.")
     width = max(index) + 1
+    in_order = index == list(range(len(index)))
     raw_rows: list[list] = []
     for row in body[header_at + 1:]:
         if len(row) < width:
             row = list(row) + [""] * (width - len(row))
-        vals = [row[c] for c in index]
-        if all(v is None or v == "" for v in vals):
-            continue
+        vals = row[:width] if in_order else [row[c] for c in index]
+        if vals[0] == "" and all(v is None or v == "" for v in vals):
+            continue  # a row with a kind is never empty; only then look at the rest
         raw_rows.append(vals)
 
     expected = _text(meta.get("checksum"))
@@ -185,28 +191,19 @@ def read_submission(path: str | Path) -> Submission:
         raise _refuse(path, "제출자료 시트에 자료가 없습니다.", "학교에 설문 결과와 지표 평가를 넣어 다시 내보내 달라고 하세요.")
     code = _text(meta.get("school_code")) or None
     meta = {**meta, "school_name": name, "school_code": code}
-    return Submission(path=path, sha256=sha, meta=meta, school_key=code or f"name:{name}", level=level,
+    return Submission(path=path, sha256=sha, data=data, meta=meta, school_key=code or f"name:{name}", level=level,
                       district=district, year=year, rows=rows, checksum_ok=checksum_ok, warnings=warnings)
 
 
-def _canon_row(row: list) -> list[str]:
-    out = []
-    for v in row:
-        t = type(v)
-        if t is float:
-            out.append(str(int(v)) if v.is_integer() else format(v, ".12g"))
-        elif t is str:
-            out.append(v.strip())
-        else:
-            out.append(submission._canon(v))
-    return out
-
-
 def fast_checksum(rows: list[list], meta: dict) -> str:
-    """`submission.checksum` with a per-type fast path for the cells calamine returns (same result)."""
+    """`submission.checksum` with the per-cell canonicalisation inlined for the types calamine returns
+    (floats and strings); the result is the same (tested against the shared function)."""
+    canon = submission._canon
     body = {
-        "rows": [_canon_row(row) for row in rows],
-        "meta": {k: submission._canon(meta.get(k)) for k in submission.META_KEYS
+        "rows": [[(v.strip() if v else v) if (t := type(v)) is str
+                  else (str(int(v)) if v.is_integer() else format(v, ".12g")) if t is float
+                  else canon(v) for v in row] for row in rows],
+        "meta": {k: canon(meta.get(k)) for k in submission.META_KEYS
                  if k not in ("checksum", "exported_at", "app_version")},
     }
     return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
@@ -222,11 +219,14 @@ def _num(v) -> float | None:
 
 
 def _parse_rows(raw_rows: list[list], header_at: int) -> tuple[list[tuple], list[int]]:
-    """Rows in workspace.district.ROW_COLUMNS order, and the sheet row numbers that could not be read."""
+    """Rows in workspace.district.ROW_COLUMNS order, and the sheet row numbers that could not be read.
+
+    Cells come from calamine as float or str; those are handled inline, anything else by _num/_text."""
     out: list[tuple] = []
     bad: list[int] = []
     groups: dict[str, str] = {}
     kinds = set(KINDS)
+    F = float
     for i, (kind, instrument, group, code, title, n, mean, sd, s100, pos, alpha, rating) in enumerate(raw_rows):
         try:
             kind = kind.strip() if type(kind) is str else _text(kind)
@@ -238,19 +238,28 @@ def _parse_rows(raw_rows: list[list], header_at: int) -> tuple[list[tuple], list
                     g = groups[group] = canonical_group(_text(group))
             else:
                 g = ""
-            if type(n) is float:
+            if type(n) is F:
                 suppressed, n_val = 0, int(n)
             elif _text(n) == SUPPRESSED:
                 suppressed, n_val = 1, None
             else:
                 v = _num(n)
                 suppressed, n_val = 0, None if v is None else int(v)
-            r = _num(rating)
-            rating_val = int(r) if r is not None else None
+            if rating == "":
+                rating_val = None
+            else:
+                r = _num(rating)
+                rating_val = int(r) if r is not None else None
             if kind == "rating" and rating_val is None:
                 raise ValueError(rating)
-            out.append((kind, _text(instrument), g, _text(code), _text(title), n_val, suppressed,
-                        _num(mean), _num(sd), _num(s100), _num(pos), _num(alpha), rating_val))
+            out.append((kind, instrument.strip() if type(instrument) is str else _text(instrument), g,
+                        code.strip() if type(code) is str else _text(code),
+                        title.strip() if type(title) is str else _text(title), n_val, suppressed,
+                        mean if type(mean) is F and mean == mean else _num(mean),
+                        sd if type(sd) is F and sd == sd else _num(sd),
+                        s100 if type(s100) is F and s100 == s100 else _num(s100),
+                        pos if type(pos) is F and pos == pos else _num(pos),
+                        alpha if type(alpha) is F and alpha == alpha else _num(alpha), rating_val))
         except (ValueError, TypeError):
             bad.append(header_at + 2 + i)  # 1-based sheet row
     return out, bad

@@ -57,11 +57,11 @@ def add_school(ws: Workspace, *, school_key: str, school_name: str, school_code:
                district: str, year: int, rating_points: int | None, format_version: int,
                app_version: str | None, exported_at: str | None, source_name: str | None,
                source_sha256: str | None, checksum_ok: bool, warnings: Sequence[str],
-               layout_id: int, vals: bytes, extra: str, rows_json: str) -> tuple[int, DistrictSchool | None]:
+               layout_id: int, vals: bytes, extra: str, file: bytes) -> tuple[int, DistrictSchool | None]:
     """Store one school's submission (replacing the same school and year); returns (id, replaced).
 
-    layout_id/vals/extra are the packed values the statistics read; rows_json the submitted rows
-    (ROW_COLUMNS order) as received. Call inside ws.transaction().
+    layout_id/vals/extra are the packed values the statistics read; file the workbook as received.
+    Call inside ws.transaction().
     """
     conn = ws.conn
     replaced = find_school(ws, school_key, year)
@@ -75,7 +75,7 @@ def add_school(ws: Workspace, *, school_key: str, school_name: str, school_code:
          exported_at, source_name, source_sha256, int(checksum_ok),
          json.dumps(list(warnings), ensure_ascii=False) if warnings else None, now(), layout_id, vals, extra))
     sid = cur.lastrowid
-    conn.execute("INSERT INTO district_submissions (school_id, rows) VALUES (?, ?)", (sid, rows_json))
+    conn.execute("INSERT INTO district_submissions (school_id, file) VALUES (?, ?)", (sid, file))
     return sid, replaced
 
 
@@ -135,10 +135,10 @@ def label_keys(ws: Workspace) -> set[tuple[str, str, str]]:
     return {tuple(r) for r in ws.conn.execute("SELECT kind, instrument, code FROM district_labels")}
 
 
-def school_rows(ws: Workspace, school_id: int) -> list[dict]:
-    """All rows of one school's submission as received, as dicts (drill-down)."""
-    row = ws.conn.execute("SELECT rows FROM district_submissions WHERE school_id = ?", (school_id,)).fetchone()
-    return [dict(zip(ROW_COLUMNS, r)) for r in json.loads(row[0])] if row else []
+def submission_file(ws: Workspace, school_id: int) -> bytes | None:
+    """The school's workbook as it was imported."""
+    row = ws.conn.execute("SELECT file FROM district_submissions WHERE school_id = ?", (school_id,)).fetchone()
+    return bytes(row[0]) if row else None
 
 
 # ---------------------------------------------------------------- benchmarks (in a school workspace)

@@ -65,8 +65,8 @@ def m002_district(conn: sqlite3.Connection) -> None:
     A school's values as the statistics use them are packed on import: `layout_id` names the
     (group, kind, instrument, code) of each position, `vals` holds [mean, score100] per position as
     little-endian doubles, `extra` the overall score, respondent counts and ratings (JSON). So
-    `district stats` reads one short row per school. The submitted rows themselves are kept as
-    received (JSON) in district_submissions for drill-down."""
+    `district stats` reads one short row per school. The submitted workbook itself is kept as
+    received in district_submissions (drill-down, audit)."""
     for sql in (
         """CREATE TABLE district_layouts (id INTEGER PRIMARY KEY, layout TEXT NOT NULL UNIQUE)""",
         """CREATE TABLE district_schools (
@@ -79,7 +79,7 @@ def m002_district(conn: sqlite3.Connection) -> None:
         """CREATE INDEX district_schools_year ON district_schools(year, level, district)""",
         """CREATE TABLE district_submissions (
             school_id INTEGER PRIMARY KEY REFERENCES district_schools(id) ON DELETE CASCADE,
-            rows TEXT NOT NULL)""",
+            file BLOB NOT NULL)""",
         """CREATE TABLE district_labels (
             kind TEXT NOT NULL, instrument TEXT NOT NULL, code TEXT NOT NULL, title TEXT,
             PRIMARY KEY (kind, instrument, code)) WITHOUT ROWID""",

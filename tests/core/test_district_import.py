@@ -14,7 +14,8 @@ from hypothesis import given, settings, strategies as st
 from schoolvault import submission
 from schoolvault.cli import main
 from schoolvault.district import demo
-from schoolvault.district.importer import import_submissions
+from schoolvault.district.aggregate import load_schools
+from schoolvault.district.importer import import_submissions, stored_rows
 from schoolvault.district.reader import SubmissionRefused, fast_checksum, read_submission
 from schoolvault.workspace import district as district_db, open_workspace
 
@@ -136,9 +137,10 @@ def test_parallel_reading_gives_the_same_result_as_serial(files, tmp_path):
     with open_workspace(tmp_path / "a.sqlite", create=True) as a, open_workspace(tmp_path / "b.sqlite", create=True) as b:
         import_submissions(a, files, workers=1)
         import_submissions(b, files, workers=2)
-        ra = [district_db.school_rows(a, s.id) for s in district_db.schools(a)]
-        rb = [district_db.school_rows(b, s.id) for s in district_db.schools(b)]
-        assert ra == rb
+        la, lb = load_schools(a, 2025), load_schools(b, 2025)
+        assert [(s["name"], list(s["vals"]), s["extra"]) for s in la] == \
+               [(s["name"], list(s["vals"]), s["extra"]) for s in lb]
+        assert [stored_rows(a, s["id"]) for s in la] == [stored_rows(b, s["id"]) for s in lb]
 
 
 def test_the_same_school_and_year_replaces_the_earlier_one_and_says_so(files, tmp_path):
@@ -150,7 +152,7 @@ def test_the_same_school_and_year_replaces_the_earlier_one_and_says_so(files, tm
         assert result["replaced"] == 1
         assert result["files"][0]["replaced"]["file"] == files[0].name
         assert len(district_db.schools(ws)) == 3
-        n_rows = sum(len(district_db.school_rows(ws, s.id)) for s in district_db.schools(ws))
+        n_rows = sum(len(stored_rows(ws, s.id)) for s in district_db.schools(ws))
         assert n_rows == sum(len(read_submission(f).rows) for f in files)
         n_stored = ws.conn.execute("SELECT COUNT(*) FROM district_submissions").fetchone()[0]
         assert n_stored == 3

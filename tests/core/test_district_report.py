@@ -14,7 +14,7 @@ from schoolvault.district import demo
 from schoolvault.district.aggregate import district_stats
 from schoolvault.district.benchmark import (import_benchmark, load_for_school, percentile_of, read_benchmark,
                                             write_benchmark)
-from schoolvault.district.importer import import_submissions
+from schoolvault.district.importer import import_submissions, stored_rows
 from schoolvault.district.report import write_report
 from schoolvault.errors import SchoolVaultError
 from schoolvault.workspace import district as ddb, open_workspace
@@ -83,7 +83,7 @@ def test_benchmark_percentiles_are_the_quantiles_of_the_school_values(dws, tmp_p
     stats = district_stats(dws)
     rows, suppressed = [], set()
     for s in ddb.schools(dws):
-        for r in ddb.school_rows(dws, s.id):
+        for r in stored_rows(dws, s.id):
             if r["kind"] == "factor" and r["code"] == "D1F1":
                 rows.append((s.level, s.id, r["grp"], r["mean"]))
             if r["kind"] == "respondents" and (r["suppressed"] or r["n"] < 5):

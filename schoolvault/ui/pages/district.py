@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
 
 from ...district.aggregate import ALL, district_stats
 from ...district.benchmark import write_benchmark
-from ...district.importer import import_submissions
+from ...district.importer import import_submissions, stored_rows
 from ...district.report import write_report
 from ...forms.groups import GROUPS
 from ...workspace import district as district_db
@@ -26,7 +26,7 @@ from .base import heading, hint
 def school_detail(ws, school_id: int) -> dict:
     """One school's stored submission for the drill-down (runs on the job thread)."""
     s = district_db.school(ws, school_id)
-    return {"school": s, "rows": district_db.school_rows(ws, school_id)}
+    return {"school": s, "rows": stored_rows(ws, school_id)}
 
 
 def _item(text, *, number: float | None = None, align_right: bool = False) -> QTableWidgetItem:
