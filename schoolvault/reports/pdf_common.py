@@ -164,7 +164,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence], widths: Sequence[floa
                     text = f"<b>{text}</b>"
                 cells.append(Paragraph(text, cell_style[align[c]]))
         data.append(cells)
-    t = Table(data, colWidths=list(widths), repeatRows=1, splitByRow=1)
+    t = Table(data, colWidths=list(widths), repeatRows=1, splitByRow=1, splitInRow=1)  # a long text may span pages
     cmds = [
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
         ("LINEABOVE", (0, 0), (-1, 0), 0.9, ACCENT),
@@ -192,7 +192,7 @@ def kv_table(pairs: Sequence[tuple[str, object]], widths: Sequence[float] = (32 
     st = styles()
     data = [[Paragraph(esc(k), st["label"]), v if isinstance(v, Flowable) else Paragraph(esc(v) or "–", st["cell"])]
             for k, v in pairs]
-    t = Table(data, colWidths=list(widths), splitByRow=1)
+    t = Table(data, colWidths=list(widths), splitByRow=1, splitInRow=1)  # a long text may span pages
     t.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (0, -1), LABEL_BG),
         ("GRID", (0, 0), (-1, -1), 0.4, RULE),

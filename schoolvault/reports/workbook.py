@@ -25,6 +25,7 @@ from .evaluation_report import LEVEL_NAMES, TYPE_NAMES, district_name
 
 CONSTANT_MEMORY = True   # rows are written top-down per sheet; keeps 3,000-respondent exports lean
 A4 = 9                   # xlsxwriter paper code
+MAX_ROW_HEIGHT = 409     # points: the most Excel allows
 SHEET_GUIDE = [
     ("요약", "학교 정보, 자체평가 등급 분포, 설문 응답 수, 요인 상·하위"),
     ("지표별 자체평가", "지표마다 등급, 근거자료, 성과, 미흡한 점, 개선 계획"),
@@ -93,7 +94,7 @@ class _Sheet:
                 units = len(part) * 1.6 if not part.isascii() else len(part)
                 cell_lines += max(1, -(-int(units) // width))
             lines = max(lines, cell_lines)
-        return 14.5 * lines + 2 if lines > 1 else None
+        return min(MAX_ROW_HEIGHT, 14.5 * lines + 2) if lines > 1 else None
 
     def columns(self, widths) -> None:
         for c, w in enumerate(widths):

@@ -129,6 +129,17 @@ def test_small_group_is_suppressed_in_the_sodi_report(demo_ws, tmp_path):
     assert "요인교원학생학부모" in text
 
 
+def test_a_text_longer_than_a_page_flows_onto_the_next(demo_ws, tmp_path):
+    from schoolvault.reports import evaluation_report, export_workbook
+    code = services.self_eval_list(demo_ws)[0]["indicator"]
+    long = "\n".join(f"{n}. 학년 협의회를 매주 열어 학생 참여 중심 교육과정의 운영 결과를 점검하고 공개하였다. " * 3
+                      for n in range(1, 60))
+    services.self_eval_set(demo_ws, code, achievements=long)
+    result = evaluation_report(demo_ws, tmp_path / "r.pdf")
+    assert "59.학년협의회" in pdf_text(result["file"])
+    export_workbook(demo_ws, tmp_path / "w.xlsx")
+
+
 def test_cancel_leaves_no_file(demo_ws, tmp_path):
     from schoolvault.reports import evaluation_report
     progress = Progress()
