@@ -258,8 +258,8 @@ class ReportDoc(BaseDocTemplate):
         canv.setFont(font, 7.5)
         canv.setFillColor(MUTED)
         y = PAGE_H - MARGIN_TOP + 7 * mm
-        canv.drawString(MARGIN_X, y, self.report_title)
-        canv.drawRightString(PAGE_W - MARGIN_X, y, self.header_right)
+        canv.drawString(MARGIN_X, y, printable(self.report_title))
+        canv.drawRightString(PAGE_W - MARGIN_X, y, printable(self.header_right))
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.5)
         canv.line(MARGIN_X, y - 2.5 * mm, PAGE_W - MARGIN_X, y - 2.5 * mm)

@@ -140,6 +140,19 @@ def test_a_text_longer_than_a_page_flows_onto_the_next(demo_ws, tmp_path):
     export_workbook(demo_ws, tmp_path / "w.xlsx")
 
 
+def test_typed_text_is_printed_literally_never_as_markup(demo_ws, tmp_path):
+    from schoolvault.reports import evaluation_report
+    from schoolvault.workspace import school as school_db
+    s = school_db.get_school(demo_ws)
+    with demo_ws.transaction():
+        school_db.save_school(demo_ws, school_db.School('서울<가>&나 "초등"학교', s.code, s.level, s.district))
+    code = services.self_eval_list(demo_ws)[0]["indicator"]
+    services.self_eval_set(demo_ws, code, achievements="<b>굵게</b> & <font size=40>크게</font> 😀")
+    text = pdf_text(evaluation_report(demo_ws, tmp_path / "r.pdf")["file"])
+    assert _plain('서울<가>&나 "초등"학교') in text
+    assert _plain("<b>굵게</b> & <font size=40>크게</font> □") in text  # a glyph the font lacks shows as □
+
+
 def test_cancel_leaves_no_file(demo_ws, tmp_path):
     from schoolvault.reports import evaluation_report
     progress = Progress()
