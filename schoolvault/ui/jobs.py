@@ -49,20 +49,24 @@ class Job(QRunnable):
         self.elapsed = 0.0
 
     def run(self) -> None:  # worker thread
-        start = time.perf_counter()
+        self._start = time.perf_counter()
         try:
             kwargs = dict(self.kwargs)
             if self.with_progress:
                 kwargs["progress"] = self.progress
             result = self.fn(self._ws_getter(), *self.args, **kwargs)
         except BaseException as e:  # noqa: BLE001 — every failure must reach the GUI, not vanish in a thread
-            self.elapsed = time.perf_counter() - start
-            self.done = True
-            self.signals.failed.emit(e, "".join(traceback.format_exception(e)))
+            self._emit("failed", e, "".join(traceback.format_exception(e)))
             return
-        self.elapsed = time.perf_counter() - start
+        self._emit("finished", result)
+
+    def _emit(self, name: str, *args) -> None:
+        self.elapsed = time.perf_counter() - self._start
         self.done = True
-        self.signals.finished.emit(result)
+        try:
+            getattr(self.signals, name).emit(*args)
+        except RuntimeError:  # the window that queued the job is gone; nobody is left to tell
+            log.debug("job %s finished after its window closed", getattr(self.fn, "__name__", self.fn))
 
 
 class JobRunner(QObject):

@@ -8,7 +8,7 @@ import inspect
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
                                QStackedWidget, QWidget)
@@ -81,6 +81,15 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self.nav.setCurrentRow(0)
         self._update_title()
+        # build the other pages while the user reads the dashboard, one per event-loop turn, so the
+        # first click on a page does not spend ~100 ms creating its widgets
+        self._preload = [p[0] for p in PAGES[1:]]
+        QTimer.singleShot(300, self._preload_next)
+
+    def _preload_next(self) -> None:
+        if self._preload:
+            self.page(self._preload.pop(0))
+            QTimer.singleShot(30, self._preload_next)
 
     # ------------------------------------------------------------ actions and menus
     def _create_actions(self) -> None:

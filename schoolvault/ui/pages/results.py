@@ -3,7 +3,7 @@ comparison, strengths and weaknesses, last year beside this year, and open-ended
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QScrollArea, QStackedWidget, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
@@ -183,6 +183,7 @@ class ResultsPage(Page):
         foot.addWidget(go)
         outer.addLayout(foot)
 
+        self.tabs.currentChanged.connect(lambda i: self._fill_tab(i))
         self.survey_combo.activated.connect(lambda _i: self._load_survey())
         self.group_combo.activated.connect(lambda _i: self._show_group())
 
@@ -234,39 +235,59 @@ class ResultsPage(Page):
         i = self.group_combo.findData(keep)
         self.group_combo.setCurrentIndex(i if i >= 0 else 0)
         self.stack.setCurrentIndex(1)
-        self._show_comparison()
         self._show_group()
-        self._load_radar(data["instrument"])
         self.loaded = True
 
     # ------------------------------------------------------------ views
+    # Each tab is filled in its own event-loop turn (the visible one first), so showing a large
+    # survey never holds the GUI thread for long.
     def _show_group(self) -> None:
         if not self.data:
             return
+        self._generation = getattr(self, "_generation", 0) + 1
+        self._filled: set[int] = set()
         g = self.group_combo.currentData()
         d = self.data["by_group"][g]
         prev = self.data["previous_year"]
-        year = self.data["year"]
-        cap = (f"{year}학년도 {g} 응답자 {d['n']}명 · {self.data['scale_points']}점 척도"
+        cap = (f"{self.data['year']}학년도 {g} 응답자 {d['n']}명 · {self.data['scale_points']}점 척도"
                f" ({' / '.join(self.data['scale_labels'])})")
         if d["small"]:
             cap += " · 응답자가 5명 미만이라 외부로 내보내는 통계에서는 가려집니다"
         if prev:
             cap += f" · {prev}학년도 결과를 함께 보여 줍니다"
         self.caption.setText(cap)
+        self._fill_tab(self.tabs.currentIndex())
+        gen = self._generation
+        for i in range(self.tabs.count()):
+            QTimer.singleShot(0, lambda i=i: gen == self._generation and self._fill_tab(i))
 
-        def series(rows: list[dict]) -> list:
-            s = [(f"{year}학년도", [r["score100"] for r in rows])]
-            if prev:
-                s.append((f"{prev}학년도", [r["prev_score100"] for r in rows]))
-            return s
-
-        self.domain_chart.set_data([r["title"] for r in d["domains"]], series(d["domains"]))
-        self.factor_chart.set_data([r["title"] for r in d["factors"]], series(d["factors"]))
-        self._fill_factor_table(d["factors"], prev)
-        self._fill_items(d["items"], prev)
-        self._fill_top_bottom(d)
-        if self.data.get("comments") is not None and self.comment_list is not None:
+    def _fill_tab(self, index: int) -> None:
+        if not self.data or index in self._filled or index < 0:
+            return
+        self._filled.add(index)
+        g = self.group_combo.currentData()
+        d = self.data["by_group"][g]
+        prev = self.data["previous_year"]
+        year = self.data["year"]
+        if index == 0:
+            def series(rows: list[dict]) -> list:
+                s = [(f"{year}학년도", [r["score100"] for r in rows])]
+                if prev:
+                    s.append((f"{prev}학년도", [r["prev_score100"] for r in rows]))
+                return s
+            self.domain_chart.set_data([r["title"] for r in d["domains"]], series(d["domains"]))
+            self.factor_chart.set_data([r["title"] for r in d["factors"]], series(d["factors"]))
+            self._fill_factor_table(d["factors"], prev)
+        elif index == 1:
+            self._fill_items(d["items"], prev)
+        elif index == 2:
+            if getattr(self, "_compared", None) is not self.data:
+                self._compared = self.data
+                self._show_comparison()
+                self._load_radar(self.data["instrument"])
+        elif index == 3:
+            self._fill_top_bottom(d)
+        elif index == 4:
             self._show_comments()
 
     def _fill_factor_table(self, factors: list[dict], prev: int | None) -> None:
@@ -309,8 +330,12 @@ class ResultsPage(Page):
             cells[1].setToolTip(it["text"])
             for c, cell in enumerate(cells):
                 t.setItem(r, c, cell)
+        # fixed widths: measuring every wrapped cell (ResizeToContents) stalls the GUI thread
         h = t.horizontalHeader()
-        h.setSectionResizeMode(QHeaderView.ResizeToContents)
+        h.setSectionResizeMode(QHeaderView.Interactive)
+        for c, width in enumerate([56, 0, 170, 64, 60, 70, 84] + ([90] if prev else [])):
+            if width:
+                t.setColumnWidth(c, width)
         h.setSectionResizeMode(1, QHeaderView.Stretch)
         t.setSortingEnabled(True)
         t.sortByColumn(5, Qt.DescendingOrder)
@@ -342,13 +367,9 @@ class ResultsPage(Page):
             if w:
                 w.deleteLater()
         self.radar = None
-        try:
-            from ...reports.charts import survey_chart_svg
-        except ImportError:
-            return
 
-        def show(svg: bytes) -> None:
-            if self.data is None or self.data["instrument"] != instrument:
+        def show(svg: bytes | None) -> None:
+            if svg is None or self.data is None or self.data["instrument"] != instrument:
                 return
             w = svg_widget(svg)
             if w is not None:
@@ -356,7 +377,7 @@ class ResultsPage(Page):
                 self.radar_box.addWidget(heading("요인 프로필 (레이더, 응답자 5명 이상인 집단)", 12))
                 self.radar_box.addWidget(w, 0, Qt.AlignHCenter)
 
-        self.session.run(survey_chart_svg, instrument, kind="radar", on_done=show, on_error=lambda _e: True)
+        self.session.run(results.factor_radar_svg, instrument, on_done=show, on_error=lambda _e: True)
 
     def _show_comparison(self) -> None:
         comp = self.data["comparison"]
