@@ -15,7 +15,8 @@ class NewYearDialog(QDialog):
         self.setWindowTitle("새 학년도 시작")
         self.setMinimumWidth(460)
         lay = QVBoxLayout(self)
-        self.info = QLabel("")
+        self.info = QLabel("올해 계획을 불러오는 중…")
+        self.info.setMinimumWidth(420)
         self.info.setWordWrap(True)
         lay.addWidget(self.info)
         form = QFormLayout()
@@ -44,6 +45,7 @@ class NewYearDialog(QDialog):
             f"{year}학년도에 고른 지표와 학교 자율지표가 {year + 1}학년도 평가 계획의 출발점이 됩니다. "
             f"지표마다 {year}학년도의 개선 계획(환류)이 함께 보이고, {year}학년도 결과는 그대로 남아 "
             "올해와 나란히 비교할 수 있습니다.")
+        self.adjustSize()
 
     def accept(self) -> None:
         self.buttons.setEnabled(False)

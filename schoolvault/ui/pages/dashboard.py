@@ -153,6 +153,21 @@ class DashboardPage(Page):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         lay.addLayout(grid)
+
+        c3, l3 = card()
+        l3.addWidget(heading("한 해의 흐름", 12))
+        steps = QLabel(
+            "<ol style='margin-left:-20px'>"
+            "<li><b>계획</b> — 평가할 지표를 고릅니다. 공통지표는 미리 골라져 있고, 자율지표는 학교가 고르거나 만듭니다.</li>"
+            "<li><b>중간점검</b> — 학기 중에 지표마다 계획대로 되고 있는지 점검합니다.</li>"
+            "<li><b>자체평가</b> — 학년 말에 지표마다 등급을 고르고 근거, 성과, 미흡한 점, 개선 계획을 씁니다.</li>"
+            "<li><b>결과 분석</b> — 교원·직원·학생·학부모 설문 응답을 가져와 강점과 약점을 살핍니다.</li>"
+            "<li><b>보고서</b> — 학교평가 결과 보고서(PDF)와 제출용 엑셀 파일을 만듭니다.</li>"
+            "<li><b>제출</b> — 교육지원청에 제출하고, 새 학년도를 시작합니다.</li></ol>")
+        steps.setWordWrap(True)
+        steps.setTextFormat(Qt.RichText)
+        l3.addWidget(steps)
+        lay.addWidget(c3)
         lay.addStretch(1)
 
     def refresh(self) -> None:
