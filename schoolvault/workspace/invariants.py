@@ -7,7 +7,9 @@ respondent count that disagrees with the rows. Each problem is one Korean line n
 
 from __future__ import annotations
 
+import math
 import sqlite3
+import struct
 
 from ..errors import SchoolVaultError
 from .db import Workspace
@@ -82,7 +84,7 @@ def problems(ws: Workspace) -> list[str]:
                 "AND (rating < 1 OR rating > ?) LIMIT ?", (year, rating.points, MAX_LISTED)):
             out.append(f"{year}학년도 지표 {ind}의 등급 {r}이(가) 등급 범위(1~{rating.points}) 밖입니다.")
 
-    if "district_rows" in tables:
+    if "district_schools" in tables:
         out.extend(_district_problems(conn))
 
     if "audit_log" not in tables:
@@ -102,17 +104,26 @@ MAX_SCALE_POINTS = 11  # the widest answer scale any instrument may use (0..10 o
 
 
 def _district_problems(conn: sqlite3.Connection) -> list[str]:
-    """Schools' submitted statistics outside what any statistic can be (a tampered or broken file)."""
-    checks = (("n < 0", "응답자 수가 음수"),
-              (f"mean IS NOT NULL AND (mean < 0 OR mean > {MAX_SCALE_POINTS})", "평균이 척도 밖"),
-              ("sd IS NOT NULL AND sd < 0", "표준편차가 음수"),
-              ("score100 IS NOT NULL AND (score100 < 0 OR score100 > 100)", "100점 환산 점수가 0~100 밖"),
-              ("positive_rate IS NOT NULL AND (positive_rate < 0 OR positive_rate > 1)", "긍정 응답률이 0~1 밖"))
+    """Schools' submitted statistics outside what any statistic can be (a tampered or broken file).
+
+    The district importer packs each school's values as little-endian doubles, [mean, score100]
+    per position (see migrations.m002_district); missing values are NaN.
+    """
+    cols = {r[1] for r in conn.execute("PRAGMA table_info(district_schools)")}
+    if "vals" not in cols:
+        return []
     out = []
-    for cond, what in checks:
-        rows = conn.execute(
-            f"SELECT s.school_name, r.kind, r.code FROM district_rows r JOIN district_schools s ON s.id = r.school_id "
-            f"WHERE {cond} LIMIT ?", (MAX_LISTED,)).fetchall()
-        for name, kind, code in rows:
-            out.append(f"학교 제출자료 '{name}'의 {kind} {code}: {what}입니다.")
+    for name, year, vals in conn.execute("SELECT school_name, year, vals FROM district_schools ORDER BY id"):
+        if not isinstance(vals, bytes) or len(vals) % 16:
+            out.append(f"학교 제출자료 '{name}'({year})의 저장된 값이 손상되었습니다.")
+            continue
+        numbers = struct.unpack(f"<{len(vals) // 8}d", vals)
+        bad_mean = sum(1 for m in numbers[0::2] if not math.isnan(m) and not 0 <= m <= MAX_SCALE_POINTS)
+        bad_score = sum(1 for x in numbers[1::2] if not math.isnan(x) and not 0 <= x <= 100)
+        if bad_mean:
+            out.append(f"학교 제출자료 '{name}'({year})에 척도 밖의 평균이 {bad_mean}개 있습니다.")
+        if bad_score:
+            out.append(f"학교 제출자료 '{name}'({year})에 0~100 밖의 100점 환산 점수가 {bad_score}개 있습니다.")
+        if len(out) >= MAX_LISTED:
+            break
     return out
