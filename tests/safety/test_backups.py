@@ -240,3 +240,18 @@ def test_restore_is_refused_while_another_instance_has_the_workspace(fresh_ws_pa
     finally:
         hold.kill()
         hold.wait(10)
+
+
+def test_backups_go_to_the_user_data_folder_when_the_workspace_folder_is_read_only(fresh_ws_path, tmp_path,
+                                                                                    monkeypatch):
+    import os
+
+    import platformdirs
+    beside = fresh_ws_path.parent / "backups"
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if str(p) == str(beside) else real_access(p, mode))
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda *a, **k: str(tmp_path / "userdata"))
+    made = backup.make_backup(fresh_ws_path)
+    assert (tmp_path / "userdata") in made.parents
+    assert [b.path for b in backup.list_backups(fresh_ws_path)] == [made]
+    assert backup.latest_good_backup(fresh_ws_path).path == made
