@@ -140,7 +140,7 @@ def _benchmark_section(sr: SurveyResult, entries: dict[str, dict], number: int) 
     """HOOK (benchmark): percentiles against a district benchmark, shown only when one is given."""
     means = _overall_means(sr)
     groups = [g for g in sr.shown if any(g in (e.get("groups") or {}) for e in entries.values())]
-    header = ["요인", "우리 학교 평균", "기준 평균", "전체 백분위"] + groups
+    header = ["요인", "우리 학교 평균", "기준 평균", "백분위"] + groups
     rows = []
     for f in sr.survey.factors():
         e = entries.get(f.code)
@@ -158,7 +158,7 @@ def _benchmark_section(sr: SurveyResult, entries: dict[str, dict], number: int) 
     return [new_page_if_short(70), h1(f"{number}. 기준 집단과 비교 (백분위)"),
             para("교육청이 공개한 같은 학교급 학교들의 결과와 비교한 위치입니다. 백분위 70은 기준 학교의 70%보다 "
                  "점수가 높다는 뜻입니다. 학교 순위를 매기려는 것이 아니라 우리 학교의 상대적 강점과 보완점을 "
-                 "찾기 위한 자료입니다." + (" 집단 이름 아래 칸은 그 집단의 백분위입니다." if groups else ""), "small"),
+                 "찾기 위한 자료입니다." + (" 백분위는 전체 점수의 위치이고, 집단 이름 아래 칸은 그 집단의 백분위입니다." if groups else ""), "small"),
             table(header, rows, [56 * mm] + [w_rest] * (3 + len(groups)), align="l" + "r" * (3 + len(groups)))]
 
 
