@@ -250,3 +250,21 @@ def test_survey_builder_imports_the_bank_builds_from_ticked_sentences_and_saves_
     questions = [r[1] for r in openpyxl.load_workbook(out)["문항"].iter_rows(min_row=2, values_only=True)]
     assert questions == [node.child(0).text(0), node.child(2).text(0)]
     d.reject()
+
+
+def test_cancelling_the_import_in_the_wizard_leaves_the_workspace_as_it_was(qtbot, fresh_ws_path, tmp_path):
+    f, _ = _export(tmp_path, n=400)
+    w = _open(qtbot, fresh_ws_path)
+    _choose(w, f)
+    w.next()
+    qtbot.waitUntil(lambda: w.plan is not None, timeout=10000)
+    w.next()
+    before = _counts(fresh_ws_path)
+    qtbot.mouseClick(w.confirm_page.run_button, Qt.LeftButton)
+    assert w.confirm_page.cancel_button.isEnabled()
+    qtbot.mouseClick(w.confirm_page.cancel_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "중지했습니다" in w.confirm_page.result.text(), timeout=10000)
+    assert w.summary is None and w.confirm_page.run_button.isEnabled()
+    qtbot.waitUntil(lambda: w.jobs.idle, timeout=5000)
+    assert _counts(fresh_ws_path) == before
+    w.reject()
