@@ -84,13 +84,31 @@ def plan(n: int, seed: int) -> list[dict]:
         out.append({"index": i, "school_name": _name(rng, level, used), "school_code": f"B1{i + 1:08d}",
                     "level": level, "district": district, "year": YEAR,
                     "climate": LEVEL_SHIFT[level] + district_shift[district] + rng.gauss(0, 0.22),
-                    "seed": rng.randrange(2 ** 31)})
+                    "seed": rng.randrange(2 ** 31), "plan_seed": seed})
     return out
 
 
-def _answers(survey: Survey, group: str, n: int, climate: float, rng: random.Random) -> list[dict]:
+FACTOR_SPREAD = 0.25  # SD of the district-wide shift of a factor (some factors are weaker everywhere)
+
+
+def _factor_shifts(survey: Survey, seed: int) -> dict[str, float]:
+    """District-wide factor effects: the same for every school of a plan, so the district's strongest
+    and weakest factors are real patterns, not noise."""
+    key = (seed, survey.id)
+    if key not in _SHIFTS:
+        rng = random.Random(f"{seed}:{survey.id}")
+        _SHIFTS[key] = {f.code: rng.gauss(0, FACTOR_SPREAD) for f in survey.factors()}
+    return _SHIFTS[key]
+
+
+_SHIFTS: dict = {}
+
+
+def _answers(survey: Survey, group: str, n: int, climate: float, rng: random.Random,
+             shifts: dict[str, float] | None = None) -> list[dict]:
     k = survey.scale.points
-    factor_climate = {f.code: rng.gauss(0, 0.3) for f in survey.factors()}
+    shifts = shifts or {}
+    factor_climate = {f.code: shifts.get(f.code, 0.0) + rng.gauss(0, 0.3) for f in survey.factors()}
     shift = climate + rng.gauss(0, 0.2)
     items = [(factor_climate[f.code], i.code, i.reverse) for f in survey.factors() for i in f.items
              if i.applies_to(group)]
@@ -122,12 +140,14 @@ def generate_school(spec: dict, surveys: list[Survey], guidebook: Guidebook) -> 
             n = max(6, int(sizes.get(g, 30) * rng.uniform(0.6, 1.15)))
             if g == "직원" and small:
                 n = rng.randint(2, 4)
-            school.answers[(sv.id, g)] = _answers(sv, g, n, climate, rng)
+            school.answers[(sv.id, g)] = _answers(sv, g, n, climate, rng, _factor_shifts(sv, spec.get("plan_seed", 0)))
     common = [i for i in guidebook.indicators() if i.type == "common" and i.applies_to_level(level)]
     autonomous = [i for i in guidebook.indicators() if i.type == "autonomous" and i.applies_to_level(level)]
     points = guidebook.rating.points
+    ind_rng = random.Random(f"{spec.get('plan_seed', 0)}:{guidebook.id}")
+    ind_shift = {i.code: ind_rng.gauss(0, FACTOR_SPREAD) for i in guidebook.indicators()}
     for ind in common + rng.sample(autonomous, min(4, len(autonomous))):
-        x = 2.9 + climate * 2.2 + rng.gauss(0, 0.6)
+        x = 2.9 + climate * 2.2 + ind_shift[ind.code] + rng.gauss(0, 0.6)
         school.ratings[ind.code] = min(points, max(1, round(x)))
     return school
 
