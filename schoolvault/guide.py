@@ -16,16 +16,18 @@ STAGE_LABELS = school_db.STAGE_LABELS
 
 
 def next_step(d: dict) -> dict:
-    """{"stage", "title", "detail", "page", "can_advance"} for a `services.dashboard` result.
+    """{"stage", "title", "detail", "page", "can_advance", "ready"} for a `services.dashboard` result.
 
     `page` names where the work is done: plan, selfeval, midyear, surveys, results, reports, new_year.
+    `ready` says the stage's work is done, so moving on is the main action.
     """
     stage = d["stage"]
     chosen, rated, mid = d["indicators_chosen"], d["indicators_rated"], d["midyear_checked"]
     respondents = sum(n for groups in d["responses"].values() for n in groups.values())
 
-    def step(title: str, detail: str, page: str, can_advance: bool) -> dict:
-        return {"stage": stage, "title": title, "detail": detail, "page": page, "can_advance": can_advance}
+    def step(title: str, detail: str, page: str, can_advance: bool, ready: bool = False) -> dict:
+        return {"stage": stage, "title": title, "detail": detail, "page": page, "can_advance": can_advance,
+                "ready": ready}
 
     if chosen == 0:
         return step("올해 평가할 지표를 고르세요",
@@ -39,7 +41,7 @@ def next_step(d: dict) -> dict:
             return step("중간 자율점검을 하세요",
                         f"지표 {chosen - mid}개의 진행 상황(계획대로/보완 필요/미착수)이 아직 없습니다.", "midyear", True)
         return step("중간점검을 마쳤습니다",
-                    "'다음 단계로'를 눌러 학년 말 자체평가를 시작하세요.", "selfeval", True)
+                    "'다음 단계로'를 눌러 학년 말 자체평가를 시작하세요.", "selfeval", True, True)
     if stage == "selfeval":
         if rated < chosen:
             return step("지표별 자체평가를 하세요",
@@ -50,7 +52,7 @@ def next_step(d: dict) -> dict:
                         "교육공동체 설문 응답 파일(구글 설문, 네이버 폼 등)을 가져오면 결과를 분석할 수 있습니다.",
                         "surveys", True)
         return step("자체평가를 마쳤습니다",
-                    "'다음 단계로'를 눌러 설문 결과 분석으로 넘어가세요.", "results", True)
+                    "'다음 단계로'를 눌러 설문 결과 분석으로 넘어가세요.", "results", True, True)
     if stage == "analysis":
         if respondents == 0:
             return step("설문 응답을 가져오세요", "분석할 설문 응답이 아직 없습니다.", "surveys", True)

@@ -132,3 +132,8 @@ def test_advance_moves_one_stage_and_reach_never_moves_back(fresh_ws):
     assert guide.reach_stage(fresh_ws, "report") is True
     assert guide.reach_stage(fresh_ws, "selfeval") is False
     assert services.dashboard(fresh_ws)["stage"] == "report"
+
+
+def test_moving_on_is_the_main_action_only_when_the_stage_is_done():
+    assert guide.next_step(_dash(stage="midyear", midyear_checked=10))["ready"] is True
+    assert guide.next_step(_dash(stage="midyear", midyear_checked=9))["ready"] is False

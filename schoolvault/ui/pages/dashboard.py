@@ -193,6 +193,12 @@ class DashboardPage(Page):
                                   "surveys": "설문 응답 가져오기", "results": "결과 보기", "reports": "보고서 만들기",
                                   "new_year": "새 학년도 시작…"}.get(n["page"], "지금 하기"))
         self.advance_button.setVisible(n["can_advance"])
+        # when the stage's work is done, moving on is the main action
+        self.advance_button.setObjectName("primary" if n.get("ready") else "")
+        self.next_button.setObjectName("" if n.get("ready") else "primary")
+        for b in (self.advance_button, self.next_button):
+            b.style().unpolish(b)
+            b.style().polish(b)
         chosen = d["indicators_chosen"]
         self.rated_label.setText(f"등급을 매긴 지표: {d['indicators_rated']}개 / {chosen}개"
                                  + (f" (남은 지표 {chosen - d['indicators_rated']}개)"
