@@ -51,6 +51,9 @@ class MainWindow(QMainWindow):
     def __init__(self, ws_path: str | Path):
         super().__init__()
         self.session = Session(ws_path, self)
+        # open the workspace first: a file another SchoolVault holds, or a damaged one, raises
+        # here (app.main shows it) instead of failing every job afterwards
+        self.session.open()
         self.pages: dict[str, QWidget] = {}
         self.extra_windows: list[QWidget] = []
         self.setMinimumSize(1000, 680)

@@ -32,6 +32,11 @@ class Session:
             self._ws = open_workspace(self.path, create=True)
         return self._ws
 
+    def open(self) -> None:
+        """Open the workspace on the calling thread (at start-up), so its errors come first."""
+        self.runner.wait()
+        self._workspace()
+
     def run(self, fn, *args, **kwargs):
         return self.runner.run(fn, *args, **kwargs)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from schoolvault import services
@@ -29,3 +30,47 @@ def test_navigation_reaches_every_page_by_keyboard(demo_window, qtbot, idle):
         assert demo_window.current_key() == key
         idle(demo_window)
     assert set(demo_window.pages) == {p[0] for p in PAGES}
+
+
+def test_the_app_refuses_a_file_that_is_not_a_workspace_with_a_korean_message(tmp_path, monkeypatch, qapp):
+    from schoolvault.ui import app, errors
+    bad = tmp_path / "메모.sqlite"
+    bad.write_text("이건 작업 파일이 아닙니다", encoding="utf-8")
+    shown = []
+    monkeypatch.setattr(errors, "show_error", lambda parent, exc, tb=None, modal=False: shown.append(exc))
+    assert app.main(["--db", str(bad)]) == 1
+    assert "SchoolVault 작업 파일이 아닙니다" in shown[0].message
+    assert bad.read_text(encoding="utf-8") == "이건 작업 파일이 아닙니다"
+
+
+def test_a_workspace_held_by_another_program_is_said_before_the_window_opens(tmp_path, monkeypatch, qapp, fresh_ws_path):
+    import subprocess
+    import sys
+    from schoolvault.ui import app, errors
+    holder = subprocess.Popen([sys.executable, "-c",
+                               "import sys, time; from schoolvault.workspace import open_workspace; "
+                               f"ws = open_workspace({str(fresh_ws_path)!r}); print('held', flush=True); time.sleep(30)"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        shown = []
+        monkeypatch.setattr(errors, "show_error", lambda parent, exc, tb=None, modal=False: shown.append(exc))
+        assert app.main(["--db", str(fresh_ws_path)]) == 1
+        assert "사용하고 있습니다" in shown[0].message
+    finally:
+        holder.kill()
+        holder.wait(10)
+
+
+def test_a_new_workspace_path_asks_for_the_school_first(tmp_path):
+    from schoolvault.ui.app import needs_setup
+    assert needs_setup(tmp_path / "없는 파일.sqlite")
+
+
+def test_korean_fonts_are_registered_from_resources(qapp):
+    from schoolvault.resources import fonts_dir
+    from schoolvault.ui.app import register_fonts
+    chosen = register_fonts()
+    if not any(fonts_dir().glob("Nanum*.ttf")):
+        pytest.skip("Nanum fonts are not in resources/fonts")
+    assert chosen == "NanumGothic"
