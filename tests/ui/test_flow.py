@@ -304,3 +304,24 @@ def test_whole_year_flow_from_plan_to_next_year(fresh_window, qtbot, tmp_path, f
     qtbot.waitUntil(lambda: dlg.year.value() == 2026, timeout=10000)
     dlg.accept()
     qtbot.waitUntil(lambda: dash.data["year"] == 2026 and dash.data["stage"] == "plan", timeout=10000)
+
+
+def test_results_show_last_year_beside_this_year(demo_window, qtbot):
+    from schoolvault.demo import fill_demo
+    from schoolvault.ui.session import ALL
+    demo_window.session.call_now(services.new_year)
+    demo_window.session.call_now(fill_demo, seed=3)
+    demo_window.notify_changed(ALL)
+    res = demo_window.show_page("results")
+    res.focus(SODI, "교원")
+    qtbot.waitUntil(lambda: res.data is not None and res.data["year"] == 2026 and res.data["instrument"] == SODI,
+                    timeout=10000)
+    assert res.data["previous_year"] == 2025
+    assert [name for name, _ in res.domain_chart.series] == ["2026학년도", "2025학년도"]
+    prev = demo_window.session.call_now(services.stats, SODI, "교원", 2025)
+    d0 = res.data["by_group"]["교원"]["domains"][0]
+    assert res.domain_chart.series[1][1][0] == prev["groups"]["교원"]["domains"][d0["code"]]["score100"]
+    res.tabs.setCurrentIndex(1)
+    t = res.item_table
+    assert t.horizontalHeaderItem(t.columnCount() - 1).text() == "2025 긍정률"
+    assert "2025학년도 결과를 함께" in res.caption.text()
