@@ -423,7 +423,7 @@ def _sheet_raw(wb, fmt, sr: SurveyResult, name: str, answers: dict) -> int:
     r = 1
     width = len(items)
     slot = {i.code: (n, i.reverse) for n, i in enumerate(items)}
-    write_row = ws.write_row  # one call per respondent: the cheapest path through xlsxwriter
+    write_row = ws.write_row
     for g in sr.shown:
         for resp in answers.get((sr.id, g), ()):
             vals: list = [None] * width
@@ -431,7 +431,19 @@ def _sheet_raw(wb, fmt, sr: SurveyResult, name: str, answers: dict) -> int:
                 hit = slot.get(code)
                 if hit is not None and v is not None:
                     vals[hit[0]] = k + 1 - v if hit[1] else v
-            write_row(r, 0, [r, g, *vals])
+            # one call per run of answered items: a group answers only its own items, and every
+            # blank passed to xlsxwriter still costs a call
+            write_row(r, 0, (r, g))
+            start = None
+            for c, v in enumerate(vals):
+                if v is None:
+                    if start is not None:
+                        write_row(r, start + 2, vals[start:c])
+                        start = None
+                elif start is None:
+                    start = c
+            if start is not None:
+                write_row(r, start + 2, vals[start:])
             r += 1
     if r > 1:
         ws.autofilter(0, 0, r - 1, len(items) + 1)
