@@ -52,6 +52,7 @@ class _Sheet:
         self.fmt = fmt
         self.row = 0
         self.widths: dict[int, float] = {}
+        self.col_formats: list | None = None
         self.ws.set_paper(A4)
         self.ws.fit_to_pages(1, 0)
         self.ws.set_footer("&L&A&R&P / &N")
@@ -63,6 +64,11 @@ class _Sheet:
             height = self._wrapped_height(values, formats)
         if height:
             ws.set_row(r, height)
+        if formats is not None and formats is self.col_formats:
+            # the columns carry these formats already: one call for the row (the bulk of a sheet)
+            ws.write_row(r, 0, [None if v == "" else _t(v) for v in values])
+            self.row += 1
+            return r
         for c, v in enumerate(values):
             f = formats[c] if isinstance(formats, (list, tuple)) else formats
             if v is None or v == "":
@@ -96,14 +102,18 @@ class _Sheet:
             lines = max(lines, cell_lines)
         return min(MAX_ROW_HEIGHT, 14.5 * lines + 2) if lines > 1 else None
 
-    def columns(self, widths) -> None:
+    def columns(self, widths, formats=None) -> None:
         for c, w in enumerate(widths):
-            self.ws.set_column(c, c, w)
+            self.ws.set_column(c, c, w, formats[c] if formats else None)
             self.widths[c] = w
+        if formats:
+            self.col_formats = formats
 
-    def header(self, labels, widths=None, *, freeze_cols: int = 0, filter_: bool = True) -> None:
+    def header(self, labels, widths=None, *, formats=None, freeze_cols: int = 0, filter_: bool = True) -> None:
+        """Header row, column widths and (optionally) the columns' formats, which `put(row, formats)`
+        with the same list then uses without per-cell work."""
         if widths:
-            self.columns(widths)
+            self.columns(widths, formats)
         r = self.put(labels, self.fmt["head"], height=30)
         self.ws.freeze_panes(r + 1, freeze_cols)
         self.ws.repeat_rows(r)
@@ -276,9 +286,9 @@ def _sheet_items(wb, fmt, data: YearData) -> None:
     labels = data.surveys[0].survey.scale.labels if data.surveys else ()
     heads = ["도구", "영역", "요인", "문항 코드", "문항", "역문항", "집단", "n", "평균", "표준편차", "100점 환산", "긍정률"] + \
             [f"{v}: {labels[v - 1]}" if v - 1 < len(labels) else str(v) for v in range(1, k + 1)]
-    sh.header(heads, [22, 16, 18, 9, 60, 7, 8, 7, 8, 8, 9, 8] + [9] * k, freeze_cols=5)
     fm = [fmt["text"]] * 4 + [fmt["text"], fmt["center"], fmt["center"], fmt["int"], fmt["num"], fmt["num"],
                               fmt["score"], fmt["pct"]] + [fmt["int"]] * k
+    sh.header(heads, [22, 16, 18, 9, 60, 7, 8, 7, 8, 8, 9, 8] + [9] * k, formats=fm, freeze_cols=5)
     for sr in data.surveys:
         sv = sr.survey
         where = {i.code: (d.title, f.title) for d in sv.domains for f in d.factors for i in f.items}
@@ -299,9 +309,9 @@ def _sheet_items(wb, fmt, data: YearData) -> None:
 def _sheet_factors(wb, fmt, data: YearData) -> None:
     sh = _Sheet(wb, "요인·영역 점수", fmt)
     sh.ws.set_landscape()
-    sh.header(["도구", "구분", "영역", "코드", "이름", "집단", "n", "평균", "표준편차", "100점 환산", "신뢰도(α)", "α 계산 n"],
-              [22, 7, 22, 8, 30, 8, 7, 8, 8, 9, 9, 8], freeze_cols=5)
     fm = [fmt["text"]] * 6 + [fmt["int"], fmt["num"], fmt["num"], fmt["score"], fmt["num"], fmt["int"]]
+    sh.header(["도구", "구분", "영역", "코드", "이름", "집단", "n", "평균", "표준편차", "100점 환산", "신뢰도(α)", "α 계산 n"],
+              [22, 7, 22, 8, 30, 8, 7, 8, 8, 9, 9, 8], formats=fm, freeze_cols=5)
     for sr in data.surveys:
         sv = sr.survey
         for g in sr.counts:
@@ -380,8 +390,9 @@ def _sheet_compare(wb, fmt, data: YearData, benchmark: dict | None) -> None:
 
 def _sheet_comments(wb, fmt, ws_, data: YearData) -> None:
     sh = _Sheet(wb, "의견", fmt)
-    sh.header(["도구", "집단", "질문 코드", "질문", "의견", "보고서에 선택"], [16, 8, 8, 40, 70, 10], freeze_cols=0)
     fm = [fmt["text"], fmt["center"], fmt["text"], fmt["wrap"], fmt["wrap"], fmt["center"]]
+    sh.header(["도구", "집단", "질문 코드", "질문", "의견", "보고서에 선택"], [16, 8, 8, 40, 70, 10], formats=fm,
+              freeze_cols=0)
     for sr in data.surveys:
         order = {q.code: n for n, q in enumerate(sr.survey.open_questions)}
         groups = {g: n for n, g in enumerate(sr.shown)}
@@ -454,8 +465,8 @@ def _sheet_raw(wb, fmt, sr: SurveyResult, name: str, answers: dict) -> int:
 
 def _sheet_submission(wb, fmt, rows: list[tuple], meta: dict) -> None:
     sh = _Sheet(wb, submission.SUBMISSION_SHEET, fmt)
-    sh.header(list(submission.COLUMNS), [11, 20, 8, 9, 40, 7, 9, 9, 9, 9, 9, 7])
-    fm = [None] * 5 + [fmt["int"], fmt["num"], fmt["num"], fmt["score"], fmt["pct"], fmt["num"], fmt["int"]]
+    fm = [fmt["text"]] * 5 + [fmt["int"], fmt["num"], fmt["num"], fmt["score"], fmt["pct"], fmt["num"], fmt["int"]]
+    sh.header(list(submission.COLUMNS), [11, 20, 8, 9, 40, 7, 9, 9, 9, 9, 9, 7], formats=fm)
     for row in rows:
         sh.put(row, fm)
     sh.finish()
