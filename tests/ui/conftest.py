@@ -26,7 +26,7 @@ def _window(qtbot, path):
 
 
 def wait_idle(qtbot, w, timeout=10000):
-    qtbot.waitUntil(lambda: w.session.runner.idle, timeout=timeout)
+    qtbot.waitUntil(lambda: w.session.runner.idle and w.session.saver.idle, timeout=timeout)
 
 
 def type_text(widget, text: str) -> None:

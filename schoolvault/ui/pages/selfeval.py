@@ -281,7 +281,7 @@ class SelfEvalPage(Page):
 
     # ------------------------------------------------------------ loading
     def refresh(self) -> None:
-        self.session.run(results.indicator_tree, on_done=self._show_tree)
+        self.session.run(self.session.after_saves(results.indicator_tree), on_done=self._show_tree)
 
     def _show_tree(self, data: dict) -> None:
         self.tree_data = data
@@ -372,7 +372,7 @@ class SelfEvalPage(Page):
         if code in getattr(self, "_items", {}) and self.tree.currentItem() is not self._items[code]:
             self.tree.setCurrentItem(self._items[code])
         self.form.setEnabled(False)
-        self.session.run(results.indicator_detail, code, on_done=self._show_detail)
+        self.session.run(self.session.after_saves(results.indicator_detail), code, on_done=self._show_detail)
         self.linked.clear()
         self.linked.lay.addWidget(hint("설문 결과를 불러오는 중…"))
         self.session.run(results.indicator_results, code, on_done=self._show_linked)
@@ -479,8 +479,8 @@ class SelfEvalPage(Page):
         if not code or not fields:
             return
         self.save_label.setText("저장 중…")
-        self.session.run(services.self_eval_set, code, **fields, on_done=self._saved,
-                         on_error=self._save_failed(code, fields))
+        self.session.save(services.self_eval_set, code, **fields, on_done=self._saved,
+                          on_error=self._save_failed(code, fields))
 
     def _save_failed(self, code: str, fields: dict):
         def handle(_exc) -> bool:
