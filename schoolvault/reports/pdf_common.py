@@ -149,6 +149,8 @@ def table(header: Sequence[str], rows: Sequence[Sequence], widths: Sequence[floa
     if font_size:
         cell_style = {k: ParagraphStyle(f"{v.name}_{font_size}", parent=v, fontSize=font_size,
                                         leading=font_size * 1.35) for k, v in cell_style.items()}
+    font, bold = register_fonts()
+    size = cell_style["r"].fontSize
     data = [[Paragraph(esc(h), st["head"]) for h in header]]
     for r, row in enumerate(rows):
         if r in spans:
@@ -158,11 +160,15 @@ def table(header: Sequence[str], rows: Sequence[Sequence], widths: Sequence[floa
         for c, v in enumerate(row):
             if isinstance(v, Flowable):
                 cells.append(v)
-            else:
-                text = esc(v)
-                if r in bold_rows:
-                    text = f"<b>{text}</b>"
-                cells.append(Paragraph(text, cell_style[align[c]]))
+                continue
+            text = printable("" if v is None else str(v))
+            if align[c] != "l" and "\n" not in text and stringWidth(text, font, size) <= widths[c] - 8:
+                cells.append(text)  # a number or short label: a plain cell, no paragraph layout needed
+                continue
+            text = escape(text).replace("\n", "<br/>")
+            if r in bold_rows:
+                text = f"<b>{text}</b>"
+            cells.append(Paragraph(text, cell_style[align[c]]))
         data.append(cells)
     t = Table(data, colWidths=list(widths), repeatRows=1, splitByRow=1, splitInRow=1)  # a long text may span pages
     cmds = [
@@ -175,7 +181,16 @@ def table(header: Sequence[str], rows: Sequence[Sequence], widths: Sequence[floa
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.6),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("FONTNAME", (0, 1), (-1, -1), font),
+        ("FONTSIZE", (0, 1), (-1, -1), size),
+        ("LEADING", (0, 1), (-1, -1), cell_style["r"].leading),
+        ("TEXTCOLOR", (0, 1), (-1, -1), INK),
     ]
+    for c, a in enumerate(align):
+        if a != "l":
+            cmds.append(("ALIGN", (c, 1), (c, -1), "RIGHT" if a == "r" else "CENTER"))
+    for r in bold_rows:
+        cmds.append(("FONTNAME", (0, r + 1), (-1, r + 1), bold))
     if zebra:
         for r in range(1, len(data)):
             if r % 2 == 0:
