@@ -63,8 +63,8 @@ def raw_read(files: list[Path]) -> tuple[float, float]:
 
 def project(directory: Path, db: Path, workers: int | None) -> dict:
     from schoolvault.district.aggregate import district_stats
-    from schoolvault.workspace import open_workspace
     from schoolvault.district.importer import import_submissions
+    from schoolvault.workspace import open_workspace
     for p in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         p.unlink(missing_ok=True)
     t0, c0 = time.perf_counter(), _cpu()
@@ -83,9 +83,9 @@ def project(directory: Path, db: Path, workers: int | None) -> dict:
 def national_stats(db: Path, target: int) -> float:
     """`aggregate` timed on the Seoul schools replicated to `target` (ids shifted), plus reading them
     (scaled from the Seoul read)."""
-    from schoolvault.district.aggregate import aggregate
-    from schoolvault.workspace import district as district_db, open_workspace
-    from schoolvault.district.aggregate import load_layouts, load_schools
+    from schoolvault.district.aggregate import aggregate, load_layouts, load_schools
+    from schoolvault.workspace import district as district_db
+    from schoolvault.workspace import open_workspace
     with open_workspace(db, readonly=True) as ws:
         year = district_db.years(ws)[-1]
         t0 = time.perf_counter()
@@ -147,7 +147,7 @@ def main() -> int:
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        ok = lambda b: "OK" if b else "MISSED"  # noqa: E731
+        ok = lambda b: "OK" if b else "MISSED"
         print(f"district: {out['schools']:,} school workbooks ({out['files_mb']} MB), load average {load:.1f} "
               f"on {os.cpu_count()} CPUs")
         print(f"  raw python-calamine read      {base:7.2f} s wall {base_cpu:7.2f} s CPU   (wall runs {base1:.2f} / {base2:.2f})")

@@ -18,7 +18,7 @@ import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from ..errors import SchoolVaultError
 from ..forms.groups import DISTRICTS, GROUPS, LEVELS
@@ -200,7 +200,7 @@ class _Scopes:
             out["groups"][g] = {"n_schools": with_group[g], "factors": {}, "domains": {}}
         for (grp, kind, key), (means, s100s) in acc.items():
             st = describe(means)
-            v100 = [x for x in s100s if x == x]  # NaN = missing
+            v100 = [x for x in s100s if not math.isnan(x)]  # NaN = missing
             st["score100"] = math.fsum(v100) / len(v100) if v100 else None
             target = out["all"] if grp == ALL else out["groups"][grp]
             target[kind][key] = st
@@ -292,7 +292,7 @@ def aggregate(schools: list[dict], labels: Sequence[tuple], layouts: dict[int, l
             if sch["layout_id"] == lid:
                 for p, (grp, kind, inst, code) in enumerate(lay):
                     m, s100 = sch["vals"][2 * p], sch["vals"][2 * p + 1]
-                    if kind == "factors" and inst not in scale_points and s100 == s100 and s100:
+                    if kind == "factors" and inst not in scale_points and not math.isnan(s100) and s100:
                         scale_points[inst] = round(1 + 100 * (m - 1) / s100)
                 break
     labels_out["scale_points"] = scale_points

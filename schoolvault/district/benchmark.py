@@ -23,15 +23,26 @@ import hashlib
 import json
 import math
 from collections import defaultdict
+from itertools import pairwise
 from pathlib import Path
 from statistics import NormalDist
 
 from ..errors import SchoolVaultError
+from ..forms.groups import GROUPS, LEVELS
 from ..workspace import district as district_db
 from ..workspace.db import Workspace, now
-from ..forms.groups import GROUPS, LEVELS
-from .aggregate import (ALL, PERCENTILES, _ordered, _Scopes, describe, load_layouts, load_schools, out_keys,
-                        quantile, resolve_year)
+from .aggregate import (
+    ALL,
+    PERCENTILES,
+    _ordered,
+    _Scopes,
+    describe,
+    load_layouts,
+    load_schools,
+    out_keys,
+    quantile,
+    resolve_year,
+)
 
 FORMAT = "schoolvault-benchmark"
 FORMAT_VERSION = 1
@@ -45,7 +56,7 @@ def _canonical(levels: dict) -> bytes:
 def _entry(values: list[float], values100: list[float]) -> dict:
     s = sorted(values)
     st = describe(s)
-    v100 = [v for v in values100 if v is not None and v == v]
+    v100 = [v for v in values100 if v is not None and not math.isnan(v)]
     st["score100"] = math.fsum(v100) / len(v100) if v100 else None
     st["percentiles"] = {str(p): quantile(s, p) for p in PERCENTILES}
     return st
@@ -186,7 +197,7 @@ def percentile_of(value: float | None, reference) -> float | None:
                 return 0.0 if value < x_lo else 100.0
             p = NormalDist(mean, sd).cdf(value) * 100
             return min(p, p_lo) if value < x_lo else max(p, p_hi)
-        for (pa, xa), (pb, xb) in zip(pts, pts[1:]):
+        for (pa, xa), (pb, xb) in pairwise(pts):
             if xa <= value <= xb:
                 if xb == xa:
                     return (pa + pb) / 2

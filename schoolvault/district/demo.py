@@ -122,7 +122,7 @@ def _answers(survey: Survey, group: str, n: int, climate: float, rng: random.Ran
             if rand() < BLANK_RATE:
                 continue
             v = round(base + fc + gauss(0, 0.6))
-            v = k if v > k else 1 if v < 1 else v
+            v = k if v > k else max(v, 1)
             answers[code] = k + 1 - v if reverse else v
         rows.append(answers)
     return rows

@@ -12,15 +12,20 @@ processes while this process writes, so a district of 1,346 schools imports in s
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from ..errors import SchoolVaultError
 from ..progress import NULL_PROGRESS
 from ..workspace import district as district_db
 from ..workspace.db import Workspace
 from .aggregate import pack_summary, school_labels, summarize_school
-from .reader import Submission, SubmissionRefused, read_submission, read_submission_bytes
+from .reader import (
+    Submission,
+    SubmissionRefused,
+    read_submission,
+    read_submission_bytes,
+)
 
 PARALLEL_MIN_FILES = 48   # below this, starting worker processes costs more than it saves
 MAX_WORKERS = 4

@@ -221,7 +221,8 @@ def _num(v) -> float | None:
 def _parse_rows(raw_rows: list[list], header_at: int) -> tuple[list[tuple], list[int]]:
     """Rows in workspace.district.ROW_COLUMNS order, and the sheet row numbers that could not be read.
 
-    Cells come from calamine as float or str; those are handled inline, anything else by _num/_text."""
+    Cells come from calamine as float or str (xlsx has no NaN or infinity); those are handled inline,
+    anything else by _num/_text."""
     out: list[tuple] = []
     bad: list[int] = []
     groups: dict[str, str] = {}
@@ -255,11 +256,11 @@ def _parse_rows(raw_rows: list[list], header_at: int) -> tuple[list[tuple], list
             out.append((kind, instrument.strip() if type(instrument) is str else _text(instrument), g,
                         code.strip() if type(code) is str else _text(code),
                         title.strip() if type(title) is str else _text(title), n_val, suppressed,
-                        mean if type(mean) is F and mean == mean else _num(mean),
-                        sd if type(sd) is F and sd == sd else _num(sd),
-                        s100 if type(s100) is F and s100 == s100 else _num(s100),
-                        pos if type(pos) is F and pos == pos else _num(pos),
-                        alpha if type(alpha) is F and alpha == alpha else _num(alpha), rating_val))
+                        mean if type(mean) is F else _num(mean),
+                        sd if type(sd) is F else _num(sd),
+                        s100 if type(s100) is F else _num(s100),
+                        pos if type(pos) is F else _num(pos),
+                        alpha if type(alpha) is F else _num(alpha), rating_val))
         except (ValueError, TypeError):
             bad.append(header_at + 2 + i)  # 1-based sheet row
     return out, bad

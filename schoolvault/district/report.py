@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .. import catalog
 from ..errors import SchoolVaultError
-from ..forms.groups import DISTRICTS, GROUPS, LEVELS
+from ..forms.groups import GROUPS, LEVELS
 from ..forms.model import Guidebook, Survey
 from ..forms.scoring import MIN_GROUP_N
 from ..progress import NULL_PROGRESS
@@ -128,8 +128,19 @@ def _pdf_story(stats: dict, title: str) -> list:
     from reportlab.platypus import Spacer
 
     from ..reports import charts
-    from ..reports.pdf_common import (BODY_W, box, cover, h1, h2, keep, markup, new_page_if_short, para, table,
-                                      toc)
+    from ..reports.pdf_common import (
+        BODY_W,
+        box,
+        cover,
+        h1,
+        h2,
+        keep,
+        markup,
+        new_page_if_short,
+        para,
+        table,
+        toc,
+    )
 
     year = stats["year"]
     titles = _instrument_titles()
@@ -296,13 +307,13 @@ def _pdf_story(stats: dict, title: str) -> list:
     story.append(new_page_if_short(90))
     story.append(h1("7. 분석 방법"))
     story.append(box([markup(t, "small") for t in (
-        "<b>분석 단위</b>: 학교. 학교마다 응답 집단(교원, 직원, 학생, 학부모)별 요인·영역 평균을 그대로 쓰고, "
-        "학교급·소속청의 값은 그 학교 값들의 평균과 표본 표준편차(n-1)입니다.",
+        ("<b>분석 단위</b>: 학교. 학교마다 응답 집단(교원, 직원, 학생, 학부모)별 요인·영역 평균을 그대로 쓰고, "
+         "학교급·소속청의 값은 그 학교 값들의 평균과 표본 표준편차(n-1)입니다."),
         f"<b>작은 집단 제외</b>: 응답자가 {MIN_GROUP_N}명 미만인 집단은 그 학교의 값에서 뺐습니다.",
-        "<b>점수</b>: 응답자의 요인 점수는 답한 문항 평균(역문항은 k+1-값), 문항의 절반 이상에 답했을 때만 계산합니다. "
-        "100점 환산 = (평균 - 1) ÷ (척도 점수 - 1) × 100.",
-        "<b>전체 집단 점수</b>: 한 학교의 요인 점수는 포함된 응답 집단 평균들의 평균입니다. 설문 종합 점수는 "
-        "집단별 영역 점수의 평균입니다.",
+        ("<b>점수</b>: 응답자의 요인 점수는 답한 문항 평균(역문항은 k+1-값), 문항의 절반 이상에 답했을 때만 "
+         "계산합니다. 100점 환산 = (평균 - 1) ÷ (척도 점수 - 1) × 100."),
+        ("<b>전체 집단 점수</b>: 한 학교의 요인 점수는 포함된 응답 집단 평균들의 평균입니다. 설문 종합 점수는 "
+         "집단별 영역 점수의 평균입니다."),
         f"<b>공개 기준</b>: 학교가 {MIN_PUBLIC_SCHOOLS}개 미만인 칸은 점수를 싣지 않았습니다('{SUPPRESSED_SCHOOLS}').",
         "<b>백분위</b>: 같은 학교급 안에서 중간 순위 백분위(아래 학교 수 + 같은 점수 학교 수의 절반) ÷ 학교 수 × 100.",
         "<b>제출 파일 검증</b>: 학교가 내보낸 파일의 검증값(SHA-256)을 확인하였고, 수정된 파일은 경고와 함께 포함하였습니다.",
@@ -545,8 +556,8 @@ def write_xlsx_report(stats: dict, out: Path, *, title: str) -> dict:
         f"응답자 {MIN_GROUP_N}명 미만 집단은 그 학교의 값에서 제외.",
         "전체 집단 점수: 포함된 집단 평균들의 평균. 설문 종합 점수: 집단별 영역 100점 점수의 평균.",
         "백분위: 같은 학교급 안의 중간 순위 백분위.",
-        f"지원 필요: 종합 점수가 학교급 하위 {SUPPORT_PERCENTILE:g}% 또는 평가 지표의 {LOW_RATING_SHARE:.0%} 이상이 "
-        f"'{rl[0]}'.",
+        (f"지원 필요: 종합 점수가 학교급 하위 {SUPPORT_PERCENTILE:g}% 또는 평가 지표의 {LOW_RATING_SHARE:.0%} 이상이 "
+         f"'{rl[0]}'."),
         "이 파일에는 학교명이 있으므로 교육청 내부에서만 사용하십시오.",
     )):
         sh.write(r, 0, t)

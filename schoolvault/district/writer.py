@@ -8,8 +8,8 @@ metadata rows (key, value) with the checksum last.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .. import submission
 

@@ -9,15 +9,21 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schoolvault import submission
 from schoolvault.cli import main
 from schoolvault.district import demo
 from schoolvault.district.aggregate import load_schools
 from schoolvault.district.importer import import_submissions, stored_rows
-from schoolvault.district.reader import SubmissionRefused, fast_checksum, read_submission
-from schoolvault.workspace import district as district_db, open_workspace
+from schoolvault.district.reader import (
+    SubmissionRefused,
+    fast_checksum,
+    read_submission,
+)
+from schoolvault.workspace import district as district_db
+from schoolvault.workspace import open_workspace
 
 
 @pytest.fixture(scope="module")
@@ -54,11 +60,11 @@ def test_an_edited_workbook_is_imported_with_a_warning(files, tmp_path):
     wb.save(files[0])
     with _ws(tmp_path) as ws:
         result = import_submissions(ws, files, workers=1)
-        edited = [f for f in result["files"] if f["file"] == files[0].name][0]
+        edited = next(f for f in result["files"] if f["file"] == files[0].name)
         assert result["imported"] == 3 and result["edited"] == 1
         assert edited["checksum_ok"] is False
         assert any("수정" in w for w in edited["warnings"])
-        stored = [s for s in district_db.schools(ws) if s.source_name == files[0].name][0]
+        stored = next(s for s in district_db.schools(ws) if s.source_name == files[0].name)
         assert stored.checksum_ok is False and stored.warnings
 
 
@@ -221,7 +227,7 @@ def test_rows_round_trip_through_the_lean_writer(tmp_path):
     got = {r[3]: r for r in sub.rows if r[0] == "factor"}
     for r in rows[:30]:
         assert got[r[3]][7] == pytest.approx(r[6], rel=1e-11)
-    assert [r for r in sub.rows if r[0] == "respondents"][0][5:7] == (None, 1)
+    assert next(r for r in sub.rows if r[0] == "respondents")[5:7] == (None, 1)
 
 
 @settings(max_examples=60, deadline=None)
@@ -238,3 +244,14 @@ def test_a_value_on_the_rounding_boundary_keeps_its_checksum(tmp_path):
     path = demo.write_submission(tmp_path / "t.xlsx", rows, {"school_name": "가", "level": "초", "district": "동부",
                                                              "year": 2025})
     assert read_submission(path).checksum_ok
+
+
+def test_a_schema_v1_workspace_upgrades_and_takes_district_imports(files, tmp_path):
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "schema_v1.sqlite"
+    if not fixture.exists():
+        pytest.skip("no schema_v1 fixture")
+    path = Path(shutil.copy(fixture, tmp_path / "v1.sqlite"))
+    with open_workspace(path) as ws:
+        result = import_submissions(ws, files, workers=1)
+        assert result["imported"] == 3
+        assert ws.conn.execute("SELECT COUNT(*) FROM district_schools").fetchone()[0] == 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -12,12 +13,18 @@ from pypdf import PdfReader
 from schoolvault.cli import main
 from schoolvault.district import demo
 from schoolvault.district.aggregate import district_stats
-from schoolvault.district.benchmark import (import_benchmark, load_for_school, percentile_of, read_benchmark,
-                                            write_benchmark)
+from schoolvault.district.benchmark import (
+    import_benchmark,
+    load_for_school,
+    percentile_of,
+    read_benchmark,
+    write_benchmark,
+)
 from schoolvault.district.importer import import_submissions, stored_rows
 from schoolvault.district.report import write_report
 from schoolvault.errors import SchoolVaultError
-from schoolvault.workspace import district as ddb, open_workspace
+from schoolvault.workspace import district as ddb
+from schoolvault.workspace import open_workspace
 
 N = 30
 
@@ -120,7 +127,7 @@ def test_a_school_imports_the_benchmark_and_reads_it_back(dws, fresh_ws, tmp_pat
 
 def test_an_edited_benchmark_imports_with_a_warning_and_a_foreign_file_is_refused(dws, fresh_ws, tmp_path):
     info = write_benchmark(dws, tmp_path / "b.json")
-    doc = json.loads(open(info["out"], encoding="utf-8").read())
+    doc = json.loads(Path(info["out"]).read_text(encoding="utf-8"))
     doc["levels"]["초"]["factors"]["D1F1"]["mean"] = 9.9
     edited = tmp_path / "edited.json"
     edited.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
