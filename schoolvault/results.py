@@ -11,7 +11,8 @@ from . import catalog, services
 from .forms.groups import GROUPS
 from .forms.model import Survey
 from .forms.scoring import MIN_GROUP_N
-from .workspace import frozen, responses, school as school_db, selfeval
+from .workspace import frozen, responses, selfeval
+from .workspace import school as school_db
 from .workspace.db import Workspace
 
 TOP_N = 5

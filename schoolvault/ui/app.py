@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -33,7 +34,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def register_fonts() -> str | None:
     """Register the shipped Nanum fonts and pick a family that can draw Korean; returns it."""
-    from PySide6.QtGui import QFont, QFontDatabase
+    from PySide6.QtGui import QFontDatabase
     from PySide6.QtWidgets import QApplication
 
     from ..resources import fonts_dir
@@ -83,7 +84,8 @@ def make_app(argv: list[str] | None = None):
     app.setOrganizationName(ORG_NAME)
     app.setApplicationVersion(__version__)
     app.setApplicationDisplayName("SchoolVault 학교평가")
-    if "Fusion" in __import__("PySide6.QtWidgets", fromlist=["QStyleFactory"]).QStyleFactory.keys():
+    from PySide6.QtWidgets import QStyleFactory
+    if "Fusion" in list(QStyleFactory.keys()):
         app.setStyle("Fusion")
     install_qt_korean(app)
     register_fonts()
@@ -105,7 +107,7 @@ def needs_setup(path: Path) -> bool:
     with open_workspace(path, readonly=True) as ws:
         try:
             return school_db.get_school(ws) is None or school_db.current_year(ws) is None
-        except Exception:  # an empty but valid file has no tables yet
+        except sqlite3.Error:  # an empty but valid SQLite file has no tables yet
             return True
 
 

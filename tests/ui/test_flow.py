@@ -278,7 +278,7 @@ def test_whole_year_flow_from_plan_to_next_year(fresh_window, qtbot, tmp_path, f
     for _ in range(len(se._items)):
         code = se.code
         qtbot.mouseClick(se.rubric_options[2].radio, Qt.LeftButton)
-        qtbot.waitUntil(lambda: se._items[code].data(0, Qt.UserRole + 1), timeout=10000)
+        qtbot.waitUntil(lambda c=code: bool(se._items[c].data(0, Qt.UserRole + 1)), timeout=10000)
         se.go_next_todo()
         qtbot.waitUntil(lambda: se.detail["code"] == se.code and se.form.isEnabled(), timeout=10000)
     with open_workspace(fresh_ws_path, readonly=True) as ws:
@@ -290,9 +290,9 @@ def test_whole_year_flow_from_plan_to_next_year(fresh_window, qtbot, tmp_path, f
     qtbot.waitUntil(lambda: res.data is not None and res.data["by_group"]["교원"]["n"] == 8, timeout=10000)
     for stage in ("midyear", "selfeval", "analysis", "report"):
         dash = w.show_page("dashboard")
-        qtbot.waitUntil(lambda: dash.data is not None and dash.advance_button.isVisible(), timeout=10000)
+        qtbot.waitUntil(lambda d=dash: d.data is not None and d.advance_button.isVisible(), timeout=10000)
         dash._advance()
-        qtbot.waitUntil(lambda s=stage: dash.data["stage"] == s, timeout=10000)
+        qtbot.waitUntil(lambda s=stage, d=dash: d.data["stage"] == s, timeout=10000)
     assert dash.data["next"]["page"] == "reports"
     rp = w.show_page("reports")
     rp.mark_submitted()

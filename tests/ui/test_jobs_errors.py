@@ -6,7 +6,7 @@ import logging
 import time
 
 import pytest
-from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from schoolvault.errors import Cancelled, SchoolVaultError

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
 
 from schoolvault import services
 from schoolvault.workspace import open_workspace
@@ -24,6 +23,7 @@ def test_window_opens_on_the_dashboard_with_the_school_and_real_counts(demo_wind
 
 def test_navigation_reaches_every_page_by_keyboard(demo_window, qtbot, idle):
     from PySide6.QtCore import Qt
+
     from schoolvault.ui.mainwindow import PAGES
     for n, (key, *_rest) in enumerate(PAGES, 1):
         qtbot.keyClick(demo_window, Qt.Key(Qt.Key_0 + n), Qt.ControlModifier)
@@ -46,11 +46,11 @@ def test_the_app_refuses_a_file_that_is_not_a_workspace_with_a_korean_message(tm
 def test_a_workspace_held_by_another_program_is_said_before_the_window_opens(tmp_path, monkeypatch, qapp, fresh_ws_path):
     import subprocess
     import sys
+
     from schoolvault.ui import app, errors
-    holder = subprocess.Popen([sys.executable, "-c",
-                               "import sys, time; from schoolvault.workspace import open_workspace; "
-                               f"ws = open_workspace({str(fresh_ws_path)!r}); print('held', flush=True); time.sleep(30)"],
-                              stdout=subprocess.PIPE, text=True)
+    code = ("import time; from schoolvault.workspace import open_workspace; "
+            f"ws = open_workspace({str(fresh_ws_path)!r}); print('held', flush=True); time.sleep(30)")
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
         shown = []

@@ -11,8 +11,18 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton,
-                               QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ... import guide, results, services
 from .. import session as flags
@@ -164,7 +174,7 @@ class ReportsPage(Page):
                     continue
                 combo.addItem(s["title"], s["id"])
             i = combo.findData(keep)
-            combo.setCurrentIndex(i if i >= 0 else 0)
+            combo.setCurrentIndex(max(i, 0))
             combo.blockSignals(False)
             if self.rows[kind.key]["group"] is not None:
                 self._fill_groups(combo, self.rows[kind.key]["group"])

@@ -4,9 +4,24 @@ comparison, strengths and weaknesses, last year beside this year, and open-ended
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QListWidget,
-                               QListWidgetItem, QPushButton, QScrollArea, QStackedWidget, QTableWidget,
-                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ... import results
 from .. import session as flags
@@ -57,7 +72,7 @@ class ResultsPage(Page):
     title = "결과"
     concerns = frozenset({flags.RESPONSES, flags.YEAR, flags.SCHOOL})
 
-    ITEM_COLUMNS = ["코드", "문항", "요인", "응답 수", "평균", "긍정률", "100점 환산"]
+    ITEM_COLUMNS = ("코드", "문항", "요인", "응답 수", "평균", "긍정률", "100점 환산")
 
     def __init__(self, main):
         super().__init__(main)
@@ -201,7 +216,7 @@ class ResultsPage(Page):
             n = sum(s["counts"].values())
             self.survey_combo.addItem(f"{s['title']} ({n}명)" if n else f"{s['title']} (응답 없음)", s["id"])
         i = self.survey_combo.findData(keep)
-        self.survey_combo.setCurrentIndex(i if i >= 0 else 0)
+        self.survey_combo.setCurrentIndex(max(i, 0))
         self._load_survey()
 
     def _load_survey(self) -> None:
@@ -233,7 +248,7 @@ class ResultsPage(Page):
         for g in data["groups"]:
             self.group_combo.addItem(f"{g} ({data['by_group'][g]['n']}명)", g)
         i = self.group_combo.findData(keep)
-        self.group_combo.setCurrentIndex(i if i >= 0 else 0)
+        self.group_combo.setCurrentIndex(max(i, 0))
         self.stack.setCurrentIndex(1)
         self._show_group()
         self.loaded = True
@@ -312,7 +327,7 @@ class ResultsPage(Page):
         t.setSortingEnabled(True)
 
     def _fill_items(self, items: list[dict], prev: int | None) -> None:
-        cols = self.ITEM_COLUMNS + ([f"{prev} 긍정률"] if prev else [])
+        cols = [*self.ITEM_COLUMNS, *([f"{prev} 긍정률"] if prev else [])]
         t = self.item_table
         t.setSortingEnabled(False)
         t.clear()

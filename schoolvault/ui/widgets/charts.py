@@ -3,7 +3,7 @@ year, or one bar per group). Drawn by hand so they stay crisp at any DPI and nee
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
