@@ -151,7 +151,9 @@ def table(header: Sequence[str], rows: Sequence[Sequence], widths: Sequence[floa
                                         leading=font_size * 1.35) for k, v in cell_style.items()}
     font, bold = register_fonts()
     size = cell_style["r"].fontSize
-    data = [[Paragraph(esc(h), st["head"]) for h in header]]
+    hs = st["head"]
+    data = [[printable(h) if stringWidth(printable(h), bold, hs.fontSize) <= widths[c] - 8 else Paragraph(esc(h), hs)
+             for c, h in enumerate(header)]]
     for r, row in enumerate(rows):
         if r in spans:
             data.append([Paragraph(f"<b>{esc(row[0])}</b>", st["cell"])] + [""] * (len(widths) - 1))
@@ -172,6 +174,10 @@ def table(header: Sequence[str], rows: Sequence[Sequence], widths: Sequence[floa
         data.append(cells)
     t = Table(data, colWidths=list(widths), repeatRows=1, splitByRow=1, splitInRow=1)  # a long text may span pages
     cmds = [
+        ("FONTNAME", (0, 0), (-1, 0), bold),
+        ("FONTSIZE", (0, 0), (-1, 0), hs.fontSize),
+        ("LEADING", (0, 0), (-1, 0), hs.leading),
+        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
         ("LINEABOVE", (0, 0), (-1, 0), 0.9, ACCENT),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, RULE),
@@ -205,10 +211,14 @@ def table(header: Sequence[str], rows: Sequence[Sequence], widths: Sequence[floa
 def kv_table(pairs: Sequence[tuple[str, object]], widths: Sequence[float] = (32 * mm, BODY_W - 32 * mm)) -> Table:
     """Label | text rows (an indicator's evidence, achievements …); rows split across pages."""
     st = styles()
-    data = [[Paragraph(esc(k), st["label"]), v if isinstance(v, Flowable) else Paragraph(esc(v) or "–", st["cell"])]
-            for k, v in pairs]
+    bold = register_fonts()[1]
+    data = [[printable(k), v if isinstance(v, Flowable) else Paragraph(esc(v) or "–", st["cell"])] for k, v in pairs]
     t = Table(data, colWidths=list(widths), splitByRow=1, splitInRow=1)  # a long text may span pages
     t.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (0, -1), bold),
+        ("FONTSIZE", (0, 0), (0, -1), st["label"].fontSize),
+        ("LEADING", (0, 0), (0, -1), st["label"].leading),
+        ("TEXTCOLOR", (0, 0), (0, -1), INK),
         ("BACKGROUND", (0, 0), (0, -1), LABEL_BG),
         ("GRID", (0, 0), (-1, -1), 0.4, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
