@@ -46,7 +46,7 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
 def _read_safe(path: Path):
     """Worker: a Submission, or ('refused', message, where, hint) — exceptions do not cross processes well."""
     try:
-        sub = read_submission(path)
+        sub = read_submission(path, items=False)
     except SubmissionRefused as e:
         return ("refused", e.message, e.where, e.hint)
     # packing runs here so it runs in the reading processes too

@@ -77,17 +77,20 @@ def _number(v) -> float | None:
     return f if math.isfinite(f) else None
 
 
-def read_submission(path: str | Path) -> Submission:
-    """Read and validate one workbook. Raises SubmissionRefused with the reason."""
+def read_submission(path: str | Path, *, items: bool = True) -> Submission:
+    """Read and validate one workbook. Raises SubmissionRefused with the reason.
+
+    items=False leaves the item rows out of `rows` (they are still checked by the checksum): the
+    district statistics do not use them, and the importer stores the file as received."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as e:
         raise _refuse(path, "파일을 읽을 수 없습니다.", f"파일이 있는지, 다른 프로그램이 쓰고 있지 않은지 확인하세요. ({e})")
-    return read_submission_bytes(data, path)
+    return read_submission_bytes(data, path, items=items)
 
 
-def read_submission_bytes(data: bytes, path: Path) -> Submission:
+def read_submission_bytes(data: bytes, path: Path, *, items: bool = True) -> Submission:
     """`read_submission` of a file's bytes (`path` names it in messages)."""
     from python_calamine import CalamineWorkbook
 
@@ -183,7 +186,7 @@ def read_submission_bytes(data: bytes, path: Path) -> Submission:
         if not checksum_ok:
             warnings.append("내보낸 뒤 내용이 수정된 파일입니다 (검증값 불일치). 수정된 값 그대로 가져왔습니다.")
 
-    rows, bad = _parse_rows(raw_rows, header_at)
+    rows, bad = _parse_rows(raw_rows, header_at, items)
     if bad:
         warnings.append(f"읽을 수 없는 행 {len(bad)}개를 건너뛰었습니다: " + ", ".join(map(str, bad[:10]))
                         + ("…" if len(bad) > 10 else ""))
@@ -199,14 +202,15 @@ def fast_checksum(rows: list[list], meta: dict) -> str:
     """`submission.checksum` with the per-cell canonicalisation inlined for the types calamine returns
     (floats and strings); the result is the same (tested against the shared function)."""
     canon = submission._canon
-    body = {
-        "rows": [[(v.strip() if v else v) if (t := type(v)) is str
-                  else (str(int(v)) if v.is_integer() else format(v, ".12g")) if t is float
-                  else canon(v) for v in row] for row in rows],
-        "meta": {k: canon(meta.get(k)) for k in submission.META_KEYS
-                 if k not in ("checksum", "exported_at", "app_version")},
-    }
-    return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+    meta_c = {k: canon(meta.get(k)) for k in submission.META_KEYS if k not in ("checksum", "exported_at", "app_version")}
+    fmt = "%.12g"  # = _canon for floats, except integers ≥ 1e12 ("1e+12") and -0.0 ("-0"): checked below
+    text = json.dumps({"rows": [[(v.strip() if v else v) if (t := v.__class__) is str
+                                 else fmt % v if t is float else canon(v) for v in row] for row in rows],
+                       "meta": meta_c}, ensure_ascii=False, sort_keys=True)
+    if "e+" in text or '"-0"' in text:  # rare: the exact per-cell rule
+        text = json.dumps({"rows": [[canon(v) for v in row] for row in rows], "meta": meta_c},
+                          ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _num(v) -> float | None:
@@ -218,7 +222,7 @@ def _num(v) -> float | None:
     return _number(v)
 
 
-def _parse_rows(raw_rows: list[list], header_at: int) -> tuple[list[tuple], list[int]]:
+def _parse_rows(raw_rows: list[list], header_at: int, items: bool = True) -> tuple[list[tuple], list[int]]:
     """Rows in workspace.district.ROW_COLUMNS order, and the sheet row numbers that could not be read.
 
     Cells come from calamine as float or str (xlsx has no NaN or infinity); those are handled inline,
@@ -233,6 +237,8 @@ def _parse_rows(raw_rows: list[list], header_at: int) -> tuple[list[tuple], list
             kind = kind.strip() if type(kind) is str else _text(kind)
             if kind not in kinds:
                 raise ValueError(kind)
+            if not items and kind == "item":
+                continue
             if group:
                 g = groups.get(group)
                 if g is None:
