@@ -136,3 +136,12 @@ def test_autosave_does_not_wait_behind_a_long_job(typer, fresh_window, qtbot, fr
     typer(page.texts["evidence"], "회의록")
     qtbot.waitUntil(lambda: entry(fresh_ws_path, "1-1-2").evidence == "회의록", timeout=2000)
     assert not fresh_window.session.runner.idle  # the long job is still running
+
+
+def test_a_rubric_level_and_the_next_indicator_are_reachable_from_the_keyboard(fresh_window, qtbot, fresh_ws_path):
+    page = open_indicator(qtbot, fresh_window, "1-1-2")
+    page.texts["evidence"].setFocus()
+    qtbot.keyClick(page.texts["evidence"], Qt.Key_4, Qt.AltModifier)
+    qtbot.waitUntil(lambda: entry(fresh_ws_path, "1-1-2").rating == 4, timeout=2000)
+    qtbot.keyClick(page.texts["evidence"], Qt.Key_Return, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: page.detail is not None and page.detail["code"] != "1-1-2", timeout=10000)

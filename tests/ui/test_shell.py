@@ -74,3 +74,16 @@ def test_korean_fonts_are_registered_from_resources(qapp):
     if not any(fonts_dir().glob("Nanum*.ttf")):
         pytest.skip("Nanum fonts are not in resources/fonts")
     assert chosen == "NanumGothic"
+
+
+def test_switching_the_year_on_the_dashboard_shows_that_years_work(demo_window, qtbot):
+    from schoolvault.ui.session import ALL
+    demo_window.session.call_now(services.new_year)
+    demo_window.notify_changed(ALL)
+    page = demo_window.show_page("dashboard")
+    qtbot.waitUntil(lambda: page.data is not None and page.data["year"] == 2026, timeout=10000)
+    assert page.data["indicators_rated"] == 0
+    page.year_combo.setCurrentIndex(page.year_combo.findData(2025))
+    page.year_combo.activated.emit(page.year_combo.currentIndex())
+    qtbot.waitUntil(lambda: page.data["year"] == 2025 and "2025학년도" in demo_window.windowTitle(), timeout=10000)
+    assert page.data["indicators_rated"] == page.data["indicators_chosen"] > 0

@@ -38,7 +38,7 @@ class PlanPage(Page):
         lay.addWidget(self.header)
         lay.addWidget(hint("평가할 지표에 체크하세요. 공통지표는 모든 학교가 평가하므로 미리 골라 두었습니다. "
                            "자율지표는 학교 여건에 맞게 고르고, 목록에 없으면 '학교 자율지표 만들기'로 직접 만드세요. "
-                           "체크하는 즉시 저장됩니다."))
+                           "체크하는 즉시 저장되고, 체크를 풀어도 이미 적은 평가 내용은 지워지지 않습니다."))
         self.summary = QLabel("")
         self.summary.setStyleSheet("font-size:11pt; color:#1f3a5f; font-weight:bold;")
         lay.addWidget(self.summary)

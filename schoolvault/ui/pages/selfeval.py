@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -245,10 +245,15 @@ class SelfEvalPage(Page):
         nav.addStretch(1)
         self.next_button = QPushButton("다음 남은 지표 →")
         self.next_button.setObjectName("primary")
+        self.next_button.setShortcut(QKeySequence("Ctrl+Return"))
+        self.next_button.setToolTip("Ctrl+Enter")
         self.next_button.clicked.connect(self.go_next_todo)
         nav.addWidget(self.next_button)
         self.final_lay.addLayout(nav)
         self.tabs.addTab(final, "학년 말 자체평가")
+        for n in range(1, 10):  # Alt+1 … picks a rating level from the keyboard, wherever the cursor is
+            sc = QShortcut(QKeySequence(f"Alt+{n}"), self, context=Qt.WidgetWithChildrenShortcut)
+            sc.activated.connect(lambda n=n: self._rating_key(n))
 
         mid = QWidget()
         ml = QVBoxLayout(mid)
@@ -423,6 +428,7 @@ class SelfEvalPage(Page):
                     self.rubric_options.append(opt)
             for n, (opt, label) in enumerate(zip(self.rubric_options, labels), 1):
                 opt.radio.setText(f"{n} {label}")
+                opt.radio.setToolTip(f"Alt+{n}")
                 opt.text.setText(d["rubric"][n - 1] if n <= len(d["rubric"]) else "(등급별 수준이 적혀 있지 않습니다)")
             self.rating_group.setExclusive(False)
             for opt in self.rubric_options:
@@ -475,6 +481,11 @@ class SelfEvalPage(Page):
             return
         self._queue("rating", level)
         self.flush()
+
+    def _rating_key(self, level: int) -> None:
+        if self.form.isEnabled() and level <= len(self.rubric_options):
+            self.tabs.setCurrentIndex(0)
+            self.rubric_options[level - 1].radio.click()
 
     def _mid_clicked(self, index: int) -> None:
         if self._loading or self.code is None:
