@@ -4,7 +4,7 @@ narrative text (jinja2 templates in resources/templates/) and charts (also as SV
 Every job takes the workspace plus options and `progress=NULL_PROGRESS`, so the GUI can run it in
 a worker with progress and cancel:
 
-    evaluation_report(ws, out, *, year=None, progress)                        학교평가 결과 보고서
+    evaluation_report(ws, out, *, year=None, benchmark=None, progress)        학교평가 결과 보고서
     sodi_report(ws, out, *, instrument=None, year=None, benchmark=None, progress)  학교조직진단 보고서
     questionnaire(ws | None, out, *, instrument, group, progress)             종이 설문지
     export_workbook(ws, out, *, year=None, benchmark=None, progress)          컨설팅용 워크북 (= 제출 파일)

@@ -212,3 +212,15 @@ def linked_items(gb: Guidebook, surveys: list[SurveyResult], indicator: str) -> 
         if items:
             out.append((sr, items))
     return out
+
+
+def imported_benchmark(ws) -> dict | None:
+    """The levels of the benchmark a district published and the school imported (`benchmark
+    import`), or None. A report without percentiles beats no report, so a failure is logged."""
+    import logging
+    try:
+        from ..district.benchmark import load_for_school
+        return load_for_school(ws)
+    except (SchoolVaultError, ImportError) as e:
+        logging.getLogger(__name__).warning("benchmark not loaded: %s", e)
+        return None

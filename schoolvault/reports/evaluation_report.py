@@ -25,6 +25,7 @@ from .data import (
     YearData,
     collect,
     comments,
+    imported_benchmark,
     linked_items,
     pick_comments,
 )
@@ -189,13 +190,32 @@ def _participation(data: YearData) -> list:
     return out
 
 
-def _indicator_block(data: YearData, ind: IndicatorResult, points: int, lead: list) -> list:
+def _benchmark_text(ind: IndicatorResult, entry: dict | None, labels) -> str | None:
+    """'같은 학교급 N개교 중 우수 이상 40%' from a district benchmark's rating counts."""
+    if not entry or not ind.rating or not entry.get("counts"):
+        return None
+    counts = {int(k): v for k, v in entry["counts"].items()}
+    total = sum(counts.values()) or entry.get("n_schools") or 0
+    if not total:
+        return None
+    share = sum(v for r, v in counts.items() if r >= ind.rating) / total
+    text = f"같은 학교급 {total}개교 중 '{ind.rating_label}' 이상 {share * 100:.0f}%"
+    if entry.get("mean") is not None:
+        text += f", 평균 등급 {entry['mean']:.1f} / {len(labels)}"
+    return text
+
+
+def _indicator_block(data: YearData, ind: IndicatorResult, points: int, lead: list,
+                     bench: dict | None = None) -> list:
     """One indicator, kept on one page when it fits; `lead` (area/subarea headings) stays with it."""
     kind = TYPE_NAMES.get(ind.type, ind.type)
     head = h3(f"{ind.code}  {ind.title}")
     rating = (f"{ind.rating_label} ({ind.rating}/{points})" if ind.rating else "미입력")
     rating_cell = markup(f"<b>{esc(rating)}</b>" + (f"<br/>{esc(ind.rubric_text)}" if ind.rubric_text else ""), "cell")
     pairs: list = [("구분", kind), ("평가 등급", rating_cell)]
+    compared = _benchmark_text(ind, bench, data.guidebook.rating.labels)
+    if compared:
+        pairs.append(("교육청 기준 비교", compared))
     if data.last_year:
         pairs.append((f"{data.last_year}학년도 등급",
                       f"{ind.last_rating_label} ({ind.last_rating}/{points})" if ind.last_rating else "평가하지 않음"))
@@ -239,7 +259,9 @@ def _whole_survey_block(sr: SurveyResult) -> list:
             table(header, rows, [60 * mm] + [w] * len(sr.shown), align="l" + "r" * len(sr.shown))]
 
 
-def _indicators(data: YearData, progress) -> list:
+def _indicators(data: YearData, progress, benchmark: dict | None = None) -> list:
+    level = (benchmark or {}).get(data.school.level) or {}
+    bench = level.get("indicators", {}) if isinstance(level, dict) else {}
     out: list = []
     points = data.guidebook.rating.points
     n = len(data.indicators)
@@ -254,7 +276,7 @@ def _indicators(data: YearData, progress) -> list:
         if ind.subarea != sub:
             sub = ind.subarea
             lead.append(h2(f"{ind.subarea} {ind.subarea_title}"))
-        out += _indicator_block(data, ind, points, lead)
+        out += _indicator_block(data, ind, points, lead, bench.get(ind.code))
     if not data.indicators:
         out += [PageBreak(), h1("지표별 자체평가"), para("올해 평가 계획에 넣은 지표가 없습니다.")]
     return out
@@ -309,7 +331,7 @@ def _methodology(data: YearData, number: int) -> list:
     return [new_page_if_short(90), h1(f"{number}. 평가 방법")] + [markup(p) for p in paras]
 
 
-def build_evaluation_story(ws, data: YearData, progress=NULL_PROGRESS) -> list:
+def build_evaluation_story(ws, data: YearData, progress=NULL_PROGRESS, benchmark: dict | None = None) -> list:
     s = data.school
     today = dt.date.today()
     story = cover(f"{data.year}학년도 학교평가 결과 보고서", "학교 자체평가 · 교육공동체 설문 결과", s.name,
@@ -320,7 +342,7 @@ def build_evaluation_story(ws, data: YearData, progress=NULL_PROGRESS) -> list:
     story += toc()
     story += [PageBreak()] + _summary(data)
     story += [Spacer(1, 6 * mm)] + _participation(data)
-    story += _indicators(data, progress)
+    story += _indicators(data, progress, benchmark)
     compare = _comparison(data, 3)
     story += compare
     n = 4 if compare else 3
@@ -333,8 +355,13 @@ def build_evaluation_story(ws, data: YearData, progress=NULL_PROGRESS) -> list:
     return story
 
 
-def evaluation_report(ws, out: str | Path, *, year: int | None = None, progress=NULL_PROGRESS) -> dict:
+def evaluation_report(ws, out: str | Path, *, year: int | None = None, benchmark: dict | None = None,
+                      progress=NULL_PROGRESS) -> dict:
     """Write the year's 학교평가 결과 보고서 to `out` (PDF). Returns {"file", "pages", "bytes"}.
+
+    benchmark (HOOK): a district benchmark's levels ({level: {"indicators": {code: {"n_schools",
+    "mean", "counts": {"1": n, …}}}}}); None uses the imported one. Each rated indicator then shows
+    the share of same-level schools rated at least as high.
 
     Raises SchoolVaultError when the workspace has no school/year, and Cancelled after cancel
     (no file is left behind).
@@ -342,11 +369,13 @@ def evaluation_report(ws, out: str | Path, *, year: int | None = None, progress=
     progress.report(0, 0, "자료 읽는 중")
     data = collect(ws, year)
     s = data.school
+    if benchmark is None:
+        benchmark = imported_benchmark(ws)
 
     def make(buf) -> int:
         doc = ReportDoc(buf, title=f"{data.year}학년도 학교평가 결과 보고서", header_right=f"{s.name} · {data.year}학년도",
                         toc_levels=3, progress=progress)
-        build(doc, build_evaluation_story(ws, data, progress))
+        build(doc, build_evaluation_story(ws, data, progress, benchmark))
         return doc.page
 
     return write_pdf(out, make)

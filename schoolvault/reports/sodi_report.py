@@ -8,7 +8,6 @@ a district benchmark is given or imported, and questions for the consulting conv
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -19,7 +18,7 @@ from ..forms.scoring import MIN_GROUP_N, SUPPRESSED
 from ..progress import NULL_PROGRESS
 from . import narrative
 from .charts import bar_chart, factor_series, radar_chart
-from .data import SurveyResult, collect, comments, pick_comments
+from .data import SurveyResult, collect, comments, imported_benchmark, pick_comments
 from .evaluation_report import LEVEL_NAMES, district_name
 from .pdf_common import (
     BODY_W,
@@ -40,8 +39,6 @@ from .pdf_common import (
     toc,
     write_pdf,
 )
-
-log = logging.getLogger(__name__)
 
 GAP_NOTE = 10.0     # a group gap of this many 100-point points is worth a conversation
 LOW_ALPHA = 0.6     # below this, items of a factor were probably read differently
@@ -101,16 +98,6 @@ def gaps(sr: SurveyResult) -> list[dict]:
         out.append({"code": f.code, "title": f.title, "high": hi[0], "high_score": hi[1], "low": lo[0],
                     "low_score": lo[1], "diff": hi[1] - lo[1]})
     return sorted(out, key=lambda x: -x["diff"])
-
-
-def _imported_benchmark(ws) -> dict | None:
-    """The benchmark a district published and the school imported (`benchmark import`), if any."""
-    try:
-        from ..district.benchmark import load_for_school
-        return load_for_school(ws)
-    except (SchoolVaultError, ImportError) as e:  # a report without percentiles beats no report
-        log.warning("benchmark not loaded: %s", e)
-        return None
 
 
 def benchmark_entries(benchmark: dict | None, level: str, sr: SurveyResult) -> dict[str, dict]:
@@ -340,7 +327,7 @@ def sodi_report(ws, out: str | Path, *, instrument: str | None = None, year: int
     data = collect(ws, year)
     sr = find_sodi(data.surveys, instrument)
     if benchmark is None:
-        benchmark = _imported_benchmark(ws)
+        benchmark = imported_benchmark(ws)
     s = data.school
 
     def make(buf) -> int:

@@ -20,7 +20,7 @@ from ..forms.scoring import MIN_GROUP_N, SUPPRESSED
 from ..progress import NULL_PROGRESS
 from ..safe_text import neutralize_formula
 from ..workspace.selfeval import MIDYEAR_LABELS
-from .data import SurveyResult, YearData, collect, comments
+from .data import SurveyResult, YearData, collect, comments, imported_benchmark
 from .evaluation_report import LEVEL_NAMES, TYPE_NAMES, district_name
 
 CONSTANT_MEMORY = True   # rows are written top-down per sheet; keeps 3,000-respondent exports lean
@@ -502,8 +502,7 @@ def export_workbook(ws, out: str | Path, *, year: int | None = None, benchmark: 
     answers: dict = {}
     data = collect(ws, year, answers_cache=answers)
     if benchmark is None:
-        from .sodi_report import _imported_benchmark
-        benchmark = _imported_benchmark(ws)
+        benchmark = imported_benchmark(ws)
     exported_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     rows = submission_rows(data)
     meta = submission_meta(data, rows, exported_at)

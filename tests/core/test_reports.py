@@ -195,6 +195,17 @@ def test_benchmark_percentiles_are_shown_when_given(demo_ws, tmp_path):
     assert "기준집단과비교" not in pdf_text(tmp_path / "n.pdf")
 
 
+def test_evaluation_report_compares_ratings_with_the_district(demo_ws, tmp_path):
+    from schoolvault.reports import evaluation_report
+    rated = [i for i in services.self_eval_list(demo_ws) if i["rating"]]
+    counts = {"1": 1, "2": 3, "3": 4, "4": 2}
+    bench = {"초": {"indicators": {i["indicator"]: {"n_schools": 10, "mean": 2.7, "counts": counts} for i in rated}}}
+    text = pdf_text(evaluation_report(demo_ws, tmp_path / "r.pdf", benchmark=bench)["file"])
+    first = rated[0]
+    share = sum(v for k, v in counts.items() if int(k) >= first["rating"]) * 10
+    assert _plain(f"같은 학교급 10개교 중 '{first['rating_label']}' 이상 {share}%") in text
+
+
 def test_chart_svg_for_the_results_page(demo_ws):
     from schoolvault.reports import survey_chart_svg
     svg = survey_chart_svg(demo_ws, SODI).decode("utf-8")
