@@ -14,7 +14,6 @@ from reportlab.graphics.shapes import (
     Drawing,
     Line,
     Polygon,
-    PolyLine,
     Rect,
     String,
 )
@@ -149,25 +148,6 @@ def radar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[floa
             if p is not None:
                 d.add(Circle(p[0], p[1], 1.8, fillColor=col, strokeColor=None))
     _legend(d, [s[0] for s in series], 4, size + 4, font)
-    return d
-
-
-def profile_line(labels: Sequence[str], values: Sequence[float | None], *, width: float = 440,
-                 height: float = 90, vmax: float = SCORE100_MAX) -> Drawing:
-    """A compact line profile (last year → this year style); kept for small multiples."""
-    font, _ = register_fonts()
-    d = Drawing(width, height)
-    n = max(1, len(labels))
-    step = (width - 20) / n
-    pts = []
-    for i, v in enumerate(values):
-        if v is not None:
-            pts += [10 + step * (i + 0.5), 14 + (height - 24) * v / vmax]
-    if len(pts) >= 4:
-        d.add(PolyLine(pts, strokeColor=ACCENT, strokeWidth=1.2))
-    for i, label in enumerate(labels):
-        d.add(String(10 + step * (i + 0.5), 2, _fit(label, font, 6, step - 2), fontName=font, fontSize=6,
-                     textAnchor="middle", fillColor=INK))
     return d
 
 
