@@ -22,6 +22,30 @@ def now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+_STORAGE_ERRORS = (
+    (("database or disk is full", "disk is full"), "저장 공간이 부족해 저장하지 못했습니다. 바뀐 내용은 없습니다.",
+     "디스크(USB)의 빈 공간을 확보한 뒤 다시 하세요."),
+    (("readonly database", "read-only"), "작업 파일에 쓸 수 없습니다 (읽기 전용). 바뀐 내용은 없습니다.",
+     "읽기 전용으로 연 창이면 다시 여세요. 파일·폴더의 읽기 전용 속성을 해제하거나 쓸 수 있는 폴더로 복사하세요."),
+    (("database is locked", "database is busy"), "다른 프로그램이 작업 파일을 쓰고 있어 저장하지 못했습니다. 바뀐 내용은 없습니다.",
+     "잠시 뒤 다시 하세요. 계속되면 다른 SchoolVault 창을 닫으세요."),
+    (("disk i/o error",), "작업 파일을 쓰다가 디스크 오류가 났습니다. 바뀐 내용은 없습니다.",
+     "USB나 네트워크 드라이브가 연결되어 있는지 확인하고, 'check' 명령으로 작업 파일을 검사하세요."),
+)
+
+
+def _raise_storage_error(path: Path, exc: sqlite3.DatabaseError) -> None:
+    """Re-raise a storage failure as a Korean WorkspaceError; anything else unchanged (a bug)."""
+    msg = str(exc).lower()
+    if "malformed" in msg or "not a database" in msg:
+        from .backup import damaged_error
+        raise damaged_error(path, str(exc)) from exc
+    for needles, message, hint in _STORAGE_ERRORS:
+        if any(n in msg for n in needles):
+            raise WorkspaceError(message, where=str(path), hint=f"{hint} (세부: {exc})") from exc
+    raise exc
+
+
 class Workspace:
     """One workspace file. All SQL of the app goes through this connection.
 
@@ -39,27 +63,42 @@ class Workspace:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All or nothing; nested calls become savepoints."""
+        """All or nothing; nested calls become savepoints.
+
+        A full disk, a read-only file, a lock held too long or an I/O error (USB pulled) becomes a
+        WorkspaceError in Korean after the rollback, so the user learns nothing was saved and why.
+        """
         with self._lock:
-            if self._depth == 0:
-                self.conn.execute("BEGIN IMMEDIATE")
-            else:
-                self.conn.execute(f"SAVEPOINT sp{self._depth}")
+            try:
+                if self._depth == 0:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                else:
+                    self.conn.execute(f"SAVEPOINT sp{self._depth}")
+            except sqlite3.OperationalError as e:
+                _raise_storage_error(self.path, e)
             self._depth += 1
             try:
                 yield self.conn
-            except BaseException:
+            except BaseException as exc:
                 self._depth -= 1
-                if self._depth == 0:
-                    self.conn.execute("ROLLBACK")
-                else:
-                    self.conn.execute(f"ROLLBACK TO sp{self._depth}")
-                    self.conn.execute(f"RELEASE sp{self._depth}")
+                if self.conn.in_transaction:  # SQLite may have rolled back already (disk full, I/O error)
+                    if self._depth == 0:
+                        self.conn.execute("ROLLBACK")
+                    else:
+                        self.conn.execute(f"ROLLBACK TO sp{self._depth}")
+                        self.conn.execute(f"RELEASE sp{self._depth}")
+                if self._depth == 0 and isinstance(exc, sqlite3.DatabaseError):
+                    _raise_storage_error(self.path, exc)
                 raise
             else:
                 self._depth -= 1
                 if self._depth == 0:
-                    self.conn.execute("COMMIT")
+                    try:
+                        self.conn.execute("COMMIT")
+                    except sqlite3.OperationalError as e:
+                        if self.conn.in_transaction:
+                            self.conn.execute("ROLLBACK")
+                        _raise_storage_error(self.path, e)
                 else:
                     self.conn.execute(f"RELEASE sp{self._depth}")
 
