@@ -36,11 +36,16 @@ def register(sub, common) -> None:
 
 
 def cmd_backup(args):
-    from ..workspace import open_workspace
+    from ..workspace import lock, open_workspace
     path = _ws_path(args)
     # Open first: refuses a damaged, foreign or newer file with the usual messages, takes the lock,
     # and records the backup in the audit log (a copy of the school's data leaving this file).
-    ws = open_workspace(path)
+    try:
+        ws = open_workspace(path)
+    except lock.WorkspaceInUse:
+        # Another window is working on it: a backup only reads, and SQLite gives it a consistent
+        # snapshot, so back up anyway (unrecorded: the log belongs to the writer).
+        return {"backup": str(backup.make_backup(path, args.out, reason="manual")), "workspace": str(path)}
     try:
         with ws.transaction():
             ws.audit("backup", out=Path(args.out).name if args.out else None)

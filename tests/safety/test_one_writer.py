@@ -112,3 +112,11 @@ def test_lock_is_released_when_the_holder_closes(holder, fresh_ws_path):
         except lock.WorkspaceInUse:
             assert time.monotonic() < deadline
             time.sleep(0.05)
+
+
+def test_backup_works_while_another_instance_is_writing(holder, fresh_ws_path, tmp_path, capsys):
+    from schoolvault.cli import main
+    from schoolvault.workspace import backup
+    assert main(["--db", str(fresh_ws_path), "backup", str(tmp_path / "while-open.sqlite")]) == 0
+    assert backup.check_file(tmp_path / "while-open.sqlite") == []
+    assert "백업했습니다" in capsys.readouterr().out
