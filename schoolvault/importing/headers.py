@@ -30,6 +30,10 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^(?:\+?82[-\s]?)?0?1[016789][-\s.]?\d{3,4}[-\s.]?\d{4}$")
 META_WORDS = ("타임스탬프", "timestamp", "제출시간", "제출일시", "응답일시", "응답시간", "작성일시", "응답번호",
               "응답자번호", "번호", "no", "순번", "id")
+# Who answered, in categories (grade, class, sex, years of service): not questions, never items.
+DEMOGRAPHIC_WORDS = ("학년", "반", "성별", "나이", "연령", "직위", "직급", "직종", "교과", "담당", "경력", "근무",
+                     "자녀", "학교급", "소속")
+DEMOGRAPHIC_MAX_HEADER = 12
 
 
 def clean_header(text: str) -> str:
@@ -50,8 +54,13 @@ def normalize(text: str) -> str:
 
 
 def is_personal_header(header: str) -> bool:
+    """이메일, 이름/성명, 전화/연락처, 학번 … and any short '…번호' column that is not a response number."""
     key = _NON_WORD.sub("", str(header)).lower()
-    return bool(key) and len(key) <= PERSONAL_MAX_HEADER and any(w.replace("-", "") in key for w in PERSONAL_WORDS)
+    if not key or len(key) > PERSONAL_MAX_HEADER:
+        return False
+    if any(w.replace("-", "") in key for w in PERSONAL_WORDS):
+        return True
+    return "번호" in key and not is_meta_header(header)  # 출석번호, 학생 번호, 학년 반 번호
 
 
 def looks_personal(values) -> bool:
@@ -64,8 +73,15 @@ def looks_personal(values) -> bool:
 
 
 def is_meta_header(header: str) -> bool:
+    """Timestamp and response-number columns."""
     key = _NON_WORD.sub("", str(header)).lower()
     return key in META_WORDS or key.startswith(("타임스탬프", "timestamp"))
+
+
+def is_demographic_header(header: str) -> bool:
+    """A short header asking who answered (학년, 반, 성별, 교직 경력 …)."""
+    key = _NON_WORD.sub("", clean_header(header)).lower()
+    return bool(key) and len(key) <= DEMOGRAPHIC_MAX_HEADER and any(w in key for w in DEMOGRAPHIC_WORDS)
 
 
 @dataclass(frozen=True)

@@ -165,6 +165,8 @@ def plan_columns(headers: list[str], table: Table, survey: Survey, group: str,
             cols[ci] = ColumnPlan(ci, h, "personal", note="개인정보로 보이는 열(머리글)")
         elif hd.is_meta_header(h):
             cols[ci] = ColumnPlan(ci, h, "meta", note="응답 시각·번호 열")
+        elif hd.is_demographic_header(h):
+            cols[ci] = ColumnPlan(ci, h, "meta", note="응답자 구분 열(학년·성별 등)")
         elif hd.looks_personal(_column_values(table, ci)):
             cols[ci] = ColumnPlan(ci, h, "personal", note="전자우편·전화번호가 들어 있는 열")
         elif not h and not any(str(v).strip() for v in _column_values(table, ci) if v is not None):

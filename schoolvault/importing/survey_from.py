@@ -52,6 +52,16 @@ def store_survey(ws: Workspace, survey: Survey, *, replace: bool = False, action
             "items": sum(1 for _ in parsed.items()), "open_questions": len(parsed.open_questions)}
 
 
+CATEGORY_MAX_CHOICES = 12  # a text column with this few distinct answers, each chosen repeatedly, is a choice
+
+
+def _categorical(cells: list) -> bool:
+    """A multiple-choice column (학년, 교과 …): few distinct answers, each given by several people."""
+    vals = [str(c).strip() for c in cells if c is not None and str(c).strip()]
+    distinct = set(vals)
+    return len(distinct) <= CATEGORY_MAX_CHOICES and len(vals) >= 3 * len(distinct)
+
+
 def _factor_key(header: str) -> tuple[str, str]:
     """(area tag, factor title) of a question header; ('', '') without a tag."""
     tag = hd.area_tag(header)
@@ -96,14 +106,14 @@ def survey_from_file(path: str | Path, *, survey_id: str, group: str, title: str
             continue
         if hd.is_personal_header(h) or hd.looks_personal(columns[ci][:200]):
             report["dropped"].append(h)
-        elif hd.is_meta_header(h):
+        elif hd.is_meta_header(h) or hd.is_demographic_header(h):
             report["ignored"].append(h)
         else:
             guess = guess_column(columns[ci])
             if guess.kind in ("labels", "numbers"):
                 scale_cols.append(ci)
                 guesses.append(guess)
-            elif guess.kind == "text":
+            elif guess.kind == "text" and not _categorical(columns[ci]):
                 text_cols.append(ci)
             else:
                 report["ignored"].append(h)

@@ -45,7 +45,8 @@ def test_an_item_code_as_header_is_an_exact_match():
     assert match_columns(["Q3"], ITEMS)[0].target.code == "Q3"
 
 
-@pytest.mark.parametrize("header", ["이메일 주소", "이름", "성명", "학생 이름", "전화번호", "연락처", "학번", "휴대폰 번호", "Email"])
+@pytest.mark.parametrize("header", ["이메일 주소", "이름", "성명", "학생 이름", "전화번호", "연락처", "학번", "휴대폰 번호", "Email",
+                                    "출석번호", "학년 반 번호"])
 def test_personal_data_headers(header):
     assert is_personal_header(header)
 
@@ -63,3 +64,13 @@ def test_a_column_of_e_mail_addresses_or_phone_numbers_is_personal_whatever_its_
 
 def test_clean_header_strips_repeated_prefixes():
     assert clean_header("【영역】 1. Q1. 학교는 안전하다.") == "학교는 안전하다."
+
+
+@pytest.mark.parametrize("header", ["학년", "자녀의 학년", "성별", "교직 경력", "담당 교과"])
+def test_who_answered_columns_are_demographic_not_questions(header):
+    from schoolvault.importing.headers import is_demographic_header
+    assert is_demographic_header(header) and not is_personal_header(header)
+
+
+def test_response_numbers_are_not_personal():
+    assert not is_personal_header("응답번호") and not is_personal_header("번호")

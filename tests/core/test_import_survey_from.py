@@ -65,3 +65,16 @@ def test_questions_naming_a_guidebook_indicator_are_linked_to_it(fresh_ws_path, 
     f = write_csv(tmp_path / "a.csv", header, [["9:00", "매우 그렇다", "그렇다", "보통이다"]])
     r = run_json(capsys, "--db", fresh_ws_path, "survey", "create-from", f, "--id", "own-2025", "--group", "교원")
     assert r["linked"] == {"Q01": "1-1-3", "Q02": "3-4-1"}
+
+
+def test_grade_and_choice_columns_are_neither_items_nor_comments(fresh_ws_path, tmp_path, capsys):
+    header = ["타임스탬프", "자녀의 학년", "학년 반 번호", "가장 좋았던 행사", "1. 우리 학교는 안전하다.",
+              "학교에 바라는 점"]
+    events = ["운동회", "학예회", "현장체험학습"]
+    rows = [["9:00", f"{r % 6 + 1}학년", f"{r % 6 + 1}0{r % 9 + 1}", events[r % 3], "그렇다",
+             f"의견 {r}번: 체험학습을 늘려 주세요" if r % 2 else ""] for r in range(12)]
+    f = write_csv(tmp_path / "학부모.csv", header, rows)
+    r = run_json(capsys, "--db", fresh_ws_path, "survey", "create-from", f, "--id", "own-2025", "--group", "학부모")
+    assert (r["items"], r["open_questions"]) == (1, 1)
+    assert r["columns"]["dropped"] == ["학년 반 번호"]
+    assert set(r["columns"]["ignored"]) == {"타임스탬프", "자녀의 학년", "가장 좋았던 행사"}

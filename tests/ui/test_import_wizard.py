@@ -252,7 +252,19 @@ def test_survey_builder_imports_the_bank_builds_from_ticked_sentences_and_saves_
     d.reject()
 
 
-def test_cancelling_the_import_in_the_wizard_leaves_the_workspace_as_it_was(qtbot, fresh_ws_path, tmp_path):
+def test_cancelling_the_import_in_the_wizard_leaves_the_workspace_as_it_was(qtbot, fresh_ws_path, tmp_path,
+                                                                          monkeypatch):
+    import threading
+
+    from schoolvault.importing import commit as commit_mod
+    # hold the job until Cancel is pressed, so the test does not race the worker thread
+    gate = threading.Event()
+    real = commit_mod.commit_plan
+
+    def gated(ws, plan, **kwargs):
+        gate.wait(10)
+        return real(ws, plan, **kwargs)
+    monkeypatch.setattr(commit_mod, "commit_plan", gated)
     f, _ = _export(tmp_path, n=400)
     w = _open(qtbot, fresh_ws_path)
     _choose(w, f)
@@ -263,6 +275,7 @@ def test_cancelling_the_import_in_the_wizard_leaves_the_workspace_as_it_was(qtbo
     qtbot.mouseClick(w.confirm_page.run_button, Qt.LeftButton)
     assert w.confirm_page.cancel_button.isEnabled()
     qtbot.mouseClick(w.confirm_page.cancel_button, Qt.LeftButton)
+    gate.set()
     qtbot.waitUntil(lambda: "중지했습니다" in w.confirm_page.result.text(), timeout=10000)
     assert w.summary is None and w.confirm_page.run_button.isEnabled()
     qtbot.waitUntil(lambda: w.jobs.idle, timeout=5000)

@@ -36,11 +36,25 @@ class WorkspaceJobs:
         return self._ws
 
     def run(self, fn: Callable[..., Any], *args, on_done=None, on_error=None, **kwargs) -> Job:
-        """Queue fn(ws, …); on_error(exc) -> bool also hears Cancelled (the runner keeps that quiet)."""
-        job = self.runner.run(fn, *args, on_done=on_done, on_error=on_error, **kwargs)
-        if on_error is not None:
-            job.signals.failed.connect(lambda exc, _tb: on_error(exc) if isinstance(exc, Cancelled) else None)
-        return job
+        """Queue fn(ws, …); on_error(exc) -> bool also hears Cancelled (the runner keeps that quiet).
+
+        A Cancelled job comes back as a result, through the runner's own finished path: the core has
+        rolled its transaction back by the time the exception leaves it.
+        """
+        def call(ws, *a, **kw):
+            try:
+                return fn(ws, *a, **kw)
+            except Cancelled as e:
+                return _Stopped(e)
+
+        def done(result) -> None:
+            if isinstance(result, _Stopped):
+                if on_error is not None:
+                    on_error(result.exc)
+            elif on_done is not None:
+                on_done(result)
+        call.__name__ = getattr(fn, "__name__", "job")
+        return self.runner.run(call, *args, on_done=done, on_error=on_error, **kwargs)
 
     def call_now(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
         """Run on the calling thread once queued jobs have finished (closing: the last save)."""
@@ -60,3 +74,10 @@ class WorkspaceJobs:
         if self._ws is not None:
             self._ws.close()
             self._ws = None
+
+
+class _Stopped:
+    """A job the user cancelled (carried as a result so the window hears about it)."""
+
+    def __init__(self, exc: Cancelled):
+        self.exc = exc
