@@ -213,9 +213,11 @@ def _copy_verified(src: sqlite3.Connection, dest: Path) -> None:
     os.replace(tmp, dest)
 
 
-def _rotate(ws_path: Path, keep: int) -> None:
-    auto = [b for b in list_backups(ws_path) if b.reason in ROTATED]
-    for b in auto[keep:]:
+def _rotate(ws_path: Path, keep: int, protect: Path) -> None:
+    """Delete the oldest automatic backups beyond `keep`; never `protect` (the one just made, which a
+    clock set backwards would otherwise date as the oldest)."""
+    auto = [b for b in list_backups(ws_path) if b.reason in ROTATED and b.path != protect]
+    for b in auto[max(keep - 1, 0):]:
         try:
             b.path.unlink()
         except OSError as e:
@@ -242,7 +244,7 @@ def backup_connection(conn: sqlite3.Connection, ws_path: str | Path, *, reason: 
     dest = _new_name(backup_dir(ws_path), ws_path, reason)
     _copy_verified(conn, dest)
     if reason in ROTATED:
-        _rotate(ws_path, keep)
+        _rotate(ws_path, keep, protect=dest)
     return dest
 
 
@@ -288,7 +290,8 @@ def auto_backup(conn: sqlite3.Connection, ws_path: str | Path, *, interval: time
     interval = AUTO_INTERVAL if interval is None else interval
     try:
         recent = [b for b in list_backups(ws_path) if b.reason in (*ROTATED, "manual")]
-        if recent and datetime.now() - recent[0].created < interval:
+        # A backup dated in the future means the clock was wrong or set back: do not trust it.
+        if recent and timedelta(0) <= datetime.now() - recent[0].created < interval:
             return None
         return backup_connection(conn, ws_path, reason="open", keep=keep)
     except (OSError, sqlite3.Error, WorkspaceError) as e:

@@ -255,3 +255,16 @@ def test_backups_go_to_the_user_data_folder_when_the_workspace_folder_is_read_on
     assert (tmp_path / "userdata") in made.parents
     assert [b.path for b in backup.list_backups(fresh_ws_path)] == [made]
     assert backup.latest_good_backup(fresh_ws_path).path == made
+
+
+def test_a_clock_set_backwards_neither_stops_nor_deletes_the_newest_backup(fresh_ws_path, monkeypatch):
+    from datetime import datetime as real_datetime
+    monkeypatch.setattr(backup, "KEEP", 2)
+    folder = backup.backup_dir(fresh_ws_path)
+    for stamp in ("20990101-000000", "20990102-000000"):  # made while the clock said 2099
+        backup.make_backup(fresh_ws_path, folder / f"{fresh_ws_path.stem}.{stamp}.open.sqlite")
+    rate(fresh_ws_path, "시계를 고친 뒤")  # opens: today < 2099, the throttle must not trust those dates
+    kept = backup.list_backups(fresh_ws_path)
+    assert len([b for b in kept if b.reason == "open"]) == 2
+    today = [b for b in kept if b.created.year == real_datetime.now().year]
+    assert len(today) == 1  # the backup made now survived rotation although it sorts as the oldest
