@@ -470,11 +470,16 @@ def _sheet_submission(wb, fmt, rows: list[tuple], meta: dict) -> None:
     for row in rows:
         sh.put(row, fm)
     sh.finish()
+    # a note, not a cell: the district import reads the cells exactly as submission.py defines them
+    sh.ws.write_comment(0, 0, "교육청이 읽어 가는 자료입니다. 고치면 검증값이 맞지 않습니다.\n열: " + ", ".join(
+        f"{c}={label}" for c, label in zip(submission.COLUMNS, submission.COLUMN_LABELS)),
+        {"x_scale": 2.2, "y_scale": 2.5})
     ms = wb.add_worksheet(submission.META_SHEET)
     ms.set_column(0, 0, 18)
     ms.set_column(1, 1, 70)
     for r, key in enumerate(submission.META_KEYS):
         ms.write_string(r, 0, key, fmt["label"])
+        ms.write_comment(r, 0, submission.META_LABELS.get(key, key))
         v = meta.get(key)
         if v is None or v == "":
             continue
