@@ -80,3 +80,17 @@ def test_export_writes_the_pdf_and_the_benchmark(page, qtbot, submissions, tmp_p
     page.export(tmp_path / "벤치.json")
     qtbot.waitUntil(lambda: page.last_export is not None, timeout=10000)
     assert page.last_export["n_schools"] == N
+
+
+def test_the_school_table_sorts_scores_as_numbers(page, qtbot, submissions):
+    from PySide6.QtCore import Qt
+
+    from schoolvault.ui.pages.district import _item
+    assert _item("9.0", number=9.0) < _item("10.0", number=10.0)  # as text, "10.0" would come first
+    assert _item("–", number=None) < _item("1.0", number=1.0)
+    page.loaded = False
+    page.import_paths([str(submissions)])
+    qtbot.waitUntil(lambda: page.last_import is not None and page.loaded, timeout=20000)
+    page.school_table.sortItems(4, Qt.AscendingOrder)
+    shown = [float(page.school_table.item(r, 4).text()) for r in range(page.school_table.rowCount())]
+    assert shown == sorted(shown)

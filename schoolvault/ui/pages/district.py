@@ -42,14 +42,31 @@ def school_detail(ws, school_id: int) -> dict:
     return {"school": s, "rows": stored_rows(ws, school_id)}
 
 
-def _item(text, *, number: float | None = None, align_right: bool = False) -> QTableWidgetItem:
-    it = QTableWidgetItem("" if text is None else str(text))
-    if number is not None:
+class _NumberItem(QTableWidgetItem):
+    """Sorts by the number behind the text (missing values first)."""
+
+    def __lt__(self, other) -> bool:
+        a, b = self.data(Qt.UserRole), other.data(Qt.UserRole)
+        return (a if a is not None else float("-inf")) < (b if b is not None else float("-inf"))
+
+
+_NO_NUMBER = object()
+
+
+def _item(text, *, number=_NO_NUMBER, align_right: bool = False) -> QTableWidgetItem:
+    it = QTableWidgetItem("" if text is None else str(text)) if number is _NO_NUMBER else _NumberItem(
+        "" if text is None else str(text))
+    if number is not _NO_NUMBER and number is not None:
         it.setData(Qt.UserRole, number)
     if align_right:
         it.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
     it.setFlags(it.flags() & ~Qt.ItemIsEditable)
     return it
+
+
+def _instrument_titles() -> dict[str, str]:
+    from ...catalog import shipped
+    return {a.instrument.id: a.instrument.title for a in shipped()}
 
 
 def _fmt(v, digits: int = 1) -> str:
@@ -93,6 +110,7 @@ class DistrictPage(QWidget):
         filt = QHBoxLayout()
         self.instrument_label = QLabel()
         self.instrument = QComboBox()
+        self.instrument.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         self.group_label = QLabel()
         self.group = QComboBox()
         self.instrument.currentIndexChanged.connect(self._fill_scopes)
@@ -131,6 +149,7 @@ class DistrictPage(QWidget):
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumHeight(110)
+        self.log.setPlaceholderText("가져오기 결과와 주의할 점이 여기에 나옵니다.")
         lay.addWidget(self.log)
 
     @staticmethod
@@ -244,8 +263,9 @@ class DistrictPage(QWidget):
         insts = sorted({lab["instrument"] for lab in stats["labels"]["domains"].values()})
         cur_inst = self.instrument.currentData()
         self.instrument.clear()
+        titles = _instrument_titles()
         for inst in insts:
-            self.instrument.addItem(inst, inst)
+            self.instrument.addItem(titles.get(inst, inst), inst)
         if cur_inst in insts:
             self.instrument.setCurrentIndex(insts.index(cur_inst))
         cur_group = self.group.currentData()
@@ -306,9 +326,9 @@ class DistrictPage(QWidget):
             t.setItem(r, 0, name)
             t.setItem(r, 1, _item(s["level"]))
             t.setItem(r, 2, _item(s["district"]))
-            t.setItem(r, 3, _item(_fmt(s["score100"]), align_right=True))
-            t.setItem(r, 4, _item(_fmt(s["percentile"], 0), align_right=True))
-            t.setItem(r, 5, _item(_fmt(s["rating_mean"], 2), align_right=True))
+            t.setItem(r, 3, _item(_fmt(s["score100"]), number=s["score100"], align_right=True))
+            t.setItem(r, 4, _item(_fmt(s["percentile"], 0), number=s["percentile"], align_right=True))
+            t.setItem(r, 5, _item(_fmt(s["rating_mean"], 2), number=s["rating_mean"], align_right=True))
             t.setItem(r, 6, _item("예" if s["needs_support"] else ""))
             t.setItem(r, 7, _item("정상" if s["checksum_ok"] else "수정됨"))
         t.setSortingEnabled(True)
@@ -357,6 +377,7 @@ class DistrictPage(QWidget):
         t.setColumnCount(6)
         t.setHorizontalHeaderLabels(["구분", "집단", "코드", "이름", "n", "평균 / 등급"])
         t.setRowCount(len(rows))
+        t.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
         kinds = {"respondents": "응답자", "domain": "영역", "factor": "요인", "rating": "지표"}
         for i, r in enumerate(rows):
             n = "n<5" if r["suppressed"] else r["n"]
