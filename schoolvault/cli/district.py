@@ -58,11 +58,25 @@ def register(sub, common) -> None:
     p.add_argument("--workers", type=int, default=1, help="만들 때 쓸 프로세스 수")
 
 
+def _terminal_progress():
+    """A one-line counter on stderr when it is a terminal (silent in pipes and tests)."""
+    import sys
+
+    from ..progress import NULL_PROGRESS, Progress
+    if not sys.stderr.isatty():
+        return NULL_PROGRESS
+
+    def show(done: int, total: int, label: str) -> None:
+        sys.stderr.write(f"\r읽는 중 {done:,}/{total:,}" + ("\n" if total and done >= total else ""))
+        sys.stderr.flush()
+    return Progress(show)
+
+
 def cmd_import(args):
     from ..district.importer import import_submissions
     from ..errors import SchoolVaultError
     with closing(open_ws(args, create=True)) as ws:
-        result = import_submissions(ws, args.files, workers=args.workers)
+        result = import_submissions(ws, args.files, workers=args.workers, progress=_terminal_progress())
     if result["imported"] + result["replaced"] == 0:
         refused = [f"{f['file']}: {f['reason']}" for f in result["files"] if f["status"] == "refused"]
         raise SchoolVaultError("가져온 파일이 없습니다. " + " / ".join(refused[:5]),
