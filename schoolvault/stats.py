@@ -7,11 +7,11 @@ or None). Everything is computed on scored values (after reverse scoring).
 from __future__ import annotations
 
 import math
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from .errors import SchoolVaultError
 from .forms.model import Survey
-from .forms.scoring import MIN_ALPHA_ITEMS, factor_score, is_positive, score100, scored
+from .forms.scoring import FACTOR_MIN_ANSWERED, MIN_ALPHA_ITEMS, is_positive, score100
 
 
 def describe(values: Sequence[float], points: int) -> dict:
@@ -56,13 +56,16 @@ def group_stats(survey: Survey, group: str, respondents: Iterable[Mapping[str, i
             raise SchoolVaultError(f"문항 {item.code}에 척도(1~{k})를 벗어난 값 {bad}이(가) 저장되어 있습니다.",
                                    where=f"{survey.id} / {group}",
                                    hint="해당 응답 파일을 지우고 다시 가져오세요.")
+    # One pass over the rows: a scored column per item (None = missing); everything below reads columns.
+    cols: dict[str, list[int | None]] = {}
+    for item in items:
+        code, rev = item.code, item.reverse
+        cols[code] = [None if (v := r.get(code)) is None else (k + 1 - v if rev else v) for r in rows]
     out_items: dict = {}
     for item in items:
-        vals = [scored(item, r[item.code], k) for r in rows if r.get(item.code) is not None]
+        vals = [v for v in cols[item.code] if v is not None]
         st = describe(vals, k)
-        st["counts"] = {str(v): 0 for v in range(1, k + 1)}
-        for v in vals:
-            st["counts"][str(v)] += 1
+        st["counts"] = {str(v): vals.count(v) for v in range(1, k + 1)}
         st["positive_rate"] = (sum(1 for v in vals if is_positive(v, k)) / len(vals)) if vals else None
         out_items[item.code] = st
 
@@ -72,11 +75,17 @@ def group_stats(survey: Survey, group: str, respondents: Iterable[Mapping[str, i
         fitems = factor.items_for(group)
         if not fitems:
             continue
-        per_resp = [factor_score(factor, group, r, k) for r in rows]
+        fcols = [cols[i.code] for i in fitems]
+        needed = FACTOR_MIN_ANSWERED * len(fitems)
+        per_resp: list[float | None] = []
+        complete = []
+        for answers in zip(*fcols):
+            vals = [v for v in answers if v is not None]
+            per_resp.append(sum(vals) / len(vals) if vals and len(vals) >= needed else None)
+            if len(vals) == len(fitems):
+                complete.append(vals)
         factor_scores[factor.code] = per_resp
         st = describe([s for s in per_resp if s is not None], k)
-        complete = [[scored(i, r[i.code], k) for i in fitems] for r in rows
-                    if all(r.get(i.code) is not None for i in fitems)]
         alpha = cronbach_alpha(complete) if len(fitems) >= MIN_ALPHA_ITEMS else None
         st["alpha"] = alpha
         st["alpha_n"] = len(complete) if len(fitems) >= MIN_ALPHA_ITEMS else 0
