@@ -165,3 +165,50 @@ def test_killed_import_can_be_imported_again_afterwards(fresh_ws_path, tmp_path,
         summary = import_responses(ws, big, "sodi-example-2025", "학생")  # not "already imported"
     assert summary["respondents"] == BIG
     assert committed_state(fresh_ws_path)["respondents"] == BIG
+
+
+WAL_WRITER_CHILD = """
+import sys
+from schoolvault import services
+from schoolvault.workspace import open_workspace
+ws = open_workspace(sys.argv[1])
+ws.conn.execute("PRAGMA wal_autocheckpoint = 0")  # keep every commit in the WAL for the test to tear
+code = sys.argv[2]
+for i in range(10_000):
+    services.self_eval_set(ws, code, evidence=f"저장 {i}", improvements="나" * (i % 300))
+    print(i, flush=True)
+"""
+
+
+def test_power_cut_that_tears_the_wal_at_any_point_leaves_a_consistent_earlier_state(fresh_ws_path, tmp_path):
+    """A power cut can leave the WAL cut anywhere; SQLite's frame checksums must make each cut a clean
+    earlier state (a prefix of the commits), never a damaged workspace."""
+    import shutil
+    with open_workspace(fresh_ws_path) as ws:
+        code = services.self_eval_list(ws)[0]["indicator"]
+    p = child(WAL_WRITER_CHILD, fresh_ws_path, code)
+    last = -1
+    while last < 40:
+        line = p.stdout.readline()
+        assert line, p.stderr.read()
+        last = int(line)
+    kill9(p)
+    wal = fresh_ws_path.with_name(fresh_ws_path.name + "-wal")
+    size = wal.stat().st_size
+    assert size > 0
+    rng = random.Random(size)
+    seen = []
+    for n, cut in enumerate(sorted(rng.sample(range(32, size), 8)) + [size]):
+        d = tmp_path / f"cut{n}"
+        d.mkdir()
+        shutil.copy(fresh_ws_path, d / "school.sqlite")
+        with open(wal, "rb") as src, open(d / "school.sqlite-wal", "wb") as dst:
+            dst.write(src.read(cut))
+        with open_workspace(d / "school.sqlite") as ws:
+            assert services.check(ws) == []
+            entry = next(r for r in services.self_eval_list(ws) if r["indicator"] == code)
+        saved = int(entry["evidence"].removeprefix("저장 ")) if entry["evidence"] else -1
+        assert entry["improvements"] == ("나" * (saved % 300) if saved >= 0 else "")
+        seen.append(saved)
+    assert seen == sorted(seen)  # a longer WAL never holds an older state
+    assert seen[-1] >= last  # the whole WAL holds every reported commit
