@@ -220,10 +220,9 @@ def _pdf_story(stats: dict, title: str) -> list:
             for g in [g for g in GROUPS if g in stats["by_level"][lv]["groups"]]:
                 gb = stats["by_level"][lv]["groups"][g]
                 grows.append([f"{lv} · {g}", f"{gb['n_schools']:,}", *[_score(gb["domains"].get(k)) for k in keys]])
-        wd = min(22 * mm, (BODY_W - 42 * mm) / max(1, len(keys)))
+        wd = (BODY_W - 48 * mm) / max(1, len(keys))
         story.append(keep(para("응답 집단별 영역 점수", "small"),
-                          table(["학교급 · 집단", "학교 수", *[_short(t) for t in dom_titles]], grows,
-                                [BODY_W - 18 * mm - wd * len(keys), 18 * mm] + [wd] * len(keys),
+                          table(["학교급 · 집단", "학교 수", *dom_titles], grows, [30 * mm, 18 * mm] + [wd] * len(keys),
                                 align="lr" + "r" * len(keys), font_size=7.5)))
 
     # 3. by district
@@ -241,21 +240,20 @@ def _pdf_story(stats: dict, title: str) -> list:
         for d in districts:
             blk = stats["by_district"][d]
             rows.append([d, f"{blk['n_schools']:,}", *[_score(blk["all"]["domains"].get(k)) for k in keys]])
-        wd = min(24 * mm, (BODY_W - 50 * mm) / max(1, len(keys)))
+        wd = (BODY_W - 48 * mm) / max(1, len(keys))
         story.append(keep(h2(titles.get(inst, inst)),
-                          table(["소속청", "학교 수", *[_short(labels["domains"][k]["title"]) for k in keys]], rows,
-                                [BODY_W - 18 * mm - wd * len(keys), 18 * mm] + [wd] * len(keys),
-                                align="lr" + "r" * len(keys), font_size=7.8)))
+                          table(["소속청", "학교 수", *[labels["domains"][k]["title"] for k in keys]], rows,
+                                [30 * mm, 18 * mm] + [wd] * len(keys), align="lr" + "r" * len(keys), font_size=7.8)))
 
     # 4. strengths and weaknesses
-    story.append(new_page_if_short(90))
-    story.append(h1("4. 강점과 보완이 필요한 영역"))
-    story.append(para(f"학교급마다 점수가 가장 높은 요인과 낮은 요인 {TOP_N}개씩, 지표 평가 평균이 가장 높은 지표와 낮은 "
-                      f"지표 {TOP_N}개씩입니다."))
+    lead: list = [h1("4. 강점과 보완이 필요한 영역"),
+                  para(f"학교급마다 점수가 가장 높은 요인과 낮은 요인 {TOP_N}개씩, 지표 평가 평균이 가장 높은 지표와 "
+                       f"낮은 지표 {TOP_N}개씩입니다.")]  # kept with the first level's table
     for lv in levels:
         if stats["by_level"][lv]["n_schools"] < MIN_PUBLIC_SCHOOLS:
-            story.append(para(f"{LEVEL_NAMES.get(lv, lv)}: 학교 수가 {MIN_PUBLIC_SCHOOLS}개 미만이라 싣지 않았습니다.",
-                              "small"))
+            story.append(keep(*lead, para(f"{LEVEL_NAMES.get(lv, lv)}: 학교 수가 {MIN_PUBLIC_SCHOOLS}개 미만이라 "
+                                          "싣지 않았습니다.", "small")))
+            lead = []
             continue
         sw = strengths(stats, lv)
         rows = []
@@ -268,9 +266,11 @@ def _pdf_story(stats: dict, title: str) -> list:
                 else:
                     rows.append([label if rank == 0 else "", f"{k} {labels['indicators'].get(k, '')}",
                                  f"평균 {v:.2f}"])
-        story.append(keep(h2(f"{LEVEL_NAMES.get(lv, lv)} ({stats['by_level'][lv]['n_schools']:,}개교)"),
+        story.append(keep(*lead, h2(f"{LEVEL_NAMES.get(lv, lv)} ({stats['by_level'][lv]['n_schools']:,}개교)"),
                           table(["구분", "요인 / 지표", "점수"], rows, [24 * mm, BODY_W - 50 * mm, 26 * mm],
                                 align="llr")))
+        lead = []
+    story += lead
 
     # 5. indicator ratings
     ind = stats["indicators"]
