@@ -255,3 +255,21 @@ def test_a_schema_v1_workspace_upgrades_and_takes_district_imports(files, tmp_pa
         result = import_submissions(ws, files, workers=1)
         assert result["imported"] == 3
         assert ws.conn.execute("SELECT COUNT(*) FROM district_schools").fetchone()[0] == 3
+
+
+def test_cancel_rolls_back_the_whole_import(files, tmp_path):
+    from schoolvault.errors import Cancelled
+    from schoolvault.progress import Progress
+    calls = []
+
+    def on_report(done, total, label):
+        calls.append(done)
+        if done:  # after the first file was stored
+            progress.cancel()
+
+    progress = Progress(on_report)
+    with _ws(tmp_path) as ws:
+        import_submissions(ws, files[:1], workers=1)
+        with pytest.raises(Cancelled):
+            import_submissions(ws, files * 3, workers=1, progress=progress)
+        assert len(district_db.schools(ws)) == 1
