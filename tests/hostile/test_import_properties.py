@@ -138,3 +138,56 @@ def test_random_small_csv_imports_exactly_what_it_says_or_is_refused_untouched(t
             if any(expected(c) is not None for c in cells_of_row) and cells_of_row not in seen:
                 assert r in stored, (r, cells_of_row)
             seen.append(cells_of_row)
+
+
+xlsx_cells = st.one_of(
+    st.integers(-3, 8), st.floats(-2, 7, allow_nan=False).map(lambda x: round(x, 1)), st.booleans(), st.none(),
+    st.sampled_from(LABELS), st.integers(1, K).map(str), st.text(alphabet="abc =+-", max_size=6),
+)
+
+
+def expected_xlsx(cell) -> int | None:
+    """Oracle for typed cells: whole numbers 1..k (int or float), digit strings 1..k, exact labels."""
+    if isinstance(cell, bool) or cell is None:
+        return None
+    if isinstance(cell, (int, float)):
+        return int(cell) if cell == int(cell) and 1 <= cell <= K else None
+    return expected(cell)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), n_items=st.integers(2, 5), n_rows=st.integers(1, 6))
+def test_random_small_xlsx_imports_exactly_its_typed_cells(template, data, n_items, n_rows):
+    import openpyxl
+    items = data.draw(st.permutations(ITEMS))[:n_items]
+    rows = [[data.draw(xlsx_cells) for _ in items] for _ in range(n_rows)]
+    with tempfile.TemporaryDirectory() as d:
+        db = Path(d) / "ws.sqlite"
+        shutil.copy(template, db)
+        src = Path(d) / "in.xlsx"
+        wb = openpyxl.Workbook()
+        wb.active.append([i.text for i in items])
+        for r in rows:
+            wb.active.append([c if not (isinstance(c, str) and c.startswith("=")) else "'" + c for c in r])
+        wb.save(src)
+        before = db.read_bytes()
+        ws = open_workspace(db)
+        try:
+            try:
+                import_responses(ws, src, "sodi-example-2025", "교원")
+                imported = True
+            except ImportRefused:
+                imported = False
+            stored: dict[int, dict] = {}
+            for row_no, item, value in ws.conn.execute(
+                    "SELECT r.row_no, a.item, a.value FROM answers a JOIN respondents r ON r.id = a.respondent_id"):
+                stored.setdefault(row_no, {})[item] = value
+        finally:
+            ws.close()
+        if not imported:
+            assert db.read_bytes() == before and not stored
+            return
+        for row_no, answers in stored.items():
+            cells_of_row = rows[row_no - 2]
+            want = {i.code: expected_xlsx(c) for i, c in zip(items, cells_of_row) if expected_xlsx(c) is not None}
+            assert answers == want, (row_no, cells_of_row)
