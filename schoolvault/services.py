@@ -8,13 +8,20 @@ from pathlib import Path
 
 from . import catalog
 from .errors import SchoolVaultError
-from .forms.groups import GROUPS, canonical_district, canonical_group, canonical_level, DISTRICTS, LEVELS
+from .forms.groups import (
+    DISTRICTS,
+    GROUPS,
+    LEVELS,
+    canonical_district,
+    canonical_group,
+    canonical_level,
+)
 from .forms.loader import _Ctx, load_instrument, parse_indicator, read_text
-from .forms.model import Guidebook, Subarea, Survey
+from .forms.model import Guidebook, Survey
 from .stats import group_stats
-from .workspace import frozen, responses, school as school_db, selfeval
+from .workspace import frozen, responses, selfeval
+from .workspace import school as school_db
 from .workspace.db import Workspace, open_workspace
-
 
 # ---------------------------------------------------------------- workspace and school
 
@@ -220,7 +227,7 @@ def choose_indicators(ws: Workspace, codes: list[str], chosen: bool = True) -> l
 
 
 def self_eval_list(ws: Workspace) -> list[dict]:
-    s, year = require_school(ws)
+    _, year = require_school(ws)
     gb = year_guidebook(ws, year)
     entries = {e.indicator: e for e in selfeval.entries(ws, year)}
     out = []
@@ -291,11 +298,19 @@ def stats(ws: Workspace, instrument_id: str, group: str | None = None, year: int
     groups = [group] if group else survey_groups(ws, instrument_id, year)
     out = {"instrument": instrument_id, "scale_points": inst.scale.points, "groups": {}}
     for g in groups:
-        g_adms = [a for a in adms if a.group == g]
-        # each group is read with the instrument version its answers were given on
-        g_inst = catalog.parse_frozen(frozen.get(ws, g_adms[-1].instrument_ref)) if g_adms else inst
-        out["groups"][g] = group_stats(g_inst, g, group_answers(ws, g_adms, g_inst))
+        out["groups"][g] = group_result(ws, g, [a for a in adms if a.group == g], inst)[2]
     return out
+
+
+def group_result(ws: Workspace, group: str, g_adms: list, fallback: Survey) -> tuple[Survey, list[dict], dict]:
+    """(instrument version, raw answers, statistics) of one group's administrations.
+
+    Each group is read with the instrument version its latest answers were given on; every
+    caller that shows survey numbers goes through here so all agree with `stats`.
+    """
+    g_inst = catalog.parse_frozen(frozen.get(ws, g_adms[-1].instrument_ref)) if g_adms else fallback
+    rows = group_answers(ws, g_adms, g_inst)
+    return g_inst, rows, group_stats(g_inst, group, rows)
 
 
 def group_answers(ws: Workspace, adms: list, target: Survey) -> list[dict]:

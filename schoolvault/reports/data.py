@@ -13,7 +13,6 @@ from ..errors import SchoolVaultError
 from ..forms.groups import GROUPS
 from ..forms.model import Guidebook, Survey
 from ..forms.scoring import MIN_GROUP_N
-from ..stats import group_stats
 from ..workspace import frozen, responses, selfeval
 from ..workspace import school as school_db
 
@@ -97,10 +96,9 @@ def survey_result(ws, instrument_id: str, year: int, answers_cache: dict | None 
     groups = sorted(by_group, key=_group_order)
     st = {"instrument": instrument_id, "year": year, "scale_points": inst.scale.points, "groups": {}}
     for g in groups:
-        rows = responses.answers_by_respondent(ws, by_group[g])
+        _, rows, st["groups"][g] = services.group_result(ws, g, [a for a in adms if a.group == g], inst)
         if answers_cache is not None:
             answers_cache[(instrument_id, g)] = rows
-        st["groups"][g] = group_stats(inst, g, rows)
     counts = {g: st["groups"][g]["n"] for g in groups}
     shown = [g for g in groups if counts[g] >= MIN_GROUP_N]
     return SurveyResult(inst, st, counts, shown, [g for g in groups if g not in shown], by_group)
