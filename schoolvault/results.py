@@ -282,15 +282,3 @@ def indicator_detail(ws: Workspace, code: str, year: int | None = None) -> dict:
                       "midyear_status": e.midyear_status if e else None},
             "previous": previous_entry(ws, code, year)}
 
-
-def factor_radar_svg(ws: Workspace, instrument_id: str, year: int | None = None) -> bytes | None:
-    """The factor radar of every group as SVG, drawn by reports.charts (same picture as the PDFs).
-
-    None when the chart module is not available; reportlab is imported here, on the caller's
-    (job) thread, because importing it takes most of a second.
-    """
-    try:
-        from .reports.charts import survey_chart_svg
-    except ImportError:
-        return None
-    return survey_chart_svg(ws, instrument_id, kind="radar", year=year)

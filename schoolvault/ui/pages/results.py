@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from ... import results
 from .. import session as flags
-from ..widgets.charts import BarChart, svg_widget
+from ..widgets.charts import BarChart, RadarChart
 from .base import Page, heading, hint
 
 ALL_GROUPS = "__all__"
@@ -144,8 +144,10 @@ class ResultsPage(Page):
         comp = QWidget()
         cl = QVBoxLayout(comp)
         cl.addWidget(hint("같은 영역·요인을 집단마다 어떻게 보는지 비교합니다 (100점 환산)."))
-        self.radar_box = QVBoxLayout()
-        cl.addLayout(self.radar_box)
+        cl.addWidget(heading("요인 프로필", 12))
+        cl.addWidget(hint("점으로만 보이는 집단은 일부 요인의 문항에만 답한 집단입니다."))
+        self.radar = RadarChart()
+        cl.addWidget(self.radar, 0, Qt.AlignHCenter)
         cl.addWidget(heading("영역", 12))
         self.compare_domain_chart = BarChart(bar_height=12)
         cl.addWidget(self.compare_domain_chart)
@@ -299,7 +301,6 @@ class ResultsPage(Page):
             if getattr(self, "_compared", None) is not self.data:
                 self._compared = self.data
                 self._show_comparison()
-                self._load_radar(self.data["instrument"])
         elif index == 3:
             self._fill_top_bottom(d)
         elif index == 4:
@@ -375,28 +376,11 @@ class ResultsPage(Page):
                 item.setSizeHint(label.sizeHint())
                 lw.setItemWidget(item, label)
 
-    def _load_radar(self, instrument: str) -> None:
-        """The factor radar of every group, drawn by the core (reports.charts) as SVG, if available."""
-        while self.radar_box.count():
-            w = self.radar_box.takeAt(0).widget()
-            if w:
-                w.deleteLater()
-        self.radar = None
-
-        def show(svg: bytes | None) -> None:
-            if svg is None or self.data is None or self.data["instrument"] != instrument:
-                return
-            w = svg_widget(svg)
-            if w is not None:
-                self.radar = w
-                self.radar_box.addWidget(heading("요인 프로필 (레이더, 응답자 5명 이상인 집단)", 12))
-                self.radar_box.addWidget(w, 0, Qt.AlignHCenter)
-
-        self.session.run(results.factor_radar_svg, instrument, on_done=show, on_error=lambda _e: True)
-
     def _show_comparison(self) -> None:
         comp = self.data["comparison"]
         groups = self.data["groups"]
+        self.radar.set_data([f["title"] for f in comp["factors"]],
+                            [(g, [f["scores"].get(g) for f in comp["factors"]]) for g in groups])
         self.compare_domain_chart.set_data([d["title"] for d in comp["domains"]],
                                            [(g, [d["scores"].get(g) for d in comp["domains"]]) for g in groups])
         self.compare_factor_chart.set_data([f["title"] for f in comp["factors"]],

@@ -3,10 +3,11 @@ year, or one bar per group). Drawn by hand so they stay crisp at any DPI and nee
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 PALETTE = ["#2f6db5", "#e08a2c", "#3a9d5d", "#b54a6d", "#7a5bb5", "#8a8f98"]
@@ -111,16 +112,77 @@ class BarChart(QWidget):
         p.end()
 
 
-def svg_widget(data: bytes) -> QWidget | None:
-    """A widget showing SVG bytes (e.g. a chart from reports.charts), or None without QtSvg."""
-    try:
-        from PySide6.QtCore import QByteArray
-        from PySide6.QtSvgWidgets import QSvgWidget
-    except ImportError:
-        return None
-    w = QSvgWidget()
-    w.load(QByteArray(data))
-    size = w.renderer().defaultSize()
-    if size.isValid():
-        w.setFixedSize(size * 1.25)
-    return w
+class RadarChart(QWidget):
+    """Factor profile as a radar (0–100 rings), one outline per series (group).
+
+    Drawn with QPainter rather than the report's SVG so that showing it never imports reportlab
+    (a half-second import that would hold the interpreter while the GUI waits).
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, maximum: float = 100.0, size: int = 460):
+        super().__init__(parent)
+        self.maximum = maximum
+        self.labels: list[str] = []
+        self.series: list[tuple[str, list[float | None]]] = []
+        self.setFixedSize(size + 220, size + 40)
+
+    def set_data(self, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]]) -> None:
+        self.labels = list(labels)
+        self.series = [(name, list(vals)) for name, vals in series]
+        self.setAccessibleDescription("; ".join(
+            f"{lab}: " + ", ".join(f"{n} {'—' if v[i] is None else f'{v[i]:.0f}'}" for n, v in self.series)
+            for i, lab in enumerate(self.labels)))
+        self.update()
+
+    def paintEvent(self, _event) -> None:
+        n = len(self.labels)
+        if n < 3:
+            return
+        p = QPainter(self)
+        p.setRenderHint(QPainter.Antialiasing)
+        fm = QFontMetrics(self.font())
+        legend_h = 24
+        cx, cy = self.width() / 2, legend_h + (self.height() - legend_h) / 2
+        r = min(self.width() - 240, self.height() - legend_h - 50) / 2
+
+        def point(i: int, v: float) -> QPointF:
+            a = -math.pi / 2 + 2 * math.pi * i / n
+            k = max(0.0, min(v, self.maximum)) / self.maximum * r
+            return QPointF(cx + k * math.cos(a), cy + k * math.sin(a))
+
+        p.setPen(QPen(QColor("#d5d8dc"), 1))
+        for ring in (0.25, 0.5, 0.75, 1.0):
+            p.drawPolygon(QPolygonF([point(i, self.maximum * ring) for i in range(n)]))
+        for i in range(n):
+            p.drawLine(QPointF(cx, cy), point(i, self.maximum))
+        p.setPen(QColor("#888"))
+        for ring in (0.5, 1.0):
+            p.drawText(point(0, self.maximum * ring) + QPointF(4, 12), f"{self.maximum * ring:.0f}")
+        p.setPen(QColor("#333"))
+        for i, label in enumerate(self.labels):
+            text = fm.elidedText(label, Qt.ElideRight, 110)
+            q = point(i, self.maximum * 1.08)
+            w = fm.horizontalAdvance(text)
+            x = q.x() - w / 2 if abs(q.x() - cx) < 5 else (q.x() if q.x() > cx else q.x() - w)
+            p.drawText(QPointF(x, q.y() + fm.ascent() / 2), text)
+        for s, (name, vals) in enumerate(self.series):
+            color = color_for(name, s)
+            pts = [point(i, v) for i, v in enumerate(vals) if v is not None]
+            pen = QPen(color, 2)
+            p.setPen(pen)
+            fill = QColor(color)
+            fill.setAlpha(35)
+            p.setBrush(QBrush(fill))
+            if len(pts) == n:
+                p.drawPolygon(QPolygonF(pts))
+            else:  # a group without some factors: dots only where it has a score
+                p.setBrush(QBrush(color))
+                for q in pts:
+                    p.drawEllipse(q, 3, 3)
+        x = 8
+        for s, (name, _) in enumerate(self.series):
+            p.fillRect(QRectF(x, 6, 12, 12), color_for(name, s))
+            p.setPen(QColor("#333"))
+            p.drawText(int(x + 16), 17, name)
+            x += 16 + fm.horizontalAdvance(name) + 18
+        p.end()
