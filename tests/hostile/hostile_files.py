@@ -282,3 +282,19 @@ def _zip_bomb_xlsx() -> bytes:
 
 
 CASES += [Case("zip bomb xlsx", "폭탄.xlsx", _zip_bomb_xlsx, "refuse")]
+
+
+def _xlsm_with_macro() -> bytes:
+    """A macro-enabled workbook (a vbaProject.bin inside): the answers import, the macro never runs."""
+    src = zipfile.ZipFile(io.BytesIO(xlsx_bytes(valid_table())))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            z.writestr(info, src.read(info.filename))
+        z.writestr("xl/vbaProject.bin", ole_garbage_bytes())
+    return out.getvalue()
+
+
+CASES += [Case("xlsm with a macro", "매크로.xlsm", _xlsm_with_macro, "import", N_ROWS),
+          Case("xlsx named csv", "엑셀인데.csv", lambda: xlsx_bytes(valid_table()), "import", N_ROWS),
+          Case("csv named xlsx", "CSV인데.xlsx", lambda: csv_bytes(valid_table()), "import", N_ROWS)]
