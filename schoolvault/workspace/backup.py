@@ -47,6 +47,15 @@ _NAME = re.compile(r"^(?P<stem>.+)\.(?P<ts>\d{8}-\d{6})(?:-(?P<seq>\d+))?\.(?P<r
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+class WorkspaceDamaged(WorkspaceError):
+    """The workspace file is damaged; `backup` is the latest good backup to offer (or None)."""
+
+    def __init__(self, message: str, *, where: str | None = None, hint: str | None = None,
+                 backup: Path | None = None):
+        super().__init__(message, where=where, hint=hint)
+        self.backup = backup
+
+
 @dataclass(frozen=True)
 class BackupInfo:
     """One backup file: where, when, why, how big."""
@@ -171,7 +180,7 @@ def latest_good_backup(ws_path: str | Path) -> BackupInfo | None:
     return None
 
 
-def damaged_error(ws_path: str | Path, detail: str) -> WorkspaceError:
+def damaged_error(ws_path: str | Path, detail: str) -> WorkspaceDamaged:
     """The error for a damaged workspace, pointing at the latest good backup when there is one."""
     ws_path = Path(ws_path)
     good = latest_good_backup(ws_path)
@@ -180,10 +189,8 @@ def damaged_error(ws_path: str | Path, detail: str) -> WorkspaceError:
                 f"schoolvault-cli --db \"{ws_path}\" restore \"{good.path}\"")
     else:
         hint = "이 작업 파일의 백업이 없습니다. 다른 곳에 복사해 둔 작업 파일이 있으면 restore 명령으로 복원하세요."
-    err = WorkspaceError("작업 파일이 손상되었습니다. 파일을 변경하지 않았습니다.", where=str(ws_path),
-                         hint=f"{hint} (세부: {detail})")
-    err.backup = good.path if good else None  # the GUI offers this one
-    return err
+    return WorkspaceDamaged("작업 파일이 손상되었습니다. 파일을 변경하지 않았습니다.", where=str(ws_path),
+                            hint=f"{hint} (세부: {detail})", backup=good.path if good else None)
 
 
 # ---------------------------------------------------------------- making backups

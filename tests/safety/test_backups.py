@@ -104,7 +104,7 @@ def test_damaged_workspace_on_open_is_refused_and_the_latest_good_backup_offered
     good = backup.make_backup(fresh_ws_path)
     corrupt(fresh_ws_path)
     before = digest(fresh_ws_path)
-    with pytest.raises(WorkspaceError) as e:
+    with pytest.raises(backup.WorkspaceDamaged) as e:
         open_workspace(fresh_ws_path)
     assert "손상" in e.value.message
     assert str(good) in e.value.hint and "restore" in e.value.hint
