@@ -165,6 +165,10 @@ def open_workspace(path: str | Path, *, create: bool = False, readonly: bool = F
     if path.exists() and not path.is_file():
         raise WorkspaceError("작업 파일 경로가 파일이 아니라 폴더입니다.", where=str(path),
                              hint="폴더 안의 작업 파일(.sqlite)을 고르세요.")
+    if path.is_file() and path.stat().st_size == 0 and backup.list_backups(path):
+        # An empty file where backups of a workspace exist is a workspace lost to a crash or a bad
+        # copy, not a new one: never silently start over in it.
+        raise backup.damaged_error(path, "파일 크기가 0바이트입니다")
     write_lock = None
     if not readonly and (create or path.exists()):
         if create:

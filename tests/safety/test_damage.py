@@ -99,3 +99,20 @@ def test_workspace_path_that_is_a_folder_is_refused(tmp_path, capsys):
     d.mkdir()
     assert main(["--db", str(d), "status"]) == 1
     assert capsys.readouterr().err.startswith("오류: ")
+
+
+def test_an_emptied_workspace_with_backups_is_damaged_not_a_new_one(fresh_ws_path):
+    good = backup.make_backup(fresh_ws_path)
+    fresh_ws_path.write_bytes(b"")  # a copy to USB cut off, a sync tool gone wrong
+    for create in (False, True):  # the GUI opens with create=True
+        with pytest.raises(backup.WorkspaceDamaged) as e:
+            open_workspace(fresh_ws_path, create=create)
+        assert e.value.backup == good
+    assert fresh_ws_path.stat().st_size == 0
+
+
+def test_an_empty_file_without_backups_becomes_a_new_workspace(tmp_path):
+    path = tmp_path / "새파일.sqlite"
+    path.write_bytes(b"")
+    with open_workspace(path) as ws:
+        assert ws.conn.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0] == 0
