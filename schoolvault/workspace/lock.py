@@ -238,3 +238,20 @@ def acquire(ws_path: str | Path) -> WriteLock:
             return WriteLock(ws_path, key)
         raise WorkspaceInUse(ws_path, read_owner(ws_path) or {})
 
+
+
+def wait_until_free(ws_path: str | Path, timeout: float, *, poll: float = 0.25) -> bool:
+    """Wait up to `timeout` seconds for another instance to release the workspace; True when free.
+
+    For the GUI's "wait" choice next to "open read-only" (run it in a worker, not the GUI thread).
+    """
+    import time
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            acquire(ws_path).release()
+            return True
+        except WorkspaceInUse:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(poll)

@@ -120,3 +120,10 @@ def test_backup_works_while_another_instance_is_writing(holder, fresh_ws_path, t
     assert main(["--db", str(fresh_ws_path), "backup", str(tmp_path / "while-open.sqlite")]) == 0
     assert backup.check_file(tmp_path / "while-open.sqlite") == []
     assert "백업했습니다" in capsys.readouterr().out
+
+
+def test_waiting_for_the_other_instance_returns_when_it_closes(holder, fresh_ws_path):
+    assert not lock.wait_until_free(fresh_ws_path, 0.3, poll=0.05)
+    holder.terminate()
+    assert lock.wait_until_free(fresh_ws_path, 10, poll=0.05)
+    open_workspace(fresh_ws_path).close()
