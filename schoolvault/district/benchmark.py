@@ -126,6 +126,9 @@ def read_benchmark(path: str | Path) -> tuple[dict, list[str]]:
     except json.JSONDecodeError as e:
         raise SchoolVaultError("벤치마크 파일 형식이 아닙니다 (JSON이 아님).", where=f"{path.name}:{e.lineno}",
                                hint="교육청에서 받은 벤치마크 파일(.json)을 고르세요.") from None
+    except RecursionError:  # JSON nested thousands deep: not a benchmark, and not worth a traceback
+        raise SchoolVaultError("벤치마크 파일 형식이 아닙니다 (너무 깊게 중첩된 JSON).", where=path.name,
+                               hint="교육청에서 받은 벤치마크 파일(.json)을 고르세요.") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise SchoolVaultError("SchoolVault 벤치마크 파일이 아닙니다.", where=path.name,
                                hint="교육청이 'district benchmark'로 만든 파일을 고르세요.")

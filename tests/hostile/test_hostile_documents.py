@@ -59,12 +59,7 @@ def test_hostile_mapping_file_is_refused(doc, fresh_ws_path, tmp_path, capsys):
     assert hashlib.sha256(fresh_ws_path.read_bytes()).hexdigest() == before
 
 
-BENCHMARK_BUG = pytest.mark.xfail(strict=True, reason="district/benchmark.py: json.loads RecursionError on deeply "
-                                                      "nested JSON is not caught (issue #7)")
-
-
-@pytest.mark.parametrize("doc", [pytest.param(d, marks=BENCHMARK_BUG) if d.startswith("deep json") else d
-                                 for d in DOCS])
+@pytest.mark.parametrize("doc", list(DOCS))
 def test_hostile_benchmark_file_is_refused(doc, fresh_ws_path, tmp_path, capsys):
     f = tmp_path / "벤치마크.json"
     f.write_bytes(DOCS[doc]())
