@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
 from _import_util import AGREE5, SODI, sodi_items, write_csv, write_xlsx
@@ -132,8 +133,8 @@ def _paper(qtbot, path):
 
 def test_paper_entry_is_typed_with_digits_refuses_off_scale_keys_and_saves_itself(qtbot, fresh_ws_path):
     p = _paper(qtbot, fresh_ws_path)
-    n_items = p.grid.columnCount()
-    assert n_items == len(sodi_items("학생"))
+    n_items = p.grid.text_from
+    assert n_items == len(sodi_items("학생")) and p.grid.columnCount() > n_items  # + open questions
     p.grid.setFocus()
     qtbot.keyClicks(p.grid, "54")
     assert (p.grid.currentRow(), p.grid.currentColumn()) == (0, 2)
@@ -158,6 +159,23 @@ def test_paper_entry_is_typed_with_digits_refuses_off_scale_keys_and_saves_itsel
         items = services.stats(ws, SODI, "학생")["groups"]["학생"]["items"]
     first = sodi_items("학생")[0].code
     assert items[first]["counts"] == {"1": 0, "2": 1, "3": 0, "4": 0, "5": 2}
+
+
+def test_paper_entry_takes_open_answers_as_text_and_stores_them_as_comments(qtbot, fresh_ws_path):
+    p = _paper(qtbot, fresh_ws_path)
+    p.grid.setFocus()
+    qtbot.keyClicks(p.grid, "45")
+    p.grid.setCurrentCell(0, p.grid.text_from)
+    qtbot.keyClick(p.grid, Qt.Key_M)  # any key opens the editor in a text column
+    assert p.grid.state() == p.grid.State.EditingState
+    editor = p.grid.findChild(QLineEdit)
+    qtbot.keyClicks(editor, "ore trips")
+    qtbot.keyClick(editor, Qt.Key_Return)  # the delegate commits on the next turn of the event loop
+    qtbot.waitUntil(lambda: p.grid.text(0, p.grid.text_from) == "more trips", timeout=2000)
+    qtbot.waitUntil(lambda: p.adm is not None and p.idle, timeout=5000)
+    c = sqlite3.connect(fresh_ws_path)
+    assert c.execute("SELECT text FROM comments").fetchall() == [("more trips",)]
+    c.close()
 
 
 def test_paper_entry_saves_what_is_typed_when_closed_at_once(qtbot, fresh_ws_path):

@@ -35,7 +35,11 @@ REFUSED = QColor("#fde2e1")
 
 
 class AnswerGrid(QTableWidget):
-    """The grid itself: digits, auto-advance, refusal of anything off the scale."""
+    """The grid itself: digits, auto-advance, refusal of anything off the scale.
+
+    Scale columns come first and take only digits; the open-question columns after them
+    (from `text_from` on) are edited as text.
+    """
 
     edited = Signal()
     refused = Signal(str)
@@ -43,9 +47,42 @@ class AnswerGrid(QTableWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(0, 0, parent)
         self.points = 5
-        self.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.text_from = 0
+        self.setEditTriggers(QAbstractItemView.AnyKeyPressed | QAbstractItemView.DoubleClicked
+                             | QAbstractItemView.EditKeyPressed)
         self.setSelectionMode(QAbstractItemView.SingleSelection)
         self.horizontalHeader().setDefaultSectionSize(44)
+        self.itemChanged.connect(self._text_changed)
+
+    def setup(self, scale_columns: int, text_columns: int, rows: int) -> None:
+        self.clear()
+        self.text_from = scale_columns
+        self.setColumnCount(scale_columns + text_columns)
+        self.setRowCount(0)
+        self.add_rows(rows)
+        for c in range(scale_columns, scale_columns + text_columns):
+            self.setColumnWidth(c, 240)
+
+    def add_rows(self, n: int) -> None:
+        """New empty forms; scale cells get read-only items so a double-click cannot type text into them."""
+        start = self.rowCount()
+        self.setRowCount(start + n)
+        self.blockSignals(True)
+        for r in range(start, start + n):
+            for c in range(self.text_from):
+                it = QTableWidgetItem()
+                it.setTextAlignment(Qt.AlignCenter)
+                it.setFlags(it.flags() & ~Qt.ItemIsEditable)
+                self.setItem(r, c, it)
+        self.blockSignals(False)
+
+    def text(self, row: int, col: int) -> str:
+        it = self.item(row, col)
+        return it.text().strip() if it is not None else ""
+
+    def _text_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() >= self.text_from:
+            self.edited.emit()
 
     def value(self, row: int, col: int) -> int | None:
         it = self.item(row, col)
@@ -53,16 +90,15 @@ class AnswerGrid(QTableWidget):
 
     def set_value(self, row: int, col: int, value: int | None) -> None:
         it = self.item(row, col)
-        if it is None:
-            it = QTableWidgetItem()
-            it.setTextAlignment(Qt.AlignCenter)
-            self.setItem(row, col, it)
+        self.blockSignals(True)
         it.setText("" if value is None else str(value))
         it.setBackground(QColor(Qt.transparent))
+        self.blockSignals(False)
 
     def advance(self) -> None:
+        """Next question; after the last one, the next form (open questions are reached with the arrows)."""
         r, c = self.currentRow(), self.currentColumn()
-        if c + 1 < self.columnCount():
+        if c + 1 < self.text_from:
             self.setCurrentCell(r, c + 1)
         else:
             self.next_row()
@@ -70,13 +106,19 @@ class AnswerGrid(QTableWidget):
     def next_row(self) -> None:
         r = self.currentRow()
         if r + 1 >= self.rowCount():
-            self.setRowCount(self.rowCount() + MORE_ROWS)
+            self.add_rows(MORE_ROWS)
         self.setCurrentCell(r + 1, 0)
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
         r, c = self.currentRow(), self.currentColumn()
         text = e.text()
         if r < 0 or c < 0 or self.columnCount() == 0:
+            super().keyPressEvent(e)
+            return
+        if c >= self.text_from:  # an open question: ordinary text editing; Enter goes to the next form
+            if e.key() in (Qt.Key_Return, Qt.Key_Enter) and self.state() != QAbstractItemView.EditingState:
+                self.next_row()
+                return
             super().keyPressEvent(e)
             return
         if text.isdigit() and len(text) == 1:
@@ -90,10 +132,7 @@ class AnswerGrid(QTableWidget):
                 self.edited.emit()
                 self.advance()
             else:
-                it = self.item(r, c) or QTableWidgetItem()
-                if self.item(r, c) is None:
-                    self.setItem(r, c, it)
-                it.setBackground(REFUSED)
+                self.item(r, c).setBackground(REFUSED)
                 self.refused.emit(f"{v}은(는) 입력할 수 없습니다. 1~{self.points} 사이의 숫자를 누르세요.")
             return
         if e.key() in (Qt.Key_Backspace, Qt.Key_Delete):
@@ -124,6 +163,8 @@ class PaperEntryPage(QWidget):
         self.jobs = WorkspaceJobs(ws_path, parent, self)
         self.surveys: list[dict] = []
         self.codes: list[str] = []
+        self.open_codes: list[str] = []
+        self.texts: dict[str, str] = {}
         self._batch: dict = {"adm": None}  # the batch's administration, updated on the job thread
         self._dirty = False
         self._saving = False
@@ -189,26 +230,29 @@ class PaperEntryPage(QWidget):
         self._key = (s["id"], g)
         self._batch = {"adm": None}
         items = s["groups"][g]["items"]
+        opens = s["groups"][g]["open"]
         self.codes = [code for code, _ in items]
-        self.texts = dict(items)
+        self.open_codes = [code for code, _ in opens]
+        self.texts = dict(items + opens)
         self.grid.points = s["points"]
-        self.grid.clear()
-        self.grid.setColumnCount(len(items))
-        self.grid.setRowCount(START_ROWS)
-        self.grid.setHorizontalHeaderLabels([f"{n}" for n in range(1, len(items) + 1)])
-        for n, (code, text) in enumerate(items):
+        self.grid.setup(len(items), len(opens), START_ROWS)
+        self.grid.setHorizontalHeaderLabels([f"{n}" for n in range(1, len(items) + 1)]
+                                            + [f"의견 {n}" for n in range(1, len(opens) + 1)])
+        for n, (code, text) in enumerate(items + opens):
             self.grid.horizontalHeaderItem(n).setToolTip(f"{code} {text}")
         labels = ", ".join(f"{n}={lab}" for n, lab in enumerate(s["labels"], 1))
         self.help.setText(f"숫자를 누르면 다음 문항으로 넘어갑니다. {labels}. 0 또는 스페이스: 빈칸, "
-                          "Backspace: 지우기, Enter: 다음 응답지. 입력한 내용은 자동으로 저장됩니다.")
+                          "Backspace: 지우기, Enter: 다음 응답지. 서술형 의견은 오른쪽 칸에 글로 적습니다. "
+                          "입력한 내용은 자동으로 저장됩니다.")
         self.status.setText("새 묶음입니다. 첫 응답지부터 입력하세요.")
         self.grid.setCurrentCell(0, 0)
         self.grid.setFocus()
 
     def _show_question(self, col: int) -> None:
-        if 0 <= col < len(self.codes):
-            code = self.codes[col]
-            self.question.setText(f"{col + 1}. {self.texts[code]}")
+        codes = self.codes + self.open_codes
+        if 0 <= col < len(codes):
+            prefix = f"{col + 1}." if col < len(self.codes) else "서술형:"
+            self.question.setText(f"{prefix} {self.texts[codes[col]]}")
 
     def start_new_batch(self) -> None:
         self._group_changed()
@@ -222,14 +266,19 @@ class PaperEntryPage(QWidget):
     def _refused(self, message: str) -> None:
         self.status.setText(message)
 
-    def rows(self) -> list[dict]:
-        out = []
+    def rows(self) -> tuple[list[dict], list[dict]]:
+        """(answers, open-question texts) per form, trailing empty forms left out."""
+        answers, texts = [], []
+        first = len(self.codes)
         for r in range(self.grid.rowCount()):
-            out.append({code: self.grid.value(r, c) for c, code in enumerate(self.codes)
-                        if self.grid.value(r, c) is not None})
-        while out and not out[-1]:
-            out.pop()
-        return out
+            answers.append({code: self.grid.value(r, c) for c, code in enumerate(self.codes)
+                            if self.grid.value(r, c) is not None})
+            texts.append({code: self.grid.text(r, first + c) for c, code in enumerate(self.open_codes)
+                          if self.grid.text(r, first + c)})
+        while answers and not answers[-1] and not texts[-1]:
+            answers.pop()
+            texts.pop()
+        return answers, texts
 
     def save(self) -> None:
         """Queue a save of the whole grid (replacing this batch's previous save)."""
@@ -241,7 +290,7 @@ class PaperEntryPage(QWidget):
         self._dirty = False
         self._saving = True
         rows = self.rows()
-        forms = sum(1 for r in rows if r)
+        forms = sum(1 for a, t in zip(*rows) if a or t)
         inst, group = self._key
         self.jobs.run(_save_batch, inst, group, rows, self._batch,
                       on_done=lambda adm: self._saved(adm, forms), on_error=self._save_failed)
@@ -280,8 +329,9 @@ class PaperEntryPage(QWidget):
         super().closeEvent(event)
 
 
-def _save_batch(ws, instrument_id: str, group: str, rows: list[dict], batch: dict) -> int | None:
+def _save_batch(ws, instrument_id: str, group: str, rows: tuple[list[dict], list[dict]], batch: dict) -> int | None:
     """Save on the job thread; the batch dict carries the administration from one save to the next,
     so queued saves and the last save on close never create a second batch."""
-    batch["adm"] = save_paper_rows(ws, instrument_id, group, rows, administration=batch["adm"])
+    answers, texts = rows
+    batch["adm"] = save_paper_rows(ws, instrument_id, group, answers, texts, administration=batch["adm"])
     return batch["adm"]
