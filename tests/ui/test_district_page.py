@@ -94,3 +94,15 @@ def test_the_school_table_sorts_scores_as_numbers(page, qtbot, submissions):
     page.school_table.sortItems(4, Qt.AscendingOrder)
     shown = [float(page.school_table.item(r, 4).text()) for r in range(page.school_table.rowCount())]
     assert shown == sorted(shown)
+
+
+def test_the_window_hook_opens_the_district_workspace_in_the_data_folder(qtbot, tmp_path, monkeypatch):
+    from schoolvault.ui.app import make_app
+    from schoolvault.ui.pages.district import open_district_window
+    make_app()
+    monkeypatch.setenv("SCHOOLVAULT_DATA_DIR", str(tmp_path / "data"))
+    w = open_district_window()
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.loaded, timeout=10000)
+    assert w.isWindow() and w.session.path == tmp_path / "data" / "district.sqlite"
+    w.session.close()

@@ -35,6 +35,24 @@ from ...workspace import district as district_db
 from ..session import Session
 from .base import heading, hint
 
+DISTRICT_WORKSPACE_NAME = "district.sqlite"
+
+
+def default_district_path() -> Path:
+    """The district office's own workspace beside the school one (a district workspace has no school)."""
+    from ...paths import user_data_dir
+    return user_data_dir() / DISTRICT_WORKSPACE_NAME
+
+
+def open_district_window(parent: QWidget | None = None, ws_path: str | Path | None = None) -> DistrictPage:
+    """The main window's hook: the district page as its own window on the district workspace."""
+    w = DistrictPage(ws_path or default_district_path(), parent)
+    w.setWindowFlag(Qt.Window, True)
+    w.setAttribute(Qt.WA_DeleteOnClose, True)
+    w.resize(1200, 800)
+    w.show()
+    return w
+
 
 def school_detail(ws, school_id: int) -> dict:
     """One school's stored submission for the drill-down (runs on the job thread)."""
