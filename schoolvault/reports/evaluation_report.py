@@ -16,6 +16,7 @@ from reportlab.platypus import PageBreak, Spacer, Table
 
 from ..forms.scoring import MIN_GROUP_N, SUPPRESSED
 from ..progress import NULL_PROGRESS
+from ..workspace.auditlog import record_export
 from ..workspace.selfeval import MIDYEAR_LABELS
 from . import narrative
 from .charts import bar_chart
@@ -378,4 +379,6 @@ def evaluation_report(ws, out: str | Path, *, year: int | None = None, benchmark
         build(doc, build_evaluation_story(ws, data, progress, benchmark))
         return doc.page
 
-    return write_pdf(out, make)
+    result = write_pdf(out, make)
+    record_export(ws, "evaluation_report", out, year=data.year)
+    return result

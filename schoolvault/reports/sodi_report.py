@@ -16,6 +16,7 @@ from reportlab.platypus import PageBreak, Spacer
 from ..errors import SchoolVaultError
 from ..forms.scoring import MIN_GROUP_N, SUPPRESSED
 from ..progress import NULL_PROGRESS
+from ..workspace.auditlog import record_export
 from . import narrative
 from .charts import bar_chart, factor_series, radar_chart
 from .data import SurveyResult, collect, comments, imported_benchmark, pick_comments
@@ -338,4 +339,5 @@ def sodi_report(ws, out: str | Path, *, instrument: str | None = None, year: int
 
     result = write_pdf(out, make)
     result["instrument"] = sr.id
+    record_export(ws, "sodi_report", out, year=data.year, instrument=sr.id)
     return result

@@ -19,6 +19,7 @@ from ..errors import SchoolVaultError
 from ..forms.scoring import MIN_GROUP_N, SUPPRESSED
 from ..progress import NULL_PROGRESS
 from ..safe_text import neutralize_formula
+from ..workspace.auditlog import record_export
 from ..workspace.selfeval import MIDYEAR_LABELS
 from .data import SurveyResult, YearData, collect, comments, imported_benchmark
 from .evaluation_report import LEVEL_NAMES, TYPE_NAMES, district_name
@@ -545,6 +546,7 @@ def export_workbook(ws, out: str | Path, *, year: int | None = None, benchmark: 
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+    record_export(ws, "workbook", out, year=data.year, respondents=raw_rows)
     sheets = ["요약", "지표별 자체평가", "문항 통계", "요인·영역 점수", "집단 비교", "의견", *raw_names,
               submission.SUBMISSION_SHEET, submission.META_SHEET]
     return {"file": str(out), "sheets": sheets, "respondents": raw_rows, "rows": len(rows),

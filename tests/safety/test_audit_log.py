@@ -89,10 +89,16 @@ def test_record_export_writes_one_entry_and_is_silent_on_a_readonly_workspace(fr
     assert len([e for e in audit(fresh_ws_path) if e[1] == "export"]) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="reports: export_workbook does not record the export yet (issue #7); "
-                                       "call workspace.auditlog.record_export and drop this marker")
 def test_workbook_export_is_recorded(demo_ws_path, tmp_path):
     from schoolvault.reports import export_workbook
     with open_workspace(demo_ws_path) as ws:
         export_workbook(ws, tmp_path / "결과.xlsx")
     assert any(a == "export" and d.get("file") == "결과.xlsx" for _, a, d in audit(demo_ws_path))
+
+
+def test_pdf_report_export_is_recorded(demo_ws_path, tmp_path):
+    from schoolvault.reports import evaluation_report
+    with open_workspace(demo_ws_path) as ws:
+        evaluation_report(ws, tmp_path / "보고서.pdf")
+    exports = [d for _, a, d in audit(demo_ws_path) if a == "export"]
+    assert exports == [{"kind": "evaluation_report", "file": "보고서.pdf", "year": 2025}]
