@@ -205,7 +205,11 @@ def test_results_show_group_comparison_strengths_weaknesses_and_comments(demo_wi
     res = demo_window.show_page("results")
     res.focus(SODI, "학부모")
     qtbot.waitUntil(lambda: res.data is not None and res.data["instrument"] == SODI, timeout=10000)
+    qtbot.waitUntil(lambda: bool(res.compare_domain_chart.series), timeout=10000)
     assert [s[0] for s in res.compare_domain_chart.series] == ["교원", "직원", "학생", "학부모"]
+    f0 = res.data["comparison"]["factors"][0]
+    assert res.radar.labels[0] == f0["title"]
+    assert [v[0] for _, v in res.radar.series] == [f0["scores"].get(g) for g in res.data["groups"]]
     assert res.top_list.count() == 5 and res.bottom_list.count() == 5
     top = res.data["by_group"][res.group_combo.currentData()]["top"][0]
     assert res.top_list.item(0).data(Qt.UserRole) == top["code"]
