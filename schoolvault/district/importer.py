@@ -37,7 +37,8 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*.xlsx") if not f.name.startswith("~$") and f.is_file()))
+            out.extend(sorted(f for f in p.rglob("*") if f.suffix.lower() == ".xlsx" and not f.name.startswith("~$")
+                              and f.is_file()))
         else:
             out.append(p)
     return out

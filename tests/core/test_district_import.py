@@ -274,3 +274,13 @@ def test_cancel_rolls_back_the_whole_import(files, tmp_path):
         with pytest.raises(Cancelled):
             import_submissions(ws, files * 3, workers=1, progress=progress)
         assert len(district_db.schools(ws)) == 1
+
+
+def test_a_folder_is_searched_for_workbooks_whatever_the_case_of_the_suffix(files, tmp_path):
+    sub = files[0].parent / "하위폴더"
+    sub.mkdir()
+    shutil.move(str(files[0]), sub / "첫학교.XLSX")
+    (files[0].parent / "~$열린파일.xlsx").write_bytes(b"lock")
+    with _ws(tmp_path) as ws:
+        result = import_submissions(ws, [files[0].parent], workers=1)
+    assert (result["imported"], result["refused"]) == (3, 0)
