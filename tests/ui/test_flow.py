@@ -172,7 +172,9 @@ def test_importing_a_response_file_updates_surveys_dashboard_and_results(demo_wi
     res.focus(SODI, "교원")
     qtbot.waitUntil(lambda: res.data is not None and res.data["instrument"] == SODI
                     and res.group_combo.currentData() == "교원" and res.data["by_group"]["교원"]["n"] == 12, timeout=10000)
+    res.tabs.setCurrentIndex(1)  # 문항별 결과
     t = res.item_table
+    assert t.rowCount() > 0
     expected = (df > 3).mean()  # 긍정률 on a 5-point scale: 4 or 5
     shown = {t.item(r, 0).text(): t.item(r, 5).key for r in range(t.rowCount())}
     assert set(shown) == set(expected.index)
@@ -205,14 +207,16 @@ def test_results_show_group_comparison_strengths_weaknesses_and_comments(demo_wi
     res = demo_window.show_page("results")
     res.focus(SODI, "학부모")
     qtbot.waitUntil(lambda: res.data is not None and res.data["instrument"] == SODI, timeout=10000)
-    qtbot.waitUntil(lambda: bool(res.compare_domain_chart.series), timeout=10000)
+    res.tabs.setCurrentIndex(2)  # 집단 비교
     assert [s[0] for s in res.compare_domain_chart.series] == ["교원", "직원", "학생", "학부모"]
     f0 = res.data["comparison"]["factors"][0]
     assert res.radar.labels[0] == f0["title"]
     assert [v[0] for _, v in res.radar.series] == [f0["scores"].get(g) for g in res.data["groups"]]
+    res.tabs.setCurrentIndex(3)  # 강점·약점
     assert res.top_list.count() == 5 and res.bottom_list.count() == 5
     top = res.data["by_group"][res.group_combo.currentData()]["top"][0]
     assert res.top_list.item(0).data(Qt.UserRole) == top["code"]
+    res.tabs.setCurrentIndex(4)  # 서술형 의견
     texts = [res.comment_list.item(i).text().strip() for i in range(res.comment_list.count())]
     answers = [t.removeprefix("· ") for t in texts if t.startswith("· ")]
     group = res.group_combo.currentData()
