@@ -179,7 +179,7 @@ def submission_rows(data: YearData) -> list[tuple]:
         if ind.rating is not None:
             rows.append(("rating", data.guidebook.id, "", ind.code, _t(ind.title), None, None, None, None, None, None,
                          ind.rating))
-    return rows
+    return submission.cells(rows)  # rounded as the checksum reads them, whatever the writer prints
 
 
 def submission_meta(data: YearData, rows: list[tuple], exported_at: str) -> dict:
