@@ -140,17 +140,20 @@ def test_reports_page_says_not_ready_when_a_report_function_is_missing(demo_wind
     ui_errors.last_box.close()
 
 
-def test_reports_page_writes_the_workbook_and_moves_the_year_to_the_report_stage(demo_window, qtbot, tmp_path):
+@pytest.mark.parametrize("key, name, magic", [("workbook", "제출.xlsx", b"PK"), ("evaluation", "보고서.pdf", b"%PDF")])
+def test_reports_page_writes_the_document_and_moves_the_year_to_the_report_stage(demo_window, qtbot, tmp_path,
+                                                                                  key, name, magic):
     from schoolvault.ui.pages import reports
     page = demo_window.show_page("reports")
     qtbot.waitUntil(lambda: page.loaded, timeout=10000)
-    kind = next(k for k in reports.REPORTS if k.key == "workbook")
+    kind = next(k for k in reports.REPORTS if k.key == key)
     if reports.report_function(kind) is None:
-        pytest.skip("the workbook export is not in this tree yet")
-    out = tmp_path / "제출.xlsx"
-    page.make("workbook", str(out))
-    qtbot.waitUntil(lambda: page.rows["workbook"]["status"].text().startswith("저장했습니다"), timeout=30000)
-    assert out.exists() and out.read_bytes()[:2] == b"PK"
+        pytest.skip(f"{kind.function} is not in this tree yet")
+    out = tmp_path / name
+    page.make(key, str(out))
+    qtbot.waitUntil(lambda: page.rows[key]["status"].text().startswith("저장했습니다"), timeout=30000)
+    assert out.exists() and out.read_bytes()[:len(magic)] == magic
+    assert page.rows[key]["open"].isVisible()
     dash = demo_window.show_page("dashboard")
     qtbot.waitUntil(lambda: dash.data is not None and dash.data["stage"] == "report", timeout=10000)
 
