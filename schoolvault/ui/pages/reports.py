@@ -140,7 +140,8 @@ class ReportsPage(Page):
             lay.addLayout(row)
             bl.addWidget(f)
             self.rows[kind.key] = {"survey": survey, "group": group, "button": button, "status": status,
-                                   "open": open_button}
+                                   "open": open_button, "path": None}
+            open_button.clicked.connect(lambda _=False, k=kind.key: self.open_file(k))
         f, lay = card()
         lay.addWidget(heading("제출", 12))
         self.submit_hint = hint("보고서와 엑셀 파일을 교육지원청에 제출했으면 아래 단추를 눌러 올해 평가를 마무리하세요.")
@@ -223,12 +224,8 @@ class ReportsPage(Page):
             row["button"].setEnabled(True)
             pages = f", {result['pages']}쪽" if result.get("pages") else ""
             row["status"].setText(f"저장했습니다: {Path(result.get('file', path)).name}{pages}")
+            row["path"] = str(path)
             row["open"].setVisible(True)
-            try:
-                row["open"].clicked.disconnect()
-            except (RuntimeError, TypeError):
-                pass
-            row["open"].clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
             self.main.set_status(f"{kind.title}: {path}")
             if key in ("evaluation", "workbook"):
                 self.session.run(guide.reach_stage, "report", on_done=lambda changed: changed and self.changed(flags.STAGE))
@@ -240,6 +237,12 @@ class ReportsPage(Page):
 
         self.session.run(write_report, key, path, instrument=instrument, group=group, with_progress=True,
                          on_done=done, on_error=failed, label=f"{kind.title} 만드는 중")
+
+    def open_file(self, key: str) -> None:
+        """Open a document just made in the system's viewer (PDF reader, spreadsheet)."""
+        path = self.rows[key]["path"]
+        if path:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
     def mark_submitted(self) -> None:
         def done(_stage) -> None:
