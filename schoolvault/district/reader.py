@@ -213,6 +213,9 @@ def fast_checksum(rows: list[list], meta: dict) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+MAX_MEAN = 11  # the widest answer scale (0..10 or 1..11); a mean above it is not a statistic
+
+
 def _num(v) -> float | None:
     t = type(v)
     if t is float:
@@ -259,13 +262,19 @@ def _parse_rows(raw_rows: list[list], header_at: int, items: bool = True) -> tup
                 rating_val = int(r) if r is not None else None
             if kind == "rating" and rating_val is None:
                 raise ValueError(rating)
+            mean_v = mean if type(mean) is F else _num(mean)
+            sd_v = sd if type(sd) is F else _num(sd)
+            s100_v = s100 if type(s100) is F else _num(s100)
+            pos_v = pos if type(pos) is F else _num(pos)
+            # values no statistic can take (an edited file): skipped with the unreadable rows
+            if ((n_val is not None and n_val < 0) or (mean_v is not None and not 0 <= mean_v <= MAX_MEAN)
+                    or (sd_v is not None and sd_v < 0) or (s100_v is not None and not 0 <= s100_v <= 100)
+                    or (pos_v is not None and not 0 <= pos_v <= 1)):
+                raise ValueError(n)
             out.append((kind, instrument.strip() if type(instrument) is str else _text(instrument), g,
                         code.strip() if type(code) is str else _text(code),
                         title.strip() if type(title) is str else _text(title), n_val, suppressed,
-                        mean if type(mean) is F else _num(mean),
-                        sd if type(sd) is F else _num(sd),
-                        s100 if type(s100) is F else _num(s100),
-                        pos if type(pos) is F else _num(pos),
+                        mean_v, sd_v, s100_v, pos_v,
                         alpha if type(alpha) is F else _num(alpha), rating_val))
         except (ValueError, TypeError):
             bad.append(header_at + 2 + i)  # 1-based sheet row

@@ -88,9 +88,6 @@ def test_garbage_numbers_in_a_submission_do_not_crash_and_check_flags_them(schoo
     assert bool(flagged) == bool(stored_bad), (stored_bad, problems)
 
 
-@pytest.mark.xfail(strict=True, reason="district import stores impossible statistics from an edited file "
-                                       "(factor mean=1e308, score100=555); it should skip those rows with a warning "
-                                       "(issue #7)")
 def test_district_import_keeps_impossible_statistics_out(school_workbook, fresh_ws_path, tmp_path, capsys):
     f = tampered(school_workbook, tmp_path / "garbage.xlsx", cells=GARBAGE, impossible_factors=4)
     district_import(fresh_ws_path, f, capsys)
