@@ -82,6 +82,7 @@ class JobRunner(QObject):
         self.pool = QThreadPool()
         self.pool.setMaxThreadCount(1)
         self._active: set[Job] = set()
+        self.closed = False  # after close(), results are dropped: their widgets are going away
 
     @property
     def idle(self) -> bool:
@@ -133,13 +134,15 @@ class JobRunner(QObject):
 
         def ok(result) -> None:
             finish()
+            if self.closed:
+                return
             log.debug("job %s took %.3f s", getattr(fn, "__name__", fn), job.elapsed)
             if on_done is not None:
                 on_done(result)
 
         def failed(exc: BaseException, tb: str) -> None:
             finish()
-            if isinstance(exc, Cancelled):
+            if self.closed or isinstance(exc, Cancelled):
                 return
             if on_error is not None and on_error(exc):
                 return
@@ -156,6 +159,11 @@ class JobRunner(QObject):
         timer.start(PROGRESS_DELAY_MS)
         self.pool.start(job)
         return job
+
+    def close(self) -> None:
+        """Let queued jobs finish, then drop their results (the window is closing)."""
+        self.wait()
+        self.closed = True
 
     def wait(self, msecs: int = 30000) -> bool:
         """Block until queued jobs have run (used on close, before the last synchronous save)."""

@@ -278,6 +278,8 @@ class MainWindow(QMainWindow):
         for w in self.pages.values():
             if hasattr(w, "flush_now"):
                 w.flush_now()
+            if hasattr(w, "save_settings"):
+                w.save_settings()
         QSettings().setValue("main_window/geometry", self.saveGeometry())
         self.session.close()
         super().closeEvent(event)

@@ -72,8 +72,8 @@ class Session:
         return fn(self._workspace(), *args, **kwargs)
 
     def close(self) -> None:
-        self.saver.wait()
-        self.runner.wait()
+        self.saver.close()
+        self.runner.close()
         for attr in ("_saver_ws", "_ws"):
             ws = getattr(self, attr)
             if ws is not None:

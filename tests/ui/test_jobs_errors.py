@@ -130,6 +130,24 @@ def test_window_geometry_is_remembered(qtbot, demo_ws_path):
     w2.close()
 
 
+def test_the_indicator_workspace_remembers_how_its_panes_were_split(qtbot, demo_ws_path):
+    from schoolvault.ui.mainwindow import MainWindow
+    w = MainWindow(demo_ws_path)
+    qtbot.addWidget(w)
+    w.resize(1300, 850)
+    w.show()
+    page = w.show_page("selfeval")
+    page.split.setSizes([200, 700, 360])
+    sizes = page.split.sizes()
+    w.close()
+    w2 = MainWindow(demo_ws_path)
+    qtbot.addWidget(w2)
+    w2.resize(1300, 850)
+    w2.show()
+    assert w2.show_page("selfeval").split.sizes()[0] == sizes[0]
+    w2.close()
+
+
 def test_reports_page_says_not_ready_when_a_report_function_is_missing(demo_window, qtbot, monkeypatch):
     from schoolvault.ui.pages import reports
     page = demo_window.show_page("reports")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -297,6 +297,10 @@ class SelfEvalPage(Page):
         split.addWidget(right_scroll)
         split.setSizes([330, 600, 380])
         split.setStretchFactor(1, 1)
+        self.split = split
+        state = QSettings().value("selfeval/splitter")
+        if state is not None:
+            split.restoreState(state)
         self.form.setEnabled(False)
 
     # ------------------------------------------------------------ loading
@@ -528,6 +532,9 @@ class SelfEvalPage(Page):
             self._mark(it, row["indicator"], row["title"], row["rating"] is not None, bool(row["midyear_status"]))
             self._update_progress()
         self.changed(flags.SELFEVAL)
+
+    def save_settings(self) -> None:
+        QSettings().setValue("selfeval/splitter", self.split.saveState())
 
     def flush_now(self) -> None:
         """Save pending text before the window closes (synchronously, after queued jobs)."""
