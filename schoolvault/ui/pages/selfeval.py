@@ -314,12 +314,14 @@ class SelfEvalPage(Page):
         self._items: dict[str, QTreeWidgetItem] = {}
         for a in data["areas"]:
             ai = QTreeWidgetItem([a["title"]])
+            ai.setData(0, Qt.UserRole + 3, a["title"])
             f = ai.font(0)
             f.setBold(True)
             ai.setFont(0, f)
             ai.setFlags(Qt.ItemIsEnabled)
             for s in a["subareas"]:
                 si = QTreeWidgetItem([s["title"]])
+                si.setData(0, Qt.UserRole + 3, s["title"])
                 si.setFlags(Qt.ItemIsEnabled)
                 for ind in s["indicators"]:
                     if not ind["chosen"]:
@@ -368,7 +370,23 @@ class SelfEvalPage(Page):
             self._mark(it, code, label.split(" ", 1)[1] if " " in label else label, it.data(0, Qt.UserRole + 1))
         self._update_progress()
 
+    def _update_parents(self, role: int) -> None:
+        """Areas and sub-areas show how many of their indicators are done, e.g. '행정·예산 (1/2)'."""
+        def leaves(node: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+            out = []
+            for i in range(node.childCount()):
+                c = node.child(i)
+                out.extend(leaves(c) if c.childCount() else [c])
+            return out
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            for node in [top] + [top.child(j) for j in range(top.childCount())]:
+                ls = leaves(node)
+                done = sum(1 for c in ls if c.data(0, role))
+                node.setText(0, f"{node.data(0, Qt.UserRole + 3)} ({done}/{len(ls)})")
+
     def _update_progress(self) -> None:
+        self._update_parents(Qt.UserRole + 2 if self.midyear_mode() else Qt.UserRole + 1)
         items = getattr(self, "_items", {}).values()
         if self.midyear_mode():
             done = sum(1 for it in items if it.data(0, Qt.UserRole + 2))
