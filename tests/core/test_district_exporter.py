@@ -15,8 +15,11 @@ workbook = pytest.importorskip("schoolvault.reports.workbook")
 
 @pytest.fixture(scope="module")
 def exported(_template_demo_ws, tmp_path_factory):
-    out = tmp_path_factory.mktemp("export") / "학교결과.xlsx"
-    with open_workspace(_template_demo_ws) as ws:
+    import shutil
+    d = tmp_path_factory.mktemp("export")
+    out = d / "학교결과.xlsx"
+    shutil.copy(_template_demo_ws, d / "demo.sqlite")  # the shared template stays untouched (exports are audited)
+    with open_workspace(d / "demo.sqlite") as ws:
         workbook.export_workbook(ws, out)
         own = {sv: services.stats(ws, sv) for sv in ("sodi-example-2025", "seoul-eval-survey-2025")}
         school = services.dashboard(ws)["school"]

@@ -100,5 +100,9 @@ def test_pdf_report_export_is_recorded(demo_ws_path, tmp_path):
     from schoolvault.reports import evaluation_report
     with open_workspace(demo_ws_path) as ws:
         evaluation_report(ws, tmp_path / "보고서.pdf")
+    before = [d for _, a, d in audit(demo_ws_path) if a == "export"]
+    with open_workspace(demo_ws_path) as ws:
+        evaluation_report(ws, tmp_path / "보고서2.pdf")
     exports = [d for _, a, d in audit(demo_ws_path) if a == "export"]
-    assert exports == [{"kind": "evaluation_report", "file": "보고서.pdf", "year": 2025}]
+    assert exports[-1] == {"kind": "evaluation_report", "file": "보고서2.pdf", "year": 2025}
+    assert len(exports) == len(before) + 1
