@@ -333,3 +333,15 @@ def test_results_show_last_year_beside_this_year(demo_window, qtbot):
     t = res.item_table
     assert t.horizontalHeaderItem(t.columnCount() - 1).text() == "2025 긍정률"
     assert "2025학년도 결과를 함께" in res.caption.text()
+
+
+def test_a_survey_card_opens_its_results(demo_window, qtbot):
+    from PySide6.QtWidgets import QPushButton
+    page = demo_window.show_page("surveys")
+    qtbot.waitUntil(lambda: page.loaded, timeout=10000)
+    buttons = [b for b in page.body.findChildren(QPushButton) if b.text() == "이 설문의 결과 보기 →"]
+    sodi_index = [s["id"] for s in page.data].index(SODI)
+    qtbot.mouseClick(buttons[sodi_index], Qt.LeftButton)
+    assert demo_window.current_key() == "results"
+    res = demo_window.pages["results"]
+    qtbot.waitUntil(lambda: res.data is not None and res.data["instrument"] == SODI, timeout=10000)

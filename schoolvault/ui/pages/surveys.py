@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -97,6 +98,10 @@ class SurveysPage(Page):
                 grid.addWidget(b, r, 3)
             grid.setColumnStretch(2, 1)
             lay.addLayout(grid)
+            if total:
+                see = QPushButton("이 설문의 결과 보기 →")
+                see.clicked.connect(lambda _=False, sid=s["id"]: self.main.show_page("results").focus(sid))
+                lay.addWidget(see, 0, Qt.AlignRight)
             self.body_lay.addWidget(f)
         self.body_lay.addStretch(1)
         self.loaded = True
