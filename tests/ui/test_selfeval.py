@@ -132,7 +132,7 @@ def test_the_midyear_tab_marks_indicators_by_their_midyear_check(fresh_window, q
 
 def test_autosave_does_not_wait_behind_a_long_job(typer, fresh_window, qtbot, fresh_ws_path):
     page = open_indicator(qtbot, fresh_window, "1-1-2")
-    fresh_window.session.run(lambda _ws: time.sleep(4))  # e.g. a report being written
+    fresh_window.session.run(lambda _ws: time.sleep(2.5))  # e.g. a report being written
     typer(page.texts["evidence"], "회의록")
     qtbot.waitUntil(lambda: entry(fresh_ws_path, "1-1-2").evidence == "회의록", timeout=2000)
     assert not fresh_window.session.runner.idle  # the long job is still running
