@@ -5,7 +5,8 @@
 set -eu
 test_pkgs="libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 libfreetype6"
 run_pkgs="$test_pkgs libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-image0 \
-libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 libx11-xcb1"
+libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xinerama0 \
+libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 libx11-xcb1"
 case "${1:-test}" in run) want=$run_pkgs ;; bundle) want="$test_pkgs binutils" ;; *) want=$test_pkgs ;; esac
 command -v dpkg-query >/dev/null 2>&1 || exit 0   # not Debian/Ubuntu: nothing we can do here
 missing=""
