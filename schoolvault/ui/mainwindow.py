@@ -8,6 +8,8 @@ import inspect
 import logging
 from pathlib import Path
 
+import shiboken6
+
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -64,6 +66,7 @@ class MainWindow(QMainWindow):
         self.session.open()
         self.pages: dict[str, QWidget] = {}
         self.extra_windows: list[QWidget] = []
+        self._shut_down = False
         self.setMinimumSize(1000, 680)
         self.setStyleSheet(STYLE)
 
@@ -274,12 +277,33 @@ class MainWindow(QMainWindow):
             avail = self.screen().availableGeometry()
             self.resize(min(1280, avail.width() - 40), min(820, avail.height() - 60))
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def _open_extra_windows(self) -> list[QWidget]:
+        """Extra windows (paper entry, wizard, picker, district) whose C++ side still exists."""
+        return [w for w in self.extra_windows if shiboken6.isValid(w)]
+
+    def shut_down(self) -> None:
+        """Save what is typed anywhere, close the session, then the extra windows (idempotent).
+
+        Extra windows are flushed before the session closes: paper answers typed within the
+        autosave delay would otherwise be lost when the window quits.
+        """
+        if self._shut_down:
+            return
+        self._shut_down = True
         for w in self.pages.values():
             if hasattr(w, "flush_now"):
                 w.flush_now()
             if hasattr(w, "save_settings"):
                 w.save_settings()
-        QSettings().setValue("main_window/geometry", self.saveGeometry())
+        for w in self._open_extra_windows():
+            if hasattr(w, "flush_now"):
+                w.flush_now()
         self.session.close()
+        # closed after the session, so nothing they do on closing can reopen the workspace
+        for w in self._open_extra_windows():
+            w.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        QSettings().setValue("main_window/geometry", self.saveGeometry())
+        self.shut_down()
         super().closeEvent(event)
