@@ -9,7 +9,6 @@ import logging
 from pathlib import Path
 
 import shiboken6
-
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__, services
 from .errors import show_info
-from .session import ALL, Session
+from .session import ALL, RESPONSES, Session
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +66,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self.extra_windows: list[QWidget] = []
         self._shut_down = False
+        self.district_window: QWidget | None = None
         self.setMinimumSize(1000, 680)
         self.setStyleSheet(STYLE)
 
@@ -129,8 +129,14 @@ class MainWindow(QMainWindow):
         self.act_import = QAction("응답 파일 가져오기…", self, triggered=lambda: self.open_import_wizard())
         self.act_import.setShortcut(QKeySequence("Ctrl+I"))
         self.act_paper = QAction("종이 설문 입력…", self, triggered=self.open_paper_entry)
-        m_survey.addAction(self.act_import)
-        m_survey.addAction(self.act_paper)
+        self.act_builder = QAction("문항 예시자료로 설문 만들기…", self, triggered=self.open_survey_builder)
+        self.act_comments = QAction("서술형 의견 고르기…", self, triggered=self.open_comment_picker)
+        for a in (self.act_import, self.act_paper, self.act_builder, self.act_comments):
+            m_survey.addAction(a)
+
+        m_tools = mb.addMenu("도구(&T)")
+        self.act_district = QAction("교육지원청 분석…", self, triggered=self.open_district)
+        m_tools.addAction(self.act_district)
 
         m_help = mb.addMenu("도움말(&H)")
         m_help.addAction(QAction("SchoolVault 정보", self, triggered=self.about))
@@ -223,10 +229,11 @@ class MainWindow(QMainWindow):
         params = inspect.signature(factory).parameters
         w = factory(str(self.session.path), self, **{k: v for k, v in kwargs.items() if k in params and v})
         w.setWindowFlag(Qt.Window, True)
-        for name in ("imported", "saved"):
+        # imported/saved: answers; created: a new survey (the survey lists read the same flag)
+        for name in ("imported", "saved", "created"):
             sig = getattr(w, name, None)
             if sig is not None:
-                sig.connect(lambda *_: self.notify_changed(frozenset({"responses"})))
+                sig.connect(lambda *_: self.notify_changed(frozenset({RESPONSES})))
         # kept (not deleted on close): a job it queued may still answer after the window is closed
         self.extra_windows.append(w)
         w.show()
@@ -252,6 +259,30 @@ class MainWindow(QMainWindow):
         if w is not None:
             w.setWindowTitle("종이 설문 입력")
             w.resize(1100, 720)
+        return w
+
+    # Integration point: ui/dialogs/survey_builder.py provides SurveyBuilderDialog(ws_path, parent);
+    # its created(dict) refreshes the survey lists like an import does.
+    def open_survey_builder(self) -> QWidget | None:
+        return self._open_optional("schoolvault.ui.dialogs.survey_builder", "SurveyBuilderDialog",
+                                   "문항 예시자료로 설문 만들기")
+
+    # Also reached from the 결과 page's 서술형 의견 tab.
+    def open_comment_picker(self) -> QWidget | None:
+        return self._open_optional("schoolvault.ui.pages.comment_picker", "CommentPickerPage", "의견 고르기")
+
+    # Integration point (issue 6): the district office's page in its own window, on its own
+    # workspace (user_data_dir()/district.sqlite), never on the school's.
+    def open_district(self) -> QWidget:
+        from .pages.district import open_district_window
+        w = self.district_window if self.district_window is not None and shiboken6.isValid(self.district_window) \
+            else None
+        if w is None:
+            w = open_district_window(self)
+            self.district_window = w
+        w.show()
+        w.raise_()
+        w.activateWindow()
         return w
 
     def about(self) -> QMessageBox:
@@ -302,6 +333,8 @@ class MainWindow(QMainWindow):
         # closed after the session, so nothing they do on closing can reopen the workspace
         for w in self._open_extra_windows():
             w.close()
+        if self.district_window is not None and shiboken6.isValid(self.district_window):
+            self.district_window.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("main_window/geometry", self.saveGeometry())
