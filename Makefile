@@ -7,6 +7,7 @@ DEMO_DB := demo/demo-school.sqlite
 .PHONY: run test demo lint bench bundle clean
 
 $(VENV)/.installed: pyproject.toml
+	PYTHON=$(PYTHON) ./scripts/system-deps.sh venv
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
