@@ -111,6 +111,15 @@ def needs_setup(path: Path) -> bool:
             return True
 
 
+def needs_setup_safely(path: Path) -> bool:
+    """needs_setup, False when the file cannot even be read (open_window says why)."""
+    from ..errors import SchoolVaultError
+    try:
+        return needs_setup(path)
+    except SchoolVaultError:
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     logging.basicConfig(level=os.environ.get("SCHOOLVAULT_LOG", "WARNING"))
@@ -118,22 +127,18 @@ def main(argv: list[str] | None = None) -> int:
     path = Path(args.db) if args.db else default_db_path()
     app = make_app()
 
-    from ..errors import SchoolVaultError
-    from .errors import install_excepthook, show_error
-    from .mainwindow import MainWindow
+    from .errors import install_excepthook
+    from .opening import open_window
 
     install_excepthook()
-    try:
-        if needs_setup(path):
-            from .dialogs.setup import SchoolSetupDialog
-            dlg = SchoolSetupDialog(path)
-            if dlg.exec() != SchoolSetupDialog.Accepted:
-                return 0
-        win = MainWindow(path)
-    except SchoolVaultError as e:
-        show_error(None, e, modal=True)
-        return 1
+    # first run (school setup), a file another SchoolVault holds (read-only / wait / close), a
+    # damaged file (restore its latest good backup) and other errors are handled there
+    new = needs_setup_safely(path)
+    win = open_window(path, at_start=True)
+    if win is None:
+        return 0 if new else 1
     win.show()
+    win.after_open()
     log.info("window shown %.3f s after start", time.perf_counter() - started)
     if os.environ.get("SCHOOLVAULT_STARTUP_TIME"):
         print(f"startup {time.perf_counter() - started:.3f} s", file=sys.stderr)

@@ -12,19 +12,25 @@ import shiboken6
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from .. import __version__, services
-from .errors import show_info
-from .session import ALL, RESPONSES, Session
+from ..errors import SchoolVaultError
+from .errors import show_error, show_info
+from .session import ALL, RESPONSES, ReadOnlyWorkspace, Session
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +45,7 @@ QPushButton#primary { background: #2f6db5; color: white; font-weight: bold; padd
                       border-radius: 5px; }
 QPushButton#primary:hover { background: #255a96; }
 QPushButton#primary:disabled { background: #9bb3cf; }
+QFrame#readonly { background: #fff4d6; border-bottom: 1px solid #e0b84c; }
 """
 
 # (key, label, module, class); modules load on first show, like Frescobaldi's panels.
@@ -57,9 +64,12 @@ class MainWindow(QMainWindow):
 
     workspace_changed = Signal(object)
 
-    def __init__(self, ws_path: str | Path):
+    def __init__(self, ws_path: str | Path, *, readonly: bool = False):
         super().__init__()
-        self.session = Session(ws_path, self)
+        # readonly: another instance holds the file; jobs read, every write is refused (Session)
+        self.session = Session(ws_path, self, readonly=readonly)
+        self.readonly = readonly
+        self.restored: dict | None = None  # set by opening.open_window after restoring a backup
         # open the workspace first: a file another SchoolVault holds, or a damaged one, raises
         # here (app.main shows it) instead of failing every job afterwards
         self.session.open()
@@ -71,9 +81,16 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(STYLE)
 
         central = QWidget()
-        lay = QHBoxLayout(central)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.banner = self._readonly_banner() if readonly else None
+        if self.banner is not None:
+            outer.addWidget(self.banner)
+        lay = QHBoxLayout()
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
+        outer.addLayout(lay, 1)
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(170)
@@ -100,6 +117,22 @@ class MainWindow(QMainWindow):
         self._preload = [p[0] for p in PAGES[1:]]
         QTimer.singleShot(300, self._preload_next)
 
+    def _readonly_banner(self) -> QFrame:
+        banner = QFrame()
+        banner.setObjectName("readonly")
+        row = QHBoxLayout(banner)
+        row.setContentsMargins(16, 8, 16, 8)
+        text = QLabel("<b>읽기 전용</b> — 다른 SchoolVault 창(또는 컴퓨터)이 이 작업 파일을 쓰고 있어 "
+                      "내용을 볼 수만 있습니다. 여기서 바꾼 내용은 저장되지 않습니다.")
+        text.setWordWrap(True)
+        again = QPushButton("다시 열기")
+        again.setToolTip("다른 창을 닫았으면 눌러서 쓰기 가능하게 다시 엽니다.")
+        again.clicked.connect(lambda: self.switch_to(self.session.path))
+        row.addWidget(text, 1)
+        row.addWidget(again)
+        self.reopen_button = again
+        return banner
+
     def _preload_next(self) -> None:
         if self._preload:
             self.page(self._preload.pop(0))
@@ -109,10 +142,24 @@ class MainWindow(QMainWindow):
     def _create_actions(self) -> None:
         mb = self.menuBar()
         m_file = mb.addMenu("파일(&F)")
+        self.act_open = QAction("작업 파일 열기…", self, triggered=lambda: self.open_file())
+        self.act_open.setShortcut(QKeySequence.Open)
+        self.act_new_file = QAction("새 작업 파일…", self, triggered=lambda: self.new_file())
+        self.recent_menu = QMenu("최근 작업 파일", self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.act_backups = QAction("백업 및 복원…", self, triggered=self.open_backups)
+        self.act_locations = QAction("작업 파일 위치…", self, triggered=self.show_locations)
         self.act_school = QAction("학교 정보 수정…", self, triggered=self.edit_school)
         self.act_new_year = QAction("새 학년도 시작…", self, triggered=self.start_new_year)
         self.act_quit = QAction("끝내기", self, triggered=self.close)
         self.act_quit.setShortcut(QKeySequence.Quit)
+        m_file.addAction(self.act_open)
+        m_file.addAction(self.act_new_file)
+        m_file.addMenu(self.recent_menu)
+        m_file.addSeparator()
+        m_file.addAction(self.act_backups)
+        m_file.addAction(self.act_locations)
+        m_file.addSeparator()
         for a in (self.act_school, self.act_new_year):
             m_file.addAction(a)
         m_file.addSeparator()
@@ -137,6 +184,10 @@ class MainWindow(QMainWindow):
         m_tools = mb.addMenu("도구(&T)")
         self.act_district = QAction("교육지원청 분석…", self, triggered=self.open_district)
         m_tools.addAction(self.act_district)
+
+        if self.readonly:  # these only write; the banner says why they are off
+            for a in (self.act_school, self.act_new_year, self.act_import, self.act_paper, self.act_builder):
+                a.setEnabled(False)
 
         m_help = mb.addMenu("도움말(&H)")
         m_help.addAction(QAction("SchoolVault 정보", self, triggered=self.about))
@@ -191,7 +242,7 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         def done(info) -> None:
             s, year = info
-            self.setWindowTitle(f"SchoolVault — {s.name} {year}학년도")
+            self.setWindowTitle(f"SchoolVault — {s.name} {year}학년도" + (" [읽기 전용]" if self.readonly else ""))
         self.session.run(services.require_school, on_done=done)
 
     def set_status(self, text: str) -> None:
@@ -285,15 +336,115 @@ class MainWindow(QMainWindow):
         w.activateWindow()
         return w
 
+    # ------------------------------------------------------------ workspace files (issue 8, issue 7)
+    def switch_to(self, path: str | Path) -> MainWindow | None:
+        """Open `path` in a new main window and close this one; this one stays when that fails."""
+        from . import opening
+        new = opening.open_window(path, self)
+        if new is None:
+            return None
+        new.show()
+        self.close()
+        new.after_open()
+        return new
+
+    def open_file(self, path: str | Path | None = None) -> MainWindow | None:
+        """파일 → 작업 파일 열기: any workspace, e.g. on a USB stick."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "작업 파일 열기", str(self.session.path.parent),
+                                                  "SchoolVault 작업 파일 (*.sqlite);;모든 파일 (*)")
+            if not path:
+                return None
+        path = Path(path)
+        if path.resolve() == self.session.path.resolve() and not self.readonly:
+            show_info(self, "작업 파일 열기", "이미 열려 있는 작업 파일입니다.")
+            return None
+        return self.switch_to(path)
+
+    def new_file(self, path: str | Path | None = None) -> MainWindow | None:
+        """파일 → 새 작업 파일: a new file anywhere; the school setup comes first (opening.open_window)."""
+        from ..paths import user_data_dir
+        if path is None:
+            start = user_data_dir() / "새 작업 파일.sqlite"
+            path, _ = QFileDialog.getSaveFileName(self, "새 작업 파일", str(start), "SchoolVault 작업 파일 (*.sqlite)",
+                                                  options=QFileDialog.DontConfirmOverwrite)
+            if not path:
+                return None
+        path = Path(path)
+        if path.suffix.lower() != ".sqlite":
+            path = path.with_name(path.name + ".sqlite")
+        if path.exists():  # never start over in an existing file
+            show_info(self, "새 작업 파일", f"이미 있는 파일입니다: {path}\n열려면 '작업 파일 열기…'를 쓰세요.")
+            return None
+        return self.switch_to(path)
+
+    def _fill_recent(self) -> None:
+        from . import opening
+        self.recent_menu.clear()
+        current = str(self.session.path.resolve())
+        files = [f for f in opening.recent_files() if f != current]
+        for f in files:
+            act = self.recent_menu.addAction(f, lambda p=f: self.open_file(p))
+            act.setEnabled(Path(f).exists())
+        if not files:
+            self.recent_menu.addAction("(없음)").setEnabled(False)
+
+    def open_backups(self) -> QWidget:
+        from .dialogs.backups import BackupDialog
+        dlg = BackupDialog(self)
+        self.backup_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def show_locations(self) -> QWidget:
+        from .dialogs.locations import LocationsDialog
+        dlg = LocationsDialog(self)
+        self.locations_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def restore_from(self, backup_path: str | Path) -> MainWindow | None:
+        """Close this workspace, replace it with a backup (a safety copy is kept) and reopen it."""
+        from ..workspace.backup import restore_backup
+        from . import opening
+        path = self.session.path
+        self.shut_down()  # typed text saved, session and extra windows closed: the file is free
+        try:
+            result = opening.run_and_wait(restore_backup, path, backup_path, parent=self,
+                                          label="백업에서 작업 파일을 복원하는 중…")
+        except SchoolVaultError as e:
+            show_error(self, e, modal=True)
+            result = None
+        new = opening.open_window(path, self)  # the restored file, or the unchanged one if it failed
+        if new is None:
+            self.close()
+            return None
+        new.restored = result
+        new.show()
+        self.close()
+        new.after_open()
+        return new
+
+    def after_open(self) -> None:
+        """Say what happened before the window opened (a restore and where its safety copy went)."""
+        if self.restored:
+            copy = self.restored.get("safety_copy")
+            show_info(self, "복원했습니다",
+                      f"백업에서 작업 파일을 복원했습니다.\n복원한 백업: {Path(self.restored['restored_from']).name}\n"
+                      + (f"복원 전 작업 파일의 안전 사본: {copy}" if copy else "복원 전 작업 파일은 없었습니다."))
+
     def about(self) -> QMessageBox:
         box = QMessageBox(self)
         box.setWindowTitle("SchoolVault 정보")
         box.setIconPixmap(self.windowIcon().pixmap(64, 64))
         box.setText(f"<h3>SchoolVault {__version__}</h3>"
                     "<p>학교 자체평가와 학교조직진단(SODI) 설문을 인터넷 없이 관리하는 프로그램입니다.</p>")
-        box.setInformativeText(f"작업 파일: {self.session.path}\n"
+        from ..paths import user_data_dir
+        box.setInformativeText(f"작업 파일: {self.session.path}\n기본 데이터 폴더: {user_data_dir()}\n\n"
                                "함께 제공되는 평가지표와 설문은 SchoolVault가 작성한 예시입니다.")
         box.setStandardButtons(QMessageBox.Ok)
+        where = box.addButton("작업 파일 위치…", QMessageBox.ActionRole)
+        where.clicked.connect(self.show_locations)
         self.about_box = box
         box.open()
         return box
@@ -321,20 +472,27 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
+        self._preload.clear()
         for w in self.pages.values():
             if hasattr(w, "flush_now"):
-                w.flush_now()
+                self._flush(w)
             if hasattr(w, "save_settings"):
                 w.save_settings()
         for w in self._open_extra_windows():
             if hasattr(w, "flush_now"):
-                w.flush_now()
+                self._flush(w)
         self.session.close()
         # closed after the session, so nothing they do on closing can reopen the workspace
         for w in self._open_extra_windows():
             w.close()
         if self.district_window is not None and shiboken6.isValid(self.district_window):
             self.district_window.close()
+
+    def _flush(self, w: QWidget) -> None:
+        try:
+            w.flush_now()
+        except ReadOnlyWorkspace:  # read-only window: the banner said nothing typed here is kept
+            log.info("read-only workspace: unsaved edits in %s dropped", type(w).__name__)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("main_window/geometry", self.saveGeometry())

@@ -53,8 +53,11 @@ def test_a_workspace_held_by_another_program_is_said_before_the_window_opens(tmp
     holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
+        from schoolvault.ui import opening
         shown = []
         monkeypatch.setattr(errors, "show_error", lambda parent, exc, tb=None, modal=False: shown.append(exc))
+        # the user is asked (read-only / wait / close) before any window: here "닫기"
+        monkeypatch.setattr(opening, "ask_in_use", lambda exc, parent, still=False: shown.append(exc) or opening.CLOSE)
         assert app.main(["--db", str(fresh_ws_path)]) == 1
         assert "사용하고 있습니다" in shown[0].message
     finally:
