@@ -159,3 +159,69 @@ def test_the_backup_dialog_lists_backs_up_now_and_restores_the_chosen_backup(dem
     assert len(copies) == 1 and str(copies[0].path) in ui_errors.last_box.text()
     ui_errors.last_box.close()
     new.close()
+
+
+def test_another_workspace_opens_from_the_file_menu_and_is_remembered(demo_window, qtbot, fresh_ws_path,
+                                                                       monkeypatch, idle):
+    from schoolvault.ui import mainwindow, opening
+    monkeypatch.setattr(mainwindow.QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(fresh_ws_path), "")))
+    demo_window.act_open.trigger()
+    new = opening.windows[-1]
+    qtbot.addWidget(new)
+    idle(new)
+    assert new.session.path == fresh_ws_path and new.isVisible() and not demo_window.isVisible()
+    assert opening.recent_files()[0] == str(fresh_ws_path.resolve())
+    new.recent_menu.aboutToShow.emit()  # the recent menu offers the other file, not the open one
+    texts = [a.text() for a in new.recent_menu.actions()]
+    assert str(fresh_ws_path.resolve()) not in texts
+    # the file already open is not opened twice
+    assert new.open_file(fresh_ws_path) is None
+    new.close()
+
+
+def test_a_new_workspace_starts_with_the_school_setup_and_never_overwrites(fresh_window, qtbot, tmp_path, idle):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from schoolvault import services
+    from schoolvault.ui import errors as ui_errors
+    from schoolvault.ui.dialogs.setup import SchoolSetupDialog
+    assert fresh_window.new_file(fresh_window.session.path) is None  # exists: refused, nothing touched
+    assert "이미 있는 파일" in ui_errors.last_box.text()
+    ui_errors.last_box.close()
+
+    def fill():
+        d = QApplication.activeModalWidget()
+        if not isinstance(d, SchoolSetupDialog):
+            QTimer.singleShot(25, fill)
+            return
+        d.name.setText("부산새싹초등학교")
+        d.buttons.button(QDialogButtonBox.Ok).click()
+    QTimer.singleShot(0, fill)
+    usb = tmp_path / "usb" / "새 학교"  # the suffix is added
+    new = fresh_window.new_file(usb)
+    qtbot.addWidget(new)
+    idle(new)
+    assert new.session.path == usb.with_name("새 학교.sqlite")
+    assert new.session.call_now(services.require_school)[0].name == "부산새싹초등학교"
+    new.close()
+
+
+def test_the_locations_dialog_shows_the_workspace_and_the_data_folder_and_opens_them(
+        fresh_window, monkeypatch, tmp_path):
+    from schoolvault.paths import DATA_DIR_ENV
+    from schoolvault.ui.dialogs import locations
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "데이터"))
+    opened = []
+    monkeypatch.setattr(locations.QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or True))
+    box = fresh_window.about()
+    assert str(tmp_path / "데이터") in box.informativeText() and str(fresh_window.session.path) in box.informativeText()
+    box.close()
+    d = fresh_window.show_locations()
+    assert d.paths["workspace"].text() == str(fresh_window.session.path)
+    assert d.paths["data"].text() == str(tmp_path / "데이터")
+    d.buttons["data"].click()
+    d.buttons["workspace"].click()
+    assert [u.toLocalFile() for u in opened] == [str(tmp_path / "데이터"), str(fresh_window.session.path.parent)]
+    assert (tmp_path / "데이터").is_dir()
+    d.close()
