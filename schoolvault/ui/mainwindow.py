@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
         text = QLabel("<b>읽기 전용</b> — 다른 SchoolVault 창(또는 컴퓨터)이 이 작업 파일을 쓰고 있어 "
                       "내용을 볼 수만 있습니다. 여기서 바꾼 내용은 저장되지 않습니다.")
         text.setWordWrap(True)
-        again = QPushButton("다시 열기")
+        again = QPushButton("쓰기 모드로 다시 열기")
         again.setToolTip("다른 창을 닫았으면 눌러서 쓰기 가능하게 다시 엽니다.")
         again.clicked.connect(lambda: self.switch_to(self.session.path))
         row.addWidget(text, 1)

@@ -105,7 +105,7 @@ class Session:
 
 READ_ONLY_MESSAGE = "읽기 전용으로 연 작업 파일이라 바꾼 내용을 저장하지 않았습니다."
 READ_ONLY_HINT = ("다른 SchoolVault 창(또는 컴퓨터)이 이 파일을 닫은 뒤, 파일 메뉴의 '작업 파일 열기…'나 "
-                  "위쪽 띠의 '다시 열기'로 다시 여세요.")
+                  "위쪽 띠의 '쓰기 모드로 다시 열기'를 누르세요.")
 
 
 class ReadOnlyWorkspace(WorkspaceError):

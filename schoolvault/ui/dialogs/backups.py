@@ -51,6 +51,7 @@ class BackupDialog(QDialog):
         self.setWindowTitle("백업 및 복원")
         self.resize(720, 480)
         self.backups: list[BackupInfo] = []
+        self._news = ""  # what the last action did, kept above the count line
         self.loaded = False
         # listing reads only the folder: its own runner, so it never waits behind a long job
         self.runner = JobRunner(lambda: None, self)
@@ -118,8 +119,9 @@ class BackupDialog(QDialog):
         self.table.resizeColumnToContents(0)
         folders = sorted({str(b.path.parent) for b in backups}) or [str(self.path.parent / BACKUP_DIR_NAME)]
         self.folder_label.setText("백업 폴더: " + ", ".join(folders))
-        if not backups:
-            self.status.setText("아직 백업이 없습니다. '지금 백업'을 누르면 만듭니다.")
+        self.status.setText(self._news + (f"백업 {len(backups)}개. 되돌리려면 목록에서 백업을 고른 뒤 "
+                                          "'선택한 백업으로 복원…'을 누르세요." if backups
+                                          else "아직 백업이 없습니다. '지금 백업'을 누르면 만듭니다."))
         self.loaded = True
         self._update_buttons()
 
@@ -148,7 +150,8 @@ class BackupDialog(QDialog):
 
     def _backed_up(self, out: Path) -> None:
         self.backup_button.setEnabled(True)
-        self.status.setText(f"백업했습니다: {out}")
+        self._news = f"백업했습니다: {out}\n"
+        self.status.setText(self._news)
         self.reload()
 
     def _failed(self, _exc: BaseException) -> bool:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...paths import user_data_dir
+from ...paths import DEFAULT_WORKSPACE_NAME, user_data_dir
 from ...workspace.backup import BACKUP_DIR_NAME
 
 
@@ -62,8 +62,8 @@ class LocationsDialog(QDialog):
             self.buttons[key], self.paths[key] = b, value
         grid.setColumnStretch(1, 1)
         lay.addLayout(grid)
-        note = QLabel("기본 데이터 폴더는 프로그램을 지우거나 업데이트해도 그대로 남습니다. "
-                      "USB 등 다른 곳에 있는 작업 파일은 파일 → 작업 파일 열기로 엽니다.")
+        note = QLabel(f"기본 데이터 폴더에는 처음 만든 작업 파일({DEFAULT_WORKSPACE_NAME})이 있고, 프로그램을 지우거나 "
+                      "업데이트해도 그대로 남습니다. USB 등 다른 곳에 있는 작업 파일은 파일 → 작업 파일 열기로 엽니다.")
         note.setWordWrap(True)
         note.setObjectName("hint")
         lay.addWidget(note)
