@@ -428,10 +428,15 @@ class MainWindow(QMainWindow):
     def after_open(self) -> None:
         """Say what happened before the window opened (a restore and where its safety copy went)."""
         if self.restored:
+            from ..workspace.backup import list_backups
+            source = Path(self.restored["restored_from"])
+            info = next((b for b in list_backups(self.session.path) if b.path == source), None)
+            what = f"{info.created:%Y-%m-%d %H:%M} 백업({info.label})" if info else source.name
             copy = self.restored.get("safety_copy")
             show_info(self, "복원했습니다",
-                      f"백업에서 작업 파일을 복원했습니다.\n복원한 백업: {Path(self.restored['restored_from']).name}\n"
-                      + (f"복원 전 작업 파일의 안전 사본: {copy}" if copy else "복원 전 작업 파일은 없었습니다."))
+                      f"작업 파일을 {what}으로 되돌렸습니다.\n\n"
+                      + (f"복원 전 작업 파일은 안전 사본으로 남겨 두었습니다:\n{copy}" if copy
+                         else "복원 전 작업 파일은 없었습니다."))
 
     def about(self) -> QMessageBox:
         box = QMessageBox(self)
