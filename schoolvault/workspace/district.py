@@ -7,8 +7,8 @@ inside the caller's transaction; a school already stored for the same year is de
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from .db import Workspace, now
 
