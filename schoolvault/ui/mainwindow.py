@@ -384,7 +384,7 @@ class MainWindow(QMainWindow):
         current = str(self.session.path.resolve())
         files = [f for f in opening.recent_files() if f != current]
         for f in files:
-            act = self.recent_menu.addAction(f, lambda p=f: self.open_file(p))
+            act = self.recent_menu.addAction(f, lambda _=False, p=f: self.open_file(p))
             act.setEnabled(Path(f).exists())
         if not files:
             self.recent_menu.addAction("(없음)").setEnabled(False)

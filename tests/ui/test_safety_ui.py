@@ -162,7 +162,7 @@ def test_the_backup_dialog_lists_backs_up_now_and_restores_the_chosen_backup(dem
 
 
 def test_another_workspace_opens_from_the_file_menu_and_is_remembered(demo_window, qtbot, fresh_ws_path,
-                                                                       monkeypatch, idle):
+                                                                       demo_ws_path, monkeypatch, idle):
     from schoolvault.ui import mainwindow, opening
     monkeypatch.setattr(mainwindow.QFileDialog, "getOpenFileName",
                         staticmethod(lambda *a, **k: (str(fresh_ws_path), "")))
@@ -172,12 +172,20 @@ def test_another_workspace_opens_from_the_file_menu_and_is_remembered(demo_windo
     idle(new)
     assert new.session.path == fresh_ws_path and new.isVisible() and not demo_window.isVisible()
     assert opening.recent_files()[0] == str(fresh_ws_path.resolve())
-    new.recent_menu.aboutToShow.emit()  # the recent menu offers the other file, not the open one
-    texts = [a.text() for a in new.recent_menu.actions()]
-    assert str(fresh_ws_path.resolve()) not in texts
     # the file already open is not opened twice
     assert new.open_file(fresh_ws_path) is None
-    new.close()
+    # the recent menu offers the other files, not the open one, and opens them
+    opening.remember(demo_ws_path)
+    opening.remember(fresh_ws_path)
+    new.recent_menu.aboutToShow.emit()
+    actions = {a.text(): a for a in new.recent_menu.actions()}
+    assert str(fresh_ws_path.resolve()) not in actions
+    actions[str(demo_ws_path.resolve())].trigger()
+    back = opening.windows[-1]
+    qtbot.addWidget(back)
+    idle(back)
+    assert back.session.path.resolve() == demo_ws_path.resolve() and not new.isVisible()
+    back.close()
 
 
 def test_a_new_workspace_starts_with_the_school_setup_and_never_overwrites(fresh_window, qtbot, tmp_path, idle):
