@@ -10,7 +10,8 @@ import random
 
 from . import catalog, services
 from .forms.model import Survey
-from .workspace import responses, school as school_db, selfeval
+from .workspace import responses, selfeval
+from .workspace import school as school_db
 from .workspace.responses import ResponseRow
 
 GROUP_SIZES = {"초": {"교원": 42, "직원": 14, "학생": 160, "학부모": 150},

@@ -76,6 +76,7 @@ def register(sub, common) -> None:
 
 def cmd_init(args):
     from pathlib import Path
+
     from . import default_db
     db = Path(args.db) if args.db else default_db()
     with closing(services.init_workspace(db, name=args.school, level=args.level, district=args.district,
@@ -87,6 +88,7 @@ def cmd_init(args):
 
 def _maybe_ws(args):
     from pathlib import Path
+
     from . import default_db
     path = Path(args.db) if args.db else default_db()
     return open_ws(args) if path.exists() else None

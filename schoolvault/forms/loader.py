@@ -17,8 +17,20 @@ import yaml
 from ..errors import InstrumentError
 from .groups import canonical_group
 from .model import (
-    Area, Domain, Factor, Guidebook, Indicator, Instrument, Item, ItemBank, ItemBankSet,
-    OpenQuestion, RatingScale, Scale, Subarea, Survey,
+    Area,
+    Domain,
+    Factor,
+    Guidebook,
+    Indicator,
+    Instrument,
+    Item,
+    ItemBank,
+    ItemBankSet,
+    OpenQuestion,
+    RatingScale,
+    Scale,
+    Subarea,
+    Survey,
 )
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")

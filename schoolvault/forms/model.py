@@ -6,8 +6,8 @@ The structure mirrors the YAML files in resources/instruments/ one to one, so
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 
 @dataclass(frozen=True)

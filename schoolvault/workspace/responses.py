@@ -7,8 +7,8 @@ Nothing that identifies a respondent is stored — only a row number within the 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from .db import Workspace, now
 
