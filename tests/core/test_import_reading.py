@@ -81,3 +81,14 @@ def test_foreign_or_damaged_files_are_refused(tmp_path, content):
     f.write_bytes(content)
     with pytest.raises(ImportRefused):
         read_table(f)
+
+
+@pytest.mark.parametrize(("head", "named"), [(b"%PDF-1.4\n%\x93\x8c\x8b\x9e\n1 0 obj", "PDF 문서"),
+                                             (b"\x89PNG\r\n\x1a\n", "그림 파일(PNG)")])
+def test_a_document_renamed_xlsx_is_named_not_taken_for_a_csv(tmp_path, head, named):
+    f = tmp_path / "응답.xlsx"
+    f.write_bytes(head + b"stream text without nul bytes " * 40)
+    with pytest.raises(ImportRefused) as e:
+        read_table(f)
+    assert named in e.value.message and "인코딩" not in str(e.value)
+    assert e.value.where == "응답.xlsx" and ".csv" in e.value.hint
