@@ -133,7 +133,8 @@ def cmd_benchmark_import(args):
 
 
 def _benchmark_import_human(r) -> str:
-    text = f"벤치마크를 가져왔습니다: {r['issuer'] or ''} {r['year']}학년도, 학교 {r['n_schools']}개"
+    issuer = f"{r['issuer']} " if r.get("issuer") else ""
+    text = f"벤치마크를 가져왔습니다: {issuer}{r['year']}학년도, 학교 {r['n_schools']}개"
     for w in r.get("warnings") or ():
         text += f"\n  ! {w}"
     return text

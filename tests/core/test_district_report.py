@@ -158,3 +158,10 @@ def test_cli_benchmark_import_into_a_school_workspace(district_db, fresh_ws_path
     assert main(["--db", str(district_db), "district", "benchmark", str(out), "--issuer", "서울특별시교육청"]) == 0
     assert main(["--db", str(fresh_ws_path), "benchmark", "import", str(out)]) == 0
     assert "서울특별시교육청" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("issuer", "shown"), [("", "벤치마크를 가져왔습니다: 2025학년도, 학교 41개"),
+                                               ("강서양천", "벤치마크를 가져왔습니다: 강서양천 2025학년도, 학교 41개")])
+def test_benchmark_import_message_has_no_gap_when_the_issuer_is_blank(issuer, shown):
+    from schoolvault.cli.district import _benchmark_import_human
+    assert _benchmark_import_human({"issuer": issuer, "year": 2025, "n_schools": 41}) == shown
