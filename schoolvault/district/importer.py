@@ -33,7 +33,9 @@ CHUNK = 16
 
 
 def expand(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and every .xlsx inside given folders (sorted; Excel's ~$ lock files skipped)."""
+    """Files as given, and every .xlsx inside given folders (sorted; Excel's ~$ lock files skipped).
+
+    A file named twice (``폴더/*.xlsx 폴더/``, the same name typed again) is read once."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
@@ -41,7 +43,14 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
                               and f.is_file()))
         else:
             out.append(p)
-    return out
+    seen: set[Path] = set()
+    unique = []
+    for f in out:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
 
 
 def _read_safe(path: Path):

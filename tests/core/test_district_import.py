@@ -164,6 +164,14 @@ def test_the_same_school_and_year_replaces_the_earlier_one_and_says_so(files, tm
         assert n_stored == 3
 
 
+def test_a_file_named_twice_in_one_batch_is_read_once(files, tmp_path):
+    folder = files[0].parent
+    with _ws(tmp_path) as ws:
+        result = import_submissions(ws, [files[0], str(files[0]), folder], workers=1)
+        assert (result["imported"], result["replaced"], result["refused"]) == (3, 0, 0)
+        assert [o["file"] for o in result["files"]].count(files[0].name) == 1
+
+
 def test_a_batch_of_only_refused_files_leaves_the_workspace_unchanged(files, tmp_path):
     path = tmp_path / "district.sqlite"
     with open_workspace(path, create=True) as ws:
@@ -272,7 +280,8 @@ def test_cancel_rolls_back_the_whole_import(files, tmp_path):
     with _ws(tmp_path) as ws:
         import_submissions(ws, files[:1], workers=1)
         with pytest.raises(Cancelled):
-            import_submissions(ws, files * 3, workers=1, progress=progress)
+            copies = [Path(shutil.copy(f, f.with_name(f"{k}-{f.name}"))) for k in range(3) for f in files]
+            import_submissions(ws, copies, workers=1, progress=progress)
         assert len(district_db.schools(ws)) == 1
 
 
