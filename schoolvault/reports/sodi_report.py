@@ -184,9 +184,11 @@ def build_sodi_story(ws, data, sr: SurveyResult, *, benchmark: dict | None, prog
         story.append(para(f"모든 집단의 응답자가 {MIN_GROUP_N}명 미만이어서 결과를 싣지 않았습니다."))
     else:
         labels, series = factor_series(inst, sr.stats, sr.shown)
-        story += [h2("요인 프로필 (100점 환산)"),
-                  para("요인 점수를 100점으로 환산하여 집단별로 겹쳐 그렸습니다. 바깥으로 갈수록 높은 점수입니다. 그 집단에 묻지 않은 요인에서는 선이 끊깁니다.", "small"),
-                  radar_chart(labels, series, size=330, label_chars=10)]
+        radar = len(labels) >= 3  # a radar of one or two spokes says nothing: the bars below show them
+        if radar:
+            story += [h2("요인 프로필 (100점 환산)"),
+                      para("요인 점수를 100점으로 환산하여 집단별로 겹쳐 그렸습니다. 바깥으로 갈수록 높은 점수입니다. 그 집단에 묻지 않은 요인에서는 선이 끊깁니다.", "small"),
+                      radar_chart(labels, series, size=330, label_chars=10)]
         header = ["영역"] + sr.shown
         drows = []
         for d in inst.domains:
@@ -195,8 +197,8 @@ def build_sodi_story(ws, data, sr: SurveyResult, *, benchmark: dict | None, prog
         w = (BODY_W - 60 * mm) / len(sr.shown)
         story += [h2("영역 점수 (100점 환산)"),
                   table(header, drows, [60 * mm] + [w] * len(sr.shown), align="l" + "r" * len(sr.shown))]
-        story += [PageBreak(), h2("요인 점수 (100점 환산)"),
-                  bar_chart(labels, series, width=BODY_W, label_width=120, bar=5.2)]
+        story += ([PageBreak()] if radar else []) + [
+            h2("요인 점수 (100점 환산)"), bar_chart(labels, series, width=BODY_W, label_width=120, bar=5.2)]
     progress.report(2, 6, "집단 비교 정리 중")
 
     # 3. group comparison

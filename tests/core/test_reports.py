@@ -240,3 +240,27 @@ def _shrink_group(ws, instrument: str, group: str, n: int) -> None:
         responses.add_administration(ws, year=adms[0].year, instrument_ref=adms[0].instrument_ref, group=group,
                                      rows=[ResponseRow(r + 2, ans, {"C1": "업무 분장이 공정했으면 좋겠습니다."})
                                            for r, ans in enumerate(keep)], method="import")
+
+
+def test_a_survey_of_two_factors_gets_bars_on_the_profile_page_not_an_empty_radar(fresh_ws_path, tmp_path, capsys):
+    import csv
+
+    from _import_util import run
+    from schoolvault.reports import sodi_report
+    heads = ["【영역】 Ⅰ-1. 소통과 협력 – 회의 문화 우리 학교는 회의에서 의견을 나눈다.",
+             "【영역】 Ⅱ-2. 수업·평가 혁신 – 수업 나눔 우리 학교는 수업을 서로 공개한다."]
+    f = tmp_path / "a.csv"
+    with open(f, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["타임스탬프", *heads])
+        w.writerows([f"2025/05/0{i} 9:00", "그렇다", "보통이다"] for i in range(1, 7))
+    db = str(fresh_ws_path)
+    assert run(capsys, "--db", db, "survey", "create-from", f, "--id", "two", "--group", "교원")[0] == 0
+    assert run(capsys, "--db", db, "import-responses", f, "--instrument", "two", "--group", "교원")[0] == 0
+    with open_workspace(fresh_ws_path) as ws:
+        sodi_report(ws, tmp_path / "s.pdf", instrument="two")
+    pages = [_plain(p.extract_text()) for p in PdfReader(str(tmp_path / "s.pdf")).pages]
+    profile = next(p for p in pages if p.startswith(_plain("2025학년도")) and "2.영역·요인프로필" in p
+                   and "차례" not in p)
+    assert "3개이상일때" not in "".join(pages)
+    assert "영역점수(100점환산)" in profile and "요인점수(100점환산)" in profile
