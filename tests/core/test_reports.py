@@ -246,6 +246,7 @@ def test_a_survey_of_two_factors_gets_bars_on_the_profile_page_not_an_empty_rada
     import csv
 
     from _import_util import run
+
     from schoolvault.reports import sodi_report
     heads = ["【영역】 Ⅰ-1. 소통과 협력 – 회의 문화 우리 학교는 회의에서 의견을 나눈다.",
              "【영역】 Ⅱ-2. 수업·평가 혁신 – 수업 나눔 우리 학교는 수업을 서로 공개한다."]
