@@ -148,10 +148,19 @@ def _summary(data: YearData) -> list:
                    chart if rated else ""]], colWidths=[62 * mm, BODY_W - 62 * mm])
     side.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     out += [h2("등급 분포", toc=False), side]
-    out += [h2("강점", toc=False)] + [markup(p) for p in narrative.render("evaluation_strengths.j2", strengths=pick(True))]
-    out += [h2("보완할 점", toc=False)] + [markup(p) for p in
+    out += [h2("강점", toc=False)] + [_bullet(p) for p in narrative.render("evaluation_strengths.j2", strengths=pick(True))]
+    out += [h2("보완할 점", toc=False)] + [_bullet(p) for p in
                                           narrative.render("evaluation_improve.j2", weaknesses=pick(False))]
     return out
+
+
+def _bullet(text: str):
+    """A '• …' paragraph with a hanging indent, so its note (after <br/>) lines up under the title."""
+    p = markup(text)
+    if text.lstrip().startswith("•"):
+        from reportlab.lib.styles import ParagraphStyle
+        p.style = ParagraphStyle("bullet", parent=p.style, leftIndent=9, firstLineIndent=-9)
+    return p
 
 
 def _gorder(g: str) -> int:

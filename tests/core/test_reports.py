@@ -265,3 +265,11 @@ def test_a_survey_of_two_factors_gets_bars_on_the_profile_page_not_an_empty_rada
                    and "차례" not in p)
     assert "3개이상일때" not in "".join(pages)
     assert "영역점수(100점환산)" in profile and "요인점수(100점환산)" in profile
+
+
+def test_a_strength_note_hangs_under_its_title_not_under_the_bullet():
+    from schoolvault.reports.evaluation_report import _bullet
+    p = _bullet("• <b>학교 비전 공유 및 실현</b> (1-1-2 · 우수)<br/>정례 회의 월 2회")
+    assert p.style.leftIndent > 0 and p.style.firstLineIndent == -p.style.leftIndent
+    plain = _bullet("등급이 입력된 지표가 아직 없다.")
+    assert plain.style.leftIndent == 0 and plain.style.firstLineIndent == 0
