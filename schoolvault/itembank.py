@@ -64,8 +64,10 @@ def find_indicator_name(bank: ItemBank, key: str, guidebook=None) -> str:
         return hits[0]
     if len(hits) > 1:
         raise SchoolVaultError(f"'{key}'에 맞는 지표가 여러 개입니다.", hint="다음 중 하나를 고르세요: " + ", ".join(hits))
+    near = services.close_titles(key, names)
     raise SchoolVaultError(f"문항 예시자료에 지표 '{key}'이(가) 없습니다.",
-                           hint="'instruments show 예시자료id'로 지표 이름을 확인하세요.")
+                           hint=("비슷한 지표: " + ", ".join(near) + ". " if near else "")
+                           + f"'instruments show {bank.id}'로 지표 이름을 확인하세요.")
 
 
 def find_set(bank: ItemBank, indicator: str, group: str) -> ItemBankSet:

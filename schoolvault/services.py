@@ -199,6 +199,17 @@ def _plain_title(text: str) -> str:
     return "".join(text.split()).replace("‧", "·").replace("ㆍ", "·")
 
 
+def close_titles(key: str, titles, limit: int = 3, cutoff: float = 70) -> list[str]:
+    """Up to `limit` titles that look like a mistyped `key` (spaces and middle dots ignored)."""
+    from rapidfuzz import fuzz, process
+    titles = list(titles)
+    def bare(t: str) -> str:
+        return _plain_title(t).replace("·", "").replace(",", "")
+    plain = [bare(t) for t in titles]
+    hits = process.extract(bare(key), plain, scorer=fuzz.WRatio, limit=limit, score_cutoff=cutoff)
+    return [titles[i] for _, _, i in hits]
+
+
 def find_indicator(gb: Guidebook, name_or_code: str):
     """An indicator by code or by (part of) its title."""
     key = _plain_title(name_or_code)
@@ -211,8 +222,11 @@ def find_indicator(gb: Guidebook, name_or_code: str):
     if len(hits) > 1:
         raise SchoolVaultError(f"'{name_or_code}'에 맞는 지표가 여러 개입니다.",
                                hint="코드로 지정하세요: " + ", ".join(f"{i.code} {i.title}" for i in hits))
+    near = close_titles(name_or_code, [i.title for i in gb.indicators()])
+    by_title = {i.title: i.code for i in gb.indicators()}
     raise SchoolVaultError(f"지표 '{name_or_code}'을(를) 찾을 수 없습니다.",
-                           hint="'self-eval list' 또는 'instruments show'로 지표 코드를 확인하세요.")
+                           hint=("비슷한 지표: " + ", ".join(f"{by_title[t]} {t}" for t in near) + ". " if near else "")
+                           + "'self-eval list' 또는 'instruments show'로 지표 코드를 확인하세요.")
 
 
 def choose_indicators(ws: Workspace, codes: list[str], chosen: bool = True) -> list[str]:
@@ -250,11 +264,23 @@ def self_eval_list(ws: Workspace) -> list[dict]:
     return out
 
 
-def self_eval_set(ws: Workspace, code: str, *, rating: int | None = None, **texts) -> dict:
-    """Rate an indicator and/or set its texts; an indicator not yet in the plan is added to it."""
+def self_eval_set(ws: Workspace, code: str, *, rating: int | str | None = None, **texts) -> dict:
+    """Rate an indicator and/or set its texts; an indicator not yet in the plan is added to it.
+    `rating` is the number or its label ('우수', '매우우수')."""
     _, year = require_school(ws)
     gb = year_guidebook(ws, year)
     ind = find_indicator(gb, code)
+    if isinstance(rating, str):
+        by_label = {"".join(lab.split()): n for n, lab in enumerate(gb.rating.labels, 1)}
+        key = "".join(rating.split())
+        if key.isdigit():
+            rating = int(key)
+        elif key in by_label:
+            rating = by_label[key]
+        else:
+            raise SchoolVaultError(f"등급 '{rating}'을(를) 알 수 없습니다.",
+                                   hint="등급은 " + ", ".join(f"{n}={lab}" for n, lab in
+                                                             enumerate(gb.rating.labels, 1)) + " 중 하나입니다.")
     if rating is not None and not 1 <= rating <= gb.rating.points:
         raise SchoolVaultError(f"등급 {rating}은(는) 쓸 수 없습니다.",
                                hint="등급은 " + ", ".join(f"{n}={lab}" for n, lab in

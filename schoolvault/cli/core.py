@@ -51,7 +51,7 @@ def register(sub, common) -> None:
     p = _cmd(ssub, common, "set", cmd_self_eval_set, "지표 평가 입력",
              example="schoolvault-cli self-eval set 1-1-2 --rating 3 --evidence '학교교육계획서'")
     p.add_argument("code", help="지표 코드 또는 지표 이름")
-    p.add_argument("--rating", type=int)
+    p.add_argument("--rating", help="등급 숫자 또는 이름 (예: 3, 우수)")
     p.add_argument("--evidence")
     p.add_argument("--achievements")
     p.add_argument("--shortcomings")

@@ -301,6 +301,27 @@ def test_self_eval_list_and_set(fresh_ws_path, capsys):
     assert again[code]["rating"] == 3 and again[code]["improvements"] == "개선 계획"
 
 
+@pytest.mark.parametrize(("given", "want"), [("우수", 3), ("매우우수", 4), ("매우 우수", 4), (" 2 ", 2)])
+def test_self_eval_rating_by_its_label(fresh_ws_path, capsys, given, want):
+    r = run_json(capsys, "--db", fresh_ws_path, "self-eval", "set", "1-1-2", "--rating", given)
+    assert r["rating"] == want
+
+
+@pytest.mark.parametrize(("args", "fragments"), [
+    (["1-1-2", "--rating", "탁월"], ["탁월", "3=우수"]),
+    (["1-1-2", "--rating", "셋"], ["셋", "4=매우 우수"]),
+    (["공동체 인성교육", "--rating", "3"], ["공동체 인성교육", "3-3-1 공동체형 인성교육 내실화"]),
+    (["학교폭력 예방", "--rating", "3"], ["3-3-5 학교폭력 및 성폭력 예방 및 대응 강화"]),
+])
+def test_self_eval_set_mistakes_say_what_to_type_and_change_nothing(fresh_ws_path, capsys, args, fragments):
+    before = snapshot(fresh_ws_path)
+    code, out, err = run(capsys, "--db", fresh_ws_path, "self-eval", "set", *args)
+    assert_error(code, out, err)
+    for f in fragments:
+        assert f in err
+    assert snapshot(fresh_ws_path) == before
+
+
 def test_self_eval_set_an_unchosen_indicator_adds_it_to_the_plan(fresh_ws_path, capsys):
     chosen = {r["indicator"] for r in run_json(capsys, "--db", fresh_ws_path, "self-eval", "list")}
     gb = shipped_yaml("seoul-guidebook-2025")
@@ -380,7 +401,7 @@ def test_opening_a_file_that_is_not_a_workspace_exits_1(tmp_path, capsys):
     ("bogus",),
     ("stats",),
     ("init", "--school", "학교"),
-    ("self-eval", "set", "1-1-1", "--rating", "셋"),
+    ("self-eval", "set", "1-1-1", "--midyear-status", "done"),  # --rating takes labels now: 셋 is exit 1
     ("instruments",),
     ("demo", "--seed", "x"),
     ("self-eval", "choose", "--indicator"),

@@ -50,6 +50,15 @@ def test_unknown_indicator_is_refused_with_a_hint(bank_ws, capsys):
     assert_refused(code, out, err, "instruments show")
 
 
+@pytest.mark.parametrize(("typed", "near"), [("공동체 인성 교육", "공동체형 인성교육 내실화"),
+                                           ("수학 과학 교육", "수학‧과학‧융합교육 내실화")])
+def test_a_misspelled_indicator_is_refused_with_the_names_it_looks_like(bank_ws, capsys, typed, near):
+    code, out, err = run(capsys, "--db", bank_ws, "survey", "build", "--id", "x-2025", "--bank", "itembank-2025",
+                         "--group", "학생", "--indicator", typed)
+    assert_refused(code, out, err, f"비슷한 지표: {near}")
+    assert "instruments show itembank-2025" in err
+
+
 def test_bank_round_trips_through_a_questionnaire_a_template_and_a_filled_form(bank_ws, tmp_path, capsys):
     run_json(capsys, "--db", bank_ws, "survey", "build", "--id", "bank-2025", "--bank", "itembank-2025",
              "--group", "학부모", "--indicator", "학교 비전 공유 및 실현", "예산 편성‧운영의 적정성 및 투명성 제고",
