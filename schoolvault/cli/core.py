@@ -38,7 +38,7 @@ def register(sub, common) -> None:
              human=lambda r: f"가져왔습니다: {r['id']} ({r['kind']}) {r['title']}")
     p.add_argument("file")
 
-    p = _cmd(sub, common, "stats", cmd_stats, "설문 통계 (문항·요인·영역, 집단별)",
+    p = _cmd(sub, common, "stats", cmd_stats, "설문 통계 (문항·요인·영역, 집단별)", human=_stats_human,
              example="schoolvault-cli stats --instrument sodi-example-2025 --group 교원 --json")
     p.add_argument("--instrument", required=True)
     p.add_argument("--group")
@@ -48,7 +48,7 @@ def register(sub, common) -> None:
     ssub = se.add_subparsers(dest="sub", metavar="SUBCOMMAND")
     ssub.required = True
     _cmd(ssub, common, "list", cmd_self_eval_list, "올해 선택한 지표와 평가 결과", human=_self_eval_human)
-    p = _cmd(ssub, common, "set", cmd_self_eval_set, "지표 평가 입력",
+    p = _cmd(ssub, common, "set", cmd_self_eval_set, "지표 평가 입력", human=_self_eval_set_human,
              example="schoolvault-cli self-eval set 1-1-2 --rating 3 --evidence '학교교육계획서'")
     p.add_argument("code", help="지표 코드 또는 지표 이름")
     p.add_argument("--rating", help="등급 숫자 또는 이름 (예: 3, 우수)")
@@ -68,7 +68,7 @@ def register(sub, common) -> None:
     p.add_argument("--seed", type=int, default=1)
 
     _cmd(sub, common, "check", cmd_check, "작업 파일 무결성 검사", human=lambda r: "작업 파일에 문제가 없습니다.")
-    _cmd(sub, common, "status", cmd_status, "올해 진행 상황 요약")
+    _cmd(sub, common, "status", cmd_status, "올해 진행 상황 요약", human=_status_human)
     p = _cmd(sub, common, "new-year", cmd_new_year, "올해를 바탕으로 다음 학년도를 시작합니다",
              human=lambda r: f"{r['year']}학년도를 시작했습니다.")
     p.add_argument("--year", type=int)
@@ -131,6 +131,58 @@ def _self_eval_human(rows) -> str:
     if not rows:
         return "올해 선택한 지표가 없습니다."
     return "\n".join(f"{r['indicator']:<8} {(r['rating_label'] or '미입력'):<6} {r['title']}" for r in rows)
+
+
+def _self_eval_set_human(r) -> str:
+    rating = f"{r['rating_label']}({r['rating']})" if r.get("rating") else "등급 미입력"
+    return f"저장했습니다: {r['indicator']} {r['title']} — {rating}"
+
+
+def _num(v, digits: int = 2) -> str:
+    return "-" if v is None else f"{v:.{digits}f}"
+
+
+def _cols(*cells, widths=(10, 6, 8, 10, 8, 9)) -> str:
+    """Cells padded to terminal columns (Hangul is two columns wide); the first left, the rest right."""
+    import unicodedata
+
+    def width(t: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in t)
+    out = []
+    for k, (c, w) in enumerate(zip(cells, widths)):
+        pad = " " * max(0, w - width(str(c)))
+        out.append(f"{c}{pad}" if k == 0 else f"{pad}{c}")
+    return ("  " + "".join(out) + "".join(f" {c}" for c in cells[len(widths):])).rstrip()
+
+
+def _stats_human(r) -> str:
+    """Per group: items (n, mean, sd, 100-point score, positive rate), then factors (+ α) and domains."""
+    out = [f"{r['instrument']} ({r['scale_points']}점 척도) — 자세한 값은 --json"]
+    for g, s in r["groups"].items():
+        out.append(f"\n[{g}] 응답자 {s['n']}명")
+        out.append(_cols("문항", "n", "평균", "표준편차", "100점", "긍정률"))
+        for code, i in s["items"].items():
+            pos = "-" if i.get("positive_rate") is None else f"{i['positive_rate'] * 100:.1f}%"
+            out.append(_cols(code, i["n"], _num(i["mean"]), _num(i["sd"]), _num(i["score100"], 1), pos))
+        for kind, key in (("요인", "factors"), ("영역", "domains")):
+            for code, f in s.get(key, {}).items():
+                alpha = f"α={_num(f['alpha'])} (n={f['alpha_n']})" if f.get("alpha") is not None else ""
+                out.append(_cols(f"{kind} {code}", f["n"], _num(f["mean"]), _num(f["sd"]), _num(f["score100"], 1),
+                                 "", alpha))
+    return "\n".join(out)
+
+
+def _status_human(r) -> str:
+    from ..workspace.school import STAGE_LABELS
+    sc = r["school"]
+    stage = STAGE_LABELS.get(r["stage"], r["stage"])
+    lines = [f"{sc['name']} ({sc['level']} · {sc['district']}) {r['year']}학년도 — 단계: {stage}",
+             f"지표: 선택 {r['indicators_chosen']}개, 등급 입력 {r['indicators_rated']}개, 중간점검 {r['midyear_checked']}개"]
+    if not r["responses"]:
+        lines.append("설문 응답: 아직 없음 (import-responses로 가져오세요)")
+    for inst, groups in r["responses"].items():
+        lines.append(f"설문 응답 {inst}: " + ", ".join(f"{g} {n}명" for g, n in groups.items()))
+    return "\n".join(lines)
 
 
 def cmd_self_eval_set(args):

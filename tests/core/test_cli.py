@@ -287,6 +287,26 @@ def test_stats_for_one_group_by_alias(demo_ws_path, capsys):
     assert st["groups"]["학부모"] == full["groups"]["학부모"]
 
 
+def test_stats_status_and_self_eval_set_print_readable_text_without_json(demo_ws_path, capsys):
+    db = demo_ws_path
+    stats = run_json(capsys, "--db", db, "stats", "--instrument", "sodi-example-2025")
+    code, out, _ = run(capsys, "--db", db, "stats", "--instrument", "sodi-example-2025")
+    assert code == 0 and not out.lstrip().startswith("{"), out[:200]
+    for g, s in stats["groups"].items():
+        assert f"[{g}] 응답자 {s['n']}명" in out
+    g, first = next(iter(stats["groups"].items()))
+    section = out.split(f"[{g}]")[1].split("\n[")[0]
+    lines = {ln.split()[0]: ln.split() for ln in section.splitlines() if ln.startswith("  S")}
+    for code_, i in list(first["items"].items())[:5]:
+        assert lines[code_][1:] == [str(i["n"]), f"{i['mean']:.2f}", f"{i['sd']:.2f}", f"{i['score100']:.1f}",
+                                    f"{i['positive_rate'] * 100:.1f}%"]
+    status = run_json(capsys, "--db", db, "status")
+    code, out, _ = run(capsys, "--db", db, "status")
+    assert code == 0 and status["school"]["name"] in out and f"등급 입력 {status['indicators_rated']}개" in out
+    code, out, _ = run(capsys, "--db", db, "self-eval", "set", "1-1-2", "--rating", "우수")
+    assert code == 0 and out.strip() == "저장했습니다: 1-1-2 학교 비전 공유 및 실현 — 우수(3)"
+
+
 # ----------------------------------------------------------------------------- self-eval
 
 def test_self_eval_list_and_set(fresh_ws_path, capsys):
