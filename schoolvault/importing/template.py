@@ -39,24 +39,35 @@ def write_template(survey: Survey, group: str, out: str | Path) -> dict:
     out = Path(out)
     g = canonical_group(group)
     if g not in survey.groups:
-        raise SchoolVaultError(f"응답 집단 '{group}'은(는) 이 설문에 없습니다.", hint=", ".join(survey.groups))
+        raise SchoolVaultError(f"응답 집단 '{group}'은(는) 이 설문에 없습니다.",
+                               hint="이 설문의 응답 집단: " + ", ".join(survey.groups))
     qs = questions(survey, g)
     if not qs:
         raise SchoolVaultError(f"{g}에게 묻는 문항이 없습니다.", hint="다른 응답 집단을 고르세요.")
     labels_high_first = list(reversed(survey.scale.labels))  # forms list 매우 그렇다 first
     suffix = out.suffix.lower()
+    if suffix not in (".txt", ".xlsx"):
+        raise SchoolVaultError(f"'{suffix or out.name}' 형식으로는 만들 수 없습니다.", hint=".xlsx 또는 .txt로 저장하세요.")
+    if not out.parent.is_dir():
+        raise SchoolVaultError("저장할 폴더가 없습니다.", where=str(out.parent), hint="폴더를 먼저 만드세요.")
     if suffix == ".txt":
         lines = [f"{survey.title} — {g}", ""]
         for q in qs:
             lines.append(f"{q['no']}. {q['text']}")
             lines.append("   (서술형)" if q["kind"] == "text" else "   " + " / ".join(labels_high_first))
             lines.append("")
-        out.write_text("\n".join(lines), encoding="utf-8-sig")
-    elif suffix == ".xlsx":
-        _write_xlsx(survey, g, qs, labels_high_first, out)
+        try:
+            out.write_text("\n".join(lines), encoding="utf-8-sig")
+        except OSError as e:
+            raise _cannot_write(out, e) from None
     else:
-        raise SchoolVaultError(f"'{suffix or out.name}' 형식으로는 만들 수 없습니다.", hint=".xlsx 또는 .txt로 저장하세요.")
+        _write_xlsx(survey, g, qs, labels_high_first, out)
     return {"file": str(out), "instrument": survey.id, "group": g, "questions": len(qs)}
+
+
+def _cannot_write(out: Path, e: OSError) -> SchoolVaultError:
+    return SchoolVaultError("파일을 저장할 수 없습니다.", where=str(out),
+                            hint=f"다른 프로그램(엑셀 등)에서 열려 있으면 닫고 다시 하세요. ({e.strerror or e})")
 
 
 def _write_xlsx(survey: Survey, group: str, qs: list[dict], labels: list[str], out: Path) -> None:
@@ -97,4 +108,8 @@ def _write_xlsx(survey: Survey, group: str, qs: list[dict], labels: list[str], o
     info.write(2, 0, "척도: " + ", ".join(f"{n}={lab}" for n, lab in enumerate(survey.scale.labels, 1)))
     info.write(3, 0, "'응답' 시트에 한 사람의 답을 한 행에 숫자로 적은 뒤 SchoolVault에서 가져오세요.")
     info.set_column(0, 0, 90)
-    wb.close()
+    try:
+        wb.close()
+    except Exception as e:  # noqa: BLE001 — xlsxwriter wraps the OSError in its own FileCreateError
+        cause = e.__context__ if isinstance(e.__context__, OSError) else OSError(str(e))
+        raise _cannot_write(out, cause) from None

@@ -93,3 +93,24 @@ def test_template_of_an_unknown_format_is_refused(fresh_ws_path, tmp_path, capsy
     code, out, err = run(capsys, "--db", fresh_ws_path, "template", "--instrument", "sodi-example-2025",
                          "--group", "교원", tmp_path / "a.pdf")
     assert_refused(code, out, err, ".xlsx")
+
+
+@pytest.mark.parametrize(("name", "fragment"), [("없는폴더/a.xlsx", "저장할 폴더가 없습니다"),
+                                                ("없는폴더/a.txt", "저장할 폴더가 없습니다"),
+                                                ("a-folder.xlsx", "저장할 수 없습니다"),
+                                                ("a-folder.txt", "저장할 수 없습니다")])
+def test_template_that_cannot_be_written_says_where_without_a_traceback(fresh_ws_path, tmp_path, capsys, name,
+                                                                         fragment):
+    (tmp_path / "a-folder.xlsx").mkdir()
+    (tmp_path / "a-folder.txt").mkdir()
+    code, out, err = run(capsys, "--db", fresh_ws_path, "template", "--instrument", "sodi-example-2025",
+                         "--group", "교원", tmp_path / name)
+    assert_refused(code, out, err, fragment)
+    assert "Traceback" not in err and str(tmp_path) in err
+
+
+def test_template_for_a_group_the_survey_does_not_ask_names_the_groups_it_does(fresh_ws_path, tmp_path, capsys):
+    code, out, err = run(capsys, "--db", fresh_ws_path, "template", "--instrument", "sodi-example-2025",
+                         "--group", "졸업생", tmp_path / "a.xlsx")
+    assert_refused(code, out, err, "이 설문의 응답 집단: 교원, 직원, 학생, 학부모")
+    assert not (tmp_path / "a.xlsx").exists()
