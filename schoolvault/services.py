@@ -103,6 +103,9 @@ def new_year(ws: Workspace, year: int | None = None) -> int:
     year = year or cur + 1
     if year in school_db.years(ws):
         raise SchoolVaultError(f"{year}학년도는 이미 있습니다.", hint="다른 연도를 고르세요.")
+    if year < cur:  # a typo (2024 for 2026) would make a past year the current one
+        raise SchoolVaultError(f"{year}학년도는 지금 학년도({cur})보다 앞입니다.",
+                               hint=f"새 학년도는 {cur + 1}처럼 지금보다 뒤의 연도로 적으세요.")
     with ws.transaction():
         start_year(ws, year, carry_from=cur)
         ws.audit("new_year", year=year, carried_from=cur)

@@ -477,6 +477,7 @@ ERROR_CASES = {
     "responses no matching column": ["import-responses", "{tmp}/wrong.csv", "--instrument", SODI, "--group", "교원"],
     "responses empty file": ["import-responses", "{tmp}/empty.csv", "--instrument", SODI, "--group", "교원"],
     "new year that exists": ["new-year", "--year", "2025"],
+    "new year before this one": ["new-year", "--year", "2023"],
 }
 
 
