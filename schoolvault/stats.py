@@ -50,23 +50,26 @@ def group_stats(survey: Survey, group: str, respondents: Iterable[Mapping[str, i
     k = survey.scale.points
     rows = list(respondents)
     items = survey.items_for(group)
-    for item in items:
-        bad = next((r[item.code] for r in rows if r.get(item.code) is not None and not 1 <= r[item.code] <= k), None)
-        if bad is not None:  # a wrong value would silently bend every mean, so refuse to count at all
-            raise SchoolVaultError(f"문항 {item.code}에 척도(1~{k})를 벗어난 값 {bad}이(가) 저장되어 있습니다.",
-                                   where=f"{survey.id} / {group}",
-                                   hint="해당 응답 파일을 지우고 다시 가져오세요.")
     # One pass over the rows: a scored column per item (None = missing); everything below reads columns.
     cols: dict[str, list[int | None]] = {}
+    valid = set(range(1, k + 1))
     for item in items:
-        code, rev = item.code, item.reverse
-        cols[code] = [None if (v := r.get(code)) is None else (k + 1 - v if rev else v) for r in rows]
+        code = item.code
+        raw = [r.get(code) for r in rows]
+        bad = next((v for v in set(raw) - valid if v is not None), None)
+        if bad is not None:  # a wrong value would silently bend every mean, so refuse to count at all
+            raise SchoolVaultError(f"문항 {code}에 척도(1~{k})를 벗어난 값 {bad}이(가) 저장되어 있습니다.",
+                                   where=f"{survey.id} / {group}",
+                                   hint="해당 응답 파일을 지우고 다시 가져오세요.")
+        cols[code] = [None if v is None else k + 1 - v for v in raw] if item.reverse else raw
     out_items: dict = {}
     for item in items:
         vals = [v for v in cols[item.code] if v is not None]
         st = describe(vals, k)
-        st["counts"] = {str(v): vals.count(v) for v in range(1, k + 1)}
-        st["positive_rate"] = (sum(1 for v in vals if is_positive(v, k)) / len(vals)) if vals else None
+        counts = {v: vals.count(v) for v in range(1, k + 1)}
+        st["counts"] = {str(v): c for v, c in counts.items()}
+        positive = sum(c for v, c in counts.items() if is_positive(v, k))
+        st["positive_rate"] = positive / len(vals) if vals else None
         out_items[item.code] = st
 
     out_factors: dict = {}
@@ -97,8 +100,8 @@ def group_stats(survey: Survey, group: str, respondents: Iterable[Mapping[str, i
         if not codes:
             continue
         scores = []
-        for ri in range(len(rows)):
-            fs = [factor_scores[c][ri] for c in codes if factor_scores[c][ri] is not None]
+        for per_factor in zip(*(factor_scores[c] for c in codes)):
+            fs = [x for x in per_factor if x is not None]
             if fs:
                 scores.append(math.fsum(fs) / len(fs))
         out_domains[domain.code] = describe(scores, k)
