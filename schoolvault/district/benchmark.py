@@ -116,11 +116,18 @@ def write_benchmark(ws: Workspace, out: str | Path, *, year: int | None = None, 
 def read_benchmark(path: str | Path) -> tuple[dict, list[str]]:
     """Parse and validate a benchmark file; returns (document, warnings). Raises SchoolVaultError."""
     path = Path(path)
+    if not path.is_file():
+        raise SchoolVaultError("벤치마크 파일이 없습니다.", where=str(path), hint="파일 경로를 확인하세요.")
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
+    except UnicodeDecodeError:
+        xlsx = path.read_bytes()[:4] == b"PK\x03\x04"
+        raise SchoolVaultError("벤치마크 파일이 아니라 엑셀 통합문서입니다." if xlsx else
+                               "벤치마크 파일(.json)이 아닙니다 (텍스트 파일이 아님).", where=path.name,
+                               hint="교육청이 'district benchmark'로 만들어 보낸 .json 파일을 고르세요.") from None
+    except OSError as e:
         raise SchoolVaultError("벤치마크 파일을 읽을 수 없습니다.", where=path.name,
-                               hint=f"교육청에서 받은 .json 파일인지 확인하세요. ({e})") from None
+                               hint=f"읽기 권한을 확인하세요. ({e.strerror})") from None
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as e:

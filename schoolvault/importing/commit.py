@@ -47,10 +47,13 @@ def remember_mapping(ws: Workspace, plan: ImportPlan) -> None:
 def load_mapping_file(path: str | Path) -> dict:
     """A --mapping file: JSON {"header, column letter or number": "item code" or null}."""
     path = Path(path)
+    if not path.is_file():
+        raise SchoolVaultError("연결표 파일이 없습니다.", where=str(path), hint="--mapping 뒤의 파일 경로를 확인하세요.")
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as e:
-        raise SchoolVaultError("연결표 파일을 읽을 수 없습니다.", where=str(path), hint=e.strerror) from None
+        raise SchoolVaultError("연결표 파일을 읽을 수 없습니다.", where=str(path),
+                               hint=f"다른 프로그램에서 열려 있지 않은지, 읽기 권한이 있는지 확인하세요. ({e.strerror})") from None
     except json.JSONDecodeError as e:
         raise SchoolVaultError(f"연결표 파일의 JSON 형식이 올바르지 않습니다: {e.msg}",
                                where=f"{path.name} {e.lineno}번째 줄",

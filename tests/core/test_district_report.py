@@ -165,3 +165,28 @@ def test_cli_benchmark_import_into_a_school_workspace(district_db, fresh_ws_path
 def test_benchmark_import_message_has_no_gap_when_the_issuer_is_blank(issuer, shown):
     from schoolvault.cli.district import _benchmark_import_human
     assert _benchmark_import_human({"issuer": issuer, "year": 2025, "n_schools": 41}) == shown
+
+
+@pytest.mark.parametrize(("make", "fragment"), [
+    (lambda d: d / "없는.json", "벤치마크 파일이 없습니다"),
+    (lambda d: _xlsx(d), "엑셀 통합문서"),
+    (lambda d: _write(d / "b.pdf", b"%PDF-1.4\n\x93\x8c\x8b\x9e binary"), "텍스트 파일이 아님"),
+])
+def test_a_wrong_benchmark_file_is_named_in_korean_without_python_errors(fresh_ws, tmp_path, make, fragment):
+    path = make(tmp_path)
+    with pytest.raises(SchoolVaultError, match=fragment) as e:
+        import_benchmark(fresh_ws, path)
+    assert "codec" not in str(e.value) and "Errno" not in str(e.value)
+
+
+def _write(path, data: bytes):
+    path.write_bytes(data)
+    return path
+
+
+def _xlsx(d):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "제출자료"
+    wb.save(d / "제출.xlsx")
+    return d / "제출.xlsx"

@@ -176,6 +176,14 @@ def test_a_mapping_to_an_unknown_item_is_refused(fresh_ws_path, tmp_path, capsys
     assert fresh_ws_path.read_bytes() == before
 
 
+def test_a_mistyped_mapping_path_says_so_in_korean(fresh_ws_path, tmp_path, capsys):
+    f, _, _ = _export(tmp_path)
+    code, out, err = run(capsys, "--db", fresh_ws_path, "import-responses", f, "--instrument", SODI, "--group", "교원",
+                         "--mapping", tmp_path / "없는.json")
+    assert_refused(code, out, err, "연결표 파일이 없습니다")
+    assert "No such file" not in err and "--mapping" in err
+
+
 def test_item_statistics_of_an_import_match_pandas(fresh_ws, tmp_path):
     from schoolvault import services
     from schoolvault.importing import import_responses
