@@ -158,6 +158,8 @@ def _cols(*cells, widths=(10, 6, 8, 10, 8, 9)) -> str:
 def _stats_human(r) -> str:
     """Per group: items (n, mean, sd, 100-point score, positive rate), then factors (+ α) and domains."""
     out = [f"{r['instrument']} ({r['scale_points']}점 척도) — 자세한 값은 --json"]
+    if not r["groups"]:
+        out.append("이 학년도에 가져온 응답이 없습니다. 'import-responses'로 가져오거나 --year로 다른 학년도를 고르세요.")
     for g, s in r["groups"].items():
         out.append(f"\n[{g}] 응답자 {s['n']}명")
         out.append(_cols("문항", "n", "평균", "표준편차", "100점", "긍정률"))

@@ -300,6 +300,8 @@ def test_stats_status_and_self_eval_set_print_readable_text_without_json(demo_ws
     for code_, i in list(first["items"].items())[:5]:
         assert lines[code_][1:] == [str(i["n"]), f"{i['mean']:.2f}", f"{i['sd']:.2f}", f"{i['score100']:.1f}",
                                     f"{i['positive_rate'] * 100:.1f}%"]
+    code, out, _ = run(capsys, "--db", db, "stats", "--instrument", "sodi-example-2025", "--year", "2019")
+    assert code == 0 and "가져온 응답이 없습니다" in out
     status = run_json(capsys, "--db", db, "status")
     code, out, _ = run(capsys, "--db", db, "status")
     assert code == 0 and status["school"]["name"] in out and f"등급 입력 {status['indicators_rated']}개" in out
