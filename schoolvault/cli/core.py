@@ -31,7 +31,7 @@ def register(sub, common) -> None:
     isub.required = True
     _cmd(isub, common, "list", cmd_instruments_list, "사용할 수 있는 도구 목록",
          human=lambda r: "\n".join(f"{x['id']:<28} {x['kind']:<10} {x['year']}  {x['title']}" for x in r))
-    p = _cmd(isub, common, "show", cmd_instruments_show, "도구의 내용을 보여 줍니다",
+    p = _cmd(isub, common, "show", cmd_instruments_show, "도구의 내용을 보여 줍니다", human=_show_human,
              example="schoolvault-cli instruments show sodi-example-2025 --json")
     p.add_argument("id")
     p = _cmd(isub, common, "import", cmd_instruments_import, "도구 파일을 작업 파일에 가져옵니다",
@@ -110,6 +110,39 @@ def cmd_instruments_show(args):
     finally:
         if ws is not None:
             ws.close()
+
+
+def _show_human(d) -> str:
+    """An outline a teacher can read (names to type after --indicator); the whole file with --json."""
+    out = [f"{d['id']} — {d['title']} ({d.get('year', '')})"]
+    if d["kind"] == "itembank":
+        names: dict[str, dict[str, list[str]]] = {}
+        for st in d["sets"]:
+            names.setdefault(st["subarea"], {}).setdefault(st["indicator"], []).append(st["group"])
+        out.append(f"지표 {sum(len(v) for v in names.values())}개, 지표 × 응답 집단 {len(d['sets'])}개")
+        for sub, inds in names.items():
+            out.append(sub)
+            out += [f"  {name}  [{', '.join(groups)}]" for name, groups in inds.items()]
+    elif d["kind"] == "guidebook":
+        for a in d["areas"]:
+            out.append(f"{a['code']}. {a['title']}")
+            for sa in a["subareas"]:
+                out.append(f"  {sa['code']} {sa['title']}")
+                out += [f"    {i['code']} {i['title']}" + (" (공통)" if i.get("type") == "common" else "")
+                        for i in sa["indicators"]]
+    elif d["kind"] == "survey":
+        out.append(f"응답 집단: {', '.join(d['groups'])} · {d['scale']['points']}점 척도")
+        for dom in d["domains"]:
+            out.append(f"{dom['code']} {dom['title']}")
+            for f in dom["factors"]:
+                out.append(f"  {f['code']} {f['title']}")
+                out += [f"    {i['code']} {i['text']}" for i in f["items"]]
+        out += [f"  {q['code']} (서술형) {q['text']}" for q in d.get("open_questions") or ()]
+    else:
+        import json
+        return json.dumps(d, ensure_ascii=False, indent=2)
+    out.append("(파일 전체는 --json)")
+    return "\n".join(out)
 
 
 def cmd_instruments_import(args):

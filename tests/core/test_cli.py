@@ -141,6 +141,20 @@ def test_instruments_show_has_the_structure_of_its_file(fresh_ws_path, capsys, i
     assert run_json(capsys, "--db", fresh_ws_path, "instruments", "show", instrument_id) == shipped_yaml(instrument_id)
 
 
+def test_instruments_show_without_json_is_an_outline_of_names_and_codes(fresh_ws_path, capsys):
+    gb = run_json(capsys, "--db", fresh_ws_path, "instruments", "show", "seoul-guidebook-2025")
+    code, out, _ = run(capsys, "--db", fresh_ws_path, "instruments", "show", "seoul-guidebook-2025")
+    assert code == 0 and not out.startswith("{")
+    for a in gb["areas"]:
+        for sa in a["subareas"]:
+            for i in sa["indicators"]:
+                assert f"{i['code']} {i['title']}" in out
+    sv = run_json(capsys, "--db", fresh_ws_path, "instruments", "show", SODI)
+    code, out, _ = run(capsys, "--db", fresh_ws_path, "instruments", "show", SODI)
+    items = [i for d in sv["domains"] for f in d["factors"] for i in f["items"]]
+    assert all(f"{i['code']} {i['text']}" in out for i in items)
+
+
 def test_instruments_import_then_list_and_show(fresh_ws_path, tmp_path, capsys):
     spec = shipped_yaml(SODI)
     spec["id"], spec["title"] = "my-survey-2025", "우리 학교 설문"

@@ -20,6 +20,11 @@ def test_instruments_show_lists_the_bank_sets(bank_ws, capsys):
     s = shown["sets"][0]
     assert set(s) == {"area", "subarea", "indicator", "group", "items"}
     assert {x["group"] for x in shown["sets"]} == {"교원", "직원", "학생", "학부모"}
+    code, out, _ = run(capsys, "--db", bank_ws, "instruments", "show", "itembank-2025")  # the outline
+    assert code == 0 and len(out.splitlines()) < 60 and "지표 × 응답 집단 135개" in out
+    for x in shown["sets"]:
+        line = next(ln for ln in out.splitlines() if ln.strip().startswith(x["indicator"] + "  ["))
+        assert x["group"] in line
 
 
 @pytest.mark.parametrize("form", ["nargs", "repeated"])
