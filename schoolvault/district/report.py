@@ -194,11 +194,19 @@ def _pdf_story(stats: dict, title: str) -> list:
     story.append(para("점수는 100점 환산 점수의 학교 평균입니다. 학교마다 응답 집단별 평균을 구한 뒤 집단을 평균한 "
                       "값을 그 학교의 점수로 보았습니다."))
     domains = _by_instrument(stats, "domains")
+    hidden = {inst: _schools_using(stats, keys, levels) for inst, keys in domains.items()
+              if not any(_public(stats["by_level"][lv]["all"]["domains"].get(k)) is not None
+                         for lv in levels for k in keys)}
     for inst, keys in domains.items():
-        story.append(h2(titles.get(inst, inst)))
+        heading = h2(titles.get(inst, inst))
+        if inst in hidden:  # e.g. one school's own survey: a section of dashes says nothing
+            story.append(keep(heading, para(f"이 설문을 쓴 학교가 {hidden[inst]}개뿐이라(학교급마다 "
+                                            f"{MIN_PUBLIC_SCHOOLS}개 미만) 결과를 싣지 않았습니다. 소속청별 표에서도 "
+                                            "뺐습니다.", "small")))
+            continue
         dom_titles = [labels["domains"][k]["title"] for k in keys]
         series = [(lv, [_public(stats["by_level"][lv]["all"]["domains"].get(k)) for k in keys]) for lv in levels]
-        story.append(keep(para("영역별 점수 (학교급별)", "small"),
+        story.append(keep(heading, para("영역별 점수 (학교급별)", "small"),  # a heading never ends a page alone
                           charts.bar_chart(dom_titles, series, width=BODY_W, bar=5.5)))
         fd = _factors_of_domain(stats, inst)
         rows, bold = [], []
@@ -236,6 +244,8 @@ def _pdf_story(stats: dict, title: str) -> list:
     story.append(para("고등학교는 본청 소속이므로, 소속청별 비교에는 학교급 구성의 차이가 섞여 있습니다. "
                       "같은 학교급끼리 비교하려면 내부용 엑셀의 '소속청별' 시트를 보십시오.", "small"))
     for inst, keys in domains.items():
+        if inst in hidden:
+            continue
         rows = []
         for d in districts:
             blk = stats["by_district"][d]
@@ -327,6 +337,12 @@ def _public(e: dict | None) -> float | None:
     if not e or e.get("score100") is None or e["n_schools"] < MIN_PUBLIC_SCHOOLS:
         return None
     return e["score100"]
+
+
+def _schools_using(stats: dict, keys: list[str], levels) -> int:
+    """How many schools answered an instrument: per level the most schools any of its domains has."""
+    return sum(max((e["n_schools"] for k in keys if (e := stats["by_level"][lv]["all"]["domains"].get(k))),
+                   default=0) for lv in levels)
 
 
 def _cell(e: dict | None) -> str:

@@ -190,3 +190,30 @@ def _xlsx(d):
     wb.active["A1"] = "제출자료"
     wb.save(d / "제출.xlsx")
     return d / "제출.xlsx"
+
+
+def test_a_survey_only_one_school_used_is_a_note_not_a_section_of_dashes(dws, fresh_ws_path, tmp_path, capsys):
+    import csv
+
+    from _import_util import run
+
+    from schoolvault.reports import export_workbook
+    f = tmp_path / "own.csv"
+    with open(f, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["타임스탬프", "【영역】 Ⅰ-1. 소통 – 우리 학교는 회의에서 의견을 나눈다.",
+                    "【영역】 Ⅱ-2. 수업 – 우리 학교는 수업을 서로 공개한다."])
+        w.writerows([f"2025/05/0{i} 9:00", "그렇다", "보통이다"] for i in range(1, 8))
+    db = str(fresh_ws_path)
+    assert run(capsys, "--db", db, "survey", "create-from", f, "--id", "own-2025", "--group", "교원")[0] == 0
+    assert run(capsys, "--db", db, "import-responses", f, "--instrument", "own-2025", "--group", "교원")[0] == 0
+    with open_workspace(fresh_ws_path) as ws:
+        export_workbook(ws, tmp_path / "own.xlsx")
+    assert import_submissions(dws, [tmp_path / "own.xlsx"], workers=1)["imported"] == 1
+    write_report(dws, tmp_path / "r.pdf", title="교육지원청")
+    pages = [p.extract_text() for p in PdfReader(tmp_path / "r.pdf").pages]
+    text = "\n".join(pages)
+    body = "\n".join(p for p in pages if "차례" not in p)
+    assert "이 설문을 쓴 학교가 1개뿐이라" in text
+    tail = body.split("이 설문을 쓴 학교가 1개뿐이라", 1)[1]
+    assert "own-2025" not in tail, "the survey appears again after its note (a by-district table of dashes)"
