@@ -151,8 +151,14 @@ def cmd_template(args):
 
 
 def cmd_comments(args):
+    from .. import services
+    from ..forms.groups import canonical_group
     from ..importing.comments import list_comments
     with closing(open_ws(args)) as ws:
+        inst = services.survey(ws, args.instrument)  # a mistyped id or group is an error, not "no comments"
+        if args.group and canonical_group(args.group) not in inst.groups:
+            raise SchoolVaultError(f"응답 집단 '{args.group}'은(는) 이 설문에 없습니다.",
+                                   hint="이 설문의 응답 집단: " + ", ".join(inst.groups))
         rows = list_comments(ws, args.instrument, args.group, args.year, include_meaningless=args.all)
     return {"comments": [{"item": c["item"], "group": c["group"], "text": c["text"]} for c in rows]}
 

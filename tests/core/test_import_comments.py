@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from _import_util import AGREE5, SODI, run_json, sodi_items, write_csv
+from _import_util import (
+    AGREE5,
+    SODI,
+    assert_refused,
+    run,
+    run_json,
+    sodi_items,
+    write_csv,
+)
 
 from schoolvault.errors import SchoolVaultError
 from schoolvault.importing.comments import is_meaningless
@@ -53,3 +61,12 @@ def test_paper_rows_are_saved_and_replaced_as_one_batch(fresh_ws):
     with pytest.raises(SchoolVaultError, match="1~5"):
         save_paper_rows(fresh_ws, SODI, "학생", [{items[0]: 7}], administration=adm2)
     assert services.stats(fresh_ws, SODI, "학생")["groups"]["학생"]["n"] == 3
+
+
+@pytest.mark.parametrize(("args", "fragment"), [(["--instrument", "sodi-exmaple-2025"], "찾을 수 없습니다"),
+                                                (["--instrument", "sodi-example-2025", "--group", "졸업생"],
+                                                 "이 설문의 응답 집단: 교원"),
+                                                (["--instrument", "seoul-guidebook-2025"], "설문 도구가 아닙니다")])
+def test_comments_for_a_mistyped_survey_or_group_is_an_error_not_an_empty_list(fresh_ws_path, capsys, args, fragment):
+    code, out, err = run(capsys, "--db", fresh_ws_path, "comments", *args)
+    assert_refused(code, out, err, fragment)
