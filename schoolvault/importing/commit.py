@@ -115,6 +115,15 @@ def survey_choices(ws: Workspace) -> list[dict]:
     return out
 
 
+def _local_time(iso: str | None) -> str:
+    """'2026-11-25T13:47:13+00:00' → '2026-11-25 22:47' on this computer's clock (as a teacher reads it)."""
+    import datetime as dt
+    try:
+        return dt.datetime.fromisoformat(str(iso)).astimezone().strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return str(iso)
+
+
 def commit_plan(ws: Workspace, plan: ImportPlan, *, replace: bool = False, method: str = "import",
                 progress=NULL_PROGRESS) -> dict:
     """Write a plan in one transaction; refuses a file (or the same answers) imported before unless replace."""
@@ -123,8 +132,10 @@ def commit_plan(ws: Workspace, plan: ImportPlan, *, replace: bool = False, metho
     _, year = services.require_school(ws)
     earlier = imports_db.find_earlier(ws, year, plan.sha256, plan.content_sha256)
     if earlier and not replace:
-        raise ImportRefused("이미 가져온 파일입니다.",
-                            where=f"{plan.path.name} ({earlier.source_name}, {earlier.imported_at} 가져옴)",
+        same_name = earlier.source_name == plan.path.name
+        raise ImportRefused("이미 가져온 파일입니다." if same_name else
+                            f"이미 가져온 파일 '{earlier.source_name}'과(와) 답이 같습니다 (같은 응답을 다른 형식으로 저장한 파일).",
+                            where=f"{plan.path.name} ({earlier.source_name}, {_local_time(earlier.imported_at)} 가져옴)",
                             hint="다시 가져오려면 이전 가져오기를 바꾸세요 (--replace).")
     summary = plan.summary()
     stored = {k: summary[k] for k in ("file", "sheet", "rows_read", "respondents", "columns_dropped",

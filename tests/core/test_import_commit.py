@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 import pandas as pd
 import pytest
@@ -102,7 +103,9 @@ def test_the_same_answers_saved_as_another_file_type_are_a_reimport(fresh_ws_pat
     run_json(capsys, "--db", fresh_ws_path, "import-responses", f, "--instrument", SODI, "--group", "교원")
     g, _, _ = _export(tmp_path, "응답.xlsx")
     code, out, err = run(capsys, "--db", fresh_ws_path, "import-responses", g, "--instrument", SODI, "--group", "교원")
-    assert_refused(code, out, err, "이미 가져온")
+    assert_refused(code, out, err, "이미 가져온 파일 '응답.csv'과(와) 답이 같습니다")
+    # when it was imported, as a person reads a clock: no ISO 'T' and no UTC offset
+    assert re.search(r"\(응답\.csv, \d{4}-\d\d-\d\d \d\d:\d\d 가져옴\)", err), err
 
 
 BAD_FILES = {
