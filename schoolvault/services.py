@@ -34,7 +34,7 @@ def init_workspace(path: str | Path, *, name: str, level: str, district: str, ye
     dist = canonical_district(district)
     if dist is None:
         raise SchoolVaultError(f"교육지원청 '{district}'을(를) 알 수 없습니다.",
-                               hint=f"다음 중 하나를 쓰세요: {', '.join(DISTRICTS)}")
+                               hint=f"다음 중 하나를 쓰세요: {', '.join(DISTRICTS)} (학교가 있는 구 이름도 됩니다. 예: 마포구)")
     if not name.strip():
         raise SchoolVaultError("학교 이름이 비어 있습니다.", hint="--school에 학교 이름을 적으세요.")
     if not 2000 <= year <= 2100:

@@ -22,6 +22,12 @@ _LEVEL_ALIASES = {
 DISTRICTS = ("동부", "서부", "남부", "북부", "중부", "강동송파", "강서양천", "강남서초", "동작관악",
              "성동광진", "성북강북", "본청")
 _DISTRICT_ALIASES = {"강남": "강남서초", "강서": "강서양천", "성북": "성북강북"}
+# A teacher may know the school's 자치구 rather than its 교육지원청: each 구 belongs to one office.
+_GU_DISTRICT = {gu: office for office, gus in {
+    "동부": ("동대문", "중랑"), "서부": ("은평", "서대문", "마포"), "남부": ("영등포", "구로", "금천"),
+    "북부": ("노원", "도봉"), "중부": ("종로", "중구", "용산"), "강동송파": ("강동", "송파"), "강서양천": ("강서", "양천"),
+    "강남서초": ("강남", "서초"), "동작관악": ("동작", "관악"), "성동광진": ("성동", "광진"), "성북강북": ("성북", "강북"),
+}.items() for gu in gus}
 
 
 def _plain(name: str) -> str:
@@ -49,6 +55,8 @@ def canonical_district(name: str) -> str | None:
             n = n[: -len(suffix)]
             break
     n = _DISTRICT_ALIASES.get(n, n)
+    if n not in DISTRICTS:
+        n = _GU_DISTRICT.get(n) or _GU_DISTRICT.get(n.removesuffix("구"), n)
     if n == "교육청":  # 서울특별시교육청 itself
         n = "본청"
     return n if n in DISTRICTS else None

@@ -79,6 +79,10 @@ def test_init_creates_the_workspace_with_the_school(tmp_path, capsys):
     ("고", "본청", "고", "본청"),
     ("고", "서울특별시교육청", "고", "본청"),
     ("초", "서울동부교육지원청", "초", "동부"),
+    ("중", "마포구", "중", "서부"),
+    ("중", "서울 양천구", "중", "강서양천"),
+    ("초", "중구", "초", "중부"),
+    ("초", "구로구", "초", "남부"),
 ])
 def test_init_accepts_level_and_district_aliases(tmp_path, capsys, level, district, want_level, want_district):
     db = tmp_path / "a.sqlite"
