@@ -219,6 +219,9 @@ def _sheet_summary(wb, fmt, data: YearData, meta: dict, sheet_names: dict) -> No
         ch.add_series({"name": "지표 수", "categories": ["요약", dist_top + 1, 0, dist_top + len(labels), 0],
                        "values": ["요약", dist_top + 1, 1, dist_top + len(labels), 1], "fill": {"color": "#2F6DB5"},
                        "data_labels": {"value": True}})
+        most = max(sum(1 for i in rated if i.rating == n) for n in range(1, len(labels) + 1))
+        # counts of indicators: whole-number ticks (Excel's automatic axis shows 0.2, 0.4 … for small counts)
+        ch.set_y_axis({"min": 0, "major_unit": max(1, -(-most // 5)), "num_format": "0"})
         ch.set_title({"name": "자체평가 등급 분포", "name_font": {"size": 11}})
         ch.set_legend({"none": True})
         ch.set_size({"width": 420, "height": 220})

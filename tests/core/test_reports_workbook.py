@@ -231,3 +231,14 @@ def test_libreoffice_opens_the_workbook(book, tmp_path):
     assert r.returncode == 0, r.stderr
     first = (tmp_path / "book.csv").read_text(encoding="utf-8", errors="replace")
     assert "학교평가 결과" in first  # the 요약 sheet, Korean intact
+
+
+def test_the_rating_chart_counts_in_whole_numbers(book):
+    import re
+    import zipfile
+    with zipfile.ZipFile(book["path"]) as z:
+        charts = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/charts/chart")]
+    rating = next(c for c in charts if "자체평가 등급 분포" in c)
+    val_axis = re.search(r"<c:valAx>.*?</c:valAx>", rating, re.DOTALL).group(0)
+    assert 'formatCode="0"' in val_axis and re.search(r'<c:majorUnit val="\d+"/>', val_axis)
+    assert '<c:min val="0"/>' in val_axis
