@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import services
+from . import add_error_and_buttons
 
 
 def _lines(text: str) -> list[str]:
@@ -66,16 +66,7 @@ class CustomIndicatorDialog(QDialog):
         note = QLabel("등급별 수준은 모두 적거나 모두 비워 두세요.")
         note.setObjectName("hint")
         lay.addWidget(note)
-        self.error = QLabel("")
-        self.error.setStyleSheet("color:#b00020;")
-        self.error.setWordWrap(True)
-        lay.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.buttons.button(QDialogButtonBox.Ok).setText("계획에 더하기")
-        self.buttons.button(QDialogButtonBox.Cancel).setText("취소")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        lay.addWidget(self.buttons)
+        self.error, self.buttons = add_error_and_buttons(self, lay, "계획에 더하기")
 
     def values(self) -> dict:
         rubric = [e.text().strip() for e in self.rubric]

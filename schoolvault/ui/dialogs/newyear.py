@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QSpinBox,
@@ -13,6 +12,7 @@ from PySide6.QtWidgets import (
 
 from ... import services
 from .. import session as flags
+from . import add_error_and_buttons
 
 
 class NewYearDialog(QDialog):
@@ -32,16 +32,7 @@ class NewYearDialog(QDialog):
         self.year.setSuffix("학년도")
         form.addRow("시작할 학년도(&Y)", self.year)
         lay.addLayout(form)
-        self.error = QLabel("")
-        self.error.setStyleSheet("color:#b00020;")
-        self.error.setWordWrap(True)
-        lay.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.buttons.button(QDialogButtonBox.Ok).setText("새 학년도 시작")
-        self.buttons.button(QDialogButtonBox.Cancel).setText("취소")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        lay.addWidget(self.buttons)
+        self.error, self.buttons = add_error_and_buttons(self, lay, "새 학년도 시작")
         self.main.session.run(services.require_school, on_done=self._show)
 
     def _show(self, info) -> None:

@@ -20,6 +20,7 @@ from ... import services
 from ...forms.groups import DISTRICTS, LEVELS
 from ..jobs import JobRunner
 from ..pages.dashboard import LEVEL_NAMES, district_name
+from . import add_error_and_buttons
 
 
 def school_year_today(today: dt.date | None = None) -> int:
@@ -77,16 +78,7 @@ class SchoolSetupDialog(QDialog):
         note.setObjectName("hint")
         note.setWordWrap(True)
         lay.addWidget(note)
-        self.error = QLabel("")
-        self.error.setStyleSheet("color:#b00020;")
-        self.error.setWordWrap(True)
-        lay.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.buttons.button(QDialogButtonBox.Ok).setText("시작하기")
-        self.buttons.button(QDialogButtonBox.Cancel).setText("취소")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        lay.addWidget(self.buttons)
+        self.error, self.buttons = add_error_and_buttons(self, lay, "시작하기")
         self.level.currentIndexChanged.connect(self._level_changed)
 
     def _level_changed(self) -> None:

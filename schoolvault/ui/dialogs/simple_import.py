@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ... import importing, results
 from .. import session as flags
+from . import add_error_and_buttons
 
 
 def import_summary_text(s: dict) -> str:
@@ -67,16 +67,7 @@ class SimpleImportDialog(QDialog):
         form.addRow("응답 집단(&G)", self.group)
         form.addRow("", self.replace)
         lay.addLayout(form)
-        self.error = QLabel("")
-        self.error.setStyleSheet("color:#b00020;")
-        self.error.setWordWrap(True)
-        lay.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.buttons.button(QDialogButtonBox.Ok).setText("가져오기")
-        self.buttons.button(QDialogButtonBox.Cancel).setText("닫기")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        lay.addWidget(self.buttons)
+        self.error, self.buttons = add_error_and_buttons(self, lay, "가져오기", "닫기")
         self.survey.currentIndexChanged.connect(self._fill_groups)
         self._want = (instrument_id, group)
         self._surveys: list[dict] = []
