@@ -30,7 +30,8 @@ def init_workspace(path: str | Path, *, name: str, level: str, district: str, ye
     """Create (or update) the workspace's school and open the year with its guidebook and plan."""
     lv = canonical_level(level)
     if lv is None:
-        raise SchoolVaultError(f"학교급 '{level}'을(를) 알 수 없습니다.", hint=f"{', '.join(LEVELS)} 중 하나를 쓰세요.")
+        raise SchoolVaultError(f"학교급 '{level}'을(를) 알 수 없습니다.",
+                               hint=f"{', '.join(LEVELS)} 중 하나를 쓰세요 (중학교면 중, 고등학교면 고).")
     dist = canonical_district(district)
     if dist is None:
         raise SchoolVaultError(f"교육지원청 '{district}'을(를) 알 수 없습니다.",

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from ..errors import InstrumentError
+from ..filetypes import foreign_kind
 from .groups import canonical_group
 from .model import (
     Area,
@@ -380,6 +381,10 @@ def read_text(path: Path) -> str:
     except OSError as e:
         raise InstrumentError("도구 파일을 읽을 수 없습니다.", where=str(path),
                               hint=f"파일 경로와 읽기 권한을 확인하세요. ({e.strerror})") from None
+    other = foreign_kind(raw[:16])
+    if other:
+        raise InstrumentError(f"평가지표·설문 도구 파일이 아니라 {other}입니다.", where=str(path),
+                              hint="도구 파일(.yaml 또는 문항 예시자료 .json)을 고르세요.")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

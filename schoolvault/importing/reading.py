@@ -15,15 +15,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..errors import ImportRefused
+from ..filetypes import foreign_kind
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
-# Files a user picks by mistake (often renamed to .xlsx): named in the refusal so they know what they chose.
-_FOREIGN_MAGIC = ((b"%PDF", "PDF 문서"), (b"\x89PNG", "그림 파일(PNG)"), (b"\xff\xd8\xff", "그림 파일(JPEG)"),
-                  (b"GIF8", "그림 파일(GIF)"), (b"HWP Document", "한글(HWP) 문서"), (b"\x1f\x8b", "압축 파일(gzip)"),
-                  (b"Rar!", "압축 파일(RAR)"), (b"7z\xbc\xaf", "압축 파일(7z)"))
 # Zip bombs: a 500 KB .xlsx can unpack to gigabytes and the reader holds it all in memory.
 # A real survey export (10,000 respondents × 60 items) unpacks to a few tens of MB at ratios ~10×.
 MAX_UNZIPPED_MB = 400
@@ -71,7 +68,7 @@ def file_kind(path: Path) -> str:
         return "xlsx"
     if head.startswith(_OLE_MAGIC):
         return "ole"
-    if _foreign_kind(head):
+    if foreign_kind(head):
         return "binary"
     probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if probe.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<?xml")) or b"<table" in probe:
@@ -79,10 +76,6 @@ def file_kind(path: Path) -> str:
     if b"\x00" in head[:512] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "binary"
     return "text"
-
-
-def _foreign_kind(head: bytes) -> str | None:
-    return next((name for magic, name in _FOREIGN_MAGIC if head.startswith(magic)), None)
 
 
 def _is_encrypted_ole(path: Path) -> bool:
@@ -206,7 +199,7 @@ def _check_excel(path: Path, kind: str) -> None:
                             hint="엑셀에서 암호를 해제하고 다시 저장한 뒤 가져오세요.")
     if kind == "binary":
         with open(path, "rb") as f:
-            foreign = _foreign_kind(f.read(16))
+            foreign = foreign_kind(f.read(16))
         what = f"응답 파일이 아니라 {foreign}입니다 (파일 이름과 내용이 다릅니다)." if foreign else "응답 파일 형식이 아닙니다."
         raise ImportRefused(what, where=path.name,
                             hint="설문 응답 시트에서 내려받은 .xlsx, .xls, .csv 파일을 고르세요.")

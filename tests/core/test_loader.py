@@ -315,3 +315,13 @@ def test_unreadable_path_is_refused_in_korean(tmp_path):
     assert "확인하세요" in ei.value.hint
     with pytest.raises(InstrumentError, match="읽을 수 없습니다"):
         load_instrument(tmp_path / "없는파일.yaml")
+
+
+def test_a_pdf_given_as_an_instrument_is_named_as_a_pdf(tmp_path):
+    from schoolvault.errors import InstrumentError
+    from schoolvault.forms.loader import load_instrument
+    p = tmp_path / "지표.yaml"
+    p.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    with pytest.raises(InstrumentError) as e:
+        load_instrument(p)
+    assert "PDF 문서" in e.value.message and "UTF-8" not in e.value.message
