@@ -39,6 +39,9 @@ def num(v: float | None, digits: int = 2) -> str:
     return "—" if v is None else f"{v:.{digits}f}"
 
 
+# A negatively worded item is scored reversed: its 긍정률 counts those who disagreed.
+REVERSE_NOTE = " · 역문항 (그렇지 않다고 답할수록 긍정으로 셉니다)"
+
 class SortItem(QTableWidgetItem):
     """A table cell that shows text but sorts by a number (None sorts last)."""
 
@@ -364,7 +367,8 @@ class ResultsPage(Page):
                          if r.get("prev_positive_rate") is not None else "")
                 label = QLabel(f"<div><b style='color:{color}; font-size:13pt'>{pct(r['positive_rate'])}</b>"
                                f" &nbsp;평균 {num(r['mean'])}{extra}<br>{rank}. {r['text']}"
-                               f"<br><span style='color:#666'>{r['code']} · 요인: {r['factor_title']}</span></div>")
+                               f"<br><span style='color:#666'>{r['code']} · 요인: {r['factor_title']}"
+                               f"{REVERSE_NOTE if r.get('reverse') else ''}</span></div>")
                 label.setWordWrap(True)
                 label.setContentsMargins(8, 6, 8, 6)
                 item = QListWidgetItem()
