@@ -164,7 +164,7 @@ def build_survey(ws: Workspace, *, survey_id: str, bank_id: str, groups: list[st
     agree5 = next(f for f in FAMILIES if f.name == "agree5")
     survey = Survey(id=survey_id, title=title or f"{year} 학교평가 설문 ({', '.join(gs)})", year=year,
                     scale=Scale(agree5.points, agree5.labels), groups=tuple(gs), domains=tuple(domains),
-                    description=f"{bank.title}에서 고른 문항으로 만든 설문입니다.")
+                    description=f"{bank.title}에서 고른 문항으로 만든 설문입니다.", scoring="guidebook")
     out = store_survey(ws, survey, replace=replace, action="survey_build")
     out["indicators"] = chosen
     out["placeholders"] = placeholders

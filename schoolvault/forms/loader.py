@@ -20,6 +20,7 @@ from .groups import canonical_group
 from .model import (
     Area,
     Domain,
+    EarlierSubarea,
     Factor,
     Guidebook,
     Indicator,
@@ -27,12 +28,15 @@ from .model import (
     Item,
     ItemBank,
     ItemBankSet,
+    Level,
     OpenQuestion,
     RatingScale,
     Scale,
     Subarea,
     Survey,
+    SurveyLevels,
 )
+from .scoring import SCORING_RULES
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _YAML_KEY = re.compile(r"^\s*(?:-\s+)?([^\s:#'\"\[{-][^:#]*?)\s*:(?:\s|$)")
@@ -242,9 +246,14 @@ def _survey(ctx: _Ctx, d: dict) -> Survey:
         f_q = f"open_questions[{qi}]"
         open_qs.append(OpenQuestion(code=ctx.code(qm, f_q, seen), text=ctx.need(qm, "text", f_q).strip(),
                                     groups=_groups(ctx, qm, f_q, groups)))
+    scoring = str(d.get("scoring", "respondent"))
+    if scoring not in SCORING_RULES:
+        ctx.fail(d, "scoring", f"scoring '{scoring}'을(를) 알 수 없습니다.",
+                 hint="학교평가 교육공동체 설문은 guidebook(가이드북 방식: 응답 합산), "
+                      "학교조직진단 같은 설문은 respondent(응답자 평균)로 적으세요.", key="scoring")
     return Survey(id=ident, title=title, year=year, scale=Scale(points, tuple(str(x) for x in labels)),
                   groups=groups, domains=tuple(domains), open_questions=tuple(open_qs),
-                  description=str(d.get("description") or "").strip())
+                  description=str(d.get("description") or "").strip(), scoring=scoring)
 
 
 def _guidebook(ctx: _Ctx, d: dict) -> Guidebook:
@@ -268,8 +277,58 @@ def _guidebook(ctx: _Ctx, d: dict) -> Guidebook:
                 inds.append(parse_indicator(ctx, im, f_i, seen, len(labels)))
             subs.append(Subarea(code=scode, title=ctx.need(sm, "title", f_s), indicators=tuple(inds)))
         areas.append(Area(code=acode, title=ctx.need(am, "title", f_a), subareas=tuple(subs)))
+    levels = _survey_levels(ctx, d["survey_levels"]) if d.get("survey_levels") is not None else None
+    coverage = d.get("coverage") or {}
+    if not isinstance(coverage, dict):
+        ctx.fail(d, "coverage", "coverage는 'groups: [학생, 학부모, 교원]' 형식이어야 합니다.", key="coverage")
+    composed = d.get("composed", False)
+    if not isinstance(composed, bool):
+        ctx.fail(d, "composed", "composed는 true 또는 false여야 합니다.", key="composed")
+    sub_codes = {s.code for a in areas for s in a.subareas}
+    earlier = []
+    for n, em in enumerate(d.get("earlier_subareas") or []):
+        fe = f"earlier_subareas[{n}]"
+        target = ctx.need(em, "subarea", fe)
+        if target not in sub_codes:
+            ctx.fail(em, f"{fe}.subarea", f"세부영역 '{target}'이(가) 이 파일에 없습니다.", key="subarea")
+        ey = em.get("year")
+        if not isinstance(ey, int):
+            ctx.fail(em, f"{fe}.year", "year는 2025처럼 네 자리 연도여야 합니다.", key="year")
+        earlier.append(EarlierSubarea(year=ey, label=ctx.need(em, "label", fe), subarea=target))
     return Guidebook(id=ident, title=title, year=year, rating=RatingScale(labels), areas=tuple(areas),
-                     description=str(d.get("description") or "").strip())
+                     description=str(d.get("description") or "").strip(), survey_levels=levels,
+                     coverage_groups=tuple(canonical_group(g) for g in ctx.opt_list(coverage, "groups", "coverage")),
+                     composed=composed, earlier_subareas=tuple(earlier))
+
+
+def _survey_levels(ctx: _Ctx, m: Any) -> SurveyLevels:
+    """`survey_levels:` — the year's 4단계 thresholds, highest level first, each a lower bound."""
+    f = "survey_levels"
+    if not isinstance(m, dict):
+        ctx.fail(m, f, "survey_levels는 scale_points, decimals, levels 항목이어야 합니다.")
+    points, decimals = m.get("scale_points"), m.get("decimals", 1)
+    if not isinstance(points, int) or not 2 <= points <= 11:
+        ctx.fail(m, f"{f}.scale_points", "scale_points는 2~11 사이의 정수여야 합니다.", key="scale_points")
+    if not isinstance(decimals, int) or not 0 <= decimals <= 3:
+        ctx.fail(m, f"{f}.decimals", "decimals(반올림 자릿수)는 0~3 사이의 정수여야 합니다.", key="decimals")
+    levels: list[Level] = []
+    raw = ctx.need(m, "levels", f"{f}.levels", list)
+    for n, lm in enumerate(raw):
+        fl = f"{f}.levels[{n}]"
+        label = ctx.need(lm, "label", fl)
+        low = lm.get("min")
+        last = n == len(raw) - 1
+        if low is None and not last:
+            ctx.fail(lm, f"{fl}.min", "가장 낮은 단계가 아니면 min(이 점수 이상)을 적어야 합니다.")
+        if low is not None:
+            if isinstance(low, bool) or not isinstance(low, (int, float)):
+                ctx.fail(lm, f"{fl}.min", "min은 4.0처럼 숫자여야 합니다.", key="min")
+            if levels and levels[-1].min is not None and low >= levels[-1].min:
+                ctx.fail(lm, f"{fl}.min", "단계는 높은 단계부터 min이 작아지는 순서로 적어야 합니다.", key="min")
+        levels.append(Level(label=str(label), min=None if low is None else float(low)))
+    if len(levels) < 2:
+        ctx.fail(raw, f"{f}.levels", "단계는 2개 이상이어야 합니다.")
+    return SurveyLevels(scale_points=points, decimals=decimals, levels=tuple(levels))
 
 
 def parse_indicator(ctx: _Ctx, im: dict, field: str, seen: set, rating_points: int) -> Indicator:
@@ -313,6 +372,22 @@ def _itembank(ctx: _Ctx, data: list, ident: str, title: str, year: int) -> ItemB
                                 indicator=str(row["평가지표"]).strip(),
                                 group=canonical_group(str(row["평가대상자"]).strip()),
                                 items=tuple(x.strip() for x in items if x.strip())))
+    return ItemBank(id=ident, title=title, year=year, sets=tuple(sets))
+
+
+def _itembank_object(ctx: _Ctx, d: dict) -> ItemBank:
+    """`kind: itembank` with `sets` (area, subarea, indicator, group or null, items): the normalised
+    form a converted workbook is stored in, and what `instruments show --json` prints."""
+    ident, title, year = _header(ctx, d)
+    sets = []
+    for n, sm in enumerate(ctx.need(d, "sets", "sets", list)):
+        fs = f"sets[{n}]"
+        group = sm.get("group") if isinstance(sm, dict) else None
+        items = ctx.need(sm, "items", fs, list)
+        sets.append(ItemBankSet(area=ctx.need(sm, "area", fs), subarea=ctx.need(sm, "subarea", fs),
+                                indicator=ctx.need(sm, "indicator", fs),
+                                group=canonical_group(str(group)) if group else None,
+                                items=tuple(str(x).strip() for x in items if str(x).strip())))
     return ItemBank(id=ident, title=title, year=year, sets=tuple(sets))
 
 
@@ -370,7 +445,9 @@ def parse_instrument(text: str, source: str = "<text>") -> Instrument:
         return _survey(ctx, d)
     if kind == "guidebook":
         return _guidebook(ctx, d)
-    ctx.fail(d, "kind", f"kind '{kind}'을(를) 알 수 없습니다.", hint="kind는 guidebook 또는 survey여야 합니다.",
+    if kind == "itembank":
+        return _itembank_object(ctx, d)
+    ctx.fail(d, "kind", f"kind '{kind}'을(를) 알 수 없습니다.", hint="kind는 guidebook, survey, itembank 중 하나여야 합니다.",
              key="kind")
     raise AssertionError("unreachable")
 

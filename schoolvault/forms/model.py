@@ -102,6 +102,7 @@ class Survey:
     domains: tuple[Domain, ...]
     open_questions: tuple[OpenQuestion, ...] = ()
     description: str = ""
+    scoring: str = "respondent"  # SCORING_RULES: "guidebook" pools answers, "respondent" averages respondents
     kind: str = field(default="survey", init=False)
 
     def factors(self) -> Iterator[Factor]:
@@ -124,7 +125,7 @@ class Survey:
     def to_dict(self) -> dict:
         d: dict = {
             "kind": "survey", "id": self.id, "title": self.title, "year": self.year,
-            "scale": self.scale.to_dict(), "groups": list(self.groups),
+            "scoring": self.scoring, "scale": self.scale.to_dict(), "groups": list(self.groups),
             "domains": [x.to_dict() for x in self.domains],
         }
         if self.description:
@@ -203,8 +204,49 @@ class Area:
 
 
 @dataclass(frozen=True)
+class Level:
+    """One of the year's 4단계 (매우 우수 …): a rounded mean at or above `min` reaches it."""
+
+    label: str
+    min: float | None  # None only for the lowest level: everything below the others
+
+    def to_dict(self) -> dict:
+        return {"label": self.label} if self.min is None else {"label": self.label, "min": self.min}
+
+
+@dataclass(frozen=True)
+class SurveyLevels:
+    """The year's 4단계 of a guidebook-scored mean (가이드북 p.51): for surveys on a `scale_points`
+    scale, the mean is rounded half up to `decimals` places and placed by `levels` (highest first)."""
+
+    scale_points: int
+    decimals: int
+    levels: tuple[Level, ...]
+
+    def to_dict(self) -> dict:
+        return {"scale_points": self.scale_points, "decimals": self.decimals,
+                "levels": [x.to_dict() for x in self.levels]}
+
+
+@dataclass(frozen=True)
+class EarlierSubarea:
+    """A 세부영역 label of an earlier year and the 세부영역 of this year it is offered to (never applied
+    silently: the user confirms)."""
+
+    year: int
+    label: str
+    subarea: str
+
+    def to_dict(self) -> dict:
+        return {"year": self.year, "label": self.label, "subarea": self.subarea}
+
+
+@dataclass(frozen=True)
 class Guidebook:
-    """학교평가 가이드북: areas → subareas → indicators, with a rating scale."""
+    """학교평가 가이드북: areas → subareas → indicators, with a rating scale.
+
+    `survey_levels` holds the year's 4단계 thresholds for 교육공동체 survey results (None: the year
+    defines none)."""
 
     id: str
     title: str
@@ -212,6 +254,10 @@ class Guidebook:
     rating: RatingScale
     areas: tuple[Area, ...]
     description: str = ""
+    survey_levels: SurveyLevels | None = None
+    coverage_groups: tuple[str, ...] = ()  # questionnaires of these groups need items in every 영역 (warn)
+    composed: bool = False  # 평가지표 are composed by the school under the fixed 세부영역 (2026 on)
+    earlier_subareas: tuple[EarlierSubarea, ...] = ()
     kind: str = field(default="guidebook", init=False)
 
     def indicators(self) -> Iterator[Indicator]:
@@ -235,7 +281,16 @@ class Guidebook:
 
     def to_dict(self) -> dict:
         d: dict = {"kind": "guidebook", "id": self.id, "title": self.title, "year": self.year,
-                   "rating": self.rating.to_dict(), "areas": [a.to_dict() for a in self.areas]}
+                   "rating": self.rating.to_dict()}
+        if self.survey_levels is not None:
+            d["survey_levels"] = self.survey_levels.to_dict()
+        if self.coverage_groups:
+            d["coverage"] = {"groups": list(self.coverage_groups)}
+        if self.composed:
+            d["composed"] = True
+        if self.earlier_subareas:
+            d["earlier_subareas"] = [e.to_dict() for e in self.earlier_subareas]
+        d["areas"] = [a.to_dict() for a in self.areas]
         if self.description:
             d["description"] = self.description
         return d
@@ -243,17 +298,24 @@ class Guidebook:
 
 @dataclass(frozen=True)
 class ItemBankSet:
-    """One (indicator × respondent group) set of example sentences from the official bank."""
+    """One (indicator × respondent group) set of example sentences from the official bank.
+
+    `group` is None in a pool without 평가주체 (2026): the group is chosen when building a survey."""
 
     area: str
     subarea: str
     indicator: str
-    group: str
+    group: str | None
     items: tuple[str, ...]
 
     def to_dict(self) -> dict:
         return {"area": self.area, "subarea": self.subarea, "indicator": self.indicator,
                 "group": self.group, "items": list(self.items)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> ItemBankSet:
+        return cls(area=d["area"], subarea=d["subarea"], indicator=d["indicator"], group=d.get("group"),
+                   items=tuple(d["items"]))
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from fractions import Fraction
+from math import floor
 
-from .model import Factor, Item
+from .model import Factor, Item, SurveyLevels
 
 MIN_GROUP_N = 5            # groups with fewer respondents are suppressed in anything that leaves the school
 FACTOR_MIN_ANSWERED = 0.5  # a factor score needs at least half of the group's items of the factor answered
@@ -12,6 +14,7 @@ POSITIVE_TOP_VALUES = 2    # 긍정률 = share of the top two scale values
 SCORE100_MAX = 100.0
 MIN_ALPHA_ITEMS = 2        # no Cronbach's α below two items
 SUPPRESSED = "n<5"
+SCORING_RULES = ("respondent", "guidebook")  # SODI-type surveys | 교육공동체 surveys (가이드북 p.51)
 
 
 def scored(item: Item, value: int, points: int) -> int:
@@ -42,3 +45,22 @@ def factor_score(factor: Factor, group: str, answers: Mapping[str, int], points:
 
 def suppressed(n: int) -> bool:
     return n < MIN_GROUP_N
+
+
+def round_half_up(x: float | Fraction, decimals: int) -> float:
+    """x rounded half up to `decimals` places, as the guidebook rounds (3.95 → 4.0), where Python's
+    round() works on the binary float and may go down. Pass the exact Fraction(sum, count) of a mean
+    when there is one; a float is read through its shortest repr, so 3.95 is 3.95."""
+    exact = x if isinstance(x, Fraction) else Fraction(repr(float(x)))
+    scale = 10 ** decimals
+    return floor(exact * scale + Fraction(1, 2)) / scale
+
+
+def level_label(rounded: float, points: int, levels: SurveyLevels | None) -> str | None:
+    """The year's 4단계 label of a rounded mean, or None when the year has none for this scale."""
+    if levels is None or points != levels.scale_points:
+        return None
+    for lv in levels.levels:
+        if lv.min is None or rounded >= lv.min:
+            return lv.label
+    return levels.levels[-1].label

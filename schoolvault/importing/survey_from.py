@@ -141,7 +141,8 @@ def survey_from_file(path: str | Path, *, survey_id: str, group: str, title: str
         report["open_questions"].append({"code": f"C{n}", "header": headers[ci]})
     survey = Survey(id=survey_id, title=title or f"{path.stem} ({g})", year=year, scale=scale, groups=(g,),
                     domains=dlist, open_questions=tuple(opens),
-                    description=f"응답 파일 '{path.name}'의 질문으로 만든 학교 자체 설문입니다.")
+                    description=f"응답 파일 '{path.name}'의 질문으로 만든 학교 자체 설문입니다.",
+                    scoring="guidebook")
     report["scale"] = scale.to_dict()
     return survey, report
 
