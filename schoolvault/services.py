@@ -17,7 +17,8 @@ from .forms.groups import (
     canonical_level,
 )
 from .forms.loader import _Ctx, load_instrument, parse_indicator, read_text
-from .forms.model import Guidebook, Survey
+from .forms.model import Guidebook, Survey, SurveyLevels
+from .forms.scoring import GUIDEBOOK_SCORING
 from .stats import group_stats
 from .workspace import frozen, responses, selfeval
 from .workspace import school as school_db
@@ -174,6 +175,23 @@ def year_guidebook(ws: Workspace, year: int | None = None) -> Guidebook:
     return dc_replace(gb, areas=tuple(areas))
 
 
+def survey_levels(ws: Workspace, year: int) -> SurveyLevels | None:
+    """The year's 4단계 thresholds of 교육공동체 survey results (가이드북 p.51), or None when the year has none.
+
+    They come from the guidebook frozen for the year. Workspaces opened before the thresholds were
+    data froze a 2025 guidebook file without `survey_levels`, so when the frozen copy has none the
+    shipped guidebook of that same year supplies them (never another year's: thresholds are the year's).
+    """
+    ref = school_db.guidebook_ref(ws, year)
+    if ref is not None:
+        levels = catalog.parse_frozen(frozen.get(ws, ref)).survey_levels
+        if levels is not None:
+            return levels
+    same_year = [a.instrument for a in catalog.shipped()
+                 if a.instrument.kind == "guidebook" and a.instrument.year == year]
+    return same_year[-1].survey_levels if same_year else None
+
+
 def add_custom_indicator(ws: Workspace, *, subarea: str, title: str, criteria: list[str] = (),
                          rubric: list[str] = (), evidence: list[str] = ()) -> str:
     """A school's own autonomous indicator (학교 자율지표), chosen for this year's plan."""
@@ -326,7 +344,7 @@ def stats(ws: Workspace, instrument_id: str, group: str | None = None, year: int
             raise SchoolVaultError(f"응답 집단 '{group}'은(는) 이 설문에 없습니다.",
                                    hint=f"다음 중 하나: {', '.join(inst.groups)}")
     groups = [group] if group else survey_groups(ws, instrument_id, year)
-    out = {"instrument": instrument_id, "scale_points": inst.scale.points, "groups": {}}
+    out = {"instrument": instrument_id, "scale_points": inst.scale.points, "scoring": inst.scoring, "groups": {}}
     for g in groups:
         out["groups"][g] = group_result(ws, g, [a for a in adms if a.group == g], inst)[2]
     return out
@@ -340,7 +358,9 @@ def group_result(ws: Workspace, group: str, g_adms: list, fallback: Survey) -> t
     """
     g_inst = catalog.parse_frozen(frozen.get(ws, g_adms[-1].instrument_ref)) if g_adms else fallback
     rows = group_answers(ws, g_adms, g_inst)
-    return g_inst, rows, group_stats(g_inst, group, rows)
+    # no answers, no 4단계: the thresholds are only read when there is something to place
+    levels = survey_levels(ws, g_adms[-1].year) if g_adms and g_inst.scoring == GUIDEBOOK_SCORING else None
+    return g_inst, rows, group_stats(g_inst, group, rows, levels)
 
 
 def group_answers(ws: Workspace, adms: list, target: Survey) -> list[dict]:

@@ -199,12 +199,27 @@ def _stats_human(r) -> str:
         for code, i in s["items"].items():
             pos = "-" if i.get("positive_rate") is None else f"{i['positive_rate'] * 100:.1f}%"
             out.append(_cols(code, i["n"], _num(i["mean"]), _num(i["sd"]), _num(i["score100"], 1), pos))
-        for kind, key in (("요인", "factors"), ("영역", "domains")):
+        pooled = r.get("scoring") == "guidebook"
+        kinds = (("세부영역", "factors"),) if pooled else (("요인", "factors"), ("영역", "domains"))
+        for kind, key in kinds:
             for code, f in s.get(key, {}).items():
                 alpha = f"α={_num(f['alpha'])} (n={f['alpha_n']})" if f.get("alpha") is not None else ""
                 out.append(_cols(f"{kind} {code}", f["n"], _num(f["mean"]), _num(f["sd"]), _num(f["score100"], 1),
                                  "", alpha))
+        if pooled:
+            out.append(_pooled_domains_human(s.get("domains", {})))
     return "\n".join(out)
+
+
+def _pooled_domains_human(domains: dict) -> str:
+    """영역 of a guidebook survey: every answer pooled, the mean rounded half up and its 4단계."""
+    lines = ["  영역 결과 (가이드북 방식: 모든 응답의 합 ÷ 응답 수, 소수 첫째 자리 반올림)",
+             _cols("영역", "응답자", "응답 수", "평균", "반올림", "4단계", widths=(10, 7, 8, 8, 8, 10))]
+    for code, d in domains.items():
+        rounded = "-" if d.get("rounded") is None else str(d["rounded"])
+        lines.append(_cols(code, d["n"], d.get("answers", 0), _num(d["mean"], 3), rounded, d.get("level") or "-",
+                           widths=(10, 7, 8, 8, 8, 10)))
+    return "\n".join(lines)
 
 
 def _status_human(r) -> str:

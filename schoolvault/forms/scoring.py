@@ -15,6 +15,8 @@ SCORE100_MAX = 100.0
 MIN_ALPHA_ITEMS = 2        # no Cronbach's α below two items
 SUPPRESSED = "n<5"
 SCORING_RULES = ("respondent", "guidebook")  # SODI-type surveys | 교육공동체 surveys (가이드북 p.51)
+GUIDEBOOK_SCORING = "guidebook"  # factor and domain figures pooled over answers (가이드북 p.51)
+GUIDEBOOK_DECIMALS = 1     # a pooled mean is rounded half up to one decimal when the year names no precision
 
 
 def scored(item: Item, value: int, points: int) -> int:

@@ -271,14 +271,20 @@ def test_importing_the_same_file_twice_is_refused_and_changes_nothing(fresh_ws_p
 STATS_ITEM = {"n", "mean", "sd", "score100", "counts", "positive_rate"}
 STATS_FACTOR = {"n", "mean", "sd", "score100", "alpha", "alpha_n"}
 STATS_DOMAIN = {"n", "mean", "sd", "score100"}
+# scoring: guidebook — 세부영역 and 영역 pooled over answers (DESIGN.md "Two scoring rules")
+STATS_POOLED = {"n", "answers", "mean", "sd", "score100", "rounded", "level"}
 
 
 @pytest.mark.parametrize("instrument_id", [SODI, "seoul-eval-survey-2025"])
 def test_stats_json_has_exactly_the_contract_shape(demo_ws_path, capsys, instrument_id):
     st = run_json(capsys, "--db", demo_ws_path, "stats", "--instrument", instrument_id)
     spec = shipped_yaml(instrument_id)
-    assert set(st) == {"instrument", "scale_points", "groups"}
+    assert set(st) == {"instrument", "scale_points", "scoring", "groups"}
     assert st["instrument"] == instrument_id and st["scale_points"] == spec["scale"]["points"]
+    assert st["scoring"] == spec["scoring"]
+    pooled = spec["scoring"] == "guidebook"
+    factor_keys = STATS_POOLED | {"alpha", "alpha_n"} if pooled else STATS_FACTOR
+    domain_keys = STATS_POOLED if pooled else STATS_DOMAIN
     assert list(st["groups"]) == spec["groups"]
     for g, body in st["groups"].items():
         assert set(body) == {"n", "items", "factors", "domains"}
@@ -289,10 +295,12 @@ def test_stats_json_has_exactly_the_contract_shape(demo_ws_path, capsys, instrum
             assert sum(s["counts"].values()) == s["n"]
             assert 0 <= s["positive_rate"] <= 1 and 0 <= s["score100"] <= 100
         for code, s in body["factors"].items():
-            assert set(s) == STATS_FACTOR, code
+            assert set(s) == factor_keys, code
             assert isinstance(s["alpha_n"], int)
         for code, s in body["domains"].items():
-            assert set(s) == STATS_DOMAIN, code
+            assert set(s) == domain_keys, code
+            if pooled:
+                assert s["answers"] >= s["n"] > 0 and isinstance(s["answers"], int)
         want_items = {i["code"] for i in (x for d in spec["domains"] for f in d["factors"] for x in f["items"])
                       if not i.get("groups") or g in i["groups"]}
         assert set(body["items"]) == want_items

@@ -12,6 +12,7 @@ import math
 import shutil
 import sqlite3
 import tempfile
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import numpy as np
@@ -64,8 +65,34 @@ def _alpha(complete: pd.DataFrame) -> float | None:
     return None if not np.isfinite(value) else float(value)
 
 
-def oracle(spec: dict, group: str, rows: list[dict]) -> dict:
-    """One group's statistics per DESIGN.md, from the plain survey dict and raw answers."""
+def _half_up(total: int, answers: int, decimals: int) -> float:
+    """Σ / answers rounded half up in decimal arithmetic (the guidebook's 3.95 → 4.0)."""
+    q = Decimal(1).scaleb(-decimals)
+    return float((Decimal(total) / Decimal(answers)).quantize(q, rounding=ROUND_HALF_UP))
+
+
+def _pooled(sub: pd.DataFrame, k: int, levels: dict | None) -> dict:
+    """A unit pooled over every answer of the group to its items (가이드북 p.51), from the YAML thresholds."""
+    answers = pd.Series(sub.to_numpy(dtype=float).ravel()).dropna()  # one value per answer given
+    count = int(answers.count())
+    if count == 0:
+        return {"n": 0, "answers": 0, "mean": None, "sd": None, "score100": None, "rounded": None, "level": None}
+    mean = float(answers.mean())
+    decimals = levels["decimals"] if levels else 1
+    rounded = _half_up(int(answers.sum()), count, decimals)
+    level = None
+    if levels and levels["scale_points"] == k:
+        level = next(lv["label"] for lv in levels["levels"] if lv.get("min") is None or rounded >= lv["min"])
+    return {"n": int(sub.notna().any(axis=1).sum()), "answers": count, "mean": mean,
+            "sd": _none(answers.std(ddof=1)) if count > 1 else None, "score100": (mean - 1) / (k - 1) * 100,
+            "rounded": rounded, "level": level}
+
+
+def oracle(spec: dict, group: str, rows: list[dict], levels: dict | None = None) -> dict:
+    """One group's statistics per DESIGN.md, from the plain survey dict and raw answers.
+
+    `levels` is the guidebook YAML's `survey_levels` mapping, used by `scoring: guidebook` surveys."""
+    guidebook = spec.get("scoring") == "guidebook"
     k = spec["scale"]["points"]
     all_items = [i for d in spec["domains"] for f in d["factors"] for i in f["items"]]
     codes = [i["code"] for i in all_items if _applies(i, group)]
@@ -93,7 +120,7 @@ def oracle(spec: dict, group: str, rows: list[dict]) -> dict:
             answered = sub.notna().sum(axis=1)
             score = sub.mean(axis=1).where((answered >= 1) & (answered * 2 >= len(fcodes)))
             fscores[f["code"]] = score
-            d = _describe(score, k)
+            d = _pooled(sub, k, levels) if guidebook else _describe(score, k)
             if len(fcodes) >= 2:
                 complete = sub.dropna(how="any")
                 d["alpha"] = _alpha(complete)
@@ -106,6 +133,10 @@ def oracle(spec: dict, group: str, rows: list[dict]) -> dict:
     for dom in spec["domains"]:
         fc = [f["code"] for f in dom["factors"] if f["code"] in fscores]
         if not fc:
+            continue
+        if guidebook:
+            dcodes = [i["code"] for f in dom["factors"] for i in f["items"] if _applies(i, group)]
+            domains[dom["code"]] = _pooled(scored[dcodes], k, levels)
             continue
         frame = pd.DataFrame({c: fscores[c] for c in fc}, index=range(len(rows)))
         domains[dom["code"]] = _describe(frame.mean(axis=1, skipna=True), k)
@@ -393,6 +424,15 @@ def _raw_rows(db: Path, instrument_id: str, group: str, year: int) -> list[dict]
     return [{c: int(v) for c, v in row.items() if not pd.isna(v)} for _, row in wide.iterrows()]
 
 
+def shipped_survey_levels(year: int) -> dict | None:
+    """`survey_levels` of the shipped guidebook YAML of the year, read as plain data."""
+    for p in sorted(INSTRUMENTS.glob("*.yaml")):
+        d = yaml.safe_load(p.read_text(encoding="utf-8"))
+        if d["kind"] == "guidebook" and d["year"] == year:
+            return d.get("survey_levels")
+    return None
+
+
 SHIPPED_SURVEYS = [p for p in sorted(INSTRUMENTS.glob("*.yaml"))
                    if yaml.safe_load(p.read_text(encoding="utf-8"))["kind"] == "survey"]
 
@@ -408,10 +448,11 @@ def test_shipped_surveys_match_oracle_on_demo_workspace(demo_ws_path, path):
         got = json.loads(json.dumps(services.stats(ws, spec["id"])))
     assert got["scale_points"] == spec["scale"]["points"]
     assert set(got["groups"]) == set(spec["groups"])
+    levels = shipped_survey_levels(2025)
     for g in spec["groups"]:
         rows = _raw_rows(demo_ws_path, spec["id"], g, 2025)
         assert len(rows) >= 3
-        assert_same(got["groups"][g], oracle(spec, g, rows), g)
+        assert_same(got["groups"][g], oracle(spec, g, rows, levels), g)
         # demo data are realistic: reliable factors, not degenerate
         alphas = [f["alpha"] for f in got["groups"][g]["factors"].values() if f["alpha"] is not None]
         assert alphas and float(np.median(alphas)) > 0.3
