@@ -140,7 +140,8 @@ def test_instruments_list_works_without_a_workspace(tmp_path, capsys):
     assert not (tmp_path / "nothing.sqlite").exists()
 
 
-@pytest.mark.parametrize("instrument_id", [SODI, "seoul-guidebook-2025", "seoul-eval-survey-2025"])
+@pytest.mark.parametrize("instrument_id", [SODI, "seoul-guidebook-2025", "seoul-guidebook-2026",
+                                           "seoul-eval-survey-2025"])
 def test_instruments_show_has_the_structure_of_its_file(fresh_ws_path, capsys, instrument_id):
     assert run_json(capsys, "--db", fresh_ws_path, "instruments", "show", instrument_id) == shipped_yaml(instrument_id)
 
