@@ -90,7 +90,27 @@ def m002_district(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
-MIGRATIONS = [m001_initial, m002_district]
+def m003_periods_and_attributes(conn: sqlite3.Connection) -> None:
+    """An administration's period (중간 = the first-semester 중간평가, 학년말 = year-end), and respondents'
+    classification answers (응답자 구분) such as 학년.
+
+    Every earlier import was the year's survey the documents use, so it becomes 학년말. A parent may
+    tick several grades, so an attribute is multi-valued: one row per (respondent, name, value). Only
+    categories are stored (학년 '3학년'), never anything that identifies a person."""
+    for sql in (
+        """ALTER TABLE administrations ADD COLUMN period TEXT NOT NULL DEFAULT '학년말'
+            CHECK (period IN ('중간', '학년말'))""",
+        """CREATE INDEX administrations_period ON administrations(year, period)""",
+        """CREATE TABLE respondent_attributes (
+            respondent_id INTEGER NOT NULL REFERENCES respondents(id) ON DELETE CASCADE,
+            name TEXT NOT NULL, value TEXT NOT NULL,
+            PRIMARY KEY (respondent_id, name, value)) WITHOUT ROWID""",
+        """CREATE INDEX respondent_attributes_name ON respondent_attributes(name, value)""",
+    ):
+        conn.execute(sql)
+
+
+MIGRATIONS = [m001_initial, m002_district, m003_periods_and_attributes]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from ..forms.periods import DEFAULT_PERIOD
 from .db import Workspace, now
 
 
@@ -25,33 +26,36 @@ class Administration:
     method: str
     imported_at: str
     n_respondents: int
+    period: str = DEFAULT_PERIOD  # 중간 | 학년말 (forms/periods.py)
 
 
 @dataclass(frozen=True)
 class ResponseRow:
-    """One respondent as imported: raw answers (item → 1..k) and comments (question → text)."""
+    """One respondent as imported: raw answers (item → 1..k), comments (question → text) and
+    classification answers (attributes: name → values, e.g. {"학년": ("1학년", "3학년")})."""
 
     row_no: int
     answers: dict
     comments: dict
+    attributes: dict = field(default_factory=dict)
 
 
 _ADM = ("SELECT a.id, a.year, a.instrument_ref, i.instrument_id, a.grp, a.source_name, a.source_sha256, "
-        "a.method, a.imported_at, a.n_respondents FROM administrations a JOIN instruments i "
+        "a.method, a.imported_at, a.n_respondents, a.period FROM administrations a JOIN instruments i "
         "ON i.id = a.instrument_ref")
 
 
 def add_administration(ws: Workspace, *, year: int, instrument_ref: int, group: str,
                        rows: Sequence[ResponseRow], source_name: str | None = None,
                        source_sha256: str | None = None, method: str = "import",
-                       summary: dict | None = None, progress=None) -> int:
+                       summary: dict | None = None, period: str = DEFAULT_PERIOD, progress=None) -> int:
     """Insert one administration with all its rows; call inside ws.transaction()."""
     conn = ws.conn
     cur = conn.execute(
         "INSERT INTO administrations (year, instrument_ref, grp, source_name, source_sha256, method, "
-        "imported_at, n_respondents, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "imported_at, n_respondents, summary, period) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (year, instrument_ref, group, source_name, source_sha256, method, now(), len(rows),
-         json.dumps(summary, ensure_ascii=False) if summary else None))
+         json.dumps(summary, ensure_ascii=False) if summary else None, period))
     adm_id = cur.lastrowid
     first = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM respondents").fetchone()[0]
     conn.executemany("INSERT INTO respondents (id, administration_id, row_no) VALUES (?, ?, ?)",
@@ -69,11 +73,15 @@ def add_administration(ws: Workspace, *, year: int, instrument_ref: int, group: 
         conn.executemany("INSERT INTO comments (respondent_id, question, text) VALUES (?, ?, ?)",
                          ((first + start + n, q, t) for n, r in enumerate(part)
                           for q, t in r.comments.items() if t))
+        conn.executemany("INSERT OR IGNORE INTO respondent_attributes (respondent_id, name, value) VALUES (?, ?, ?)",
+                         ((first + start + n, name, v) for n, r in enumerate(part)
+                          for name, values in r.attributes.items() for v in values if v))
     return adm_id
 
 
 def administrations(ws: Workspace, year: int | None = None, instrument_id: str | None = None,
-                    group: str | None = None) -> list[Administration]:
+                    group: str | None = None, period: str | None = None) -> list[Administration]:
+    """Administrations in import order; `period` None means every period."""
     sql, args = _ADM + " WHERE 1=1", []
     if year is not None:
         sql += " AND a.year = ?"
@@ -84,6 +92,9 @@ def administrations(ws: Workspace, year: int | None = None, instrument_id: str |
     if group is not None:
         sql += " AND a.grp = ?"
         args.append(group)
+    if period is not None:
+        sql += " AND a.period = ?"
+        args.append(period)
     return [Administration(*r) for r in ws.conn.execute(sql + " ORDER BY a.id", args)]
 
 
@@ -111,6 +122,19 @@ def answers_by_respondent(ws: Workspace, adm_ids: Iterable[int]) -> list[dict]:
         f"FROM respondents r WHERE r.administration_id IN ({marks}) ORDER BY r.id", ids)]
 
 
+def attribute_values(ws: Workspace, adm_ids: Iterable[int], name: str) -> list[tuple[str, ...]]:
+    """Each respondent's values of one classification attribute (응답자 구분, e.g. 학년), in the order of
+    `answers_by_respondent` (respondent id); () for a respondent who gave none."""
+    ids = list(adm_ids)
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    return [tuple(json.loads(vals)) if vals else () for (vals,) in ws.conn.execute(
+        f"SELECT (SELECT json_group_array(t.value) FROM (SELECT value FROM respondent_attributes x "
+        f"WHERE x.respondent_id = r.id AND x.name = ? ORDER BY value) t) "
+        f"FROM respondents r WHERE r.administration_id IN ({marks}) ORDER BY r.id", [name, *ids])]
+
+
 def comments(ws: Workspace, adm_ids: Iterable[int]) -> list[tuple[int, str, str, int]]:
     """(comment id, question code, text, selected) for these administrations."""
     ids = list(adm_ids)
@@ -126,11 +150,12 @@ def set_comment_selected(ws: Workspace, comment_id: int, selected: bool) -> None
     ws.conn.execute("UPDATE comments SET selected = ? WHERE id = ?", (int(selected), comment_id))
 
 
-def response_counts(ws: Workspace, year: int) -> dict[str, dict[str, int]]:
-    """{instrument_id: {group: respondents}} for the year."""
+def response_counts(ws: Workspace, year: int, period: str | None = None) -> dict[str, dict[str, int]]:
+    """{instrument_id: {group: respondents}} for the year (of one period when given)."""
     out: dict[str, dict[str, int]] = {}
     for inst, grp, n in ws.conn.execute(
             "SELECT i.instrument_id, a.grp, SUM(a.n_respondents) FROM administrations a JOIN instruments i "
-            "ON i.id = a.instrument_ref WHERE a.year = ? GROUP BY i.instrument_id, a.grp", (year,)):
+            "ON i.id = a.instrument_ref WHERE a.year = ? AND (? IS NULL OR a.period = ?) "
+            "GROUP BY i.instrument_id, a.grp", (year, period, period)):
         out.setdefault(inst, {})[grp] = n
     return out
