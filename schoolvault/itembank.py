@@ -3,7 +3,8 @@
 The bank is imported as is (`instruments import`); a survey is built by choosing indicators —
 by name (either middle dot ‧ or ·, any spacing, a unique part of the name) or by guidebook code —
 and one sentence per indicator (or the sentences the user picked). Each item is linked to its
-guidebook indicator.
+guidebook indicator. A set without 평가주체 (group None: the 2026 pool) offers its sentences to
+whichever groups are chosen, one item per chosen group, each editable later.
 """
 
 from __future__ import annotations
@@ -14,18 +15,18 @@ from . import catalog, services
 from .errors import SchoolVaultError
 from .forms.groups import GROUPS, canonical_group
 from .forms.model import Domain, Factor, Item, ItemBank, ItemBankSet, Scale, Survey
+from .importing.itembank_files import MIDDLE_DOTS
 from .importing.survey_from import store_survey
 from .importing.values import FAMILIES
 from .workspace.db import Workspace
 
 DEFAULT_ITEMS_PER_INDICATOR = 1
-_DOTS = re.compile(r"[‧·ㆍ•∙・･]")
 _PLACEHOLDER = re.compile(r"OO|ＯＯ|○○|◯◯")
 
 
 def plain(text: str) -> str:
     """A name compared without spaces and with one kind of middle dot (the bank mixes ‧ and ·)."""
-    return _DOTS.sub("·", "".join(str(text).split()))
+    return MIDDLE_DOTS.sub("·", "".join(str(text).split()))
 
 
 def get_bank(ws: Workspace | None, bank_id: str) -> ItemBank:
@@ -70,22 +71,38 @@ def find_indicator_name(bank: ItemBank, key: str, guidebook=None) -> str:
                            + f"'instruments show {bank.id}'로 지표 이름을 확인하세요.")
 
 
-def find_set(bank: ItemBank, indicator: str, group: str) -> ItemBankSet:
+def set_for(bank: ItemBank, indicator: str, group: str) -> ItemBankSet | None:
+    """The indicator's sentences for the group: its own set, else the pool's (group None), else None."""
     sets = [s for s in bank.sets if s.indicator == indicator]
-    for s in sets:
-        if s.group == group:
-            return s
+    return next((s for s in sets if s.group == group), None) or next((s for s in sets if s.group is None), None)
+
+
+def find_set(bank: ItemBank, indicator: str, group: str) -> ItemBankSet:
+    s = set_for(bank, indicator, group)
+    if s is not None:
+        return s
     raise SchoolVaultError(f"지표 '{indicator}'에는 {group}용 문항이 없습니다.",
-                           hint="이 지표의 응답 집단: " + ", ".join(s.group for s in sets))
+                           hint="이 지표의 응답 집단: " + ", ".join(s.group or "공통" for s in bank.sets
+                                                               if s.indicator == indicator))
 
 
 def sets_overview(bank: ItemBank) -> list[dict]:
-    """Areas → indicators with the groups that have sentences, for choosing in the GUI or CLI."""
+    """Areas → indicators with the groups that have sentences, for choosing in the GUI or CLI.
+
+    A pool's sentences (group None) are offered to every group that has none of its own; `pool` says
+    the indicator has such sentences."""
     out: dict[str, dict] = {}
     for s in bank.sets:
         d = out.setdefault(s.indicator, {"area": s.area, "subarea": s.subarea, "indicator": s.indicator,
-                                         "groups": {}})
-        d["groups"][s.group] = list(s.items)
+                                         "groups": {}, "pool": False})
+        if s.group is not None:
+            d["groups"][s.group] = list(s.items)
+    for s in bank.sets:
+        if s.group is None:
+            d = out[s.indicator]
+            d["pool"] = True
+            for g in GROUPS:
+                d["groups"].setdefault(g, list(s.items))
     return list(out.values())
 
 
@@ -135,8 +152,7 @@ def build_survey(ws: Workspace, *, survey_id: str, bank_id: str, groups: list[st
     n = 0
     for name in chosen:
         for g in gs:
-            s = find_set(bank, name, g) if len(gs) == 1 else next(
-                (x for x in bank.sets if x.indicator == name and x.group == g), None)
+            s = find_set(bank, name, g) if len(gs) == 1 else set_for(bank, name, g)
             if s is None:
                 continue
             idx = (picks or {}).get((name, g)) or list(range(min(per_indicator, len(s.items))))

@@ -19,6 +19,7 @@ from .forms.groups import (
 from .forms.loader import _Ctx, load_instrument, parse_indicator, read_text
 from .forms.model import Guidebook, Survey, SurveyLevels
 from .forms.scoring import GUIDEBOOK_SCORING
+from .importing import itembank_files
 from .stats import group_stats
 from .workspace import frozen, responses, selfeval
 from .workspace import school as school_db
@@ -124,16 +125,25 @@ def show_instrument(ws: Workspace | None, instrument_id: str) -> dict:
     return catalog.resolve(ws, instrument_id).instrument.to_dict()
 
 
-def import_instrument(ws: Workspace, path: str | Path) -> dict:
-    """Validate an instrument file and store it in the workspace (frozen copy + hash)."""
+def import_instrument(ws: Workspace, path: str | Path, *more: str | Path) -> dict:
+    """Validate an instrument file and store it in the workspace (frozen copy + hash).
+
+    The office's item bank as it comes (workbook, per-평가주체 JSON exports, the pool without 평가주체)
+    is converted to a `kind: itembank` text first; several such files given together make one bank."""
     path = Path(path)
-    inst = load_instrument(path)
-    text = read_text(path)
+    read = itembank_files.read_bank_files([path, *more]) if more or itembank_files.is_bank_file(path) else None
+    if read is not None:
+        inst, text, filename = read.bank, read.text, read.filename
+    else:
+        inst, text, filename = load_instrument(path), read_text(path), path.name
     with ws.transaction():
-        ref = frozen.freeze(ws, inst, text, "imported", path.name)
+        ref = frozen.freeze(ws, inst, text, "imported", filename)
         frozen.set_current(ws, inst.id, ref)
-        ws.audit("instrument_import", id=inst.id, kind=inst.kind, file=path.name)
-    return {"id": inst.id, "kind": inst.kind, "title": inst.title, "year": inst.year, "ref": ref}
+        ws.audit("instrument_import", id=inst.id, kind=inst.kind, file=filename)
+    out = {"id": inst.id, "kind": inst.kind, "title": inst.title, "year": inst.year, "ref": ref}
+    if read is not None:
+        out.update(read.summary())
+    return out
 
 
 def survey(ws: Workspace, instrument_id: str) -> Survey:

@@ -35,8 +35,11 @@ def register(sub, common) -> None:
              example="schoolvault-cli instruments show sodi-example-2025 --json")
     p.add_argument("id")
     p = _cmd(isub, common, "import", cmd_instruments_import, "도구 파일을 작업 파일에 가져옵니다",
-             human=lambda r: f"가져왔습니다: {r['id']} ({r['kind']}) {r['title']}")
-    p.add_argument("file")
+             human=_import_human,
+             example="schoolvault-cli instruments import 학생용.json 학부모용.json 교원용.json 직원용.json")
+    p.add_argument("file", nargs="+",
+                   help="도구 파일 (.yaml), 또는 교육청 평가문항 예시자료 (.xlsx, .json). "
+                        "평가주체별 JSON 여러 개를 함께 주면 예시자료 하나가 됩니다")
 
     p = _cmd(sub, common, "stats", cmd_stats, "설문 통계 (문항·요인·영역, 집단별)", human=_stats_human,
              example="schoolvault-cli stats --instrument sodi-example-2025 --group 교원 --json")
@@ -118,7 +121,7 @@ def _show_human(d) -> str:
     if d["kind"] == "itembank":
         names: dict[str, dict[str, list[str]]] = {}
         for st in d["sets"]:
-            names.setdefault(st["subarea"], {}).setdefault(st["indicator"], []).append(st["group"])
+            names.setdefault(st["subarea"], {}).setdefault(st["indicator"], []).append(st["group"] or "평가주체 공통")
         out.append(f"지표 {sum(len(v) for v in names.values())}개, 지표 × 응답 집단 {len(d['sets'])}개")
         for sub, inds in names.items():
             out.append(sub)
@@ -147,7 +150,21 @@ def _show_human(d) -> str:
 
 def cmd_instruments_import(args):
     with closing(open_ws(args)) as ws:
-        return services.import_instrument(ws, args.file)
+        return services.import_instrument(ws, *args.file)
+
+
+def _import_human(r) -> str:
+    out = [f"가져왔습니다: {r['id']} ({r['kind']}) {r['title']}"]
+    if "rows" in r:
+        who = ", ".join(r["groups"]) + (" + 평가주체 공통" if r["groups"] and r["pool"] else "")
+        out.append(f"문항 {r['rows']}행 → 지표 × 평가주체 {r['sets']}개 ({who or '평가주체 공통'})")
+    if r.get("corrections"):
+        out.append(f"같은 평가지표가 다른 행에서 놓인 자리에 맞춰 바로잡은 행 {len(r['corrections'])}개:")
+        out += [f"  {c['file']} " + (f"'{c['sheet']}' 시트 {c['row']}행" if c["sheet"] else f"{c['row']}번째 항목")
+                + f" '{c['indicator']}': {c['column']} '{c['from']}' → '{c['to']}'" for c in r["corrections"]]
+    if r.get("skipped_sheets"):
+        out.append("문항이 아니라서 건너뛴 시트: " + ", ".join(r["skipped_sheets"]))
+    return "\n".join(out)
 
 
 def cmd_stats(args):

@@ -1,6 +1,6 @@
 """Building a questionnaire from the official item bank: choose indicators and their sentences.
 
-The bank file is imported as is (문항 예시자료 JSON); the user ticks sentences under each indicator
+The bank file is imported as is (문항 예시자료 엑셀 or JSON); the user ticks sentences under each indicator
 for one respondent group, names the survey, and can save a Google-Forms-ready template at once.
 All work is core calls (schoolvault.itembank, importing.template) run as jobs.
 Constructible alone as `SurveyBuilderDialog(ws_path, parent=None)`.
@@ -105,10 +105,10 @@ class SurveyBuilderDialog(QDialog):
         self.reload()
 
     # ------------------------------------------------------------ banks
-    def reload(self, select: str | None = None) -> None:
-        self.jobs.run(_start, on_done=lambda r: self._loaded(r, select))
+    def reload(self, select: str | None = None, note: str = "") -> None:
+        self.jobs.run(_start, on_done=lambda r: self._loaded(r, select, note))
 
-    def _loaded(self, r: dict, select: str | None) -> None:
+    def _loaded(self, r: dict, select: str | None, note: str = "") -> None:
         self.bank.blockSignals(True)
         self.bank.clear()
         for b in r["banks"]:
@@ -119,18 +119,28 @@ class SurveyBuilderDialog(QDialog):
         self.bank.blockSignals(False)
         if not self.survey_id.text():
             self.survey_id.setText(r["free_id"])
-        self.message.setText("" if r["banks"] else
-                             "가져온 예시자료가 없습니다. '예시자료 파일 가져오기…'로 교육청 JSON 파일을 고르세요.")
+        self.message.setText(note if r["banks"] else
+                             "가져온 예시자료가 없습니다. '예시자료 파일 가져오기…'로 교육청 엑셀이나 JSON 파일을 고르세요.")
         self.fill_tree()
 
     def choose_bank_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "문항 예시자료 파일", str(Path.home()), "JSON (*.json)")
-        if path:
-            self.import_bank_file(path)
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "문항 예시자료 파일 (평가주체별 JSON은 함께 고르세요)", str(Path.home()),
+            "문항 예시자료 (*.xlsx *.xls *.json);;모든 파일 (*)")
+        if paths:
+            self.import_bank_file(*paths)
 
-    def import_bank_file(self, path: str) -> None:
-        self.jobs.run(services.import_instrument, path, on_done=lambda r: self.reload(r["id"]),
-                      on_error=self._failed)
+    def import_bank_file(self, path: str, *more: str) -> None:
+        self.jobs.run(services.import_instrument, path, *more, on_done=self._bank_imported,
+                      on_error=self._failed, label="문항 예시자료를 읽는 중…")
+
+    def _bank_imported(self, r: dict) -> None:
+        fixes = r.get("corrections") or []
+        lines = [f"{c['sheet'] or c['file']} {c['row']}행 '{c['indicator']}': {c['column']} {c['from']} → {c['to']}"
+                 for c in fixes]
+        note = (f"같은 평가지표가 다른 행에서 놓인 자리에 맞춰 {len(fixes)}개 행을 바로잡았습니다.\n"
+                + "\n".join(lines[:5]) + ("\n…" if len(lines) > 5 else "")) if fixes else ""
+        self.reload(r["id"], note)
 
     # ------------------------------------------------------------ choosing
     def fill_tree(self) -> None:
