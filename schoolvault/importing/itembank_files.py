@@ -381,7 +381,8 @@ def _workbook_sheets(path: Path) -> list[_Sheet]:
         try:
             _check_unzipped_size(path)
         except SchoolVaultError as e:
-            raise InstrumentError(e.message, where=path.name, hint="평가문항 예시자료 파일이 맞는지 확인하세요.") from None
+            raise InstrumentError(e.message.replace("응답 파일", "평가문항 예시자료"), where=path.name,
+                                  hint="평가문항 예시자료 파일이 맞는지 확인하세요.") from None
     from python_calamine import CalamineWorkbook
     try:
         wb = CalamineWorkbook.from_path(str(path))

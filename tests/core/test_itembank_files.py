@@ -346,3 +346,31 @@ def test_a_bad_item_bank_file_is_refused_and_changes_nothing(fresh_ws_path, tmp_
         assert f in err, err
     assert "해결 방법" in err
     assert fresh_ws_path.read_bytes() == before
+
+
+def test_a_json_export_with_a_group_column_or_sheets_as_keys_takes_the_group_from_there(fresh_ws_path, tmp_path,
+                                                                                        capsys, synthetic):
+    sheets, expected, _ = synthetic
+    records = []
+    for sheet in ("학부모용", "직원용"):
+        rows = sheets[sheet]
+        records += [{**dict(zip(rows[0], r)), "평가주체": sheet.removesuffix("용")} for r in rows[1:] if r[4]]
+    p = tmp_path / "예시자료-2027.json"  # no group in the name: the column says it
+    p.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    r = run_json(capsys, "--db", fresh_ws_path, "instruments", "import", p)
+    assert r["groups"] == ["직원", "학부모"]
+    assert bank_sets(capsys, fresh_ws_path, "itembank-2027") == {k: v for k, v in expected.items()
+                                                                 if k[1] in ("직원", "학부모")}
+    q = tmp_path / "all.json"
+    q.write_text(json.dumps({s: [dict(zip(rows[0], r)) for r in rows[1:]] for s, rows in sheets.items()},
+                            ensure_ascii=False), encoding="utf-8")
+    run_json(capsys, "--db", fresh_ws_path, "instruments", "import", q)
+    assert bank_sets(capsys, fresh_ws_path, "itembank-2027") == expected
+
+
+def test_several_files_that_are_not_item_bank_exports_are_refused(fresh_ws_path, real_fixtures, tmp_path, capsys):
+    before = fresh_ws_path.read_bytes()
+    code, out, err = run(capsys, "--db", fresh_ws_path, "instruments", "import",
+                         real_fixtures / "seoul-item-bank-2025.json", real_fixtures / "seoul-item-bank-2025.json")
+    assert_refused(code, out, err, "따로 가져오세요")
+    assert fresh_ws_path.read_bytes() == before
