@@ -7,8 +7,17 @@ Sheet `제출자료` (SUBMISSION_SHEET): one header row (COLUMNS), then long row
   kind = "respondents": group's respondent count (n; "n<5" text when suppressed), code empty
   kind = "item" | "factor" | "domain": group statistics on scored values (mean, sd, score100,
          positive_rate for items; alpha for factors); groups with n<5 have no such rows
+  kind = "level" (format 2 on): the 영역 result of a 평가주체 in a `scoring: guidebook` survey, one row per
+         survey domain and group — what the 학교평가서 (서식3-1) reports: code/title = the survey's domain,
+         n, answers, mean, sd, score100, rounded (half up), level (4단계; empty where the year has none) and
+         area = the guidebook 영역 (AREA_KEYS) the domain belongs to (`area_of`; empty when unknown).
+         A group with fewer than MIN_GROUP_N respondents has these rows with n = "n<5" and nothing
+         else, so the district counts it as suppressed without seeing a number.
   kind = "rating": a self-evaluated indicator: code, title, rating (1..k), group empty
 Sheet `메타데이터` (META_SHEET): rows (key, value) for META_KEYS, checksum last.
+
+Format 1 files (before 영역 results) have the first twelve COLUMNS only (COLUMNS_OF[1]) and no level rows;
+readers accept them, and their 영역 results are unknown, not zero.
 """
 
 from __future__ import annotations
@@ -16,15 +25,23 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
+from collections.abc import Sequence
+
+from .forms.model import Area, Domain, Survey
+from .forms.scoring import GUIDEBOOK_SCORING, SUPPRESSED, suppressed
 
 FORMAT = "schoolvault-submission"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 SUBMISSION_SHEET = "제출자료"
 META_SHEET = "메타데이터"
 COLUMNS = ("kind", "instrument", "group", "code", "title", "n", "mean", "sd", "score100",
-           "positive_rate", "alpha", "rating")
+           "positive_rate", "alpha", "rating", "answers", "rounded", "level", "area")
 COLUMN_LABELS = ("구분", "도구", "집단", "코드", "이름", "n", "평균", "표준편차", "100점 환산", "긍정률",
-                 "신뢰도(α)", "등급")
+                 "신뢰도(α)", "등급", "응답 수", "반올림 평균", "4단계", "영역")
+COLUMNS_OF = {1: COLUMNS[:12], 2: COLUMNS}  # the columns each format version has
+LEVEL_KIND = "level"
+AREA_KEYS = ("Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ")  # a guidebook 영역 by its position, as the office numbers them
 META_KEYS = ("format", "format_version", "app_version", "school_name", "school_code", "level", "district",
              "year", "exported_at", "rating_points", "checksum")
 META_LABELS = {"format": "파일 형식", "format_version": "형식 버전", "app_version": "프로그램 버전",
@@ -72,4 +89,103 @@ def cell(v):
 
 
 def cells(rows) -> list[tuple]:
-    return [tuple(cell(v) for v in row) for row in rows]
+    """Rows as writers store them: `cell` per value, every row as wide as COLUMNS (`pad`)."""
+    width = len(COLUMNS)
+    return [tuple(cell(v) for v in row) + (None,) * (width - len(row)) for row in rows]
+
+
+def pad(row: Sequence) -> tuple:
+    """A row of the current COLUMNS: rows built with fewer cells get empty ones at the end."""
+    return tuple(row) + (None,) * (len(COLUMNS) - len(row))
+
+
+# ---------------------------------------------------------------- 영역 results (format 2)
+
+_DOTS = re.compile(r"[\s·‧･・ㆍ•∙.,:;()\[\]【】「」<>〈〉-]")
+_ROMAN = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+# a numbered 영역 in front of a title: "Ⅰ.", "III-", "영역 2", "2)" — the number alone, not "Ⅰ-1" (a 세부영역)
+_LEADING = re.compile(r"^\s*(?:영역\s*)?(Ⅰ|Ⅱ|Ⅲ|Ⅳ|Ⅴ|III|II|IV|I|V|[1-9])(?![-–0-9A-Za-z])(?:\s*[.)]|\s|$)")
+_CODE_DIGIT = re.compile(r"^(?:A|a|area|영역)\s*([1-9])$")  # "A1": 영역 1; not "D1" (any domain)
+
+
+def _plain(text: str) -> str:
+    return _DOTS.sub("", str(text)).casefold()
+
+
+def _numbered(text: str) -> int | None:
+    m = _LEADING.match(str(text))
+    if not m:
+        return None
+    g = m.group(1)
+    return _ROMAN.get(g) or int(g)
+
+
+def area_of(domain: Domain, areas: Sequence[Area]) -> str:
+    """The guidebook 영역 (AREA_KEYS: Ⅰ, Ⅱ, Ⅲ …) a survey domain reports to, or "" when it cannot be told.
+
+    Surveys differ between schools (each school builds its own), so the district compares 영역, not survey
+    domains. The rule, first match wins:
+    1. the domain title, without a leading number, spaces and middle dots, is (or contains) exactly one
+       영역 title of the year's guidebook ("협력적 학교자치문화", "Ⅰ. 협력적 학교자치 문화");
+    2. the title starts with a 영역 number: "Ⅰ.", "III ", "영역 2", "2)" (not "Ⅰ-1": that is a 세부영역);
+    3. the code is an area's code ("1"), a Roman numeral ("Ⅱ") or A and a digit ("A1"): the shipped survey
+       numbers its domains A1/A2/A3 in 영역 order. A code such as "D1" says nothing (a survey built from an
+       export numbers its domains D1, D2 … whatever they hold).
+    """
+    if not areas:
+        return ""
+    title = str(domain.title)
+    prefix = _LEADING.match(title)
+    rest = _plain(title[prefix.end():] if prefix else title)
+    if rest:
+        hits = [i for i, a in enumerate(areas) if _plain(a.title) and _plain(a.title) in rest]
+        if len(hits) == 1:
+            return AREA_KEYS[hits[0]] if hits[0] < len(AREA_KEYS) else ""
+    for n in (_numbered(title), _area_code(domain.code, areas)):
+        if n is not None and 1 <= n <= min(len(areas), len(AREA_KEYS)):
+            return AREA_KEYS[n - 1]
+    return ""
+
+
+def _area_code(code: str, areas: Sequence[Area]) -> int | None:
+    code = str(code).strip()
+    for i, a in enumerate(areas, start=1):
+        if code == str(a.code):
+            return i
+    m = _CODE_DIGIT.match(code) or (re.match(r"^(Ⅰ|Ⅱ|Ⅲ|Ⅳ|Ⅴ|III|II|IV|I|V)$", code))
+    if not m:
+        return None
+    g = m.group(1)
+    return _ROMAN.get(g) or int(g)
+
+
+def area_titles(areas: Sequence[Area]) -> dict[str, str]:
+    """{AREA_KEY: title} of a guidebook's 영역."""
+    return {AREA_KEYS[i]: a.title for i, a in enumerate(areas[:len(AREA_KEYS)])}
+
+
+def level_rows(survey: Survey, group: str, group_n: int, group_stats: dict | None,
+               areas: Sequence[Area]) -> list[tuple]:
+    """The 영역 result rows (kind "level", COLUMNS order) of one group of a guidebook-scored survey.
+
+    `group_stats` is the group's `stats` result (pooled domains: n, answers, mean, sd, score100, rounded,
+    level); None, or a group under MIN_GROUP_N respondents, gives rows with n = "n<5" and no figures (the
+    group rule of the whole format). A domain the group has items in but gave no answer to has no row.
+    Respondent-scored surveys (SODI) have no 영역 result: [].
+    """
+    if survey.scoring != GUIDEBOOK_SCORING:
+        return []
+    rows: list[tuple] = []
+    hide_all = group_stats is None or suppressed(group_n)
+    for d in survey.domains:
+        if not any(f.items_for(group) for f in d.factors):
+            continue  # the group was not asked about this domain
+        area = area_of(d, areas) or None
+        s = None if hide_all else group_stats["domains"].get(d.code)
+        if hide_all:
+            rows.append((LEVEL_KIND, survey.id, group, d.code, d.title, SUPPRESSED, None, None, None, None, None,
+                         None, None, None, None, area))
+        elif s is not None and s.get("answers"):
+            rows.append((LEVEL_KIND, survey.id, group, d.code, d.title, s["n"], s["mean"], s["sd"], s["score100"],
+                         None, None, None, s["answers"], s["rounded"], s["level"], area))
+    return rows

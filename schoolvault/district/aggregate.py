@@ -20,12 +20,15 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from .. import catalog, submission
 from ..errors import SchoolVaultError
 from ..forms.groups import DISTRICTS, GROUPS, LEVELS
-from ..forms.scoring import MIN_GROUP_N
+from ..forms.model import Guidebook
+from ..forms.scoring import MIN_GROUP_N, SUPPRESSED
 from ..workspace import district as district_db
 from ..workspace.db import Workspace
 
+AREA_RESULTS_VERSION = 2     # submissions from this format version on carry 영역 results (kind "level")
 SUPPORT_PERCENTILE = 10.0     # a school in the bottom 10% of its level is flagged for support
 LOW_RATING_SHARE = 0.25       # … or one rating in four (or more) at the lowest level
 PERCENTILES = (10, 25, 50, 75, 90)
@@ -79,13 +82,15 @@ def out_keys(labels: Sequence[tuple]) -> dict[str, dict[str, str]]:
     return out
 
 
-def summarize_school(rows: Iterable[Sequence]) -> dict:
+def summarize_school(rows: Iterable[Sequence], *, with_levels: bool = False) -> dict:
     """One school's values as the statistics use them, from its submission rows (ROW_COLUMNS order).
 
     {"groups": {G: {"factors": {"instrument\\tcode": [mean, score100]}, "domains": {…}}},
      "all": {"factors": {…}, "domains": {…}}, "overall": float | None,
      "counts": {instrument: {G: n | None (n<5)}}, "ratings": {indicator: rating}}
     Groups with fewer than MIN_GROUP_N respondents are left out of "groups" and "all".
+    with_levels (files that carry 영역 results) adds "levels" and "levels_unplaced" (`school_levels`);
+    without it a school's 영역 results are unknown, not absent.
     """
     rows = list(rows)
     counts: dict[str, dict[str, int | None]] = {}
@@ -116,8 +121,45 @@ def summarize_school(rows: Iterable[Sequence]) -> dict:
                           math.fsum(x[1] for x in vals) / len(vals) if all(x[1] is not None for x in vals) else None]
                       for k, vals in pooled.items()}
     dom100 = [v[1] for g in groups.values() for v in g["domains"].values() if v[1] is not None]
-    return {"groups": groups, "all": all_, "overall": math.fsum(dom100) / len(dom100) if dom100 else None,
-            "counts": counts, "ratings": ratings}
+    out = {"groups": groups, "all": all_, "overall": math.fsum(dom100) / len(dom100) if dom100 else None,
+           "counts": counts, "ratings": ratings}
+    if with_levels:
+        out["levels"], out["levels_unplaced"] = school_levels(rows)
+    return out
+
+
+def school_levels(rows: Iterable[Sequence]) -> tuple[dict, int]:
+    """A school's 영역 results ({area: {group: entry}}) and how many could not be placed in a 영역.
+
+    entry = {"level": 4단계 | None, "mean", "rounded", "answers", "n", "instrument", "code"} as the
+    school's own `stats` gave them, or {"suppressed": True} for a group under MIN_GROUP_N (no figures
+    exist for it). A school counts once per 영역 and group: when several of its surveys report the same
+    영역 for the same group, the result with the most answers is used (a suppressed one only when no
+    other exists).
+    """
+    out: dict[str, dict[str, dict]] = {}
+    unplaced = 0
+    for r in rows:
+        if r[0] != submission.LEVEL_KIND:
+            continue
+        area, grp = r[16], r[2]
+        if not area:
+            unplaced += 1
+            continue
+        if r[6]:
+            entry = {"suppressed": True}
+        else:
+            entry = {"level": r[15], "mean": r[7], "rounded": r[14], "answers": r[13], "n": r[5],
+                     "instrument": r[1], "code": r[3]}
+        cell = out.setdefault(area, {})
+        have = cell.get(grp)
+        if have is None or _weight(entry) > _weight(have):
+            cell[grp] = entry
+    return out, unplaced
+
+
+def _weight(entry: dict) -> int:
+    return -1 if entry.get("suppressed") else (entry.get("answers") or 0)
 
 
 def school_labels(rows: Iterable[Sequence]) -> set[tuple[str, str, str, str]]:
@@ -140,6 +182,9 @@ def pack_summary(summary: dict) -> tuple[str, bytes, str]:
     if sys.byteorder != "little":
         vals.byteswap()
     extra = {"overall": summary["overall"], "counts": summary["counts"], "ratings": summary["ratings"]}
+    if "levels" in summary:  # absent for format-1 files: unknown, not "no result"
+        extra["levels"] = summary["levels"]
+        extra["levels_unplaced"] = summary["levels_unplaced"]
     return (json.dumps(layout, ensure_ascii=False, separators=(",", ":")), vals.tobytes(),
             json.dumps(extra, ensure_ascii=False, separators=(",", ":")))
 
@@ -260,6 +305,80 @@ def _responses(members: Iterable[dict]) -> dict:
     return {inst: {g: out[inst][g] for g in _ordered(out[inst], GROUPS)} for inst in sorted(out)}
 
 
+DEFAULT_LEVEL_LABELS = ("매우 우수", "우수", "보통", "미흡")  # when no guidebook of the year names its 4단계
+SUPPRESSED_KEY, NO_LEVEL, NO_DATA, UNKNOWN = "suppressed", "no_level", "no_data", "unknown"
+
+
+def area_levels(schools: list[dict], level_labels: Sequence[str], area_titles: dict[str, str]) -> dict:
+    """How many schools reached each 4단계 per 영역 and 평가주체, by 학교급 and 교육지원청.
+
+    Every school of a scope falls in exactly one column of a cell (영역, group): a 4단계 label (as the
+    school's own `stats` placed it), SUPPRESSED_KEY (the group had fewer than MIN_GROUP_N respondents),
+    NO_LEVEL (a result, but the year has no 4단계 for its scale), NO_DATA (the file carries 영역 results,
+    none for this cell) or UNKNOWN (a format-1 file: 영역 results did not exist yet). Beside them, the
+    n, mean and sample SD of the schools' own means (suppressed groups have none).
+    {"labels", "areas": {area: title}, "cells": {area: [groups]}, "unplaced", "overall": block,
+     "by_level": {lv: block}, "by_district": {d: block}} with block = {area: {group: {...}}}.
+    """
+    labels = list(level_labels)
+    for s in schools:  # a label no guidebook lists still shows (after the known ones)
+        for groups in s["extra"].get("levels", {}).values():
+            for e in groups.values():
+                if e.get("level") and e["level"] not in labels:
+                    labels.append(e["level"])
+    cells: dict[str, set[str]] = defaultdict(set)
+    for s in schools:
+        for area, groups in s["extra"].get("levels", {}).items():
+            cells[area].update(groups)
+    order = {a: i for i, a in enumerate(area_titles)}
+    cell_list = {a: _ordered(cells[a], GROUPS) for a in sorted(cells, key=lambda a: (order.get(a, 99), a))}
+
+    def block(members: list[dict]) -> dict:
+        out: dict = {}
+        for area, groups in cell_list.items():
+            out[area] = {}
+            for g in groups:
+                counts = dict.fromkeys(labels, 0)
+                other = {SUPPRESSED_KEY: 0, NO_LEVEL: 0, NO_DATA: 0, UNKNOWN: 0}
+                means = []
+                for s in members:
+                    levels = s["extra"].get("levels")
+                    e = None if levels is None else levels.get(area, {}).get(g)
+                    if levels is None:
+                        other[UNKNOWN] += 1
+                    elif e is None:
+                        other[NO_DATA] += 1
+                    elif e.get("suppressed"):
+                        other[SUPPRESSED_KEY] += 1
+                    else:
+                        if e.get("level"):
+                            counts[e["level"]] += 1
+                        else:
+                            other[NO_LEVEL] += 1
+                        if e.get("mean") is not None:
+                            means.append(e["mean"])
+                st = describe(means)
+                out[area][g] = {"n_schools": len(members), "levels": counts, **other, "n_means": st["n_schools"],
+                                "mean": st["mean"], "sd": st["sd"]}
+        return out
+
+    by_level, by_district = _split(schools)
+    return {"labels": labels, "areas": {a: area_titles.get(a, "") for a in cell_list}, "cells": cell_list,
+            "unplaced": sum(s["extra"].get("levels_unplaced", 0) for s in schools),
+            "overall": block(schools),
+            "by_level": {lv: block(m) for lv, m in by_level.items()},
+            "by_district": {d: block(m) for d, m in by_district.items()}}
+
+
+def school_area_levels(extra: dict) -> dict | None:
+    """{area: {group: 4단계 | "n<5" | None}} of one school; None for a format-1 file (unknown)."""
+    levels = extra.get("levels")
+    if levels is None:
+        return None
+    return {a: {g: (SUPPRESSED if e.get("suppressed") else e.get("level")) for g, e in groups.items()}
+            for a, groups in levels.items()}
+
+
 def label_map(labels: Sequence[tuple]) -> dict:
     """{"factors"|"domains": {key: {"instrument", "code", "title"}}, "indicators": {code: title}}."""
     keys = out_keys(labels)
@@ -274,9 +393,13 @@ def label_map(labels: Sequence[tuple]) -> dict:
 
 
 def aggregate(schools: list[dict], labels: Sequence[tuple], layouts: dict[int, list], *, rating_points: int = 4,
-              by_level_district: bool = False) -> dict:
+              by_level_district: bool = False, level_labels: Sequence[str] = DEFAULT_LEVEL_LABELS,
+              area_titles: dict[str, str] | None = None) -> dict:
     """The `district stats` result (without "year") from schools as `load_schools` gives them, the labels
-    (kind, instrument, code, title) and the layouts {id: [[group, kind, instrument, code], …]}."""
+    (kind, instrument, code, title) and the layouts {id: [[group, kind, instrument, code], …]}.
+
+    level_labels are the year's 4단계 (highest first) and area_titles {Ⅰ: title, …} its 영역, for
+    "area_levels" (`area_levels`)."""
     keys = out_keys(labels)
     scopes = _Scopes(layouts, keys)
     for s in schools:
@@ -321,7 +444,8 @@ def aggregate(schools: list[dict], labels: Sequence[tuple], layouts: dict[int, l
                             for i, grp in summ["counts"].items()},
             "score100": sc_, "percentile": pct,
             "rating_mean": math.fsum(rs) / len(rs) if rs else None, "ratings": len(rs), "low_ratings": low,
-            "needs_support": bool(reasons), "support_reasons": reasons})
+            "needs_support": bool(reasons), "support_reasons": reasons,
+            "area_levels": school_area_levels(summ)})
 
     extra = {}
     if by_level_district:  # districts within one level: the fair comparison (고 report to 본청)
@@ -341,6 +465,7 @@ def aggregate(schools: list[dict], labels: Sequence[tuple], layouts: dict[int, l
                       "by_level": {lv: _responses(m) for lv, m in by_level.items()},
                       "by_district": {d: _responses(m) for d, m in by_district.items()}},
         "labels": labels_out,
+        "area_levels": area_levels(schools, level_labels, area_titles or {}),
         **extra,
     }
 
@@ -377,5 +502,18 @@ def district_stats(ws: Workspace, year: int | None = None, *, by_level_district:
     year = resolve_year(ws, year)
     schools = load_schools(ws, year)
     points = max((s["rating_points"] or 0 for s in schools), default=0) or 4
+    level_labels, area_titles = year_rules(year)
     return {"year": year, **aggregate(schools, district_db.labels(ws), load_layouts(ws), rating_points=points,
-                                      by_level_district=by_level_district)}
+                                      by_level_district=by_level_district, level_labels=level_labels,
+                                      area_titles=area_titles)}
+
+
+def year_rules(year: int) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The year's 4단계 labels (highest first) and {Ⅰ: 영역 title, …}, from the shipped guidebook of that
+    year (else the nearest earlier one, else any); defaults where none names them."""
+    books = sorted((a.instrument for a in catalog.shipped() if isinstance(a.instrument, Guidebook)),
+                   key=lambda g: (g.year > year, abs(g.year - year)))
+    gb = books[0] if books else None
+    with_levels = next((g for g in books if g.survey_levels is not None), None)
+    labels = tuple(lv.label for lv in with_levels.survey_levels.levels) if with_levels else DEFAULT_LEVEL_LABELS
+    return labels, (submission.area_titles(gb.areas) if gb else {})

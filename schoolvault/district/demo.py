@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__, catalog
+from .. import __version__, catalog, submission
 from ..errors import SchoolVaultError
 from ..forms.groups import DISTRICTS, LEVELS
 from ..forms.model import Guidebook, Survey
@@ -49,13 +49,13 @@ class DemoSchool:
 
 
 def instruments() -> tuple[list[Survey], Guidebook]:
-    """The shipped surveys and the guidebook of the demo year."""
+    """The shipped surveys and the guidebook of the demo year (the latest one when none is of that year)."""
     shipped = catalog.shipped()
     surveys = [a.instrument for a in shipped if isinstance(a.instrument, Survey)]
     books = [a.instrument for a in shipped if isinstance(a.instrument, Guidebook)]
     if not surveys or not books:
         raise SchoolVaultError("예시 설문·지표 파일이 없습니다.", hint="resources/instruments를 확인하세요.")
-    return surveys, books[-1]
+    return surveys, next((b for b in books if b.year == YEAR), books[-1])
 
 
 def _name(rng: random.Random, level: str, used: set[str]) -> str:
@@ -153,8 +153,10 @@ def generate_school(spec: dict, surveys: list[Survey], guidebook: Guidebook) -> 
 
 
 def submission_rows(school: DemoSchool, surveys: list[Survey], guidebook: Guidebook) -> list[tuple]:
-    """The 제출자료 rows (COLUMNS order) a school's export holds for these answers and ratings."""
+    """The 제출자료 rows (COLUMNS order) a school's export holds for these answers and ratings: as
+    reports/workbook.py orders them (each survey's 영역 results after its statistics)."""
     rows: list[tuple] = []
+    levels: list[tuple] = []
     for sv in surveys:
         for g in sv.groups:
             answers = school.answers.get((sv.id, g))
@@ -163,9 +165,10 @@ def submission_rows(school: DemoSchool, surveys: list[Survey], guidebook: Guideb
             n = len(answers)
             if suppressed(n):
                 rows.append(("respondents", sv.id, g, "", "", SUPPRESSED, None, None, None, None, None, None))
+                levels.extend(submission.level_rows(sv, g, n, None, guidebook.areas))
                 continue
             rows.append(("respondents", sv.id, g, "", "", n, None, None, None, None, None, None))
-            st = group_stats(sv, g, answers)
+            st = group_stats(sv, g, answers, guidebook.survey_levels)
             for item in sv.items_for(g):
                 s = st["items"][item.code]
                 rows.append(("item", sv.id, g, item.code, item.text, s["n"], s["mean"], s["sd"], s["score100"],
@@ -180,6 +183,9 @@ def submission_rows(school: DemoSchool, surveys: list[Survey], guidebook: Guideb
                 if s is not None:
                     rows.append(("domain", sv.id, g, d.code, d.title, s["n"], s["mean"], s["sd"], s["score100"],
                                  None, None, None))
+            levels.extend(submission.level_rows(sv, g, n, st, guidebook.areas))
+        rows.extend(levels)
+        levels = []
     for code, rating in school.ratings.items():
         rows.append(("rating", guidebook.id, "", code, guidebook.indicator(code).title, None, None, None, None,
                      None, None, rating))

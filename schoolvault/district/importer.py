@@ -19,7 +19,12 @@ from ..errors import SchoolVaultError
 from ..progress import NULL_PROGRESS
 from ..workspace import district as district_db
 from ..workspace.db import Workspace
-from .aggregate import pack_summary, school_labels, summarize_school
+from .aggregate import (
+    AREA_RESULTS_VERSION,
+    pack_summary,
+    school_labels,
+    summarize_school,
+)
 from .reader import (
     Submission,
     SubmissionRefused,
@@ -60,7 +65,7 @@ def _read_safe(path: Path):
     except SubmissionRefused as e:
         return ("refused", e.message, e.where, e.hint)
     # packing runs here so it runs in the reading processes too
-    sub.packed = pack_summary(summarize_school(sub.rows))
+    sub.packed = pack_summary(summarize_school(sub.rows, with_levels=sub.version >= AREA_RESULTS_VERSION))
     sub.labels = school_labels(sub.rows)
     sub.rows = []  # the file is stored as received; the rows need not travel back
     return sub

@@ -21,6 +21,7 @@ from ..forms.groups import canonical_district, canonical_group, canonical_level
 from ..forms.scoring import SUPPRESSED
 
 KINDS = ("respondents", "item", "factor", "domain", "rating")
+KINDS_OF = {1: KINDS, 2: (*KINDS, submission.LEVEL_KIND)}  # the row kinds each format version has
 _HEADER = {**{c: c for c in submission.COLUMNS}, **dict(zip(submission.COLUMN_LABELS, submission.COLUMNS))}
 _META = {**{k: k for k in submission.META_KEYS}, **{v: k for k, v in submission.META_LABELS.items()}}
 _NUMERIC = ("mean", "sd", "score100", "positive_rate", "alpha")
@@ -48,6 +49,7 @@ class Submission:
     packed: tuple = ()                                  # aggregate.pack_summary (importer)
     data: bytes = b""                                   # the file as read (stored as received)
     labels: set = field(default_factory=set)            # aggregate.school_labels (importer)
+    version: int = submission.FORMAT_VERSION            # format version of the file (1: no 영역 results)
 
 
 def _refuse(path: Path, message: str, hint: str) -> SubmissionRefused:
@@ -156,16 +158,17 @@ def read_submission_bytes(data: bytes, path: Path, *, items: bool = True) -> Sub
         raise _refuse(path, f"메타데이터의 학년도 '{_text(meta.get('year'))}'이(가) 올바르지 않습니다.",
                       "학교에 다시 내보내 달라고 하세요.")
 
-    # header: the first row (of the first few) whose cells name every column
+    # header: the first row (of the first few) whose cells name every column of the file's version
+    columns = submission.COLUMNS_OF.get(version, submission.COLUMNS)
     header_at, index = None, None
     for r, row in enumerate(body[:HEADER_SEARCH_ROWS]):
         cols = {_HEADER.get(_text(v)): c for c, v in enumerate(row) if _HEADER.get(_text(v))}
-        if len(cols) == len(submission.COLUMNS):
-            header_at, index = r, [cols[c] for c in submission.COLUMNS]
+        if all(c in cols for c in columns):
+            header_at, index = r, [cols[c] for c in columns]
             break
     if index is None:
         raise _refuse(path, "제출자료 시트의 머리글(열 이름)이 형식과 다릅니다.",
-                      f"열 이름: {', '.join(submission.COLUMNS)}. 학교에 다시 내보내 달라고 하세요.")
+                      f"열 이름: {', '.join(columns)}. 학교에 다시 내보내 달라고 하세요.")
     width = max(index) + 1
     in_order = index == list(range(len(index)))
     raw_rows: list[list] = []
@@ -186,7 +189,7 @@ def read_submission_bytes(data: bytes, path: Path, *, items: bool = True) -> Sub
         if not checksum_ok:
             warnings.append("내보낸 뒤 내용이 수정된 파일입니다 (검증값 불일치). 수정된 값 그대로 가져왔습니다.")
 
-    rows, bad = _parse_rows(raw_rows, header_at, items)
+    rows, bad = _parse_rows(raw_rows, header_at, items, version)
     if bad:
         warnings.append(f"읽을 수 없는 행 {len(bad)}개를 건너뛰었습니다: " + ", ".join(map(str, bad[:10]))
                         + ("…" if len(bad) > 10 else ""))
@@ -195,7 +198,8 @@ def read_submission_bytes(data: bytes, path: Path, *, items: bool = True) -> Sub
     code = _text(meta.get("school_code")) or None
     meta = {**meta, "school_name": name, "school_code": code}
     return Submission(path=path, sha256=sha, data=data, meta=meta, school_key=code or f"name:{name}", level=level,
-                      district=district, year=year, rows=rows, checksum_ok=checksum_ok, warnings=warnings)
+                      district=district, year=year, rows=rows, checksum_ok=checksum_ok, warnings=warnings,
+                      version=version)
 
 
 def fast_checksum(rows: list[list], meta: dict) -> str:
@@ -225,17 +229,21 @@ def _num(v) -> float | None:
     return _number(v)
 
 
-def _parse_rows(raw_rows: list[list], header_at: int, items: bool = True) -> tuple[list[tuple], list[int]]:
+def _parse_rows(raw_rows: list[list], header_at: int, items: bool = True,
+                version: int = submission.FORMAT_VERSION) -> tuple[list[tuple], list[int]]:
     """Rows in workspace.district.ROW_COLUMNS order, and the sheet row numbers that could not be read.
 
     Cells come from calamine as float or str (xlsx has no NaN or infinity); those are handled inline,
-    anything else by _num/_text."""
+    anything else by _num/_text. Format 1 rows (twelve cells) get empty 영역-result fields."""
     out: list[tuple] = []
     bad: list[int] = []
     groups: dict[str, str] = {}
-    kinds = set(KINDS)
+    kinds = set(KINDS_OF.get(version, KINDS))
     F = float
-    for i, (kind, instrument, group, code, title, n, mean, sd, s100, pos, alpha, rating) in enumerate(raw_rows):
+    blank = ("",) * (len(submission.COLUMNS) - len(submission.COLUMNS_OF[1]))
+    for i, raw in enumerate(raw_rows):
+        (kind, instrument, group, code, title, n, mean, sd, s100, pos, alpha, rating,
+         answers, rounded, level, area) = raw if len(raw) == len(submission.COLUMNS) else (*raw, *blank)
         try:
             kind = kind.strip() if type(kind) is str else _text(kind)
             if kind not in kinds:
@@ -271,11 +279,23 @@ def _parse_rows(raw_rows: list[list], header_at: int, items: bool = True) -> tup
                     or (sd_v is not None and sd_v < 0) or (s100_v is not None and not 0 <= s100_v <= 100)
                     or (pos_v is not None and not 0 <= pos_v <= 1)):
                 raise ValueError(n)
+            if kind == submission.LEVEL_KIND:
+                ans_v = _num(answers)
+                answers_v = None if ans_v is None else int(ans_v)
+                rounded_v = _num(rounded)
+                if (answers_v is not None and answers_v < 0) or (rounded_v is not None
+                                                                  and not 0 <= rounded_v <= MAX_MEAN):
+                    raise ValueError(answers)
+                level_v, area_v = _text(level) or None, _text(area)
+            else:
+                answers_v = rounded_v = level_v = None
+                area_v = ""
             out.append((kind, instrument.strip() if type(instrument) is str else _text(instrument), g,
                         code.strip() if type(code) is str else _text(code),
                         title.strip() if type(title) is str else _text(title), n_val, suppressed,
                         mean_v, sd_v, s100_v, pos_v,
-                        alpha if type(alpha) is F else _num(alpha), rating_val))
+                        alpha if type(alpha) is F else _num(alpha), rating_val, answers_v, rounded_v, level_v,
+                        area_v))
         except (ValueError, TypeError):
             bad.append(header_at + 2 + i)  # 1-based sheet row
     return out, bad

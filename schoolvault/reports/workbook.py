@@ -151,7 +151,8 @@ def _formats(wb) -> dict:
 
 def submission_rows(data: YearData) -> list[tuple]:
     """The 제출자료 rows (submission.COLUMNS order): respondents, item/factor/domain statistics of
-    groups with n ≥ MIN_GROUP_N, and the indicator ratings. Text is neutralised as written."""
+    groups with n ≥ MIN_GROUP_N, the 영역 results of guidebook-scored surveys (n<5 groups as "n<5"),
+    and the indicator ratings. Text is neutralised as written."""
     rows: list[tuple] = []
     for sr in data.surveys:
         sv = sr.survey
@@ -175,11 +176,21 @@ def submission_rows(data: YearData) -> list[tuple]:
                 if s is not None:
                     rows.append(("domain", sv.id, g, d.code, _t(d.title), s["n"], s["mean"], s["sd"], s["score100"],
                                  None, None, None))
+        rows.extend(_level_rows(data, sr))
     for ind in data.indicators:
         if ind.rating is not None:
             rows.append(("rating", data.guidebook.id, "", ind.code, _t(ind.title), None, None, None, None, None, None,
                          ind.rating))
     return submission.cells(rows)  # rounded as the checksum reads them, whatever the writer prints
+
+
+def _level_rows(data: YearData, sr: SurveyResult) -> list[tuple]:
+    """The 영역 result rows (submission.level_rows) of a guidebook-scored survey, groups in order; titles neutralised."""
+    out = []
+    for g in sr.counts:
+        for r in submission.level_rows(sr.survey, g, sr.counts[g], sr.stats["groups"].get(g), data.guidebook.areas):
+            out.append((*r[:4], _t(r[4]), *r[5:]))
+    return out
 
 
 def submission_meta(data: YearData, rows: list[tuple], exported_at: str) -> dict:
@@ -469,8 +480,9 @@ def _sheet_raw(wb, fmt, sr: SurveyResult, name: str, answers: dict) -> int:
 
 def _sheet_submission(wb, fmt, rows: list[tuple], meta: dict) -> None:
     sh = _Sheet(wb, submission.SUBMISSION_SHEET, fmt)
-    fm = [fmt["text"]] * 5 + [fmt["int"], fmt["num"], fmt["num"], fmt["score"], fmt["pct"], fmt["num"], fmt["int"]]
-    sh.header(list(submission.COLUMNS), [11, 20, 8, 9, 40, 7, 9, 9, 9, 9, 9, 7], formats=fm)
+    fm = [fmt["text"]] * 5 + [fmt["int"], fmt["num"], fmt["num"], fmt["score"], fmt["pct"], fmt["num"], fmt["int"],
+                              fmt["int"], fmt["score"], fmt["center"], fmt["center"]]
+    sh.header(list(submission.COLUMNS), [11, 20, 8, 9, 40, 7, 9, 9, 9, 9, 9, 7, 8, 8, 9, 6], formats=fm)
     for row in rows:
         sh.put(row, fm)
     sh.finish()

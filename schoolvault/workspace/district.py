@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .db import Workspace, now
 
 ROW_COLUMNS = ("kind", "instrument", "grp", "code", "title", "n", "suppressed", "mean", "sd", "score100",
-               "positive_rate", "alpha", "rating")
+               "positive_rate", "alpha", "rating", "answers", "rounded", "level", "area")
 
 
 @dataclass(frozen=True)

@@ -61,12 +61,16 @@ def _survey_items() -> pd.DataFrame:
                         if not i.get("groups") or g in i["groups"]:
                             rows.append({"instrument": doc["id"], "group": g, "item": i["code"], "factor": f["code"],
                                          "domain": d["code"], "reverse": bool(i.get("reverse")),
-                                         "k": doc["scale"]["points"]})
+                                         "k": doc["scale"]["points"],
+                                         "pooled": doc.get("scoring", "respondent") == "guidebook"})
     return pd.DataFrame(rows)
 
 
 def _school_means(schools) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Group factor and domain means per school, groups with fewer than 5 respondents left out."""
+    """Group factor and domain means per school, groups with fewer than 5 respondents left out.
+
+    `scoring: guidebook` surveys pool every answer of the group to the unit's items (가이드북 p.51);
+    the others average respondents' factor scores (answered by at least half of the items)."""
     long_rows, sizes = [], []
     for s in schools:
         for (inst, grp), answers in s.answers.items():
@@ -78,17 +82,22 @@ def _school_means(schools) -> tuple[pd.DataFrame, pd.DataFrame]:
     items = _survey_items()
     df = df.merge(items, on=["instrument", "group", "item"], how="inner")
     df["scored"] = df["value"].where(~df["reverse"], df["k"] + 1 - df["value"])
+    size = pd.DataFrame(sizes)
+    big = size[size["n"] >= 5][["school", "instrument", "group"]]
+    pooled = df[df["pooled"]].merge(big, on=["school", "instrument", "group"])
+    pooled_f = pooled.groupby(["school", "instrument", "group", "factor"])["scored"].mean().rename("value").reset_index()
+    pooled_d = pooled.groupby(["school", "instrument", "group", "domain"])["scored"].mean().rename("value").reset_index()
+    df = df[~df["pooled"]]
     n_items = items.groupby(["instrument", "group", "factor"]).size().rename("n_items").reset_index()
     fs = (df.groupby(["school", "instrument", "group", "resp", "factor", "domain"])["scored"]
           .agg(["mean", "count"]).reset_index().merge(n_items, on=["instrument", "group", "factor"]))
     fs = fs[fs["count"] >= 0.5 * fs["n_items"]]
-    size = pd.DataFrame(sizes)
-    big = size[size["n"] >= 5][["school", "instrument", "group"]]
     fs = fs.merge(big, on=["school", "instrument", "group"])
     factor_means = fs.groupby(["school", "instrument", "group", "factor"])["mean"].mean().rename("value").reset_index()
     dom = fs.groupby(["school", "instrument", "group", "resp", "domain"])["mean"].mean().rename("d").reset_index()
     domain_means = dom.groupby(["school", "instrument", "group", "domain"])["d"].mean().rename("value").reset_index()
-    return factor_means.rename(columns={"factor": "code"}), domain_means.rename(columns={"domain": "code"})
+    return (pd.concat([factor_means, pooled_f]).rename(columns={"factor": "code"}),
+            pd.concat([domain_means, pooled_d]).rename(columns={"domain": "code"}))
 
 
 @pytest.fixture(scope="module")

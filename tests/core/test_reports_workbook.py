@@ -159,7 +159,7 @@ def test_small_group_is_suppressed_in_every_sheet(demo_ws, tmp_path):
     wb = openpyxl.load_workbook(tmp_path / "b.xlsx")
     body = [r for r in wb[submission.SUBMISSION_SHEET].iter_rows(min_row=2, values_only=True)
             if r[1] == SODI and r[2] == "직원"]
-    assert body == [("respondents", SODI, "직원", None, None, SUPPRESSED, None, None, None, None, None, None)]
+    assert body == [("respondents", SODI, "직원", None, None, SUPPRESSED) + (None,) * (len(submission.COLUMNS) - 6)]
     items = [r for r in rows(wb["문항 통계"]) if r["도구"] == SODI and r["집단"] == "직원"]
     assert len(items) == 1 and items[0]["n"] == SUPPRESSED and items[0]["평균"] is None
     assert not [r for r in rows(wb["요인·영역 점수"]) if r["도구"] == SODI and r["집단"] == "직원" and r["평균"]]
