@@ -7,7 +7,7 @@ weaknesses (강점·약점 문항), comments, and the previous year's figures wh
 
 from __future__ import annotations
 
-from . import catalog, services
+from . import catalog, composing, services
 from .forms.groups import GROUPS
 from .forms.model import Survey
 from .forms.scoring import MIN_GROUP_N
@@ -231,7 +231,7 @@ def previous_entry(ws: Workspace, code: str, year: int | None = None) -> dict | 
     prev = previous_year(ws, year)
     if prev is None:
         return None
-    e = selfeval.entry(ws, prev, code)
+    e = selfeval.entry(ws, prev, composing.previous_codes(ws, year).get(code, code))
     if e is None:
         return None
     labels = services.year_guidebook(ws, prev).rating.labels
@@ -264,7 +264,8 @@ def indicator_tree(ws: Workspace, year: int | None = None) -> dict:
                              "rating": e.rating if e else None})
             subs.append({"code": sub.code, "title": sub.title, "indicators": inds})
         areas.append({"code": a.code, "title": a.title, "subareas": subs})
-    return {"year": year, "level": s.level, "rating_labels": list(gb.rating.labels), "areas": areas}
+    return {"year": year, "level": s.level, "rating_labels": list(gb.rating.labels), "areas": areas,
+            "composed": gb.composed}
 
 
 def indicator_detail(ws: Workspace, code: str, year: int | None = None) -> dict:

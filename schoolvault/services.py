@@ -72,6 +72,15 @@ def _guidebook_available_for(year: int) -> catalog.Available:
     return (same or older or books)[-1]
 
 
+def guidebook_for_year(ws: Workspace, year: int) -> catalog.Available:
+    """The guidebook a new year freezes: the workspace's own file of that year, else the shipped file of
+    that year (2026 is not 2025 renamed), else the workspace's own file, else the latest shipped before."""
+    own = [a for a in catalog.workspace_own(ws) if a.instrument.kind == "guidebook"]
+    shipped = _guidebook_available_for(year)
+    return ([a for a in own if a.instrument.year == year]
+            or ([shipped] if shipped.instrument.year == year or not own else own))[-1]
+
+
 def start_year(ws: Workspace, year: int, *, carry_from: int | None = None) -> None:
     """Open an evaluation year: freeze its guidebook, preselect the common indicators for the level.
 
@@ -82,22 +91,34 @@ def start_year(ws: Workspace, year: int, *, carry_from: int | None = None) -> No
     if year in school_db.years(ws):
         school_db.set_current_year(ws, year)
         return
-    own = [a for a in catalog.workspace_own(ws) if a.instrument.kind == "guidebook"]
-    gb_av = own[-1] if own else _guidebook_available_for(year)
+    gb_av = guidebook_for_year(ws, year)
     ref = frozen.freeze(ws, gb_av.instrument, gb_av.text, gb_av.source, gb_av.filename)
     school_db.add_year(ws, year, ref)
     gb: Guidebook = gb_av.instrument
-    if carry_from is not None:
+    if carry_from is not None and needs_placement(ws, gb, carry_from):
+        pass  # last year's indicators enter these 세부영역 only as the user places them (composing.py)
+    elif carry_from is not None:
         prev = {e.indicator: e for e in selfeval.entries(ws, carry_from)}
         for code, sub, definition in selfeval.custom_indicators(ws, carry_from):
             selfeval.save_custom_indicator(ws, year, code, sub, definition)
         for code in prev:
             selfeval.set_chosen(ws, year, code, True)
-    else:
+    elif not gb.composed:  # in a composed year the school composes every 평가지표: nothing is preselected
         for ind in gb.indicators():
             if ind.type == "common" and (s is None or ind.applies_to_level(s.level)):
                 selfeval.set_chosen(ws, year, ind.code, True)
     school_db.set_current_year(ws, year)
+
+
+def needs_placement(ws: Workspace, gb: Guidebook, from_year: int) -> bool:
+    """True when `gb` is a composed year whose 세부영역 differ from `from_year`'s: last year's indicators
+    are then proposed for placing (composing.carry_proposals), never carried by code."""
+    ref = school_db.guidebook_ref(ws, from_year)
+    if not gb.composed or ref is None:
+        return False
+    def subareas(book: Guidebook) -> set:
+        return {(s.code, _plain_title(s.title)) for a in book.areas for s in a.subareas}
+    return subareas(catalog.parse_frozen(frozen.get(ws, ref))) != subareas(gb)
 
 
 def new_year(ws: Workspace, year: int | None = None) -> int:
@@ -203,8 +224,9 @@ def survey_levels(ws: Workspace, year: int) -> SurveyLevels | None:
 
 
 def add_custom_indicator(ws: Workspace, *, subarea: str, title: str, criteria: list[str] = (),
-                         rubric: list[str] = (), evidence: list[str] = ()) -> str:
-    """A school's own autonomous indicator (학교 자율지표), chosen for this year's plan."""
+                         rubric: list[str] = (), evidence: list[str] = (), origin: dict | None = None) -> str:
+    """A school's own autonomous indicator (학교 자율지표), chosen for this year's plan; in a composed year
+    (2026 on) every 평가지표 is one. `origin` records where it came from (a bank, last year's indicator)."""
     _, year = require_school(ws)
     gb = year_guidebook(ws, year)
     subs = {s.code: s for a in gb.areas for s in a.subareas}
@@ -215,10 +237,11 @@ def add_custom_indicator(ws: Workspace, *, subarea: str, title: str, criteria: l
     if rubric and len(rubric) != gb.rating.points:
         raise SchoolVaultError(f"루브릭은 등급 수({gb.rating.points})만큼 적어야 합니다.",
                                hint=f"등급: {', '.join(gb.rating.labels)}")
-    n = sum(1 for i in subs[subarea].indicators if i.code.startswith(f"{subarea}-S"))
-    code = f"{subarea}-S{n + 1}"
+    n = max((int(i.code.rsplit("-S", 1)[1]) for i in subs[subarea].indicators
+             if i.code.startswith(f"{subarea}-S") and i.code.rsplit("-S", 1)[1].isdigit()), default=0)
+    code = f"{subarea}-S{n + 1}"  # after the highest, so codes stay unique when one was removed
     definition = {"title": title.strip(), "type": "autonomous", "criteria": list(criteria),
-                  "rubric": list(rubric), "evidence": list(evidence)}
+                  "rubric": list(rubric), "evidence": list(evidence), **({"origin": origin} if origin else {})}
     with ws.transaction():
         selfeval.save_custom_indicator(ws, year, code, subarea, json.dumps(definition, ensure_ascii=False))
         selfeval.set_chosen(ws, year, code, True)

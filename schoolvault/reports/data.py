@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import catalog, services
+from .. import catalog, composing, services
 from ..errors import SchoolVaultError
 from ..forms.groups import GROUPS
 from ..forms.model import Guidebook, Survey
@@ -119,6 +119,7 @@ def indicator_results(ws, year: int) -> list[IndicatorResult]:
     prev_year = year - 1 if (year - 1) in school_db.years(ws) else None
     prev = {e.indicator: e for e in selfeval.entries(ws, prev_year)} if prev_year else {}
     prev_labels = services.year_guidebook(ws, prev_year).rating.labels if prev_year else ()
+    prev_code = composing.previous_codes(ws, year)  # indicators placed in 2026's 세부영역 keep last year's code
     out = []
     for area in gb.areas:
         for sub in area.subareas:
@@ -127,7 +128,7 @@ def indicator_results(ws, year: int) -> list[IndicatorResult]:
                 if e is None:
                     continue
                 r = e.rating
-                p = prev.get(ind.code)
+                p = prev.get(prev_code.get(ind.code, ind.code))
                 out.append(IndicatorResult(
                     ind.code, ind.title, ind.type, area.code, area.title, sub.code, sub.title, r,
                     gb.rating.labels[r - 1] if r else None,

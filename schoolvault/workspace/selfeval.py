@@ -81,3 +81,9 @@ def save_custom_indicator(ws: Workspace, year: int, code: str, subarea: str, def
     ws.conn.execute("INSERT INTO custom_indicators (year, code, subarea, definition) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT(year, code) DO UPDATE SET subarea = excluded.subarea, "
                     "definition = excluded.definition", (year, code, subarea, definition))
+
+
+def delete_custom_indicator(ws: Workspace, year: int, code: str) -> None:
+    """Remove a school indicator of the year and its self-evaluation row (the caller checks it is empty)."""
+    ws.conn.execute("DELETE FROM self_evaluations WHERE year = ? AND indicator = ?", (year, code))
+    ws.conn.execute("DELETE FROM custom_indicators WHERE year = ? AND code = ?", (year, code))

@@ -136,3 +136,159 @@ def test_coverage_is_silent_when_every_area_is_there_or_for_respondent_scoring(g
 def test_items_of_no_known_area_are_named_in_the_warning(gb26):
     w = coverage_warnings(gb26, _survey(["교원"], [("문항", [Item("Q1", "a")])]))
     assert len(w) == 1 and "영역을 알 수 없는 문항 1개" in w[0]
+
+
+# ----------------------------------------------------------------------------- a 2026 year
+
+from pypdf import PdfReader  # noqa: E402
+
+from schoolvault import composing, reports, results, services  # noqa: E402
+from schoolvault.errors import SchoolVaultError  # noqa: E402
+from schoolvault.workspace import selfeval  # noqa: E402
+
+POOL = {  # a 2026 pool: no 평가주체 (group null), labels spelled as the office's file spells them
+    "kind": "itembank", "id": "itembank-2026", "title": "2026 예시 문항", "year": 2026,
+    "sets": [
+        {"area": "Ⅲ. 교육 활동 및 교육 성과", "subarea": "Ⅲ-2. 미래역량 교육",
+         "indicator": "인공지능(AI)‧디지털교육 활성화", "group": None,
+         "items": ["우리 학교는 AI 도구를 수업에 알맞게 활용한다.", "디지털 윤리 교육이 이루어진다."]},
+        {"area": "Ⅲ. 교육 활동 및 교육 성과", "subarea": "Ⅲ-3. 민주시민교육",
+         "indicator": "학생자치를 통한 민주시민교육 활성화", "group": None, "items": ["학생회가 활발하다."]},
+        {"area": "Ⅲ. 교육 활동 및 교육 성과", "subarea": "Ⅲ-2. 체험활동 중심 교육",
+         "indicator": "현장체험학습 내실화", "group": None, "items": ["체험학습이 알차다."]},
+    ],
+}
+
+
+@pytest.fixture
+def ws26(tmp_path):
+    ws = services.init_workspace(tmp_path / "w26.sqlite", name="서울가나초등학교", level="초", district="동부",
+                                 year=2026)
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def pool(tmp_path):
+    p = tmp_path / "pool-2026.yaml"
+    p.write_text(yaml.safe_dump(POOL, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return p
+
+
+def test_a_2026_year_uses_the_2026_file_and_preselects_nothing(ws26):
+    gb = services.year_guidebook(ws26)
+    assert gb.id == "seoul-guidebook-2026" and gb.composed
+    assert services.self_eval_list(ws26) == []
+    assert results.indicator_tree(ws26)["composed"] is True
+
+
+def test_composing_typed_and_from_a_pool_then_rating_and_report(ws26, pool, tmp_path):
+    services.import_instrument(ws26, pool)
+    typed = composing.compose_indicator(ws26, subarea="2-1", title="  함께 만드는   교육과정 ")
+    assert (typed["indicator"], typed["title"]) == ("2-1-S1", "함께 만드는 교육과정")
+    # placed by the pool's 세부영역; a unique part of the name is enough and the middle dot may differ
+    banked = composing.compose_indicator(ws26, bank_id="itembank-2026", title="인공지능(AI)·디지털")
+    assert (banked["indicator"], banked["subarea"], banked["title"]) == ("3-2-S1", "3-2", "인공지능(AI)‧디지털교육 활성화")
+    examples = composing.bank_examples(ws26, "3-2")
+    assert [e["indicator"] for e in examples if e["placement"]["kind"] == "exact"] == ["인공지능(AI)‧디지털교육 활성화"]
+    assert all(e["taken"] for e in examples if e["placement"]["kind"] == "exact")
+
+    listed = {r["indicator"]: r for r in services.self_eval_list(ws26)}
+    assert set(listed) == {"2-1-S1", "3-2-S1"} and listed["3-2-S1"]["subarea"] == "미래역량 교육"
+    services.self_eval_set(ws26, "2-1-S1", rating="매우 우수", evidence="교육과정 협의록", midyear_status="on_track")
+    services.self_eval_set(ws26, "3-2-S1", rating=2, shortcomings="기기 부족", improvements="기기 확충")
+    tree = results.indicator_tree(ws26)
+    done = {i["code"]: i for a in tree["areas"] for s in a["subareas"] for i in s["indicators"]}
+    assert done["2-1-S1"]["done"] and done["2-1-S1"]["midyear"] and done["3-2-S1"]["rating"] == 2
+
+    out = tmp_path / "report.pdf"
+    reports.evaluation_report(ws26, out)
+    text = "".join(p.extract_text() for p in PdfReader(out).pages).replace("\n", "")
+    for piece in ("함께 만드는 교육과정", "인공지능(AI)", "미래역량 교육", "기기 확충"):
+        assert piece in text
+
+
+def test_a_bank_label_of_another_year_or_of_none_is_not_placed_silently(ws26, pool):
+    services.import_instrument(ws26, pool)
+    with pytest.raises(SchoolVaultError) as e:
+        composing.compose_indicator(ws26, bank_id="itembank-2026", title="학생자치")
+    assert "2025학년도 이름" in str(e.value) and "--subarea 3-2" in e.value.hint
+    with pytest.raises(SchoolVaultError) as e:
+        composing.compose_indicator(ws26, bank_id="itembank-2026", title="현장체험학습")
+    assert "세부영역에 없습니다" in str(e.value)
+    assert services.self_eval_list(ws26) == []
+    r = composing.compose_indicator(ws26, bank_id="itembank-2026", title="학생자치", subarea="3-2")
+    assert r["subarea"] == "3-2"
+
+
+def test_an_unknown_subarea_lists_the_valid_ones(ws26):
+    with pytest.raises(SchoolVaultError) as e:
+        composing.compose_indicator(ws26, subarea="4-1", title="지표")
+    assert "'4-1'" in str(e.value) and "3-4 기타(학교 유형, 특성에 따른 세부영역)" in e.value.hint
+    with pytest.raises(SchoolVaultError) as e:
+        composing.compose_indicator(ws26, subarea="Ⅲ-3. 민주시민교육", title="지표")
+    assert "2025학년도 세부영역" in str(e.value) and "3-2" in e.value.hint
+
+
+def test_removing_keeps_what_was_written_and_codes_stay_unique(ws26):
+    a = composing.compose_indicator(ws26, subarea="1-1", title="가")["indicator"]
+    b = composing.compose_indicator(ws26, subarea="1-1", title="나")["indicator"]
+    services.self_eval_set(ws26, b, evidence="회의록")
+    assert composing.remove_indicator(ws26, a)["deleted"] is True
+    assert composing.remove_indicator(ws26, b)["deleted"] is False  # typed text is kept, only unchosen
+    assert selfeval.entry(ws26, 2026, b).evidence == "회의록"
+    c = composing.compose_indicator(ws26, subarea="1-1", title="다")["indicator"]
+    assert c not in (a, b) and c == "1-1-S3"
+    again = composing.compose_indicator(ws26, subarea="1-1", title="나")  # chosen again, text still there
+    assert again["indicator"] == b and selfeval.entry(ws26, 2026, b).chosen
+
+
+# ----------------------------------------------------------------------------- 2025 → 2026
+
+@pytest.fixture
+def ws25(fresh_ws):
+    """The shared 2025 school with two rated indicators of 세부영역 that 2026 merged or renamed."""
+    services.choose_indicators(fresh_ws, ["3-3-1", "3-2-3"])
+    services.self_eval_set(fresh_ws, "3-3-1", rating=2, improvements="학급 회의 정례화")
+    return fresh_ws
+
+
+def test_new_year_lists_proposals_and_carries_nothing_without_confirmation(ws25):
+    chosen_2025 = {e.indicator for e in selfeval.entries(ws25, 2025)}
+    prop = composing.carry_proposals(ws25, 2026)
+    assert prop["needed"] and {r["indicator"] for r in prop["rows"]} == chosen_2025
+    by = {r["indicator"]: r for r in prop["rows"]}
+    assert (by["3-3-1"]["from_subarea"], by["3-3-1"]["proposed"], by["3-3-1"]["kind"]) == ("Ⅲ-3. 민주시민교육", "3-2", "earlier")
+    assert by["3-4-1"]["proposed"] == "3-3" and by["2-1-1"]["kind"] == "exact"
+
+    r = composing.start_new_year(ws25, 2026)
+    assert r["year"] == 2026 and r["carried"] == [] and len(r["not_carried"]) == len(chosen_2025)
+    assert "옮기지 않았습니다" in r["message"]
+    assert services.self_eval_list(ws25) == []
+    assert services.year_guidebook(ws25).id == "seoul-guidebook-2026"
+    # later, confirmed: the rest is proposed again and carried as placed
+    done = composing.carry_indicators(ws25, place={"3-3-1": "3-2"})
+    assert [(c["indicator"], c["to"]) for c in done["carried"]] == [("3-3-1", "3-2-S1")]
+    assert "3-3-1" not in {x["indicator"] for x in composing.carry_proposals(ws25, 2026)["rows"]}
+
+
+def test_new_year_with_confirmation_carries_and_keeps_the_feedback_link(ws25):
+    r = composing.start_new_year(ws25, 2026, place={"3-3-1": "3-2"}, accept_proposed=True)
+    chosen_2025 = {e.indicator for e in selfeval.entries(ws25, 2025)}
+    assert {c["indicator"] for c in r["carried"]} == chosen_2025 and r["not_carried"] == []
+    by = {c["indicator"]: c for c in r["carried"]}
+    assert by["3-3-1"]["subarea"] == "3-2" and by["3-2-3"]["subarea"] == "3-2" and by["3-4-1"]["subarea"] == "3-3"
+    new = by["3-3-1"]["to"]
+    detail = results.indicator_detail(ws25, new)
+    assert detail["title"] == "공동체형 인성교육 내실화" and detail["subarea"] == "미래역량 교육"
+    assert detail["previous"]["improvements"] == "학급 회의 정례화" and detail["previous"]["rating"] == 2
+    assert len(detail["rubric"]) == 4  # the 2025 rubric fits 2026's four ratings
+
+
+def test_a_bad_placement_changes_nothing(ws25):
+    with pytest.raises(SchoolVaultError) as e:
+        composing.start_new_year(ws25, 2026, place={"3-3-1": "9-9"})
+    assert "9-9" in str(e.value)
+    with pytest.raises(SchoolVaultError):
+        composing.start_new_year(ws25, 2026, place={"1-1-3": "1-1"})  # not in the 2025 plan
+    assert 2026 not in services.dashboard(ws25)["years"] and services.dashboard(ws25)["year"] == 2025

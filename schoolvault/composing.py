@@ -1,0 +1,286 @@
+"""The school's 평가지표 of a composed year (2026 on) and last year's indicators placed in its 세부영역.
+
+From 2026 the 세부영역 are fixed and the school composes its 평가지표 under each, typed or taken from the
+examples of an imported item bank (예시자료) whose 세부영역 matches. Each composed indicator is a school
+indicator (services.add_custom_indicator, code "<세부영역>-S<n>"), so self-evaluation, the mid-year check,
+환류 and the reports treat it like any other indicator.
+
+Starting such a year from one with other 세부영역 never carries indicators silently: `carry_proposals` lists
+where each of last year's chosen indicators would go (by `forms.labels.place_label`), and only what the
+user confirms (`place`, or `accept_proposed`) is carried, remembering its origin for 환류.
+"""
+
+from __future__ import annotations
+
+import json
+
+from . import catalog, itembank, services
+from .errors import SchoolVaultError
+from .forms.labels import EARLIER, EXACT, coverage_warnings, place_label, plain, subarea_label
+from .forms.model import Guidebook, ItemBank, Survey
+from .workspace import responses, selfeval
+from .workspace import school as school_db
+from .workspace.db import Workspace
+
+MAX_EXAMPLES = 5  # example sentences shown with a bank indicator when choosing
+
+
+def subarea_list(gb: Guidebook) -> str:
+    return ", ".join(f"{s.code} {s.title}" for a in gb.areas for s in a.subareas)
+
+
+def resolve_subarea(gb: Guidebook, key: str) -> str:
+    """This year's 세부영역 code for a code ("3-2") or a label ("Ⅲ-2. 미래역량 교육"); Korean error otherwise."""
+    p = place_label(gb, key)
+    if p.kind == EXACT:
+        return p.subarea
+    if p.kind == EARLIER:
+        raise SchoolVaultError(f"'{key}'은(는) {p.earlier_year}학년도 세부영역입니다.",
+                               hint=f"{gb.year}학년도에는 {p.subarea} {p.subarea_title}에 해당합니다. "
+                                    f"{p.subarea}(으)로 적으세요.")
+    near = "".join(f"비슷한 세부영역: {', '.join(f'{c} {t}' for c, t in p.candidates)}. " if p.candidates else "")
+    raise SchoolVaultError(f"세부영역 '{key}'이(가) {gb.year}학년도에 없습니다.",
+                           hint=f"{near}다음 중 하나를 쓰세요: {subarea_list(gb)}")
+
+
+def _subarea_title(gb: Guidebook, code: str) -> str:
+    return next(s.title for a in gb.areas for s in a.subareas if s.code == code)
+
+
+# ---------------------------------------------------------------- composing
+
+def bank_examples(ws: Workspace, subarea: str | None = None) -> list[dict]:
+    """Indicators of the imported item banks with the 세부영역 of this year their label places them in.
+
+    Each: bank, indicator name, the bank's 세부영역 label, its placement (exact, or an earlier year's label
+    offered to a 세부영역), up to MAX_EXAMPLES example sentences and whether it is in the plan already.
+    With `subarea`, only those placed (exactly or as offered) in that 세부영역."""
+    _, year = services.require_school(ws)
+    gb = services.year_guidebook(ws, year)
+    taken = {(s.code, plain(i.title)) for a in gb.areas for s in a.subareas for i in s.indicators}
+    out = []
+    for av in catalog.available(ws):
+        bank = av.instrument
+        if not isinstance(bank, ItemBank):
+            continue
+        rows: dict[str, dict] = {}
+        for st in bank.sets:
+            row = rows.get(st.indicator)
+            if row is None:
+                p = place_label(gb, st.subarea)
+                row = rows[st.indicator] = {
+                    "bank": bank.id, "bank_title": bank.title, "bank_year": bank.year, "indicator": st.indicator,
+                    "label": st.subarea, "subarea": p.subarea, "placement": p.to_dict(), "examples": [],
+                    "taken": (p.subarea, plain(st.indicator)) in taken}
+            for text in st.items:
+                if text not in row["examples"] and len(row["examples"]) < MAX_EXAMPLES:
+                    row["examples"].append(text)
+        out += [r for r in rows.values() if subarea is None or r["subarea"] == subarea]
+    return out
+
+
+def compose_indicator(ws: Workspace, *, title: str, subarea: str | None = None,
+                      bank_id: str | None = None) -> dict:
+    """Put a 평가지표 in this year's plan under a 세부영역: typed (`subarea` + `title`) or an item bank's
+    indicator (`bank_id` + its name), placed by the bank's 세부영역 unless `subarea` says where.
+
+    An earlier year's or unknown bank label is not placed silently: SchoolVaultError asks for `subarea`."""
+    _, year = services.require_school(ws)
+    gb = services.year_guidebook(ws, year)
+    code = resolve_subarea(gb, subarea) if subarea else None
+    origin = None
+    if bank_id:
+        bank = itembank.get_bank(ws, bank_id)
+        name = itembank.find_indicator_name(bank, title)
+        label = next(s.subarea for s in bank.sets if s.indicator == name)
+        if code is None:
+            p = place_label(gb, label)
+            if p.kind == EARLIER:
+                raise SchoolVaultError(f"예시자료의 세부영역 '{label}'은(는) {p.earlier_year}학년도 이름입니다.",
+                                       hint=f"{gb.year}학년도 {p.subarea} {p.subarea_title}에 넣으려면 "
+                                            f"--subarea {p.subarea}를 함께 적으세요.")
+            if p.kind != EXACT:
+                raise SchoolVaultError(f"예시자료의 세부영역 '{label}'이(가) {gb.year}학년도 세부영역에 없습니다.",
+                                       hint=f"--subarea로 넣을 세부영역을 적으세요: {subarea_list(gb)}")
+            code = p.subarea
+        title, origin = name, {"bank": bank.id, "indicator": name, "label": label}
+    elif code is None:
+        raise SchoolVaultError("지표를 넣을 세부영역을 정하세요.",
+                               hint=f"--subarea 2-1 처럼 적거나 --from-bank로 예시자료의 지표를 고르세요. "
+                                    f"세부영역: {subarea_list(gb)}")
+    title = " ".join(str(title).split())
+    if not title:
+        raise SchoolVaultError("지표 이름이 비어 있습니다.", hint="지표 이름을 적으세요.")
+    same = next((i for a in gb.areas for s in a.subareas if s.code == code for i in s.indicators
+                 if plain(i.title) == plain(title)), None)
+    if same is not None:
+        entry = selfeval.entry(ws, year, same.code)
+        if entry is not None and entry.chosen:
+            raise SchoolVaultError(f"'{title}'은(는) 이미 {code} 세부영역에 있습니다 ({same.code}).",
+                                   hint="다른 이름을 쓰거나 이미 있는 지표를 평가하세요.")
+        services.choose_indicators(ws, [same.code], True)  # taken out earlier with its texts kept
+        new = same.code
+    else:
+        new = services.add_custom_indicator(ws, subarea=code, title=title, origin=origin)
+    return {"indicator": new, "title": title, "subarea": code, "subarea_title": _subarea_title(gb, code),
+            "from_bank": bank_id}
+
+
+def remove_indicator(ws: Workspace, code: str) -> dict:
+    """Take a school indicator out of the year's plan: deleted when nothing was written for it, otherwise
+    only unchosen so the typed text is kept (choosing it again brings it back)."""
+    _, year = services.require_school(ws)
+    gb = services.year_guidebook(ws, year)
+    ind = services.find_indicator(gb, code)
+    if "-S" not in ind.code:
+        raise SchoolVaultError(f"'{ind.code}'은(는) 가이드북의 지표라 지울 수 없습니다.",
+                               hint="'self-eval choose --indicator 코드 --remove'로 계획에서 빼세요.")
+    e = selfeval.entry(ws, year, ind.code)
+    written = e is not None and (e.rating is not None or e.midyear_status is not None
+                                 or any(getattr(e, f) for f in selfeval.TEXT_FIELDS))
+    with ws.transaction():
+        if written:
+            selfeval.set_chosen(ws, year, ind.code, False)
+        else:
+            selfeval.delete_custom_indicator(ws, year, ind.code)
+        ws.audit("remove_indicator", indicator=ind.code, deleted=not written)
+    return {"indicator": ind.code, "title": ind.title, "deleted": not written}
+
+
+# ---------------------------------------------------------------- last year's indicators in a new structure
+
+def _origins(ws: Workspace, year: int) -> dict[str, dict]:
+    out = {}
+    for code, _sub, definition in selfeval.custom_indicators(ws, year):
+        origin = json.loads(definition).get("origin") or {}
+        if "year" in origin and "indicator" in origin:
+            out[code] = origin
+    return out
+
+
+def previous_codes(ws: Workspace, year: int) -> dict[str, str]:
+    """Indicator code of this year → the code it continues from last year, where it was carried by
+    placement (환류 finds last year's rating and improvement plan through it)."""
+    return {code: o["indicator"] for code, o in _origins(ws, year).items()}
+
+
+def carry_proposals(ws: Workspace, year: int | None = None) -> dict:
+    """Where last year's chosen indicators would go in `year`'s 세부영역 (nothing is changed).
+
+    Before `year` is started: from the current year into the guidebook `year` would use; after: from the
+    year before it into its own guidebook, without those already carried. `needed` is False when the
+    years share their 세부영역 (indicators then carry by code, as before 2026)."""
+    _, cur = services.require_school(ws)
+    years = school_db.years(ws)
+    year = year or cur + 1
+    if year in years:
+        earlier = [y for y in years if y < year]
+        if not earlier:
+            return {"from_year": None, "to_year": year, "needed": False, "rows": []}
+        from_year, gb = earlier[-1], services.year_guidebook(ws, year)
+    else:
+        from_year, gb = cur, services.guidebook_for_year(ws, year).instrument
+    if not services.needs_placement(ws, gb, from_year):
+        return {"from_year": from_year, "to_year": year, "needed": False, "rows": []}
+    done = {o["indicator"] for o in _origins(ws, year).values() if o["year"] == from_year} if year in years else set()
+    prev_gb = services.year_guidebook(ws, from_year)
+    rows = []
+    for e in selfeval.entries(ws, from_year):
+        if e.indicator in done:
+            continue
+        try:
+            area, sub, ind = prev_gb.locate(e.indicator)
+        except KeyError:
+            continue
+        p = place_label(gb, subarea_label(area.code, sub))
+        rows.append({"indicator": ind.code, "title": ind.title, "from_subarea": p.label,
+                     "proposed": p.subarea, "proposed_title": p.subarea_title, "kind": p.kind,
+                     "candidates": [{"subarea": c, "title": t} for c, t in p.candidates],
+                     "note": p.describe()})
+    return {"from_year": from_year, "to_year": year, "needed": True, "rows": rows,
+            "subareas": [{"subarea": s.code, "title": s.title} for a in gb.areas for s in a.subareas]}
+
+
+def carry_indicators(ws: Workspace, *, place: dict[str, str] | None = None, accept_proposed: bool = False) -> dict:
+    """Carry last year's indicators the user placed (`place`: last year's code → this year's 세부영역) or
+    whose proposal they accept, into the current year. Everything is checked before anything is written."""
+    _, year = services.require_school(ws)
+    prop = carry_proposals(ws, year)
+    place = dict(place or {})
+    if not prop["needed"]:
+        if place:
+            raise SchoolVaultError("옮길 지난해 지표가 없습니다.",
+                                   hint="이 학년도는 지난해와 세부영역이 같아 지표를 코드 그대로 이어받습니다.")
+        return {"year": year, "from_year": prop["from_year"], "placement_needed": False, "carried": [],
+                "not_carried": [], "message": ""}
+    gb = services.year_guidebook(ws, year)
+    rows = {r["indicator"]: r for r in prop["rows"]}
+    targets: dict[str, str] = {}
+    for old, target in place.items():
+        if old not in rows:
+            raise SchoolVaultError(f"{prop['from_year']}학년도 계획에서 옮길 지표 '{old}'이(가) 없습니다.",
+                                   hint="옮길 수 있는 지표: " + (", ".join(f"{c} {r['title']}" for c, r in rows.items())
+                                                             or "없음 (이미 모두 옮겼습니다)"))
+        targets[old] = resolve_subarea(gb, target)
+    if accept_proposed:
+        for code, r in rows.items():
+            if code not in targets and r["proposed"]:
+                targets[code] = r["proposed"]
+    prev_gb = services.year_guidebook(ws, prop["from_year"])
+    carried = []
+    with ws.transaction():
+        for old, target in targets.items():
+            ind = prev_gb.indicator(old)
+            new = services.add_custom_indicator(
+                ws, subarea=target, title=ind.title, criteria=list(ind.criteria),
+                rubric=list(ind.rubric) if len(ind.rubric) == gb.rating.points else [],
+                evidence=list(ind.evidence), origin={"year": prop["from_year"], "indicator": old})
+            carried.append({"indicator": old, "title": ind.title, "to": new, "subarea": target,
+                            "subarea_title": _subarea_title(gb, target)})
+    left = [r for code, r in rows.items() if code not in targets]
+    message = ""
+    if left:
+        message = (f"{prop['from_year']}학년도 지표 {len(left)}개는 {year}학년도 세부영역이 달라 옮기지 않았습니다. "
+                   "제안을 확인한 뒤 'self-eval carry --accept-proposed' 또는 "
+                   "'self-eval carry --place 지난해코드=세부영역'으로 옮기세요.")
+    return {"year": year, "from_year": prop["from_year"], "placement_needed": True, "carried": carried,
+            "not_carried": left, "message": message}
+
+
+def start_new_year(ws: Workspace, year: int | None = None, *, place: dict[str, str] | None = None,
+                   accept_proposed: bool = False) -> dict:
+    """새 학년도 시작 with placements: the year starts and the confirmed indicators are carried, all or nothing."""
+    with ws.transaction():
+        started = services.new_year(ws, year)
+        out = carry_indicators(ws, place=place, accept_proposed=accept_proposed)
+    out["year"] = started
+    return out
+
+
+def parse_place(values: list[str]) -> dict[str, str]:
+    """["3-3-1=3-2", …] → {"3-3-1": "3-2"}; a Korean error for a malformed pair."""
+    out = {}
+    for v in values:
+        old, sep, new = v.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise SchoolVaultError(f"'{v}'은(는) '지난해코드=세부영역' 형식이 아닙니다.", hint="예: --place 3-3-1=3-2")
+        out[old.strip()] = new.strip()
+    return out
+
+
+# ---------------------------------------------------------------- coverage of the year's surveys
+
+def coverage_of_year(ws: Workspace, year: int | None = None) -> list[str]:
+    """Coverage warnings (가이드북 Q9) for the guidebook-scored surveys the year uses: those with answers
+    this year and those the school built for this year. Warnings only; nothing is refused."""
+    if year is None:
+        _, year = services.require_school(ws)
+    gb = services.year_guidebook(ws, year)
+    answered = set(responses.response_counts(ws, year))
+    out = []
+    for av in catalog.available(ws):
+        s = av.instrument
+        if not isinstance(s, Survey) or not (s.id in answered or (av.source == "created" and s.year == year)):
+            continue
+        out += [f"{s.id}: {w}" for w in coverage_warnings(gb, s)]
+    return out
