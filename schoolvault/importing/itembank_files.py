@@ -97,10 +97,10 @@ def parse_label(value: Any, *, subarea: bool) -> Label:
     """'Ⅲ-2. 인문·과학·예체능 교육', 'III-2 인문‧과학‧예체능 교육' → the same Label."""
     s = _label_text(value)
     m = (_SUBAREA_RE if subarea else _AREA_RE).match(s)
-    if m and m.group(1).upper() in _ROMAN and m.group(m.lastindex).strip():
+    title = m.group(3 if subarea else 2).strip() if m else ""
+    if m and m.group(1).upper() in _ROMAN and title:
         n = _ROMAN[m.group(1).upper()]
-        code = (n, int(m.group(2))) if subarea else (n,)
-        return Label(code, m.group(m.lastindex).strip())
+        return Label((n, int(m.group(2))) if subarea else (n,), title)
     return Label(None, s)
 
 
@@ -518,9 +518,9 @@ def _sets(rows: list[Row]) -> tuple[list[ItemBankSet], int]:
 
 # ---------------------------------------------------------------- the whole read
 
-def read_bank_files(paths: list[str | Path]) -> BankRead:
+def read_bank_files(files: list[str | Path]) -> BankRead:
     """Read one or more item-bank files into one bank (id itembank-YYYY); raises InstrumentError."""
-    paths = [Path(p) for p in paths]
+    paths = [Path(p) for p in files]
     rows: list[Row] = []
     years: list[tuple[int, str]] = []
     skipped: list[str] = []
@@ -564,6 +564,7 @@ def read_bank_files(paths: list[str | Path]) -> BankRead:
     bank = ItemBank(id=f"itembank-{year}", title=title, year=year, sets=tuple(sets))
     text = json.dumps(bank.to_dict(), ensure_ascii=False, indent=1) + "\n"
     frozen_bank = parse_instrument(text, paths[0].name)  # what is stored must read back on its own
+    assert isinstance(frozen_bank, ItemBank)
     return BankRead(bank=frozen_bank, text=text, filename=", ".join(p.name for p in paths), rows=len(rows),
                     corrections=corrections, duplicates=dup, skipped_sheets=skipped)
 
@@ -571,7 +572,7 @@ def read_bank_files(paths: list[str | Path]) -> BankRead:
 def _year(years: list[tuple[int, str]], paths: list[Path]) -> int:
     found = sorted({y for y, _ in years})
     if len(found) > 1:
-        where = ", ".join(f"{w} ({y})" for y, w in dict((y, w) for y, w in years).items())
+        where = ", ".join(f"{w} ({y})" for y, w in {y: w for y, w in years}.items())
         raise InstrumentError(f"열 이름의 학년도가 서로 다릅니다: {', '.join(map(str, found))}.", where=where,
                               hint="한 학년도의 예시자료만 함께 가져오세요.")
     if found:
