@@ -6,6 +6,8 @@ the school to adjust the year's work. Every import belongs to one period.
 
 from __future__ import annotations
 
+from ..errors import SchoolVaultError
+
 MIDYEAR = "중간"
 YEAR_END = "학년말"
 PERIODS = (MIDYEAR, YEAR_END)
@@ -30,5 +32,12 @@ def canonical_period(text: str | None) -> str | None:
     return _ALIASES.get(key)
 
 
-def period_hint() -> str:
-    return "중간(1학기 중간평가) 또는 학년말 중 하나를 쓰세요. 예: --period 중간"
+def require_period(period: str | None) -> str:
+    """'중간평가', '1학기' → '중간'; '학년말평가' → '학년말'; None → DEFAULT_PERIOD; SchoolVaultError otherwise."""
+    if period is None:
+        return DEFAULT_PERIOD
+    got = canonical_period(period)
+    if got is None:
+        raise SchoolVaultError(f"설문 시기 '{period}'을(를) 알 수 없습니다.",
+                               hint="중간(1학기 중간평가) 또는 학년말 중 하나를 쓰세요. 예: --period 중간")
+    return got

@@ -12,12 +12,14 @@ from pathlib import Path
 
 from ..errors import ImportRefused, SchoolVaultError
 from ..forms.groups import canonical_group
+from ..forms.periods import PERIOD_LABELS, require_period
 from ..progress import NULL_PROGRESS
 from ..workspace import backup, responses
 from ..workspace import imports as imports_db
 from ..workspace.db import Workspace
 from . import headers as hd
-from .plan import ImportPlan, plan_import
+from .grades import GRADE
+from .plan import GRADE_SAVED, ImportPlan, plan_import
 
 MAPPING_KEY = "import_mapping:{instrument}:{group}:{signature}"
 
@@ -90,6 +92,18 @@ def prepare(ws: Workspace, path: str | Path, instrument_id: str, group: str, *, 
                        progress=progress)
 
 
+def _period_notes(summary: dict, period: str, saved: bool) -> None:
+    """The period and the 학년 attribute, said in the summary the user reads."""
+    summary["period"] = period
+    summary["period_label"] = PERIOD_LABELS[period]
+    notes = summary.setdefault("notes", [])
+    if summary.get("columns_attributes"):
+        counts = summary.get("attributes", {}).get(GRADE, {})
+        detail = ", ".join(f"{k} {v}명" for k, v in counts.items())
+        notes.append((GRADE_SAVED if saved else "학년 문항은 응답자 구분으로 저장됩니다")
+                     + (f" ({detail})" if detail else ""))
+
+
 def earlier_import(ws: Workspace, plan: ImportPlan):
     """The administration this plan's file (or the same answers) was imported as before, if any."""
     from .. import services
@@ -125,10 +139,13 @@ def _local_time(iso: str | None) -> str:
 
 
 def commit_plan(ws: Workspace, plan: ImportPlan, *, replace: bool = False, method: str = "import",
-                progress=NULL_PROGRESS) -> dict:
-    """Write a plan in one transaction; refuses a file (or the same answers) imported before unless replace."""
+                period: str | None = None, progress=NULL_PROGRESS) -> dict:
+    """Write a plan in one transaction; refuses a file (or the same answers) imported before unless replace.
+
+    `period` is 중간 or 학년말 (aliases accepted; default 학년말)."""
     from .. import services
 
+    period = require_period(period)
     _, year = services.require_school(ws)
     earlier = imports_db.find_earlier(ws, year, plan.sha256, plan.content_sha256)
     if earlier and not replace:
@@ -141,7 +158,7 @@ def commit_plan(ws: Workspace, plan: ImportPlan, *, replace: bool = False, metho
     stored = {k: summary[k] for k in ("file", "sheet", "rows_read", "respondents", "columns_dropped",
                                       "items_missing")}
     stored.update(content_sha256=plan.content_sha256, skipped=len(plan.skipped),
-                  missing_cells=len(plan.missing_cells))
+                  missing_cells=len(plan.missing_cells), period=period, attributes=summary["attributes"])
     if earlier or len(plan.rows) >= backup.BIG_IMPORT_ROWS:
         backup.backup_before_change(ws, "import")
     with ws.transaction():
@@ -150,23 +167,26 @@ def commit_plan(ws: Workspace, plan: ImportPlan, *, replace: bool = False, metho
         ref = services.freeze_for_use(ws, plan.instrument)
         adm = responses.add_administration(ws, year=year, instrument_ref=ref, group=plan.group, rows=plan.rows,
                                            source_name=plan.path.name, source_sha256=plan.sha256,
-                                           method=method, summary=stored, progress=progress)
+                                           method=method, summary=stored, period=period, progress=progress)
         remember_mapping(ws, plan)
         ws.audit("import_responses", file=plan.path.name, instrument=plan.instrument, group=plan.group,
-                 respondents=len(plan.rows), replaced=earlier.id if earlier else None,
+                 period=period, respondents=len(plan.rows), replaced=earlier.id if earlier else None,
                  dropped_columns=len(summary["columns_dropped"]))
     summary.update(administration=adm, replaced=earlier.id if earlier else None, dry_run=False)
+    _period_notes(summary, period, saved=True)
     return summary
 
 
 def import_responses(ws: Workspace, path: str | Path, instrument_id: str, group: str, *,
                      sheet: str | None = None, mapping: dict | None = None, dry_run: bool = False,
-                     replace: bool = False, progress=NULL_PROGRESS) -> dict:
-    """Import one response file for one group; all or nothing. Returns the import summary.
+                     replace: bool = False, period: str | None = None, progress=NULL_PROGRESS) -> dict:
+    """Import one response file for one group and period (중간 | 학년말, default 학년말); all or nothing.
+    Returns the import summary.
 
     Raises ImportRefused (nothing written) for unreadable files, files without matching columns
-    or answers, and a file imported before (unless replace).
+    or answers, and a file imported before (unless replace); SchoolVaultError for an unknown period.
     """
+    period = require_period(period)  # before reading the file: a typo costs nothing
     plan = prepare(ws, path, instrument_id, group, sheet=sheet, mapping=mapping, progress=progress)
     if dry_run:
         from .. import services
@@ -174,5 +194,6 @@ def import_responses(ws: Workspace, path: str | Path, instrument_id: str, group:
         earlier = imports_db.find_earlier(ws, year, plan.sha256, plan.content_sha256)
         summary = plan.summary()
         summary.update(dry_run=True, already_imported=bool(earlier))
+        _period_notes(summary, period, saved=False)
         return summary
-    return commit_plan(ws, plan, replace=replace, progress=progress)
+    return commit_plan(ws, plan, replace=replace, period=period, progress=progress)

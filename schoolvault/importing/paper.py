@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from ..errors import SchoolVaultError
 from ..forms.groups import canonical_group
+from ..forms.periods import require_period
 from ..workspace import responses
 from ..workspace.db import Workspace
 from ..workspace.responses import ResponseRow
+from .grades import GRADE, INVALID, parse_grades
 
 PAPER_METHOD = "paper"
 PAPER_SOURCE = "종이 설문 입력"
@@ -30,12 +32,17 @@ def check_value(value, points: int) -> int | None:
 
 
 def save_paper_rows(ws: Workspace, instrument_id: str, group: str, rows: list[dict],
-                    comments: list[dict] | None = None, *, administration: int | None = None) -> int | None:
+                    comments: list[dict] | None = None, *, administration: int | None = None,
+                    period: str | None = None, grades: list | None = None) -> int | None:
     """Store typed-in forms (row: item code → value); replaces `administration` if given.
 
-    Empty forms are left out; returns the administration id (None when nothing is left to store).
+    `period` is 중간 or 학년말 (default 학년말); `grades`, one entry per form, is the 학년 ticked on it
+    ('3', '1학년, 3학년' or a list), kept as a respondent attribute. Empty forms are left out; returns
+    the administration id (None when nothing is left to store).
     """
     from .. import services
+
+    period = require_period(period)
 
     _, year = services.require_school(ws)
     survey = services.survey(ws, instrument_id)
@@ -58,8 +65,17 @@ def save_paper_rows(ws: Workspace, instrument_id: str, group: str, rows: list[di
                 answers[code] = v
         texts = {q: str(t).strip() for q, t in ((comments or [])[n].items() if comments and n < len(comments)
                                                else ()) if q in qcodes and str(t).strip()}
+        attributes = {}
+        if grades and n < len(grades) and grades[n] not in (None, ""):
+            cell = grades[n]
+            got = parse_grades(", ".join(map(str, cell)) if isinstance(cell, (list, tuple)) else cell)
+            if got is INVALID:
+                raise SchoolVaultError(f"'{cell}'은(는) 학년으로 읽을 수 없습니다.", where=f"{n + 1}번째 응답지 학년",
+                                       hint="1~6 또는 '3학년', 여러 학년은 '1학년, 3학년'처럼 적으세요.")
+            if got:
+                attributes[GRADE] = got
         if answers or texts:
-            out.append(ResponseRow(row_no=n + 1, answers=answers, comments=texts))
+            out.append(ResponseRow(row_no=n + 1, answers=answers, comments=texts, attributes=attributes))
     with ws.transaction():
         if administration is not None:
             responses.delete_administration(ws, administration)
@@ -67,7 +83,7 @@ def save_paper_rows(ws: Workspace, instrument_id: str, group: str, rows: list[di
             return None
         ref = services.freeze_for_use(ws, instrument_id)
         adm = responses.add_administration(ws, year=year, instrument_ref=ref, group=g, rows=out,
-                                           source_name=PAPER_SOURCE, method=PAPER_METHOD)
+                                           source_name=PAPER_SOURCE, method=PAPER_METHOD, period=period)
         if administration is None:  # autosaves of the same batch are one change, not many
-            ws.audit("paper_entry", instrument=instrument_id, group=g, respondents=len(out))
+            ws.audit("paper_entry", instrument=instrument_id, group=g, period=period, respondents=len(out))
     return adm

@@ -14,6 +14,7 @@ from ..errors import ImportRefused
 from ..forms.model import Survey
 from ..progress import NULL_PROGRESS
 from ..workspace.responses import ResponseRow
+from . import grades
 from . import headers as hd
 from .reading import Table, read_table
 from .values import INVALID, ValueParser, guess_column
@@ -23,7 +24,8 @@ MIN_COMMENT_QUESTION_CHARS = 8  # an unmapped text column becomes comments only 
 SKIP = "skip"  # mapping value: leave the column out
 
 ROLE_LABELS = {"item": "문항", "comment": "서술형 의견", "personal": "개인정보(제외)", "meta": "응답 정보(제외)",
-               "unmapped": "연결 안 됨", "empty": "빈 열"}
+               "attribute": "응답자 구분(학년)", "unmapped": "연결 안 됨", "empty": "빈 열"}
+GRADE_SAVED = "학년 문항을 응답자 구분으로 저장했습니다"
 
 
 def column_letter(index: int) -> str:
@@ -42,7 +44,7 @@ class ColumnPlan:
 
     index: int
     header: str
-    role: str  # item | comment | personal | meta | unmapped | empty
+    role: str  # item | comment | attribute | personal | meta | unmapped | empty
     code: str | None = None
     confidence: float | None = None
     note: str = ""
@@ -85,6 +87,16 @@ class ImportPlan:
     items_missing: list[str] = field(default_factory=list)
     sha256: str = ""
     content_sha256: str = ""
+    attribute_invalid: int = 0  # non-empty 학년 answers that name no grade (kept without a 학년)
+
+    def attribute_counts(self) -> dict[str, dict[str, int]]:
+        """Respondents per value of each classification attribute (학년: {'1학년': 12, …})."""
+        out: dict[str, dict[str, int]] = {}
+        for r in self.rows:
+            for name, values in r.attributes.items():
+                for v in values:
+                    out.setdefault(name, {})[v] = out.setdefault(name, {}).get(v, 0) + 1
+        return {name: dict(sorted(c.items())) for name, c in out.items()}
 
     def mapping(self) -> dict[str, str | None]:
         """header → code (None: left out), as saved and as a --mapping file takes it."""
@@ -103,6 +115,7 @@ class ImportPlan:
             "columns_mapped": by("item"), "columns_comments": by("comment"),
             "columns_dropped": by("personal"), "columns_ignored": by("meta"),
             "columns_unmapped": by("unmapped"), "items_missing": self.items_missing,
+            "columns_attributes": by("attribute"), "attributes": self.attribute_counts(),
             "comments": sum(len(r.comments) for r in self.rows),
             "problems": self.problems,
         }
@@ -165,6 +178,8 @@ def plan_columns(headers: list[str], table: Table, survey: Survey, group: str,
             cols[ci] = ColumnPlan(ci, h, "personal", note="개인정보로 보이는 열(머리글)")
         elif hd.is_meta_header(h):
             cols[ci] = ColumnPlan(ci, h, "meta", note="응답 시각·번호 열")
+        elif grades.is_grade_column(h, _column_values(table, ci)):
+            cols[ci] = ColumnPlan(ci, h, "attribute", grades.GRADE, note="학년: 응답자 구분으로 저장 (학년별 통계)")
         elif hd.is_demographic_header(h):
             cols[ci] = ColumnPlan(ci, h, "meta", note="응답자 구분 열(학년·성별 등)")
         elif hd.looks_personal(_column_values(table, ci)):
@@ -242,6 +257,7 @@ def plan_import(path: str | Path, survey: Survey, group: str, *, sheet: str | No
     columns = plan_columns(headers, table, survey, group, mapping, remembered)
     item_cols = [(c.index, c.code) for c in columns if c.role == "item"]
     comment_cols = [(c.index, c.code) for c in columns if c.role == "comment"]
+    attribute_cols = [(c.index, c.code) for c in columns if c.role == "attribute"]
     if not item_cols:
         raise ImportRefused("설문 문항과 맞는 열이 하나도 없습니다.", where=f"{path.name} {table.header_row + 1}행",
                             hint="설문 도구와 응답 집단이 맞는지 확인하세요. 학교가 직접 만든 설문이면 이 파일의 "
@@ -261,14 +277,15 @@ def plan_import(path: str | Path, survey: Survey, group: str, *, sheet: str | No
         elif c.role == "item" and c.note and not c.manual:
             plan.problems.append(f"{c.letter}열 '{c.header[:30]}' → {c.code}: 확인이 필요합니다 "
                                  f"(일치도 {c.confidence:.0%}).")
-    _plan_rows(plan, table, survey, item_cols, comment_cols, progress)
+    _plan_rows(plan, table, survey, item_cols, comment_cols, progress, attribute_cols)
     if not plan.rows:
         raise ImportRefused("가져올 응답이 없습니다.", where=path.name, hint="응답이 들어 있는 파일인지 확인하세요.")
     plan.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     return plan
 
 
-def _plan_rows(plan: ImportPlan, table: Table, survey: Survey, item_cols, comment_cols, progress) -> None:
+def _plan_rows(plan: ImportPlan, table: Table, survey: Survey, item_cols, comment_cols, progress,
+               attribute_cols=()) -> None:
     parse = ValueParser(survey.scale)
     cache = parse.cache
     miss = object()
@@ -330,14 +347,25 @@ def _plan_rows(plan: ImportPlan, table: Table, survey: Survey, item_cols, commen
             blank = not any(str(c).strip() for c in row if c is not None)
             skipped.append({"row": rno, "reason": "빈 행" if blank else "응답이 없는 행"})
             continue
+        attributes: dict[str, tuple[str, ...]] = {}
+        for ci, name in attribute_cols:
+            got = grades.parse_grades(row[ci]) if ci < width else None
+            if got is grades.INVALID:
+                plan.attribute_invalid += 1
+            elif got:
+                attributes[name] = tuple(sorted(set(attributes.get(name, ())) | set(got)))
         content.update(codes)
         for code, text in comments.items():
             content.update(f"\x1f{code}\x1e{text}".encode())
+        for name, values in attributes.items():
+            content.update(f"\x1d{name}\x1e{','.join(values)}".encode())
         content.update(b"\n")
-        rows.append(ResponseRow(row_no=rno, answers=answers, comments=comments))
+        rows.append(ResponseRow(row_no=rno, answers=answers, comments=comments, attributes=attributes))
     plan.content_sha256 = content.hexdigest()
     if plan.missing_cells:
         plan.problems.append(f"척도에 없는 값 {len(plan.missing_cells)}칸은 응답 없음으로 처리됩니다.")
+    if plan.attribute_invalid:
+        plan.problems.append(f"학년으로 읽을 수 없는 답 {plan.attribute_invalid}개는 학년 무응답으로 처리됩니다.")
     if same_rows:
         plan.problems.append(f"앞의 행과 똑같은 행 {same_rows}개가 있습니다. 응답 시각 열이 없어 중복 제출인지 알 수 "
                              "없으므로 모두 가져옵니다.")
