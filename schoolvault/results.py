@@ -151,14 +151,18 @@ def survey_results(ws: Workspace, instrument_id: str, year: int | None = None) -
                     for f in survey.factors()],
     }
     return {"instrument": instrument_id, "title": survey.title, "year": year, "scale_points": survey.scale.points,
+            "scoring": survey.scoring,
             "scale_labels": list(survey.scale.labels), "groups": groups, "previous_year": prev_year if prev_st else None,
             "by_group": by_group, "comparison": comparison,
             "comments": survey_comments(ws, instrument_id, year, survey)}
 
 
 def _num(st: dict | None) -> dict:
+    """The figures of a factor or domain; `answers`, `rounded` and `level` only mean something for a
+    guidebook-scored survey (pooled over answers) and are None otherwise."""
     st = st or {}
-    return {"n": st.get("n", 0), "mean": st.get("mean"), "sd": st.get("sd"), "score100": st.get("score100")}
+    return {"n": st.get("n", 0), "mean": st.get("mean"), "sd": st.get("sd"), "score100": st.get("score100"),
+            "answers": st.get("answers"), "rounded": st.get("rounded"), "level": st.get("level")}
 
 
 def survey_comments(ws: Workspace, instrument_id: str, year: int, survey: Survey | None = None) -> list[dict]:
@@ -218,7 +222,8 @@ def indicator_results(ws: Workspace, code: str, year: int | None = None) -> list
             for d in survey.domains:
                 entry["domains"].append({
                     "code": d.code, "title": d.title,
-                    "groups": {g: {k: st["groups"][g]["domains"][d.code][k] for k in ("n", "mean", "score100")}
+                    "groups": {g: {k: st["groups"][g]["domains"][d.code].get(k)
+                                   for k in ("n", "mean", "score100", "rounded", "level")}
                                for g in groups if d.code in st["groups"][g]["domains"]}})
         out.append(entry)
     return out

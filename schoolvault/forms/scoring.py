@@ -66,3 +66,11 @@ def level_label(rounded: float, points: int, levels: SurveyLevels | None) -> str
         if lv.min is None or rounded >= lv.min:
             return lv.label
     return levels.levels[-1].label
+
+
+def level_text(rounded: float | None, level: str | None) -> str:
+    """How a guidebook-scored figure is shown everywhere: '4.4 매우 우수', '4.4' without the year's
+    thresholds, '–' without answers."""
+    if rounded is None:
+        return "–"
+    return f"{rounded:.1f} {level}" if level else f"{rounded:.1f}"

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from .. import catalog, composing, services
 from ..errors import SchoolVaultError
 from ..forms.groups import GROUPS
-from ..forms.model import Guidebook, Survey
-from ..forms.scoring import MIN_GROUP_N
+from ..forms.model import Guidebook, Survey, SurveyLevels
+from ..forms.scoring import GUIDEBOOK_SCORING, MIN_GROUP_N
 from ..workspace import frozen, responses, selfeval
 from ..workspace import school as school_db
 
@@ -77,6 +77,7 @@ class YearData:
     surveys: list[SurveyResult]
     last_year: int | None
     last_surveys: list[SurveyResult]
+    levels: SurveyLevels | None = None  # the year's 4단계 of guidebook-scored survey figures
 
     def survey(self, instrument_id: str) -> SurveyResult | None:
         return next((s for s in self.surveys if s.id == instrument_id), None)
@@ -153,7 +154,14 @@ def collect(ws, year: int | None = None, *, with_surveys: bool = True,
     surveys = surveys_of_year(ws, year, answers_cache) if with_surveys else []
     last = year - 1 if (year - 1) in school_db.years(ws) else None
     last_surveys = surveys_of_year(ws, last) if (last and with_surveys) else []
-    return YearData(s, year, gb, inds, surveys, last, last_surveys)
+    return YearData(s, year, gb, inds, surveys, last, last_surveys, services.survey_levels(ws, year))
+
+
+def scoring_note(data: YearData, surveys: list[Survey]) -> dict:
+    """What the methodology note needs to say which scoring rule each survey follows (both reports use it)."""
+    return {"guidebook_titles": [s.title for s in surveys if s.scoring == GUIDEBOOK_SCORING],
+            "respondent_titles": [s.title for s in surveys if s.scoring != GUIDEBOOK_SCORING],
+            "levels": list(data.levels.levels) if data.levels is not None else None}
 
 
 def comments(ws, sr: SurveyResult) -> list[Comment]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer, Table
 
-from ..forms.scoring import MIN_GROUP_N, SUPPRESSED
+from ..forms.scoring import GUIDEBOOK_SCORING, MIN_GROUP_N, SUPPRESSED, level_text
 from ..progress import NULL_PROGRESS
 from ..workspace.auditlog import record_export
 from ..workspace.selfeval import MIDYEAR_LABELS
@@ -29,6 +29,7 @@ from .data import (
     imported_benchmark,
     linked_items,
     pick_comments,
+    scoring_note,
 )
 from .pdf_common import (
     BODY_W,
@@ -258,6 +259,8 @@ def _whole_survey_block(sr: SurveyResult) -> list:
     """An indicator linked to a whole survey (e.g. SODI): its domain scores by group."""
     if not sr.shown:
         return [para(f"{sr.survey.title}: 공개할 수 있는 집단 결과가 없습니다 (모든 집단 {MIN_GROUP_N}명 미만).", "small")]
+    if sr.survey.scoring == GUIDEBOOK_SCORING:
+        return [Spacer(1, 2.5 * mm), para(f"연결된 설문: {sr.survey.title}", "small")] + _area_level_table(sr)
     header = ["영역 (100점 환산)"] + sr.shown
     rows = []
     for d in sr.survey.domains:
@@ -267,6 +270,35 @@ def _whole_survey_block(sr: SurveyResult) -> list:
     w = (BODY_W - 60 * mm) / max(1, len(sr.shown))
     return [Spacer(1, 2.5 * mm), para(f"연결된 설문: {sr.survey.title} (자세한 결과는 학교조직진단 보고서 참조)", "small"),
             table(header, rows, [60 * mm] + [w] * len(sr.shown), align="l" + "r" * len(sr.shown))]
+
+
+def _area_level_table(sr: SurveyResult) -> list:
+    """영역 (rows) × 평가주체 (columns) of a guidebook-scored survey: rounded mean and 4단계 per cell."""
+    rows = []
+    for d in sr.survey.domains:
+        cells = [sr.stats["groups"][g]["domains"].get(d.code) for g in sr.shown]
+        if any(c and c.get("answers") for c in cells):
+            rows.append([d.title] + [level_text(c["rounded"], c["level"]) if c else "–" for c in cells])
+    if not rows:
+        return []
+    w = (BODY_W - 60 * mm) / max(1, len(sr.shown))
+    return [table(["영역 (평균 · 4단계)"] + sr.shown, rows, [60 * mm] + [w] * len(sr.shown),
+                  align="l" + "r" * len(sr.shown))]
+
+
+def _area_levels(data: YearData) -> list:
+    """The 영역 result of each 평가주체 for every guidebook-scored survey with groups that may be shown."""
+    out: list = []
+    for sr in data.surveys:
+        if sr.survey.scoring != GUIDEBOOK_SCORING or not sr.shown:
+            continue
+        block = _area_level_table(sr)
+        if block:
+            out += [Spacer(1, 4 * mm), keep(h3(f"{sr.survey.title} 영역별 결과", toc=False), *block)]
+    if out:
+        out.append(para("영역 평균은 그 집단이 영역 문항에 한 모든 응답의 평균이며, 소수 첫째 자리로 반올림한 값으로 "
+                        "4단계를 정하였습니다 (자세한 방법은 '평가 방법' 참조).", "small"))
+    return out
 
 
 def _indicators(data: YearData, progress, benchmark: dict | None = None) -> list:
@@ -337,7 +369,7 @@ def _methodology(data: YearData, number: int) -> list:
     paras = narrative.render("methodology.j2", rating_labels=data.guidebook.rating.labels,
                              points=scale.points if scale else 5,
                              top_labels=list(scale.labels[-2:]) if scale else ["그렇다", "매우 그렇다"],
-                             min_n=MIN_GROUP_N)
+                             min_n=MIN_GROUP_N, **scoring_note(data, [sr.survey for sr in data.surveys]))
     return [new_page_if_short(90), h1(f"{number}. 평가 방법")] + [markup(p) for p in paras]
 
 
@@ -351,7 +383,7 @@ def build_evaluation_story(ws, data: YearData, progress=NULL_PROGRESS, benchmark
                   note="SchoolVault로 작성한 보고서입니다. 응답자 5명 미만 집단의 결과는 싣지 않았습니다.")
     story += toc()
     story += [PageBreak()] + _summary(data)
-    story += [Spacer(1, 6 * mm)] + _participation(data)
+    story += [Spacer(1, 6 * mm)] + _participation(data) + _area_levels(data)
     story += _indicators(data, progress, benchmark)
     compare = _comparison(data, 3)
     story += compare

@@ -19,7 +19,14 @@ from ..progress import NULL_PROGRESS
 from ..workspace.auditlog import record_export
 from . import narrative
 from .charts import bar_chart, factor_series, radar_chart
-from .data import SurveyResult, collect, comments, imported_benchmark, pick_comments
+from .data import (
+    SurveyResult,
+    collect,
+    comments,
+    imported_benchmark,
+    pick_comments,
+    scoring_note,
+)
 from .evaluation_report import LEVEL_NAMES, district_name
 from .pdf_common import (
     BODY_W,
@@ -312,7 +319,7 @@ def build_sodi_story(ws, data, sr: SurveyResult, *, benchmark: dict | None, prog
     story += [new_page_if_short(90), h1(f"{number}. 분석 방법")]
     story += [markup(p) for p in narrative.render("methodology.j2", rating_labels=data.guidebook.rating.labels,
                                                   points=inst.scale.points, top_labels=list(inst.scale.labels[-2:]),
-                                                  min_n=MIN_GROUP_N)[1:]]
+                                                  min_n=MIN_GROUP_N, **scoring_note(data, [inst]))[1:]]
     progress.report(5, 6, "PDF 만드는 중")
     return story
 

@@ -338,12 +338,13 @@ def _sheet_factors(wb, fmt, data: YearData) -> None:
             for d in sv.domains:
                 s = st["domains"].get(d.code)
                 if s is not None:
-                    sh.put([sv.id, "영역", d.title, d.code, d.title, g, s["n"], s["mean"], s["sd"], s["score100"]], fm)
+                    sh.put([sv.id, "영역", d.title, d.code, d.title, g, s["n"], s["mean"], s["sd"], s["score100"],
+                            *([None, None] + pooled(s) if pooled(s) else [])], fm)
                 for f in d.factors:
                     s = st["factors"].get(f.code)
                     if s is not None:
-                        sh.put([sv.id, "요인", d.title, f.code, f.title, g, s["n"], s["mean"], s["sd"], s["score100"],
-                                s["alpha"], s["alpha_n"] or None], fm)
+                        sh.put([sv.id, "세부영역" if pooled(s) else "요인", d.title, f.code, f.title, g, s["n"], s["mean"],
+                                s["sd"], s["score100"], s["alpha"], s["alpha_n"] or None, *pooled(s)], fm)
     sh.finish()
 
 

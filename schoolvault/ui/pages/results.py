@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import results
+from ...forms.scoring import level_text
 from .. import session as flags
 from ..widgets.charts import BarChart, RadarChart
 from .base import Page, heading, hint
@@ -119,6 +120,13 @@ class ResultsPage(Page):
         # profile
         prof = QWidget()
         pl = QVBoxLayout(prof)
+        # guidebook-scored surveys only: the 영역 result of the group as the school submits it
+        self.level_heading = heading("영역별 결과 (가이드북 방식: 모든 응답의 평균, 4단계)", 12)
+        pl.addWidget(self.level_heading)
+        self.level_table = QTableWidget()
+        self.level_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.level_table.verticalHeader().setVisible(False)
+        pl.addWidget(self.level_table)
         pl.addWidget(heading("영역별 점수 (100점 환산)", 12))
         self.domain_chart = BarChart()
         pl.addWidget(self.domain_chart)
@@ -297,7 +305,12 @@ class ResultsPage(Page):
                 return s
             self.domain_chart.set_data([r["title"] for r in d["domains"]], series(d["domains"]))
             self.factor_chart.set_data([r["title"] for r in d["factors"]], series(d["factors"]))
-            self._fill_factor_table(d["factors"], prev)
+            pooled = self.data.get("scoring") == "guidebook"
+            self.level_heading.setVisible(pooled)
+            self.level_table.setVisible(pooled)
+            if pooled:
+                self._fill_level_table(d["domains"])
+            self._fill_factor_table(d["factors"], prev, pooled)
         elif index == 1:
             self._fill_items(d["items"], prev)
         elif index == 2:
@@ -309,8 +322,28 @@ class ResultsPage(Page):
         elif index == 4:
             self._show_comments()
 
-    def _fill_factor_table(self, factors: list[dict], prev: int | None) -> None:
-        cols = ["요인", "응답 수", "평균", "표준편차", "100점 환산", "신뢰도(α)"] + ([f"{prev}학년도"] if prev else [])
+    def _fill_level_table(self, domains: list[dict]) -> None:
+        """영역 × (응답자, 응답 수, 평균, 4단계) of a guidebook-scored survey."""
+        cols = ["영역", "응답자", "응답 수", "평균", "4단계"]
+        t = self.level_table
+        t.setSortingEnabled(False)
+        t.clear()
+        t.setColumnCount(len(cols))
+        t.setHorizontalHeaderLabels(cols)
+        t.setRowCount(len(domains))
+        for r, d in enumerate(domains):
+            vals = [SortItem(d["title"], d["title"]), SortItem(str(d["n"]), d["n"]),
+                    SortItem(str(d["answers"] or 0), d["answers"]), SortItem(num(d["mean"], 3), d["mean"]),
+                    SortItem(level_text(d["rounded"], d["level"]), d["rounded"])]
+            for c, it in enumerate(vals):
+                t.setItem(r, c, it)
+        t.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        t.resizeRowsToContents()
+        t.setFixedHeight(t.horizontalHeader().height() + sum(t.rowHeight(r) for r in range(len(domains))) + 4)
+
+    def _fill_factor_table(self, factors: list[dict], prev: int | None, pooled: bool = False) -> None:
+        cols = (["세부영역", "응답자", "평균", "표준편차", "100점 환산", "신뢰도(α)", "4단계"] if pooled
+                else ["요인", "응답 수", "평균", "표준편차", "100점 환산", "신뢰도(α)"]) + ([f"{prev}학년도"] if prev else [])
         t = self.factor_table
         t.setSortingEnabled(False)
         t.clear()
@@ -321,6 +354,8 @@ class ResultsPage(Page):
             vals = [SortItem(f["title"], f["title"]), SortItem(str(f["n"]), f["n"]), SortItem(num(f["mean"]), f["mean"]),
                     SortItem(num(f["sd"]), f["sd"]), SortItem(num(f["score100"], 1), f["score100"]),
                     SortItem(num(f["alpha"]) + (f" (n={f['alpha_n']})" if f["alpha"] is not None else ""), f["alpha"])]
+            if pooled:
+                vals.append(SortItem(level_text(f["rounded"], f["level"]), f["rounded"]))
             if prev:
                 vals.append(SortItem(num(f["prev_score100"], 1), f["prev_score100"]))
             for c, it in enumerate(vals):
