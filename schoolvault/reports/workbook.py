@@ -324,9 +324,15 @@ def _sheet_items(wb, fmt, data: YearData) -> None:
 def _sheet_factors(wb, fmt, data: YearData) -> None:
     sh = _Sheet(wb, "요인·영역 점수", fmt)
     sh.ws.set_landscape()
-    fm = [fmt["text"]] * 6 + [fmt["int"], fmt["num"], fmt["num"], fmt["score"], fmt["num"], fmt["int"]]
-    sh.header(["도구", "구분", "영역", "코드", "이름", "집단", "n", "평균", "표준편차", "100점 환산", "신뢰도(α)", "α 계산 n"],
-              [22, 7, 22, 8, 30, 8, 7, 8, 8, 9, 9, 8], formats=fm, freeze_cols=5)
+    # the last three columns are for guidebook-scored surveys (pooled over answers), empty for SODI-type ones
+    fm = [fmt["text"]] * 6 + [fmt["int"], fmt["num"], fmt["num"], fmt["score"], fmt["num"], fmt["int"],
+                              fmt["int"], fmt["score"], fmt["center"]]
+    sh.header(["도구", "구분", "영역", "코드", "이름", "집단", "n", "평균", "표준편차", "100점 환산", "신뢰도(α)", "α 계산 n",
+               "응답 수", "반올림 평균", "4단계"],
+              [22, 7, 22, 8, 30, 8, 7, 8, 8, 9, 9, 8, 8, 9, 10], formats=fm, freeze_cols=5)
+
+    def pooled(s: dict) -> list:
+        return [s.get("answers"), s.get("rounded"), s.get("level")] if "answers" in s else []
     for sr in data.surveys:
         sv = sr.survey
         for g in sr.counts:
