@@ -109,6 +109,18 @@ def _stats_human(r) -> str:
         lines.append(f"  {lv}: {b['n_schools']}개교")
     for d, b in r["by_district"].items():
         lines.append(f"  {d}: {b['n_schools']}개교")
+    al = r.get("area_levels") or {}
+    if al.get("cells"):
+        labels = al["labels"]
+        lines.append("영역별 4단계 (학교 수: " + " / ".join([*labels, "n<5"]) + ")")
+        for area, groups in al["cells"].items():
+            for g in groups:
+                e = al["overall"][area][g]
+                lines.append(f"  {area} {g}: " + " / ".join(str(e["levels"].get(x, 0)) for x in labels)
+                             + f" / {e['suppressed']}")
+    old = sum(1 for s in r["schools"] if s.get("area_levels") is None)
+    if old:
+        lines.append(f"영역 결과가 없는 이전 형식 제출 파일: {old}개 (4단계는 '알 수 없음'으로 셉니다)")
     lines.append(f"지원이 필요한 학교: {sum(1 for s in r['schools'] if s['needs_support'])}개 "
                  "(자세한 내용은 --json 또는 district report OUT.xlsx)")
     return "\n".join(lines)

@@ -255,8 +255,11 @@ def _pdf_story(stats: dict, title: str) -> list:
                           table(["소속청", "학교 수", *[labels["domains"][k]["title"] for k in keys]], rows,
                                 [30 * mm, 18 * mm] + [wd] * len(keys), align="lr" + "r" * len(keys), font_size=7.8)))
 
-    # 4. strengths and weaknesses
-    lead: list = [h1("4. 강점과 보완이 필요한 영역"),
+    # 4. 영역 × 평가주체 × 4단계
+    story += _area_levels_section(stats)
+
+    # 5. strengths and weaknesses
+    lead: list = [h1("5. 강점과 보완이 필요한 영역"),
                   para(f"학교급마다 점수가 가장 높은 요인과 낮은 요인 {TOP_N}개씩, 지표 평가 평균이 가장 높은 지표와 "
                        f"낮은 지표 {TOP_N}개씩입니다.")]  # kept with the first level's table
     for lv in levels:
@@ -287,7 +290,7 @@ def _pdf_story(stats: dict, title: str) -> list:
     points = ind["points"]
     rl = _rating_labels(points)
     story.append(new_page_if_short(90))
-    story.append(h1("5. 지표별 평가 분포"))
+    story.append(h1("6. 지표별 평가 분포"))
     story.append(para("각 지표를 평가한 학교 수와 등급별 학교 수입니다 (전체 학교)."))
     rows = [[code, d["title"], f"{d['n_schools']:,}", *[f"{d['counts'].get(str(r), 0):,}" for r in range(1, points + 1)],
              f"{d['mean']:.2f}" if d["mean"] is not None else "–"] for code, d in ind["overall"].items()]
@@ -298,7 +301,7 @@ def _pdf_story(stats: dict, title: str) -> list:
 
     # 6. support
     story.append(new_page_if_short(90))
-    story.append(h1("6. 지원이 필요한 학교"))
+    story.append(h1("7. 지원이 필요한 학교"))
     story.append(para(f"설문 종합 점수가 같은 학교급의 하위 {SUPPORT_PERCENTILE:g}%에 들거나, 평가한 지표의 "
                       f"{LOW_RATING_SHARE:.0%} 이상을 '{rl[0]}'(으)로 평가한 학교입니다. 학교 이름은 교육청 내부용 "
                       "엑셀 파일에만 있습니다."))
@@ -315,7 +318,7 @@ def _pdf_story(stats: dict, title: str) -> list:
 
     # 7. method
     story.append(new_page_if_short(90))
-    story.append(h1("7. 분석 방법"))
+    story.append(h1("8. 분석 방법"))
     story.append(box([markup(t, "small") for t in (
         ("<b>분석 단위</b>: 학교. 학교마다 응답 집단(교원, 직원, 학생, 학부모)별 요인·영역 평균을 그대로 쓰고, "
          "학교급·소속청의 값은 그 학교 값들의 평균과 표본 표준편차(n-1)입니다."),
@@ -325,10 +328,93 @@ def _pdf_story(stats: dict, title: str) -> list:
         ("<b>전체 집단 점수</b>: 한 학교의 요인 점수는 포함된 응답 집단 평균들의 평균입니다. 설문 종합 점수는 "
          "집단별 영역 점수의 평균입니다."),
         f"<b>공개 기준</b>: 학교가 {MIN_PUBLIC_SCHOOLS}개 미만인 칸은 점수를 싣지 않았습니다('{SUPPRESSED_SCHOOLS}').",
+        ("<b>영역별 4단계</b>: 학교가 제출한 영역 결과(평가주체별, 응답을 모두 합한 평균을 소수 첫째 자리에서 반올림한 "
+         "값의 4단계)를 그대로 셉니다. 학교마다 설문이 달라 설문 영역을 가이드북의 영역(Ⅰ·Ⅱ·Ⅲ)에 맞추어 모았고, "
+         "한 학교가 같은 영역·평가주체의 결과를 여러 설문에서 냈으면 응답이 가장 많은 것을 썼습니다. "
+         f"응답자 {MIN_GROUP_N}명 미만 집단은 단계에 넣지 않고 'n<5'로 셉니다."),
         "<b>백분위</b>: 같은 학교급 안에서 중간 순위 백분위(아래 학교 수 + 같은 점수 학교 수의 절반) ÷ 학교 수 × 100.",
         "<b>제출 파일 검증</b>: 학교가 내보낸 파일의 검증값(SHA-256)을 확인하였고, 수정된 파일은 경고와 함께 포함하였습니다.",
     )]))
     return story
+
+
+AREA_OTHER_COLUMNS = (("suppressed", "n<5"), ("no_data", "자료 없음"), ("unknown", "이전 형식"))
+
+
+def area_level_rows(stats: dict, block: dict, *, public: bool) -> tuple[list[str], list[list]]:
+    """(header, rows) of one scope's 영역 × 평가주체 table: schools per 4단계, n<5, no result, unknown
+    (format-1 files; the column only when there are such files), and the mean of the schools' means.
+
+    "자료 없음" counts schools without a 4단계 for the cell (no result in the file, or a year without 4단계).
+    public: a mean of fewer than MIN_PUBLIC_SCHOOLS schools is not shown (the PDF)."""
+    al = stats["area_levels"]
+    labels = al["labels"]
+    with_unknown = any(g.get("unknown") for b in al["by_level"].values() for a in b.values() for g in a.values())
+    others = [(k, name) for k, name in AREA_OTHER_COLUMNS if k != "unknown" or with_unknown]
+    header = ["영역", "평가주체", *labels, *[name for _, name in others], "학교 평균"]
+    rows = []
+    for area, groups in al["cells"].items():
+        for i, g in enumerate(groups):
+            e = block.get(area, {}).get(g)
+            if e is None:
+                continue
+            counts = [e["levels"].get(lab, 0) for lab in labels]
+            other = [e["suppressed"], e["no_data"] + e["no_level"], e["unknown"]][:len(others)]
+            if e["mean"] is None:
+                mean = "–"
+            elif public and e["n_means"] < MIN_PUBLIC_SCHOOLS:
+                mean = SUPPRESSED_SCHOOLS
+            else:
+                mean = f"{e['mean']:.2f} ({e['n_means']})"
+            title = f"{area}. {al['areas'].get(area, '')}".rstrip(". ") if i == 0 else ""
+            rows.append([title, g, *[f"{c:,}" for c in counts], *[f"{c:,}" for c in other], mean])
+    return header, rows
+
+
+def _area_levels_section(stats: dict) -> list:
+    """4. 영역별 4단계: per 학교급 and per 교육지원청, schools per 4단계 of each 영역 and 평가주체."""
+    from reportlab.lib.units import mm
+
+    from ..reports.pdf_common import (
+        BODY_W,
+        h1,
+        h2,
+        keep,
+        new_page_if_short,
+        para,
+        table,
+    )
+
+    al = stats["area_levels"]
+    out: list = [new_page_if_short(90), h1("4. 영역별 4단계 (교육공동체 설문)")]
+    if not al["cells"]:
+        out.append(para("영역 결과(4단계)가 든 제출 파일이 없습니다. 학교평가 교육공동체 설문 결과를 SchoolVault로 "
+                        "내보낸 파일부터 영역 결과가 들어 있습니다.", "small"))
+        return out
+    out.append(para(f"학교마다 평가주체별 영역 결과가 어느 단계인지 세었습니다 (학교 수). 'n<5'는 응답자가 {MIN_GROUP_N}명 "
+                    "미만이라 단계를 내지 않은 학교, '자료 없음'은 그 영역·평가주체의 결과가 없는 학교입니다. "
+                    "학교 평균은 학교별 평균(5점)의 평균이고 괄호 안은 학교 수입니다."))
+    if al["unplaced"]:
+        out.append(para(f"설문 영역을 가이드북 영역에 맞출 수 없었던 결과 {al['unplaced']:,}건은 세지 않았습니다.", "small"))
+    n_labels = len(al["labels"])
+    for caption, blocks, names in (("학교급별", al["by_level"], LEVEL_NAMES), ("소속청별", al["by_district"], {})):
+        lead = [h2(caption)]
+        for scope, block in blocks.items():
+            n = (stats["by_level"] if blocks is al["by_level"] else stats["by_district"])[scope]["n_schools"]
+            name = f"{names.get(scope, scope)} ({n:,}개교)"
+            if n < MIN_PUBLIC_SCHOOLS:
+                out.append(keep(*lead, para(f"{name}: 학교 수가 {MIN_PUBLIC_SCHOOLS}개 미만이라 싣지 않았습니다.", "small")))
+                lead = []
+                continue
+            header, rows = area_level_rows(stats, block, public=True)
+            n_other = len(header) - n_labels - 3
+            wc = 14 * mm
+            widths = [BODY_W - 16 * mm - wc * (n_labels + n_other) - 24 * mm, 16 * mm] + \
+                [wc] * (n_labels + n_other) + [24 * mm]
+            out.append(keep(*lead, para(name, "small"),
+                            table(header, rows, widths, align="ll" + "r" * (n_labels + n_other + 1), font_size=7.3)))
+            lead = []
+    return out
 
 
 def _public(e: dict | None) -> float | None:
@@ -550,6 +636,8 @@ def write_xlsx_report(stats: dict, out: Path, *, title: str) -> dict:
                 c += 1
     sh.autofilter(0, 0, max(1, len(stats["schools"])), len(header) - 1)
 
+    _xlsx_area_levels(wb, stats, head, num2, num3)
+
     sh = wb.add_worksheet("지원 필요 학교")
     sh.write_row(0, 0, ["학교명", "학교급", "소속청", "설문 종합(100점)", "학교급 내 백분위", "사유"], head)
     sh.set_column(0, 0, 24)
@@ -580,6 +668,54 @@ def write_xlsx_report(stats: dict, out: Path, *, title: str) -> dict:
     wb.close()
     tmp.replace(out)
     return {"file": str(out)}
+
+
+def _xlsx_area_levels(wb, stats: dict, head, num2, num3) -> None:
+    """Sheets '영역 4단계' (schools per 4단계 by scope) and '학교별 영역 4단계' (each school's grid, internal)."""
+    al = stats["area_levels"]
+    labels = al["labels"]
+    sh = wb.add_worksheet("영역 4단계")
+    header = ["범위", "이름", "영역", "영역명", "평가주체", "학교 수", *labels, "n<5", "단계 없음", "자료 없음", "이전 형식",
+              "평균 낸 학교 수", "학교 평균(5점)", "표준편차"]
+    sh.write_row(0, 0, header, head)
+    sh.set_column(0, 1, 10)
+    sh.set_column(3, 3, 28)
+    sh.freeze_panes(1, 5)
+    r = 1
+    for scope, blocks in (("전체", {"전체": al["overall"]}), ("학교급", al["by_level"]), ("소속청", al["by_district"])):
+        for name, block in blocks.items():
+            for area, groups in al["cells"].items():
+                for g in groups:
+                    e = block.get(area, {}).get(g)
+                    if e is None:
+                        continue
+                    sh.write_row(r, 0, [scope, name, area, al["areas"].get(area, ""), g, e["n_schools"],
+                                        *[e["levels"].get(lab, 0) for lab in labels], e["suppressed"], e["no_level"],
+                                        e["no_data"], e["unknown"], e["n_means"]])
+                    if e["mean"] is not None:
+                        sh.write_number(r, len(header) - 2, e["mean"], num3)
+                    if e["sd"] is not None:
+                        sh.write_number(r, len(header) - 1, e["sd"], num3)
+                    r += 1
+    sh.autofilter(0, 0, max(1, r - 1), len(header) - 1)
+    if al["unplaced"]:
+        sh.write(r + 1, 0, f"설문 영역을 가이드북 영역에 맞출 수 없어 세지 않은 결과: {al['unplaced']}건")
+
+    sh = wb.add_worksheet("학교별 영역 4단계")
+    cells = [(area, g) for area, groups in al["cells"].items() for g in groups]
+    sh.write_row(0, 0, ["학교명", "학교 코드", "학교급", "소속청", *[f"{a} {g}" for a, g in cells]], head)
+    sh.set_column(0, 0, 24)
+    sh.freeze_panes(1, 1)
+    for r, s in enumerate(stats["schools"], start=1):
+        sh.write_row(r, 0, [neutralize_formula(s["name"]), neutralize_formula(s["code"] or ""), s["level"],
+                            s["district"]])
+        grid = s.get("area_levels")
+        for c, (area, g) in enumerate(cells, start=4):
+            if grid is None:
+                sh.write(r, c, "이전 형식")
+            elif g in grid.get(area, {}):
+                sh.write(r, c, grid[area][g] or "단계 없음")
+    sh.autofilter(0, 0, max(1, len(stats["schools"])), 3 + len(cells))
 
 
 def _district_blocks_for_level(stats: dict, level: str) -> dict:
