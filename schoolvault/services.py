@@ -434,7 +434,7 @@ def stats_by(ws: Workspace, instrument_id: str, by: str = GRADE, group: str | No
         g_adms = [a for a in adms if a.group == g]
         g_inst, rows, whole = group_result(ws, g, g_adms, inst)
         values = [v for a in g_adms for v in responses.attribute_values(ws, [a.id], by)]
-        cells = cells_of(values)
+        cells = cells_of(values) if any(values) else {}  # a form without the question: no breakdown at all
         hidden = hidden_cells({c: len(ix) for c, ix in cells.items()}, whole["n"])
         levels = result_levels(ws, g_adms, g_inst)
         out_cells = {}

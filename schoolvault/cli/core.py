@@ -6,7 +6,9 @@ from contextlib import closing
 
 from .. import services
 from ..errors import SchoolVaultError
+from ..forms.periods import DEFAULT_PERIOD, PERIOD_LABELS
 from . import open_ws
+from .breakdown import breakdown_human
 
 
 def _cmd(sub, common, name: str, handler, help: str, human=None, example: str = ""):
@@ -42,10 +44,15 @@ def register(sub, common) -> None:
                         "평가주체별 JSON 여러 개를 함께 주면 예시자료 하나가 됩니다")
 
     p = _cmd(sub, common, "stats", cmd_stats, "설문 통계 (문항·요인·영역, 집단별)", human=_stats_human,
-             example="schoolvault-cli stats --instrument sodi-example-2025 --group 교원 --json")
+             example="schoolvault-cli stats --instrument sodi-example-2025 --group 교원 --json / "
+                     "stats --instrument seoul-eval-survey-2025 --period 중간 --by 학년 / "
+                     "stats --instrument seoul-eval-survey-2025 --compare-periods")
     p.add_argument("--instrument", required=True)
     p.add_argument("--group")
     p.add_argument("--year", type=int)
+    p.add_argument("--period", help="설문 시기: 중간(1학기 중간평가) 또는 학년말 (기본: 학년말)")
+    p.add_argument("--by", metavar="구분", help="응답자 구분별로 나눠 보기: 학년 (학교 밖으로 못 나갈 칸 표시)")
+    p.add_argument("--compare-periods", action="store_true", help="중간과 학년말의 영역·세부영역 결과를 나란히")
 
     se = sub.add_parser("self-eval", help="지표별 자체평가")
     ssub = se.add_subparsers(dest="sub", metavar="SUBCOMMAND")
@@ -168,8 +175,16 @@ def _import_human(r) -> str:
 
 
 def cmd_stats(args):
+    if args.compare_periods and (args.period or args.by):
+        raise SchoolVaultError("--compare-periods는 --period, --by와 함께 쓸 수 없습니다.",
+                               hint="두 시기 비교는 --compare-periods만, 한 시기의 학년별 결과는 --period 중간 --by 학년처럼 쓰세요.")
+    period = args.period or DEFAULT_PERIOD
     with closing(open_ws(args, readonly=False)) as ws:
-        return services.stats(ws, args.instrument, args.group, args.year)
+        if args.compare_periods:
+            return services.compare_periods(ws, args.instrument, args.group, args.year)
+        if args.by:
+            return services.stats_by(ws, args.instrument, args.by.strip(), args.group, args.year, period)
+        return services.stats(ws, args.instrument, args.group, args.year, period)
 
 
 def cmd_self_eval_list(args):
@@ -207,8 +222,12 @@ def _cols(*cells, widths=(10, 6, 8, 10, 8, 9)) -> str:
 
 def _stats_human(r) -> str:
     """Per group: items (n, mean, sd, 100-point score, positive rate), then factors (+ α) and domains."""
-    out = [f"{r['instrument']} ({r['scale_points']}점 척도) — 자세한 값은 --json"]
-    if not r["groups"]:
+    if "by" in r or "periods" in r:
+        return breakdown_human(r)
+    out = [f"{r['instrument']} ({r['scale_points']}점 척도, {PERIOD_LABELS.get(r.get('period'), '')}) — 자세한 값은 --json"]
+    if r.get("note"):
+        out.append(r["note"])
+    elif not r["groups"]:
         out.append("이 학년도에 가져온 응답이 없습니다. 'import-responses'로 가져오거나 --year로 다른 학년도를 고르세요.")
     for g, s in r["groups"].items():
         out.append(f"\n[{g}] 응답자 {s['n']}명")

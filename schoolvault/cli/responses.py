@@ -27,6 +27,7 @@ def register(sub, common) -> None:
                    help='열 연결표 JSON: {"머리글 또는 열 문자": "문항 코드" 또는 null}')
     p.add_argument("--dry-run", action="store_true", help="저장하지 않고 결과만 확인")
     p.add_argument("--replace", action="store_true", help="같은 파일을 이미 가져왔으면 바꿔 넣기")
+    p.add_argument("--period", help="설문 시기: 중간(1학기 중간평가) 또는 학년말 (기본: 학년말)")
 
     sv = sub.add_parser("survey", help="학교 설문 만들기 (응답 파일에서, 문항 예시자료에서)")
     ssub = sv.add_subparsers(dest="sub", metavar="SUBCOMMAND")
@@ -78,18 +79,20 @@ def cmd_import_responses(args):
     mapping = load_mapping_file(args.mapping) if args.mapping else None
     with closing(open_ws(args)) as ws:
         return import_responses(ws, args.file, args.instrument, args.group, sheet=args.sheet, mapping=mapping,
-                                dry_run=args.dry_run, replace=args.replace, progress=Progress())
+                                dry_run=args.dry_run, replace=args.replace, period=args.period, progress=Progress())
 
 
 def import_human(r) -> str:
     head = "확인만 했습니다 (저장 안 함)" if r.get("dry_run") else "가져왔습니다"
-    lines = [f"{head}: {r['file']} → {r['instrument']} / {r['group']}",
+    period = f" / {r['period_label']}" if r.get("period_label") else ""
+    lines = [f"{head}: {r['file']} → {r['instrument']} / {r['group']}{period}",
              (f"  읽은 행 {r['rows_read']}, 응답자 {r['respondents']}명, 건너뛴 행 {len(r['skipped_rows'])}, "
               f"빈 값으로 처리한 칸 {len(r['missing_cells'])}, 서술형 의견 {r.get('comments', 0)}개"),
              (f"  연결한 열 {len(r['columns_mapped'])}, 제외한 개인정보 열 {len(r['columns_dropped'])}, "
               f"연결 못 한 열 {len(r['columns_unmapped'])}")]
     if r.get("already_imported"):
         lines.append("  ※ 이미 가져온 파일입니다. 저장하려면 --replace를 쓰세요.")
+    lines += [f"  ※ {note}" for note in r.get("notes", ())]
     for c in r["columns_dropped"]:
         lines.append(f"  - {c['column']}열 '{c['header'][:30]}' 제외: {c.get('reason', '개인정보')}")
     for c in r["columns_unmapped"][:10]:

@@ -12,6 +12,7 @@ from .. import catalog, composing, services
 from ..errors import SchoolVaultError
 from ..forms.groups import GROUPS
 from ..forms.model import Guidebook, Survey, SurveyLevels
+from ..forms.periods import DOCUMENT_PERIOD
 from ..forms.scoring import GUIDEBOOK_SCORING, MIN_GROUP_N
 from ..workspace import frozen, responses, selfeval
 from ..workspace import school as school_db
@@ -88,14 +89,17 @@ def _group_order(g: str) -> int:
 
 
 def survey_result(ws, instrument_id: str, year: int, answers_cache: dict | None = None) -> SurveyResult:
-    """Statistics of one survey for the year; same instrument version and numbers as services.stats."""
-    adms = responses.administrations(ws, year, instrument_id)
+    """Statistics of one survey for the year; same instrument version and numbers as services.stats.
+
+    Documents read the 학년말 answers only (가이드북 Q12): the 1학기 중간평가 stays inside the school."""
+    adms = responses.administrations(ws, year, instrument_id, period=DOCUMENT_PERIOD)
     inst = catalog.parse_frozen(frozen.get(ws, adms[-1].instrument_ref)) if adms else services.survey(ws, instrument_id)
     by_group: dict[str, list[int]] = {}
     for a in adms:
         by_group.setdefault(a.group, []).append(a.id)
     groups = sorted(by_group, key=_group_order)
-    st = {"instrument": instrument_id, "year": year, "scale_points": inst.scale.points, "groups": {}}
+    st = {"instrument": instrument_id, "year": year, "scale_points": inst.scale.points, "period": DOCUMENT_PERIOD,
+          "groups": {}}
     for g in groups:
         _, rows, st["groups"][g] = services.group_result(ws, g, [a for a in adms if a.group == g], inst)
         if answers_cache is not None:
@@ -107,7 +111,7 @@ def survey_result(ws, instrument_id: str, year: int, answers_cache: dict | None 
 
 def surveys_of_year(ws, year: int, answers_cache: dict | None = None) -> list[SurveyResult]:
     ids = []
-    for a in responses.administrations(ws, year):
+    for a in responses.administrations(ws, year, period=DOCUMENT_PERIOD):
         if a.instrument_id not in ids:
             ids.append(a.instrument_id)
     return [survey_result(ws, i, year, answers_cache) for i in ids]
