@@ -106,3 +106,24 @@ def test_the_window_hook_opens_the_district_workspace_in_the_data_folder(qtbot, 
     qtbot.waitUntil(lambda: w.loaded, timeout=10000)
     assert w.isWindow() and w.session.path == tmp_path / "data" / "district.sqlite"
     w.session.close()
+
+
+def test_the_area_level_tab_shows_schools_per_4단계_as_district_stats_counts_them(page, qtbot, submissions):
+    page.loaded = False
+    page.import_paths([str(submissions)])
+    qtbot.waitUntil(lambda: page.last_import is not None and page.loaded, timeout=20000)
+    al = page.stats["area_levels"]
+    labels = al["labels"]
+    t = page.area_table
+    assert t.rowCount() == sum(len(g) for g in al["cells"].values()) > 0
+    header = [t.horizontalHeaderItem(c).text() for c in range(t.columnCount())]
+    assert header[2:2 + len(labels)] == labels
+    area, group = next(iter(al["cells"])), al["cells"][next(iter(al["cells"]))][0]
+    shown = [int(t.item(0, 2 + i).text()) for i in range(len(labels))]
+    assert t.item(0, 1).text() == group
+    assert shown == [al["overall"][area][group]["levels"][lab] for lab in labels]
+    assert sum(shown) + al["overall"][area][group]["suppressed"] <= N
+    lv = next(iter(al["by_level"]))
+    page.area_scope.setCurrentIndex(page.area_scope.findData(f"by_level\t{lv}"))
+    assert [int(t.item(0, 2 + i).text()) for i in range(len(labels))] == \
+        [al["by_level"][lv][area][group]["levels"][lab] for lab in labels]

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ...district.aggregate import ALL, district_stats
 from ...district.benchmark import write_benchmark
 from ...district.importer import import_submissions, stored_rows
-from ...district.report import write_report
+from ...district.report import area_level_rows, write_report
 from ...forms.groups import GROUPS
 from ...workspace import district as district_db
 from ..session import Session
@@ -163,6 +163,23 @@ class DistrictPage(QWidget):
         self.tabs.addTab(self.district_table, "")
         self.tabs.addTab(schools, "")
         self.tabs.addTab(self.ratings_table, "")
+        levels = QWidget()
+        ll = QVBoxLayout(levels)
+        ll.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        self.area_scope_label = QLabel()
+        self.area_scope = QComboBox()
+        self.area_scope.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        self.area_scope.currentIndexChanged.connect(self._fill_area_levels)
+        row.addWidget(self.area_scope_label)
+        row.addWidget(self.area_scope)
+        row.addStretch(1)
+        ll.addLayout(row)
+        self.area_table = self._table()
+        ll.addWidget(self.area_table, 1)
+        self.area_note = hint("")
+        ll.addWidget(self.area_note)
+        self.tabs.addTab(levels, "")
         lay.addWidget(self.tabs, 1)
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
@@ -189,7 +206,8 @@ class DistrictPage(QWidget):
         self.btn_bench.setText("벤치마크 파일…")
         self.instrument_label.setText("설문")
         self.group_label.setText("응답 집단")
-        for i, name in enumerate(("학교급별", "소속청별", "학교", "지표 분포")):
+        self.area_scope_label.setText("범위")
+        for i, name in enumerate(("학교급별", "소속청별", "학교", "지표 분포", "영역 4단계")):
             self.tabs.setTabText(i, name)
 
     # ------------------------------------------------------------ jobs
@@ -268,8 +286,9 @@ class DistrictPage(QWidget):
             b.setEnabled(busy)
         if stats is None:
             self.summary.setText("아직 가져온 학교가 없습니다. '폴더 가져오기…'로 학교들이 보낸 워크북(.xlsx)을 가져오세요.")
-            for t in (self.level_table, self.district_table, self.school_table, self.ratings_table):
+            for t in (self.level_table, self.district_table, self.school_table, self.ratings_table, self.area_table):
                 t.setRowCount(0)
+            self.area_scope.clear()
             self.loaded = True
             self.loaded_changed.emit()
             return
@@ -297,6 +316,7 @@ class DistrictPage(QWidget):
         self._fill_scopes()
         self._fill_schools()
         self._fill_ratings()
+        self._fill_area_scopes()
         self.loaded = True
         self.loaded_changed.emit()
 
@@ -367,6 +387,44 @@ class DistrictPage(QWidget):
             for k in range(1, points + 1):
                 t.setItem(r, 2 + k, _item(d["counts"].get(str(k), 0), align_right=True))
             t.setItem(r, 3 + points, _item(_fmt(d["mean"], 2), align_right=True))
+
+    def _fill_area_scopes(self) -> None:
+        al = self.stats["area_levels"]
+        cur = self.area_scope.currentData()
+        self.area_scope.blockSignals(True)
+        self.area_scope.clear()
+        self.area_scope.addItem("전체", "overall\t")
+        for lv in al["by_level"]:
+            self.area_scope.addItem(f"학교급 {lv}", f"by_level\t{lv}")
+        for d in al["by_district"]:
+            self.area_scope.addItem(f"소속청 {d}", f"by_district\t{d}")
+        if cur is not None:
+            self.area_scope.setCurrentIndex(max(0, self.area_scope.findData(cur)))
+        self.area_scope.blockSignals(False)
+        self._fill_area_levels()
+
+    def _fill_area_levels(self) -> None:
+        """Schools per 4단계 of each 영역 and 평가주체 in the chosen scope (the district report's table)."""
+        t = self.area_table
+        t.clear()
+        if not self.stats or self.area_scope.currentData() is None:
+            t.setRowCount(0)
+            return
+        al = self.stats["area_levels"]
+        kind, name = self.area_scope.currentData().split("\t", 1)  # scope key: "by_level\t초"
+        block = al["overall"] if kind == "overall" else al[kind].get(name, {})
+        header, rows = area_level_rows(self.stats, block, public=False)
+        t.setColumnCount(len(header))
+        t.setHorizontalHeaderLabels(header)
+        t.setRowCount(len(rows))
+        for r, cells in enumerate(rows):
+            for c, v in enumerate(cells):
+                t.setItem(r, c, _item(v, align_right=c >= 2))
+        if not al["cells"]:
+            self.area_note.setText("영역 결과(4단계)가 든 제출 파일이 없습니다. 학교들이 새 SchoolVault로 내보낸 파일에 들어 있습니다.")
+        else:
+            self.area_note.setText("학교 수입니다. n<5: 응답자 5명 미만이라 단계를 내지 않은 학교 · 자료 없음: 결과가 없는 학교"
+                                   " · 학교 평균: 학교별 평균(5점)의 평균 (학교 수)")
 
     def _school_selected(self) -> None:
         rows = self.school_table.selectionModel().selectedRows()
