@@ -13,10 +13,18 @@ user confirms (`place`, or `accept_proposed`) is carried, remembering its origin
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from . import catalog, itembank, services
 from .errors import SchoolVaultError
-from .forms.labels import EARLIER, EXACT, coverage_warnings, place_label, plain, subarea_label
+from .forms.labels import (
+    EARLIER,
+    EXACT,
+    coverage_warnings,
+    place_label,
+    plain,
+    subarea_label,
+)
 from .forms.model import Guidebook, ItemBank, Survey
 from .workspace import responses, selfeval
 from .workspace import school as school_db
@@ -32,7 +40,7 @@ def subarea_list(gb: Guidebook) -> str:
 def resolve_subarea(gb: Guidebook, key: str) -> str:
     """This year's 세부영역 code for a code ("3-2") or a label ("Ⅲ-2. 미래역량 교육"); Korean error otherwise."""
     p = place_label(gb, key)
-    if p.kind == EXACT:
+    if p.kind == EXACT and p.subarea is not None:
         return p.subarea
     if p.kind == EARLIER:
         raise SchoolVaultError(f"'{key}'은(는) {p.earlier_year}학년도 세부영역입니다.",
@@ -104,7 +112,7 @@ def compose_indicator(ws: Workspace, *, title: str, subarea: str | None = None,
                                        hint=f"--subarea로 넣을 세부영역을 적으세요: {subarea_list(gb)}")
             code = p.subarea
         title, origin = name, {"bank": bank.id, "indicator": name, "label": label}
-    elif code is None:
+    if code is None:
         raise SchoolVaultError("지표를 넣을 세부영역을 정하세요.",
                                hint=f"--subarea 2-1 처럼 적거나 --from-bank로 예시자료의 지표를 고르세요. "
                                     f"세부영역: {subarea_list(gb)}")
@@ -179,7 +187,7 @@ def carry_proposals(ws: Workspace, year: int | None = None) -> dict:
             return {"from_year": None, "to_year": year, "needed": False, "rows": []}
         from_year, gb = earlier[-1], services.year_guidebook(ws, year)
     else:
-        from_year, gb = cur, services.guidebook_for_year(ws, year).instrument
+        from_year, gb = cur, cast(Guidebook, services.guidebook_for_year(ws, year).instrument)
     if not services.needs_placement(ws, gb, from_year):
         return {"from_year": from_year, "to_year": year, "needed": False, "rows": []}
     done = {o["indicator"] for o in _origins(ws, year).values() if o["year"] == from_year} if year in years else set()
@@ -218,7 +226,8 @@ def carry_indicators(ws: Workspace, *, place: dict[str, str] | None = None, acce
     targets: dict[str, str] = {}
     for old, target in place.items():
         if old not in rows:
-            raise SchoolVaultError(f"{prop['from_year']}학년도 계획에서 옮길 지표 '{old}'이(가) 없습니다.",
+            raise SchoolVaultError(f"{prop['from_year']}학년도 계획에서 옮길 지표 '{old}'이(가) 없습니다 "
+                                   "(이미 옮겼거나 계획에 없던 지표).",
                                    hint="옮길 수 있는 지표: " + (", ".join(f"{c} {r['title']}" for c, r in rows.items())
                                                              or "없음 (이미 모두 옮겼습니다)"))
         targets[old] = resolve_subarea(gb, target)
@@ -240,7 +249,7 @@ def carry_indicators(ws: Workspace, *, place: dict[str, str] | None = None, acce
     left = [r for code, r in rows.items() if code not in targets]
     message = ""
     if left:
-        message = (f"{prop['from_year']}학년도 지표 {len(left)}개는 {year}학년도 세부영역이 달라 옮기지 않았습니다. "
+        message = (f"{prop['from_year']}학년도 지표 {len(left)}개는 {year}학년도 세부영역이 달라 확인 없이 옮기지 않았습니다. "
                    "제안을 확인한 뒤 'self-eval carry --accept-proposed' 또는 "
                    "'self-eval carry --place 지난해코드=세부영역'으로 옮기세요.")
     return {"year": year, "from_year": prop["from_year"], "placement_needed": True, "carried": carried,
@@ -274,7 +283,9 @@ def coverage_of_year(ws: Workspace, year: int | None = None) -> list[str]:
     """Coverage warnings (가이드북 Q9) for the guidebook-scored surveys the year uses: those with answers
     this year and those the school built for this year. Warnings only; nothing is refused."""
     if year is None:
-        _, year = services.require_school(ws)
+        year = school_db.current_year(ws)
+        if year is None:  # a district office's workspace: no school year to check
+            return []
     gb = services.year_guidebook(ws, year)
     answered = set(responses.response_counts(ws, year))
     out = []

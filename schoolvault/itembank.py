@@ -14,6 +14,7 @@ import re
 from . import catalog, services
 from .errors import SchoolVaultError
 from .forms.groups import GROUPS, canonical_group
+from .forms.labels import coverage_warnings
 from .forms.model import Domain, Factor, Item, ItemBank, ItemBankSet, Scale, Survey
 from .importing.itembank_files import MIDDLE_DOTS
 from .importing.survey_from import store_survey
@@ -184,4 +185,5 @@ def build_survey(ws: Workspace, *, survey_id: str, bank_id: str, groups: list[st
     out = store_survey(ws, survey, replace=replace, action="survey_build")
     out["indicators"] = chosen
     out["placeholders"] = placeholders
+    out["coverage"] = coverage_warnings(gb, survey) if gb is not None else []  # 가이드북 Q9: warn, never block
     return out

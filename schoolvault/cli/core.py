@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import closing
 
-from .. import services
+from .. import composing, services
 from ..errors import SchoolVaultError
 from ..forms.periods import DEFAULT_PERIOD, PERIOD_LABELS
 from . import open_ws
@@ -69,19 +69,36 @@ def register(sub, common) -> None:
     p.add_argument("--midyear-status", choices=["on_track", "attention", "not_started"])
     p.add_argument("--midyear-note")
     p = _cmd(ssub, common, "choose", cmd_self_eval_choose, "올해 평가할 지표를 계획에 넣거나 뺍니다",
-             example="schoolvault-cli self-eval choose --indicator 1-2-1 3-2-3")
-    p.add_argument("--indicator", nargs="+", action="extend", required=True, help="지표 코드 또는 이름")
+             human=_choose_human,
+             example="schoolvault-cli self-eval choose --indicator 1-2-1 3-2-3 / (2026) self-eval choose "
+                     "--subarea 2-1 \"함께 만드는 교육과정\" / self-eval choose --from-bank itembank-2026 \"AI\"")
+    p.add_argument("--indicator", nargs="+", action="extend", help="지표 코드 또는 이름")
+    p.add_argument("names", nargs="*", metavar="지표이름",
+                   help="새로 구성할 지표 이름 (--subarea 또는 --from-bank와 함께)")
+    p.add_argument("--subarea", help="지표를 넣을 세부영역 (예: 2-1)")
+    p.add_argument("--from-bank", metavar="BANK", help="지표를 가져올 문항 예시자료 id (예: itembank-2026)")
     p.add_argument("--remove", action="store_true", help="계획에서 빼기")
+    p = _cmd(ssub, common, "carry", cmd_self_eval_carry, "지난해 지표를 올해 세부영역에 옮깁니다 (확인한 것만)",
+             human=_carry_human, example="schoolvault-cli self-eval carry --place 3-3-1=3-2 --accept-proposed")
+    _placement_options(p)
 
     p = _cmd(sub, common, "demo", cmd_demo, "예시 데이터로 올해를 채웁니다 (지표 평가, 모든 설문 응답)",
              human=lambda r: f"예시 데이터를 만들었습니다: 지표 {r['indicators']}개, 응답자 {r['respondents']}명")
     p.add_argument("--seed", type=int, default=1)
 
-    _cmd(sub, common, "check", cmd_check, "작업 파일 무결성 검사", human=lambda r: "작업 파일에 문제가 없습니다.")
+    _cmd(sub, common, "check", cmd_check, "작업 파일 무결성 검사",
+         human=lambda r: "\n".join(["작업 파일에 문제가 없습니다."] + [f"※ {w}" for w in r.get("warnings", [])]))
     _cmd(sub, common, "status", cmd_status, "올해 진행 상황 요약", human=_status_human)
     p = _cmd(sub, common, "new-year", cmd_new_year, "올해를 바탕으로 다음 학년도를 시작합니다",
-             human=lambda r: f"{r['year']}학년도를 시작했습니다.")
+             human=_carry_human, example="schoolvault-cli new-year --year 2026 --place 3-3-1=3-2 --accept-proposed")
     p.add_argument("--year", type=int)
+    _placement_options(p)
+
+
+def _placement_options(p) -> None:
+    p.add_argument("--place", nargs="+", action="extend", default=[], metavar="지난해코드=세부영역",
+                   help="지난해 지표를 넣을 올해 세부영역 (예: 3-3-1=3-2)")
+    p.add_argument("--accept-proposed", action="store_true", help="제안된 세부영역을 그대로 받아들이기")
 
 
 def cmd_init(args):
@@ -268,6 +285,7 @@ def _status_human(r) -> str:
         lines.append("설문 응답: 아직 없음 (import-responses로 가져오세요)")
     for inst, groups in r["responses"].items():
         lines.append(f"설문 응답 {inst}: " + ", ".join(f"{g} {n}명" for g, n in groups.items()))
+    lines += [f"※ {w}" for w in r.get("coverage", [])]
     return "\n".join(lines)
 
 
@@ -281,9 +299,55 @@ def cmd_self_eval_set(args):
 
 
 def cmd_self_eval_choose(args):
+    if args.names and not (args.subarea or args.from_bank):
+        raise SchoolVaultError("지표 이름을 어느 세부영역에 넣을지 모릅니다.",
+                               hint="--subarea 2-1 \"지표 이름\" 또는 --from-bank itembank-2026 \"지표 이름\"처럼 적으세요. "
+                                    "이미 있는 지표를 고를 때는 --indicator를 쓰세요.")
+    if (args.subarea or args.from_bank) and not args.names:
+        raise SchoolVaultError("넣을 지표 이름이 없습니다.", hint="예: self-eval choose --subarea 2-1 \"함께 만드는 교육과정\"")
+    if not args.indicator and not args.names:
+        raise SchoolVaultError("고를 지표가 없습니다.",
+                               hint="--indicator 1-2-1 처럼 적거나, 새 지표는 --subarea 2-1 \"지표 이름\"으로 적으세요.")
     with closing(open_ws(args)) as ws:
-        return {"indicators": services.choose_indicators(ws, args.indicator, not args.remove),
-                "chosen": not args.remove}
+        out: dict = {"indicators": [], "chosen": not args.remove}
+        if args.indicator:
+            out["indicators"] = services.choose_indicators(ws, args.indicator, not args.remove)
+        if args.names:
+            out["composed"] = [composing.compose_indicator(ws, title=name, subarea=args.subarea,
+                                                           bank_id=args.from_bank) for name in args.names]
+            out["indicators"] += [c["indicator"] for c in out["composed"]]
+        return out
+
+
+def _choose_human(r) -> str:
+    lines = [f"{c['indicator']} {c['title']} → {c['subarea']} {c['subarea_title']}에 넣었습니다."
+             for c in r.get("composed", [])]
+    others = [c for c in r["indicators"] if c not in {x["indicator"] for x in r.get("composed", [])}]
+    if others:
+        lines.append(("계획에 넣었습니다: " if r["chosen"] else "계획에서 뺐습니다: ") + ", ".join(others))
+    return "\n".join(lines)
+
+
+def _carry_human(r) -> str:
+    lines = [f"{r['year']}학년도를 시작했습니다."] if "started" in r else []
+    for c in r.get("carried", []):
+        lines.append(f"  옮김: {c['indicator']} {c['title']} → {c['to']} ({c['subarea']} {c['subarea_title']})")
+    if r.get("not_carried"):
+        lines.append(r["message"])
+        for x in r["not_carried"]:
+            where = (f"제안: {x['proposed']} {x['proposed_title']}" if x["proposed"] else
+                     "제안 없음" + (" (비슷한 세부영역: " + ", ".join(f"{c['subarea']} {c['title']}" for c in x["candidates"])
+                                  + ")" if x["candidates"] else ""))
+            lines.append(f"  - {x['indicator']} {x['title']} [{x['from_subarea']}] → {where}")
+    elif r.get("placement_needed") and not r.get("carried"):
+        lines.append("옮길 지난해 지표가 없습니다.")
+    return "\n".join(lines)
+
+
+def cmd_self_eval_carry(args):
+    with closing(open_ws(args)) as ws:
+        return composing.carry_indicators(ws, place=composing.parse_place(args.place),
+                                          accept_proposed=args.accept_proposed)
 
 
 def cmd_demo(args):
@@ -295,17 +359,20 @@ def cmd_demo(args):
 def cmd_check(args):
     with closing(open_ws(args, readonly=False)) as ws:
         problems = services.check(ws)
+        warnings = composing.coverage_of_year(ws) if not problems else []
     if problems:
         raise SchoolVaultError("작업 파일에 문제가 있습니다: " + "; ".join(problems[:5]),
                                hint="백업에서 복원하세요 (restore 명령).")
-    return {"ok": True}
+    return {"ok": True, **({"warnings": warnings} if warnings else {})}  # warnings never fail the check
 
 
 def cmd_status(args):
     with closing(open_ws(args)) as ws:
-        return services.dashboard(ws)
+        return {**services.dashboard(ws), "coverage": composing.coverage_of_year(ws)}
 
 
 def cmd_new_year(args):
     with closing(open_ws(args)) as ws:
-        return {"year": services.new_year(ws, args.year)}
+        out = composing.start_new_year(ws, args.year, place=composing.parse_place(args.place),
+                                       accept_proposed=args.accept_proposed)
+    return {**out, "started": True}

@@ -123,7 +123,19 @@ def _created_human(r) -> str:
         lines.append(f"  ※ {note}")
     if r.get("placeholders"):
         lines.append("  ※ 'OO'가 들어 있는 문항은 학교 실정에 맞게 고치세요: " + ", ".join(r["placeholders"]))
+    for p in r.get("placements") or ():
+        if p["needs_confirmation"]:
+            lines.append(f"  ※ 세부영역 확인 필요 ({p['factor']}): " + _placement_text(p))
+    lines += [f"  ※ {w}" for w in r.get("coverage") or ()]
     return "\n".join(lines)
+
+
+def _placement_text(p: dict) -> str:
+    if p["kind"] == "earlier":
+        return (f"'{p['label']}'은(는) {p['earlier_year']}학년도 세부영역입니다. "
+                f"올해는 {p['subarea']} {p['subarea_title']}에 해당합니다.")
+    near = ", ".join(f"{c['subarea']} {c['title']}" for c in p["candidates"])
+    return f"'{p['label']}'은(는) 올해 세부영역에 없습니다" + (f" (비슷한 세부영역: {near})." if near else ".")
 
 
 def cmd_survey_build(args):

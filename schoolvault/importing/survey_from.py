@@ -14,6 +14,7 @@ import yaml
 
 from ..errors import SchoolVaultError
 from ..forms.groups import GROUPS, canonical_group
+from ..forms.labels import coverage_warnings, place_label, split_label
 from ..forms.loader import CODE_RE, parse_instrument
 from ..forms.model import Domain, Factor, Item, OpenQuestion, Survey
 from ..workspace import frozen
@@ -162,6 +163,10 @@ def create_from_file(ws: Workspace, path: str | Path, *, survey_id: str, group: 
     out = store_survey(ws, survey, replace=replace)
     out["linked"] = {i.code: i.indicator for i in survey.items() if i.indicator}
     out["columns"] = report
+    if guidebook is not None:  # labels of another year or of none are shown for the user to place
+        out["placements"] = [{"factor": f.code, **place_label(guidebook, f.title).to_dict()}
+                             for f in survey.factors() if split_label(f.title)[0]]
+        out["coverage"] = coverage_warnings(guidebook, survey)
     return out
 
 

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from schoolvault.forms.labels import EARLIER, EXACT, UNKNOWN, coverage_warnings, place_label
+from schoolvault.forms.labels import (
+    EARLIER,
+    EXACT,
+    UNKNOWN,
+    coverage_warnings,
+    place_label,
+)
 from schoolvault.forms.loader import load_instrument
 from schoolvault.forms.model import Domain, Factor, Item, Scale, Survey
 
@@ -140,11 +146,11 @@ def test_items_of_no_known_area_are_named_in_the_warning(gb26):
 
 # ----------------------------------------------------------------------------- a 2026 year
 
-from pypdf import PdfReader  # noqa: E402
+from pypdf import PdfReader
 
-from schoolvault import composing, reports, results, services  # noqa: E402
-from schoolvault.errors import SchoolVaultError  # noqa: E402
-from schoolvault.workspace import selfeval  # noqa: E402
+from schoolvault import composing, reports, results, services
+from schoolvault.errors import SchoolVaultError
+from schoolvault.workspace import selfeval
 
 POOL = {  # a 2026 pool: no 평가주체 (group null), labels spelled as the office's file spells them
     "kind": "itembank", "id": "itembank-2026", "title": "2026 예시 문항", "year": 2026,
@@ -292,3 +298,13 @@ def test_a_bad_placement_changes_nothing(ws25):
     with pytest.raises(SchoolVaultError):
         composing.start_new_year(ws25, 2026, place={"1-1-3": "1-1"})  # not in the 2025 plan
     assert 2026 not in services.dashboard(ws25)["years"] and services.dashboard(ws25)["year"] == 2025
+
+
+def test_a_year_after_2026_with_the_same_subareas_carries_composed_indicators_by_code(ws26):
+    code = composing.compose_indicator(ws26, subarea="3-3", title="안전한 등하굣길")["indicator"]
+    services.self_eval_set(ws26, code, rating=3, improvements="통학로 점검")
+    assert composing.carry_proposals(ws26, 2027)["needed"] is False
+    r = composing.start_new_year(ws26, 2027)
+    assert r["placement_needed"] is False and r["not_carried"] == []
+    assert [x["indicator"] for x in services.self_eval_list(ws26)] == [code]
+    assert results.indicator_detail(ws26, code)["previous"]["improvements"] == "통학로 점검"

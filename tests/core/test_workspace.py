@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from schoolvault import catalog, services
+from schoolvault import catalog, composing, services
 from schoolvault.errors import Cancelled, SchoolVaultError, WorkspaceError
 from schoolvault.workspace import (
     frozen,
@@ -286,13 +286,16 @@ def test_new_year_carries_the_plan_and_keeps_last_years_data(demo_ws):
     last_stats = services.stats(demo_ws, SODI)
     n_answers = count(demo_ws, "answers")
 
-    y1 = services.new_year(demo_ws)
+    # 2026 has other 세부영역: the plan is carried as the user confirms the proposed placements
+    y1 = composing.start_new_year(demo_ws, accept_proposed=True)["year"]
     assert y1 == y0 + 1
     assert school_db.current_year(demo_ws) == y1 and school_db.years(demo_ws) == [y0, y1]
-    now = {e.indicator: e for e in selfeval.entries(demo_ws, y1)}
+    origin = composing.previous_codes(demo_ws, y1)
+    now = {origin[e.indicator]: e for e in selfeval.entries(demo_ws, y1)}
     assert set(now) == set(last) and "1-1-1" not in now and code in now
     assert all(e.rating is None and e.evidence == "" for e in now.values())
-    assert code in {i.code for i in services.year_guidebook(demo_ws, y1).indicators()}
+    titles = {i.title for i in services.year_guidebook(demo_ws, y1).indicators()}
+    assert "우리 학교 독서 동아리" in titles
     # last year is untouched
     assert {e.indicator: e for e in selfeval.entries(demo_ws, y0)} == last
     assert services.stats(demo_ws, SODI, year=y0) == last_stats
