@@ -84,7 +84,8 @@ def surveys_overview(ws: Workspace, year: int | None = None) -> list[dict]:
             "groups": list(inst.groups), "counts": counts,
             "items": sum(1 for _ in inst.items()),
             "imports": [{"id": adm.id, "group": adm.group, "source": adm.source_name, "method": adm.method,
-                         "imported_at": adm.imported_at, "respondents": adm.n_respondents} for adm in adms],
+                         "imported_at": adm.imported_at, "respondents": adm.n_respondents, "period": adm.period}
+                        for adm in adms],
         })
     return out
 
