@@ -280,7 +280,7 @@ STATS_POOLED = {"n", "answers", "mean", "sd", "score100", "rounded", "level"}
 def test_stats_json_has_exactly_the_contract_shape(demo_ws_path, capsys, instrument_id):
     st = run_json(capsys, "--db", demo_ws_path, "stats", "--instrument", instrument_id)
     spec = shipped_yaml(instrument_id)
-    assert set(st) == {"instrument", "scale_points", "scoring", "groups"}
+    assert set(st) == {"instrument", "scale_points", "scoring", "period", "groups"}
     assert st["instrument"] == instrument_id and st["scale_points"] == spec["scale"]["points"]
     assert st["scoring"] == spec["scoring"]
     pooled = spec["scoring"] == "guidebook"
