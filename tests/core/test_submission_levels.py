@@ -15,6 +15,7 @@ import pytest
 from schoolvault import services, submission
 from schoolvault.district.reader import read_submission
 from schoolvault.forms.model import Area, Domain
+from schoolvault.forms.periods import MIDYEAR, YEAR_END
 from schoolvault.forms.scoring import SUPPRESSED
 from schoolvault.workspace import open_workspace, responses
 from schoolvault.workspace.responses import ResponseRow
@@ -49,9 +50,20 @@ def exported(_template_demo_ws, tmp_path_factory):
     shutil.copy(_template_demo_ws, path)
     with open_workspace(path) as ws:
         _shrink_group(ws, EVAL, "직원", 3)
+        _add_midyear(ws, EVAL, "학생", 40)
         export_workbook(ws, d / "제출.xlsx")
-        own = services.stats(ws, EVAL)
+        own = services.stats(ws, EVAL, period=YEAR_END)
     return own, read_submission(d / "제출.xlsx"), d / "제출.xlsx"
+
+
+def _add_midyear(ws, instrument: str, group: str, n: int) -> None:
+    """A 중간평가 import where everyone answered 1: it must not move any 학년말 figure."""
+    adm = responses.administrations(ws, None, instrument, group)[0]
+    codes = [i.code for i in services.survey(ws, instrument).items_for(group)]
+    with ws.transaction():
+        responses.add_administration(ws, year=adm.year, instrument_ref=adm.instrument_ref, group=group,
+                                     rows=[ResponseRow(r + 2, dict.fromkeys(codes, 1), {}) for r in range(n)],
+                                     method="import", period=MIDYEAR)
 
 
 def _level_rows(sub, instrument=EVAL) -> list[dict]:
@@ -83,6 +95,13 @@ def test_each_group_and_domain_result_is_the_schools_own_stats(exported):
     assert checked == 9
     assert all(r["level"] in ("매우 우수", "우수", "보통", "미흡") for r in rows if not r["suppressed"])
     assert {r["code"]: r["area"] for r in rows} == {"A1": "Ⅰ", "A2": "Ⅱ", "A3": "Ⅲ"}
+
+
+def test_the_submission_reads_학년말_answers_only(exported):
+    own, sub, _ = exported
+    year_end = own["groups"]["학생"]["n"]
+    assert next(r for r in sub.rows if r[0] == "respondents" and r[1] == EVAL and r[2] == "학생")[5] == year_end
+    assert {r["n"] for r in _level_rows(sub) if r["grp"] == "학생"} <= set(range(1, year_end + 1))
 
 
 def test_a_group_under_5_is_n_lt_5_with_no_figure_anywhere_in_its_rows(exported):
