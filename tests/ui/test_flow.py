@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from schoolvault import services
+from schoolvault import composing, services
 from schoolvault.workspace import open_workspace, selfeval
 
 SODI = "sodi-example-2025"
@@ -242,18 +242,24 @@ def test_new_year_carries_the_plan_and_shows_last_years_improvement_plan(demo_wi
     idle(demo_window)
     demo_window.start_new_year()
     dlg = demo_window.new_year_dialog
-    qtbot.waitUntil(lambda: dlg.year.value() == 2026, timeout=10000)
-    assert "2026학년도 평가 계획의 출발점" in dlg.info.text()
+    qtbot.waitUntil(lambda: dlg.year.value() == 2026 and dlg.proposals is not None, timeout=10000)
+    # 2026 has other 세부영역: every indicator is listed with its proposed 세부영역, one choice per row
+    assert dlg.table.isVisibleTo(dlg) and "세부영역이 2025학년도와 다르고" in dlg.info.text()
+    assert dlg.choices["1-1-2"].currentData() == "1-1"
+    skipped = next(c for c in dlg.choices if c != "1-1-2")
+    dlg.choices[skipped].setCurrentIndex(0)  # 옮기지 않음
     dlg.accept()
     qtbot.waitUntil(lambda: "2026학년도" in demo_window.windowTitle(), timeout=10000)
     with open_workspace(demo_ws_path, readonly=True) as ws:
         old = {e.indicator for e in selfeval.entries(ws, 2025)}
-        new = {e.indicator for e in selfeval.entries(ws, 2026)}
-        assert new == old
+        origin = composing.previous_codes(ws, 2026)
+        new = {origin[e.indicator] for e in selfeval.entries(ws, 2026)}
+        assert new == old - {skipped}
         assert all(e.rating is None for e in selfeval.entries(ws, 2026))
+        code = next(c for c, o in origin.items() if o == "1-1-2")
     se = demo_window.show_page("selfeval")
-    se.select("1-1-2")
-    qtbot.waitUntil(lambda: se.detail is not None and se.detail["code"] == "1-1-2" and se.detail["year"] == 2026, timeout=10000)
+    se.select(code)
+    qtbot.waitUntil(lambda: se.detail is not None and se.detail["code"] == code and se.detail["year"] == 2026, timeout=10000)
     assert se.prev_box.isVisibleTo(se)
     assert "학생 대표가 비전 협의에 참여한다" in se.prev_label.text()
     assert se.texts["improvements"].toPlainText() == ""

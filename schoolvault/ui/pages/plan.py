@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ... import results, services
+from ... import composing, results, services
 from .. import session as flags
 from .base import Page, heading, hint
 
@@ -26,19 +26,25 @@ INFO_ROLE = Qt.UserRole + 1
 class PlanPage(Page):
     title = "평가 계획"
     concerns = frozenset({flags.YEAR, flags.SCHOOL})
+    LISTED_HINT = ("평가할 지표에 체크하세요. 공통지표는 모든 학교가 평가하므로 미리 골라 두었습니다. "
+                   "자율지표는 학교 여건에 맞게 고르고, 목록에 없으면 '학교 자율지표 만들기'로 직접 만드세요. "
+                   "체크하는 즉시 저장되고, 체크를 풀어도 이미 적은 평가 내용은 지워지지 않습니다.")
+    COMPOSED_HINT = ("올해는 세부영역이 정해져 있고 평가지표는 학교가 구성합니다. 세부영역마다 '지표 추가'를 눌러 "
+                     "문항 예시자료의 지표를 고르거나 직접 적으세요. 지표를 지워도 이미 적은 평가 내용이 있으면 "
+                     "체크만 풀리고 내용은 남습니다.")
 
     def __init__(self, main):
         super().__init__(main)
         self.data: dict | None = None
         self._items: dict[str, QTreeWidgetItem] = {}
         self._filling = False
+        self.add_buttons: dict[str, QPushButton] = {}
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 10)
         self.header = heading("올해 평가 계획", 16)
         lay.addWidget(self.header)
-        lay.addWidget(hint("평가할 지표에 체크하세요. 공통지표는 모든 학교가 평가하므로 미리 골라 두었습니다. "
-                           "자율지표는 학교 여건에 맞게 고르고, 목록에 없으면 '학교 자율지표 만들기'로 직접 만드세요. "
-                           "체크하는 즉시 저장되고, 체크를 풀어도 이미 적은 평가 내용은 지워지지 않습니다."))
+        self.hint_label = hint(self.LISTED_HINT)
+        lay.addWidget(self.hint_label)
         self.summary = QLabel("")
         self.summary.setStyleSheet("font-size:11pt; color:#1f3a5f; font-weight:bold;")
         lay.addWidget(self.summary)
@@ -61,6 +67,10 @@ class PlanPage(Page):
         self.custom_button = QPushButton("학교 자율지표 만들기…")
         self.custom_button.clicked.connect(self.add_custom)
         row.addWidget(self.custom_button)
+        self.remove_button = QPushButton("고른 지표 지우기")
+        self.remove_button.clicked.connect(self.remove_current)
+        self.remove_button.hide()
+        row.addWidget(self.remove_button)
         row.addStretch(1)
         self.done_button = QPushButton("계획을 마쳤습니다 → 자체평가로")
         self.done_button.setObjectName("primary")
@@ -79,6 +89,11 @@ class PlanPage(Page):
         self._items = {}
         level_name = {"초": "초등학교", "중": "중학교", "고": "고등학교", "특수": "특수학교"}[data["level"]]
         self.header.setText(f"{data['year']}학년도 평가 계획")
+        composed = bool(data.get("composed"))
+        self.hint_label.setText(self.COMPOSED_HINT if composed else self.LISTED_HINT)
+        self.custom_button.setVisible(not composed)
+        self.remove_button.setVisible(composed)
+        self.add_buttons = {}
         for a in data["areas"]:
             ai = QTreeWidgetItem([a["title"], ""])
             f = ai.font(0)
@@ -89,8 +104,12 @@ class PlanPage(Page):
                 si = QTreeWidgetItem([f"{s['code']} {s['title']}", ""])
                 si.setData(0, INFO_ROLE, {"subarea": s["code"]})
                 ai.addChild(si)
+                if composed:
+                    self._add_button(si, s["code"], s["title"])
                 for ind in s["indicators"]:
                     kind = "공통" if ind["type"] == "common" else ("학교 자율" if ind["custom"] else "자율")
+                    if composed:
+                        kind = "학교 구성"
                     it = QTreeWidgetItem([f"{ind['code']} {ind['title']}", kind])
                     it.setData(0, CODE_ROLE, ind["code"])
                     it.setData(0, INFO_ROLE, ind)
@@ -116,7 +135,20 @@ class PlanPage(Page):
             self.tree.setCurrentItem(next(iter(self._items.values())))
         self.loaded = True
 
+    def _add_button(self, item: QTreeWidgetItem, code: str, title: str) -> None:
+        button = QPushButton("지표 추가…")
+        button.setAccessibleName(f"{code} {title}에 지표 추가")
+        button.clicked.connect(lambda _=False, c=code, t=title: self.add_indicator(c, t))
+        self.tree.setItemWidget(item, 1, button)
+        self.add_buttons[code] = button
+
     def _update_summary(self) -> None:
+        if self.data and self.data.get("composed"):
+            chosen = [c for c, it in self._items.items() if it.checkState(0) == Qt.Checked]
+            subs = {c.rsplit("-S", 1)[0] for c in chosen}
+            total = sum(len(a["subareas"]) for a in self.data["areas"])
+            self.summary.setText(f"구성한 지표 {len(chosen)}개 · 지표가 있는 세부영역 {len(subs)}/{total}개")
+            return
         common = sum(1 for it in self._items.values()
                      if it.checkState(0) == Qt.Checked and it.data(0, INFO_ROLE)["type"] == "common")
         auto = sum(1 for it in self._items.values()
@@ -156,6 +188,35 @@ class PlanPage(Page):
         self.info.setHtml(f"<h3>{d['code']} {d['title']}</h3><p style='color:#555'>{d['area']} › {d['subarea']} · {kind}</p>"
                           f"<h4>평가요소</h4><ul>{crit}</ul><h4>등급별 수준</h4><table cellspacing=4>{rub}</table>"
                           + (f"<h4>근거 자료 예</h4><p>{ev}</p>" if ev else ""))
+
+    def add_indicator(self, subarea: str, subarea_title: str) -> None:
+        """지표 추가 under one 세부영역 of a composed year."""
+        from ..dialogs.compose_indicator import ComposeIndicatorDialog
+        dlg = ComposeIndicatorDialog(self.main, subarea, subarea_title)
+        self.compose_dialog = dlg
+
+        def finished(result: int) -> None:
+            if result and dlg.created:
+                c = dlg.created
+                self.main.set_status(f"{c['indicator']} {c['title']}을(를) {c['subarea']} {c['subarea_title']}에 더했습니다.")
+                self.changed(flags.PLAN)
+                self.refresh()
+        dlg.finished.connect(finished)
+        dlg.open()
+
+    def remove_current(self) -> None:
+        cur = self.tree.currentItem()
+        code = cur.data(0, CODE_ROLE) if cur is not None else None
+        if not code:
+            self.main.set_status("지울 지표를 목록에서 고르세요.")
+            return
+
+        def done(r: dict) -> None:
+            self.main.set_status(f"{r['indicator']} {r['title']}을(를) 지웠습니다." if r["deleted"] else
+                                 f"{r['indicator']} {r['title']}을(를) 계획에서 뺐습니다 (적은 내용은 남아 있습니다).")
+            self.changed(flags.PLAN)
+            self.refresh()
+        self.session.run(composing.remove_indicator, code, on_done=done)
 
     def add_custom(self) -> None:
         from ..dialogs.custom_indicator import CustomIndicatorDialog
