@@ -10,6 +10,7 @@ from __future__ import annotations
 from . import catalog, composing, services
 from .forms.groups import GROUPS
 from .forms.model import Survey
+from .forms.periods import DEFAULT_PERIOD
 from .forms.scoring import MIN_GROUP_N
 from .workspace import frozen, responses, selfeval
 from .workspace import school as school_db
@@ -29,17 +30,18 @@ _STATS_CACHE: dict = {}
 _STATS_CACHE_MAX = 16
 
 
-def cached_stats(ws: Workspace, instrument_id: str, year: int) -> dict:
-    """services.stats, remembered while the year's administrations of the survey stay the same.
+def cached_stats(ws: Workspace, instrument_id: str, year: int, period: str = DEFAULT_PERIOD) -> dict:
+    """services.stats of one period, remembered while the year's administrations of the survey stay the same.
 
     Answers of an administration never change after import, so the set of administrations (and
     their instrument versions) identifies the numbers; switching indicators then costs no recount.
     """
-    adms = responses.administrations(ws, year, instrument_id)
-    key = (str(ws.path), year, instrument_id, tuple((a.id, a.instrument_ref, a.n_respondents, a.imported_at) for a in adms))
+    adms = responses.administrations(ws, year, instrument_id, period=period)
+    key = (str(ws.path), year, instrument_id, period,
+           tuple((a.id, a.instrument_ref, a.n_respondents, a.imported_at) for a in adms))
     hit = _STATS_CACHE.get(key)
     if hit is None:
-        hit = services.stats(ws, instrument_id, year=year)
+        hit = services.stats(ws, instrument_id, year=year, period=period)
         if len(_STATS_CACHE) >= _STATS_CACHE_MAX:
             _STATS_CACHE.pop(next(iter(_STATS_CACHE)))
         _STATS_CACHE[key] = hit
@@ -117,16 +119,18 @@ def top_bottom(items: list[dict], n: int = TOP_N) -> tuple[list[dict], list[dict
     return top, bottom
 
 
-def survey_results(ws: Workspace, instrument_id: str, year: int | None = None) -> dict:
-    """One survey's year for the results page: per group profile, items, top/bottom; comparison; comments."""
+def survey_results(ws: Workspace, instrument_id: str, year: int | None = None,
+                   period: str = DEFAULT_PERIOD) -> dict:
+    """One survey's year for the results page: per group profile, items, top/bottom; comparison; comments.
+    Of one period (중간 | 학년말); last year's figures are of the same period."""
     if year is None:
         _, year = services.require_school(ws)
     survey = survey_for_year(ws, instrument_id, year)
-    st = cached_stats(ws, instrument_id, year)
+    st = cached_stats(ws, instrument_id, year, period)
     prev_year = previous_year(ws, year)
     prev_st = None
-    if prev_year is not None and responses.administrations(ws, prev_year, instrument_id):
-        prev_st = cached_stats(ws, instrument_id, prev_year)
+    if prev_year is not None and responses.administrations(ws, prev_year, instrument_id, period=period):
+        prev_st = cached_stats(ws, instrument_id, prev_year, period)
     groups = sorted(st["groups"], key=_group_key)
     by_group = {}
     for g in groups:
@@ -154,8 +158,8 @@ def survey_results(ws: Workspace, instrument_id: str, year: int | None = None) -
     return {"instrument": instrument_id, "title": survey.title, "year": year, "scale_points": survey.scale.points,
             "scoring": survey.scoring,
             "scale_labels": list(survey.scale.labels), "groups": groups, "previous_year": prev_year if prev_st else None,
-            "by_group": by_group, "comparison": comparison,
-            "comments": survey_comments(ws, instrument_id, year, survey)}
+            "by_group": by_group, "comparison": comparison, "period": period, "note": st.get("note"),
+            "comments": survey_comments(ws, instrument_id, year, survey, period)}
 
 
 def _num(st: dict | None) -> dict:
@@ -166,13 +170,14 @@ def _num(st: dict | None) -> dict:
             "answers": st.get("answers"), "rounded": st.get("rounded"), "level": st.get("level")}
 
 
-def survey_comments(ws: Workspace, instrument_id: str, year: int, survey: Survey | None = None) -> list[dict]:
-    """Meaningful open-ended answers of the year, by group and question."""
+def survey_comments(ws: Workspace, instrument_id: str, year: int, survey: Survey | None = None,
+                    period: str | None = None) -> list[dict]:
+    """Meaningful open-ended answers of the year (of one period when given), by group and question."""
     survey = survey or survey_for_year(ws, instrument_id, year)
     qtext = {q.code: q.text for q in survey.open_questions}
     out = []
     by_group: dict[str, list[int]] = {}
-    for adm in responses.administrations(ws, year, instrument_id):
+    for adm in responses.administrations(ws, year, instrument_id, period=period):
         by_group.setdefault(adm.group, []).append(adm.id)
     for g in sorted(by_group, key=_group_key):
         for cid, q, text, selected in responses.comments(ws, by_group[g]):
@@ -289,3 +294,22 @@ def indicator_detail(ws: Workspace, code: str, year: int | None = None) -> dict:
                       "midyear_status": e.midyear_status if e else None},
             "previous": previous_entry(ws, code, year)}
 
+
+def grade_breakdown(ws: Workspace, instrument_id: str, group: str, period: str = DEFAULT_PERIOD) -> dict:
+    """The results page's 학년 view of one group: each cell's respondents and 영역 figures, with whether the
+    cell may leave the school (the rule of `forms.breakdown.hidden_cells`, via services.stats_by)."""
+    r = services.stats_by(ws, instrument_id, "학년", group, period=period)
+    entry = r["groups"].get(group) or {"n": 0, "cells": {}, "several": 0, "hidden_outside": [], "total": {}}
+    survey = survey_for_year(ws, instrument_id, r["year"])
+    titles = {d.code: d.title for d in survey.domains}
+    domains = [d for d in titles if d in (entry.get("total") or {}).get("domains", {})]
+    return {"group": group, "period": period, "n": entry["n"], "several": entry["several"],
+            "domains": [(d, titles[d]) for d in domains],
+            "cells": [{"cell": c, "n": st["n"], "hidden": st["suppressed_outside"],
+                       "domains": {d: (st["domains"].get(d) or {}).get("mean") for d in domains}}
+                      for c, st in entry["cells"].items()]}
+
+
+def period_comparison(ws: Workspace, instrument_id: str) -> dict:
+    """중간 and 학년말 side by side for the results page (services.compare_periods)."""
+    return services.compare_periods(ws, instrument_id)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from ...errors import SchoolVaultError
 from ...forms.groups import canonical_group
+from ...forms.periods import DEFAULT_PERIOD, MIDYEAR, PERIOD_LABELS, YEAR_END
 from ...importing import commit as core
 from ...importing.plan import ROLE_LABELS, ImportPlan
 from ...importing.reading import sheet_names
@@ -66,12 +67,18 @@ class FilePage(QWizardPage):
         rl.addWidget(self.browse)
         self.survey = QComboBox()
         self.group = QComboBox()
+        self.period = QComboBox()  # 학년말 first: the 학교평가서 uses it, and it is what an import was before
+        for p in (YEAR_END, MIDYEAR):
+            self.period.addItem(PERIOD_LABELS[p], p)
+        self.period.setCurrentIndex(self.period.findData(DEFAULT_PERIOD))
+        self.period.setToolTip("1학기에 한 설문이면 중간평가를 고르세요. 학교평가서에는 학년말평가만 들어갑니다.")
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color:#b00020;")
         form.addRow("파일(&F)", row)
         form.addRow("설문(&S)", self.survey)
         form.addRow("응답 집단(&G)", self.group)
+        form.addRow("설문 시기(&P)", self.period)
         form.addRow("", self.message)
         self.file.textChanged.connect(self.completeChanged)
         self.survey.currentIndexChanged.connect(self.fill_groups)
@@ -304,13 +311,17 @@ class ConfirmPage(QWizardPage):
     def initializePage(self) -> None:
         plan = self.wiz.plan
         s = plan.summary()
-        lines = [f"<b>{plan.path.name}</b> → {plan.instrument} / {plan.group}",
+        period = self.wiz.file_page.period.currentData()
+        lines = [f"<b>{plan.path.name}</b> → {plan.instrument} / {plan.group} / {PERIOD_LABELS[period]}",
                  f"응답자 {s['respondents']}명, 문항 열 {len(s['columns_mapped'])}개, 서술형 의견 {s['comments']}개",
                  f"건너뛸 행 {len(s['skipped_rows'])}개, 빈 값으로 둘 칸 {len(s['missing_cells'])}개"]
         if s["columns_dropped"]:
             lines.append("저장하지 않는 개인정보 열: " + ", ".join(c["header"][:20] for c in s["columns_dropped"]))
         if s["items_missing"]:
             lines.append(f"파일에 없는 문항 {len(s['items_missing'])}개는 응답 없음으로 둡니다.")
+        if s["columns_attributes"]:
+            counts = ", ".join(f"{k} {v}명" for k, v in s["attributes"].get("학년", {}).items())
+            lines.append(f"학년 문항은 응답자 구분으로 저장합니다 ({counts}).")
         earlier = self.wiz.earlier
         if earlier is not None:
             lines.append(f"<span style='color:#b00020'>이 파일(또는 같은 응답)은 {earlier.imported_at[:16]}에 이미 "
@@ -442,7 +453,7 @@ class ImportWizard(QWizard):
         page.result.setText("저장하는 중…")
         self.button(QWizard.BackButton).setEnabled(False)
         self._job = self.jobs.run(core.commit_plan, self.plan, replace=page.replace.isChecked(),
-                                  on_done=self._imported, on_error=self._import_failed, with_progress=True)
+                                  period=self.file_page.period.currentData(), on_done=self._imported, on_error=self._import_failed, with_progress=True)
         self._job.signals.progressed.connect(self._progress)
 
     def _progress(self, done: int, total: int, label: str) -> None:
@@ -463,8 +474,8 @@ class ImportWizard(QWizard):
         page.bar.setRange(0, 1)
         page.bar.setValue(1)
         page.bar.setFormat("완료")
-        page.result.setText(f"가져왔습니다: {summary['group']} 응답자 {summary['respondents']}명, "
-                            f"서술형 의견 {summary['comments']}개.")
+        page.result.setText(f"가져왔습니다: {summary['group']} {summary['period_label']} 응답자 {summary['respondents']}명, "
+                            f"서술형 의견 {summary['comments']}개." + "".join(f" {n}." for n in summary.get("notes", ())))
         page.completeChanged.emit()
         self.imported.emit(summary)
 

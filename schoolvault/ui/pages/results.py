@@ -24,12 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from ... import results
+from ...forms.periods import MIDYEAR, PERIOD_LABELS, YEAR_END
 from ...forms.scoring import level_text
 from .. import session as flags
 from ..widgets.charts import BarChart, RadarChart
 from .base import Page, heading, hint
 
 ALL_GROUPS = "__all__"
+COMPARE = "비교"  # the period selector's third choice: 중간 and 학년말 side by side
+GRADE_TAB = 5     # index of the 학년별 tab (appended after the comments)
 
 
 def pct(v: float | None) -> str:
@@ -97,6 +100,14 @@ class ResultsPage(Page):
         self.group_combo.setMinimumWidth(110)
         self.group_combo.setAccessibleName("응답 집단 선택")
         top.addWidget(self.group_combo)
+        top.addWidget(QLabel("시기"))
+        self.period_combo = QComboBox()
+        for p in (YEAR_END, MIDYEAR):
+            self.period_combo.addItem(PERIOD_LABELS[p], p)
+        self.period_combo.addItem("중간·학년말 비교", COMPARE)
+        self.period_combo.setAccessibleName("설문 시기 선택")
+        self.period_combo.setToolTip("학교평가서에는 학년말평가 결과만 들어갑니다.")
+        top.addWidget(self.period_combo)
         outer.addLayout(top)
         self.caption = hint("")
         outer.addWidget(self.caption)
@@ -117,6 +128,15 @@ class ResultsPage(Page):
 
         self.tabs = QTabWidget()
         self.stack.addWidget(self.tabs)
+        cmpw = QWidget()  # stack page 2: 중간 and 학년말 side by side
+        cml_ = QVBoxLayout(cmpw)
+        cml_.addWidget(hint("같은 집단의 1학기 중간평가와 학년말평가를 영역·세부영역별로 나란히 봅니다 (평균, 변화 = 학년말 − 중간)."))
+        self.period_table = QTableWidget()
+        self.period_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.period_table.verticalHeader().setVisible(False)
+        self.period_table.setAccessibleName("시기 비교")
+        cml_.addWidget(self.period_table, 1)
+        self.stack.addWidget(cmpw)
         # profile
         prof = QWidget()
         pl = QVBoxLayout(prof)
@@ -203,6 +223,17 @@ class ResultsPage(Page):
         self.comment_list.setAccessibleName("서술형 의견")
         cml.addWidget(self.comment_list, 1)
         self.tabs.addTab(cm, "서술형 의견")
+        # 학년별 (GRADE_TAB): each 학년 cell of the group, computed on a worker when the tab is shown
+        gw = QWidget()
+        gl = QVBoxLayout(gw)
+        self.grade_caption = hint("")
+        gl.addWidget(self.grade_caption)
+        self.grade_table = QTableWidget()
+        self.grade_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.grade_table.verticalHeader().setVisible(False)
+        self.grade_table.setAccessibleName("학년별 결과")
+        gl.addWidget(self.grade_table, 1)
+        self.tabs.addTab(gw, "학년별")
 
         foot = QHBoxLayout()
         foot.addWidget(hint("다음 할 일: 약점 문항과 의견을 살펴보고, 관련 지표의 '개선 계획(환류)'에 반영하세요."), 1)
@@ -213,7 +244,8 @@ class ResultsPage(Page):
 
         self.tabs.currentChanged.connect(lambda i: self._fill_tab(i))
         self.survey_combo.activated.connect(lambda _i: self._load_survey())
-        self.group_combo.activated.connect(lambda _i: self._show_group())
+        self.group_combo.activated.connect(lambda _i: self._group_changed())
+        self.period_combo.activated.connect(lambda _i: self._load_survey())
 
     # ------------------------------------------------------------ loading
     def refresh(self) -> None:
@@ -235,13 +267,23 @@ class ResultsPage(Page):
     def _load_survey(self) -> None:
         sid = self.survey_combo.currentData()
         s = next((x for x in self.surveys if x["id"] == sid), None)
+        self.empty_label.setText("아직 분석할 설문 응답이 없습니다")
         if not s or not s["counts"]:
             self.stack.setCurrentIndex(0)
             self.group_combo.clear()
             self.caption.setText("")
             self.loaded = True
             return
-        self.session.run(results.survey_results, sid, on_done=self._show_results,
+        period = self.period_combo.currentData()
+        if period == COMPARE:
+            self.session.run(results.period_comparison, sid, on_done=self._show_periods,
+                             label="두 시기의 결과를 계산하는 중")
+            return
+        periods = {i.get("period") for i in s["imports"]}
+        if period not in periods and len(periods) == 1:  # e.g. only the 1학기 survey so far: show that one
+            period = periods.pop()
+            self.period_combo.setCurrentIndex(self.period_combo.findData(period))
+        self.session.run(results.survey_results, sid, year=None, period=period, on_done=self._show_results,
                          label="설문 결과를 계산하는 중")
 
     def focus(self, instrument: str | None = None, group: str | None = None) -> None:
@@ -253,6 +295,50 @@ class ResultsPage(Page):
             self._want_survey = None
             self._load_survey()
 
+    def _group_changed(self) -> None:
+        if self.period_combo.currentData() == COMPARE:
+            self._fill_periods()
+        else:
+            self._show_group()
+
+    def _show_periods(self, data: dict) -> None:
+        self.periods_data = data
+        keep = self.group_combo.currentData()
+        self.group_combo.clear()
+        for g, e in data["groups"].items():
+            self.group_combo.addItem(f"{g} (중간 {e['n'][MIDYEAR]}명 · 학년말 {e['n'][YEAR_END]}명)", g)
+        self.group_combo.setCurrentIndex(max(self.group_combo.findData(keep), 0))
+        self.stack.setCurrentIndex(2)
+        self._fill_periods()
+        self.loaded = True
+
+    def _fill_periods(self) -> None:
+        data = getattr(self, "periods_data", None)
+        g = self.group_combo.currentData()
+        entry = (data or {}).get("groups", {}).get(g)
+        self.caption.setText(f"{data['year']}학년도 {g} — 중간평가(1학기)와 학년말평가" if entry else
+                             "두 시기 모두 응답이 있는 집단이 없습니다.")
+        rows = [(label, code, row) for kind, label in (("domains", "영역"), ("factors", "세부영역"))
+                for code, row in (entry or {}).get(kind, {}).items()]
+        cols = ["구분", "이름", "중간 평균", "학년말 평균", "변화", "학년말 4단계"]
+        t = self.period_table
+        t.setSortingEnabled(False)
+        t.clear()
+        t.setColumnCount(len(cols))
+        t.setHorizontalHeaderLabels(cols)
+        t.setRowCount(len(rows))
+        for r, (label, code, row) in enumerate(rows):
+            mid, end = row[MIDYEAR] or {}, row[YEAR_END] or {}
+            change = row["change"]
+            cells = [SortItem(f"{label} {code}", code), SortItem(row["title"], row["title"]),
+                     SortItem(num(mid.get("mean")), mid.get("mean")), SortItem(num(end.get("mean")), end.get("mean")),
+                     SortItem("—" if change is None else f"{change:+.2f}", change),
+                     SortItem(level_text(end.get("rounded"), end.get("level")) if end.get("rounded") is not None
+                              else "—", end.get("rounded"))]
+            for c, cell in enumerate(cells):
+                t.setItem(r, c, cell)
+        t.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+
     def _show_results(self, data: dict) -> None:
         self.data = data
         keep = getattr(self, "_want_group", None) or self.group_combo.currentData()
@@ -262,6 +348,11 @@ class ResultsPage(Page):
             self.group_combo.addItem(f"{g} ({data['by_group'][g]['n']}명)", g)
         i = self.group_combo.findData(keep)
         self.group_combo.setCurrentIndex(max(i, 0))
+        if not data["groups"]:  # this period has no answers: say so (the other period may have some)
+            self.stack.setCurrentIndex(0)
+            self.empty_label.setText(data.get("note") or "이 시기의 설문 응답이 없습니다")
+            self.loaded = True
+            return
         self.stack.setCurrentIndex(1)
         self._show_group()
         self.loaded = True
@@ -277,7 +368,8 @@ class ResultsPage(Page):
         g = self.group_combo.currentData()
         d = self.data["by_group"][g]
         prev = self.data["previous_year"]
-        cap = (f"{self.data['year']}학년도 {g} 응답자 {d['n']}명 · {self.data['scale_points']}점 척도"
+        period = PERIOD_LABELS.get(self.data.get("period"), "")
+        cap = (f"{self.data['year']}학년도 {period} {g} 응답자 {d['n']}명 · {self.data['scale_points']}점 척도"
                f" ({' / '.join(self.data['scale_labels'])})")
         if d["small"]:
             cap += " · 응답자가 5명 미만이라 외부로 내보내는 통계에서는 가려집니다"
@@ -321,6 +413,37 @@ class ResultsPage(Page):
             self._fill_top_bottom(d)
         elif index == 4:
             self._show_comments()
+        elif index == GRADE_TAB:
+            self.grade_caption.setText("학년별 결과를 계산하는 중…")
+            self.grade_table.setRowCount(0)
+            self.session.run(results.grade_breakdown, self.data["instrument"], g, self.data.get("period", YEAR_END),
+                             on_done=self._show_grades)
+
+    def _show_grades(self, b: dict) -> None:
+        if not self.data or b["group"] != self.group_combo.currentData():
+            return  # the user moved on while it was computed
+        if not b["cells"]:
+            self.grade_caption.setText(f"{b['group']} 응답에는 학년 문항이 없습니다. 설문지에 학년(학부모는 '자녀의 학년') "
+                                       "문항을 넣으면 학년별로 나눠 볼 수 있습니다.")
+            self.grade_table.setRowCount(0)
+            return
+        self.grade_caption.setText(
+            "학교 안에서는 모든 칸을 보여 줍니다. '외부 비공개' 칸은 응답자가 5명 미만이거나 다른 칸과 전체 값으로 "
+            "계산해 낼 수 있어 보고서·제출 파일에는 싣지 않습니다."
+            + (f" 여러 학년을 고른 응답자 {b['several']}명은 고른 학년마다 셉니다." if b["several"] else ""))
+        cols = ["학년", "응답자", *[f"{code} {title}" for code, title in b["domains"]], "학교 밖 공개"]
+        t = self.grade_table
+        t.setSortingEnabled(False)
+        t.clear()
+        t.setColumnCount(len(cols))
+        t.setHorizontalHeaderLabels(cols)
+        t.setRowCount(len(b["cells"]))
+        for r, c in enumerate(b["cells"]):
+            cells = [SortItem(c["cell"], r), SortItem(str(c["n"]), c["n"]),
+                     *[SortItem(num(c["domains"][code]), c["domains"][code]) for code, _t in b["domains"]],
+                     SortItem("외부 비공개" if c["hidden"] else "공개", int(c["hidden"]))]
+            for k, cell in enumerate(cells):
+                t.setItem(r, k, cell)
 
     def _fill_level_table(self, domains: list[dict]) -> None:
         """영역 × (응답자, 응답 수, 평균, 4단계) of a guidebook-scored survey."""
