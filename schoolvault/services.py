@@ -16,6 +16,7 @@ from .forms.groups import (
     canonical_group,
     canonical_level,
 )
+from .forms.labels import EXACT, place_label
 from .forms.loader import _Ctx, load_instrument, parse_indicator, read_text
 from .forms.breakdown import BREAKDOWNS, GRADE, cell_key, cells_of, hidden_cells
 from .forms.model import Guidebook, Survey, SurveyLevels
@@ -316,7 +317,7 @@ def self_eval_list(ws: Workspace) -> list[dict]:
                     "evidence": e.evidence, "achievements": e.achievements,
                     "shortcomings": e.shortcomings, "improvements": e.improvements,
                     "midyear_status": e.midyear_status, "midyear_note": e.midyear_note,
-                    "updated_at": e.updated_at,
+                    "support_needed": e.support_needed, "updated_at": e.updated_at,
                 })
     return out
 
@@ -354,6 +355,31 @@ def self_eval_set(ws: Workspace, code: str, *, rating: int | str | None = None, 
         selfeval.update(ws, year, ind.code, **fields)
         ws.audit("self_eval", indicator=ind.code, fields=sorted(fields))
     return next(x for x in self_eval_list(ws) if x["indicator"] == ind.code)
+
+
+def self_eval_features(ws: Workspace) -> list[dict]:
+    """The year's 세부영역 with their 학교교육활동 특색사례 (학교평가서 서식3-1 (3)); empty text where none."""
+    _, year = require_school(ws)
+    gb = year_guidebook(ws, year)
+    texts = selfeval.features(ws, year)
+    return [{"subarea": s.code, "title": s.title, "area": a.title, "text": texts.get(s.code, "")}
+            for a in gb.areas for s in a.subareas]
+
+
+def self_eval_set_feature(ws: Workspace, subarea: str, text: str) -> dict:
+    """Write the 특색사례 of a 세부영역 (code "3-2" or label "Ⅲ-2. 미래역량 교육"); '' clears it."""
+    _, year = require_school(ws)
+    gb = year_guidebook(ws, year)
+    placed = place_label(gb, subarea)
+    if placed.kind != EXACT or placed.subarea is None:  # never an earlier year's label silently
+        subs = ", ".join(f"{s.code} {s.title}" for a in gb.areas for s in a.subareas)
+        raise SchoolVaultError(f"세부영역 '{subarea}'이(가) {gb.year}학년도에 없습니다.",
+                               hint=f"다음 중 하나를 쓰세요: {subs}")
+    code = placed.subarea
+    with ws.transaction():
+        selfeval.set_feature(ws, year, code, text.strip())
+        ws.audit("feature", subarea=code)
+    return next(f for f in self_eval_features(ws) if f["subarea"] == code)
 
 
 # ---------------------------------------------------------------- statistics

@@ -68,6 +68,13 @@ def register(sub, common) -> None:
     p.add_argument("--improvements")
     p.add_argument("--midyear-status", choices=["on_track", "attention", "not_started"])
     p.add_argument("--midyear-note")
+    p.add_argument("--support-needed", help="컨설팅장학 등 교육청 지원이 필요한 부분 (학교평가서 서식3-1)")
+    p = _cmd(ssub, common, "feature", cmd_self_eval_feature, "세부영역의 학교교육활동 특색사례 (학교평가서 서식3-1 (3))",
+             human=lambda r: f"특색사례를 저장했습니다: {r['subarea']} {r['title']}" if r.get("subarea") else
+             "\n".join(f"{f['subarea']} {f['title']}: {f['text'] or '(없음)'}" for f in r["features"]),
+             example="schoolvault-cli self-eval feature 3-2 --text '마을과 함께하는 생태 프로젝트' / self-eval feature")
+    p.add_argument("subarea", nargs="?", help="세부영역 코드 또는 이름 (없으면 목록)")
+    p.add_argument("--text", help="특색사례 내용 ('' 이면 지웁니다)")
     p = _cmd(ssub, common, "choose", cmd_self_eval_choose, "올해 평가할 지표를 계획에 넣거나 뺍니다",
              human=_choose_human,
              example="schoolvault-cli self-eval choose --indicator 1-2-1 3-2-3 / (2026) self-eval choose "
@@ -291,11 +298,20 @@ def _status_human(r) -> str:
 
 def cmd_self_eval_set(args):
     texts = {k: getattr(args, k) for k in ("evidence", "achievements", "shortcomings", "improvements",
-                                            "midyear_status", "midyear_note")}
+                                            "midyear_status", "midyear_note", "support_needed")}
     if args.rating is None and all(v is None for v in texts.values()):
         raise SchoolVaultError("바꿀 내용이 없습니다.", hint="--rating이나 --evidence 등을 함께 적으세요.")
     with closing(open_ws(args)) as ws:
         return services.self_eval_set(ws, args.code, rating=args.rating, **texts)
+
+
+def cmd_self_eval_feature(args):
+    with closing(open_ws(args)) as ws:
+        if args.subarea is None:
+            return {"features": services.self_eval_features(ws)}
+        if args.text is None:
+            raise SchoolVaultError("저장할 특색사례가 없습니다.", hint="--text에 내용을 적으세요 (예: --text '생태 프로젝트').")
+        return services.self_eval_set_feature(ws, args.subarea, args.text)
 
 
 def cmd_self_eval_choose(args):

@@ -110,7 +110,21 @@ def m003_periods_and_attributes(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
-MIGRATIONS = [m001_initial, m002_district, m003_periods_and_attributes]
+def m004_support_and_features(conn: sqlite3.Connection) -> None:
+    """What the 학교평가서 (서식3-1) asks beyond the self-evaluation texts: per indicator, the part that needs
+    the office's help (컨설팅장학 등 교육청 지원이 필요한 부분), and per 세부영역 a 학교교육활동 특색사례.
+
+    Both are plain texts the school writes; earlier rows start empty."""
+    for sql in (
+        """ALTER TABLE self_evaluations ADD COLUMN support_needed TEXT NOT NULL DEFAULT ''""",
+        """CREATE TABLE subarea_features (
+            year INTEGER NOT NULL REFERENCES years(year) ON DELETE CASCADE, subarea TEXT NOT NULL,
+            text TEXT NOT NULL DEFAULT '', updated_at TEXT, PRIMARY KEY (year, subarea))""",
+    ):
+        conn.execute(sql)
+
+
+MIGRATIONS = [m001_initial, m002_district, m003_periods_and_attributes, m004_support_and_features]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

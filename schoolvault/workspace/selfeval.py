@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .db import Workspace, now
 
-TEXT_FIELDS = ("evidence", "achievements", "shortcomings", "improvements", "midyear_note")
+TEXT_FIELDS = ("evidence", "achievements", "shortcomings", "improvements", "midyear_note", "support_needed")
 MIDYEAR_STATUSES = ("on_track", "attention", "not_started")
 MIDYEAR_LABELS = {"on_track": "계획대로 진행", "attention": "보완 필요", "not_started": "미착수"}
 
@@ -24,6 +24,7 @@ class Entry:
     midyear_status: str | None
     midyear_note: str
     updated_at: str | None
+    support_needed: str = ""  # 컨설팅장학 등 교육청 지원이 필요한 부분 (학교평가서 서식3-1)
 
     @property
     def done(self) -> bool:
@@ -31,7 +32,7 @@ class Entry:
 
 
 _COLS = ("year, indicator, chosen, rating, evidence, achievements, shortcomings, improvements, "
-         "midyear_status, midyear_note, updated_at")
+         "midyear_status, midyear_note, updated_at, support_needed")
 
 
 def _entry(row) -> Entry:
@@ -87,3 +88,16 @@ def delete_custom_indicator(ws: Workspace, year: int, code: str) -> None:
     """Remove a school indicator of the year and its self-evaluation row (the caller checks it is empty)."""
     ws.conn.execute("DELETE FROM self_evaluations WHERE year = ? AND indicator = ?", (year, code))
     ws.conn.execute("DELETE FROM custom_indicators WHERE year = ? AND code = ?", (year, code))
+
+
+def features(ws: Workspace, year: int) -> dict[str, str]:
+    """The year's 학교교육활동 특색사례 per 세부영역 code (non-empty texts only)."""
+    return {sub: text for sub, text in ws.conn.execute(
+        "SELECT subarea, text FROM subarea_features WHERE year = ? AND text != '' ORDER BY subarea", (year,))}
+
+
+def set_feature(ws: Workspace, year: int, subarea: str, text: str) -> None:
+    """Write (or clear, with '') the 특색사례 of a 세부영역."""
+    ws.conn.execute("INSERT INTO subarea_features (year, subarea, text, updated_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(year, subarea) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
+                    (year, subarea, text, now()))
