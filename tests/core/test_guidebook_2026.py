@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
+from schoolvault import composing, reports, results, services
+from schoolvault.errors import SchoolVaultError
 from schoolvault.forms.labels import (
     EARLIER,
     EXACT,
@@ -16,6 +20,7 @@ from schoolvault.forms.labels import (
 )
 from schoolvault.forms.loader import load_instrument
 from schoolvault.forms.model import Domain, Factor, Item, Scale, Survey
+from schoolvault.workspace import selfeval
 
 INSTRUMENTS = Path(__file__).resolve().parents[2] / "resources" / "instruments"
 GB2025 = INSTRUMENTS / "seoul-guidebook-2025.yaml"
@@ -146,11 +151,7 @@ def test_items_of_no_known_area_are_named_in_the_warning(gb26):
 
 # ----------------------------------------------------------------------------- a 2026 year
 
-from pypdf import PdfReader
 
-from schoolvault import composing, reports, results, services
-from schoolvault.errors import SchoolVaultError
-from schoolvault.workspace import selfeval
 
 POOL = {  # a 2026 pool: no 평가주체 (group null), labels spelled as the office's file spells them
     "kind": "itembank", "id": "itembank-2026", "title": "2026 예시 문항", "year": 2026,
@@ -212,6 +213,10 @@ def test_composing_typed_and_from_a_pool_then_rating_and_report(ws26, pool, tmp_
     text = "".join(p.extract_text() for p in PdfReader(out).pages).replace("\n", "")
     for piece in ("함께 만드는 교육과정", "인공지능(AI)", "미래역량 교육", "기기 확충"):
         assert piece in text
+    book = tmp_path / "workbook.xlsx"
+    reports.export_workbook(ws26, book)
+    cells = {str(c.value) for sh in load_workbook(book, read_only=True) for row in sh.iter_rows() for c in row}
+    assert {"2-1-S1", "3-2-S1", "함께 만드는 교육과정"} <= cells
 
 
 def test_a_bank_label_of_another_year_or_of_none_is_not_placed_silently(ws26, pool):
