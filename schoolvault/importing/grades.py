@@ -17,6 +17,10 @@ from ..forms.breakdown import GRADE
 from .headers import clean_header
 
 GRADE_MAX_HEADER = 30          # longer headers that mention 학년 are questions about something else
+GRADE_SHORT_HEADER = 8         # "학년", "자녀 학년", "학생의 학년은": short enough to be the question itself
+# how a longer header asks for the grade ("몇 학년", "학년을 선택", "자녀의 학년"), unlike an item sentence
+# that mentions it ("이번 학년에 많이 배웠다")
+_ASKS_GRADE = re.compile(r"몇학년|학년을|학년은|학년이|학년입니까|자녀|선택|체크|고르")
 GRADE_COLUMN_SHARE = 0.8       # share of non-empty answers that must read as grades
 MAX_GRADE = 6                  # 초 1~6, 중·고 1~3
 INVALID = object()             # a non-empty answer that names no grade
@@ -33,7 +37,9 @@ def is_grade_header(header: str) -> bool:
     """A short header asking the respondent's (or their child's) 학년, with no class or number in it."""
     text = _BRACKETS.sub("", clean_header(unicodedata.normalize("NFC", str(header))))
     key = _NON_WORD.sub("", text)
-    return "학년" in key and len(key) <= GRADE_MAX_HEADER and not _NOT_GRADE.search(key)
+    if "학년" not in key or len(key) > GRADE_MAX_HEADER or _NOT_GRADE.search(key):
+        return False
+    return len(key) <= GRADE_SHORT_HEADER or bool(_ASKS_GRADE.search(key))
 
 
 def parse_grades(cell) -> tuple[str, ...] | None | object:

@@ -167,6 +167,11 @@ def _sheet_chooser(targets: list[hd.Target]):
     return score
 
 
+def _is_item_header(header: str, targets: list[hd.Target]) -> bool:
+    """The header is one of the survey's questions (an item sentence may mention 학년)."""
+    return any(m.target is not None for m in hd.match_columns([header], targets).values())
+
+
 def plan_columns(headers: list[str], table: Table, survey: Survey, group: str,
                  mapping: dict | None = None, remembered: dict | None = None) -> list[ColumnPlan]:
     """Role and target of every column: personal data and metadata first, then a mapping, then matching."""
@@ -178,7 +183,7 @@ def plan_columns(headers: list[str], table: Table, survey: Survey, group: str,
             cols[ci] = ColumnPlan(ci, h, "personal", note="개인정보로 보이는 열(머리글)")
         elif hd.is_meta_header(h):
             cols[ci] = ColumnPlan(ci, h, "meta", note="응답 시각·번호 열")
-        elif grades.is_grade_column(h, _column_values(table, ci)):
+        elif grades.is_grade_column(h, _column_values(table, ci)) and not _is_item_header(h, targets):
             cols[ci] = ColumnPlan(ci, h, "attribute", grades.GRADE, note="학년: 응답자 구분으로 저장 (학년별 통계)")
         elif hd.is_demographic_header(h):
             cols[ci] = ColumnPlan(ci, h, "meta", note="응답자 구분 열(학년·성별 등)")

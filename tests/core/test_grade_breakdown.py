@@ -262,3 +262,19 @@ def test_v3_fixture_parents_break_down_with_their_stored_grades(tmp_path):
         cells = services.stats_by(ws, "sodi-example-2025", "학년", "학부모")["groups"]["학부모"]["cells"]
     assert {c: st["n"] for c, st in cells.items()} == {**expect, NO_ANSWER: no_grade}
     assert json.dumps(cells, ensure_ascii=False)  # JSON-able as the CLI prints it
+
+
+def test_an_item_that_mentions_the_grade_stays_an_item(fresh_ws, tmp_path):
+    """'나는 이번 학년에 … 성장했다' is a survey item; exported as numbers 1..5 it still is not a 학년 column."""
+    from _import_util import SODI, sodi_items
+
+    from schoolvault.importing import import_responses
+    items = sodi_items("학생")
+    grade_item = next(i for i in items if "학년" in i.text)
+    assert not is_grade_header(grade_item.text)
+    rng = random.Random(8)
+    rows = [[rng.randint(1, 5) for _ in items] for _ in range(8)]
+    f = write_csv(tmp_path / "학생.csv", [i.text for i in items], rows)
+    s = import_responses(fresh_ws, f, SODI, "학생")
+    assert grade_item.code in {c["item"] for c in s["columns_mapped"]}
+    assert not s["columns_attributes"]
