@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import catalog
 from .errors import SchoolVaultError
+from .forms.breakdown import BREAKDOWNS, GRADE, cell_key, cells_of, hidden_cells
 from .forms.groups import (
     DISTRICTS,
     GROUPS,
@@ -18,9 +19,15 @@ from .forms.groups import (
 )
 from .forms.labels import EXACT, place_label
 from .forms.loader import _Ctx, load_instrument, parse_indicator, read_text
-from .forms.breakdown import BREAKDOWNS, GRADE, cell_key, cells_of, hidden_cells
 from .forms.model import Guidebook, Survey, SurveyLevels
-from .forms.periods import DEFAULT_PERIOD, MIDYEAR, PERIOD_LABELS, PERIODS, YEAR_END, require_period
+from .forms.periods import (
+    DEFAULT_PERIOD,
+    MIDYEAR,
+    PERIOD_LABELS,
+    PERIODS,
+    YEAR_END,
+    require_period,
+)
 from .forms.scoring import GUIDEBOOK_SCORING
 from .importing import itembank_files
 from .stats import group_stats

@@ -28,8 +28,8 @@ def breakdown_human(r: dict) -> str:
 
 def _by(r: dict) -> str:
     """Per group and 학년 cell: respondents and each 영역 mean; cells kept inside the school are marked."""
-    out = [f"{r['instrument']} {r['year']}학년도 {PERIOD_LABELS.get(r['period'], r['period'])} — {r['by']}별 "
-           "(자세한 값은 --json)"]
+    out = [(f"{r['instrument']} {r['year']}학년도 {PERIOD_LABELS.get(r['period'], r['period'])} — {r['by']}별 "
+            "(자세한 값은 --json)")]
     if r.get("note"):
         out.append(r["note"])
     elif not r["groups"]:

@@ -357,7 +357,7 @@ def _plan_rows(plan: ImportPlan, table: Table, survey: Survey, item_cols, commen
             got = grades.parse_grades(row[ci]) if ci < width else None
             if got is grades.INVALID:
                 plan.attribute_invalid += 1
-            elif got:
+            elif isinstance(got, tuple) and got:
                 attributes[name] = tuple(sorted(set(attributes.get(name, ())) | set(got)))
         content.update(codes)
         for code, text in comments.items():

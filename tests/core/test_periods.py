@@ -119,7 +119,7 @@ def test_only_midyear_answers_are_said_so_not_shown_as_nothing(fresh_ws_path, tm
     r = run_json(capsys, *db, "stats", "--instrument", GB)
     assert r["groups"] == {} and r["period"] == "학년말"
     assert "중간평가(1학기) 응답만 있고 학년말평가 응답은 아직 없습니다" in r["note"]
-    code, out, err = run(capsys, *db, "stats", "--instrument", GB)
+    code, out, _ = run(capsys, *db, "stats", "--instrument", GB)
     assert code == 0 and "--period 중간" in out
     assert run_json(capsys, *db, "stats", "--instrument", GB, "--period", "중간")["groups"]["학부모"]["n"] == 7
 
@@ -154,8 +154,8 @@ def test_compare_periods_cli_json_and_text(fresh_ws_path, tmp_path, capsys):
 
 
 def test_documents_read_year_end_answers_only(fresh_ws, tmp_path):
-    from schoolvault.reports import data
     from schoolvault.importing import import_responses
+    from schoolvault.reports import data
     f1, _ = _export(tmp_path, "1학기.csv", 9, 6)
     import_responses(fresh_ws, f1, GB, "학부모", period="중간")
     assert data.surveys_of_year(fresh_ws, 2025) == []  # a 중간 survey alone puts nothing in a document
