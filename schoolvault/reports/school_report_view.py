@@ -1,0 +1,304 @@
+"""The 학교평가서 as data (prepared view): every figure of the office's forms computed, nothing laid out.
+
+서식3-1 (1) is a grid of 영역 × 평가주체 × 4단계; (2) the findings by 구분; (3) the 특색사례; 서식3-2 the items
+asked. The 교내 보관용 adds each 평가주체's item scores and pooled 영역/세부영역 figures. The section functions in
+`school_report.py` lay this view out; the writers only draw text.
+
+Which answers: the 학년말 answers (`data.collect` reads DOCUMENT_PERIOD only) of the surveys scored by the
+guidebook rule (`scoring: guidebook`). A survey domain reports to a guidebook 영역 by `submission.area_of`,
+the rule the submission workbook and the district use.
+
+Several guidebook surveys (or several domains of one survey) for the same 영역 and 평가주체 are combined as
+the guidebook pools: over answers. The items' scored answer counts of every contributing domain are added
+and `stats.pooled` (the one pooling rule) gives the mean, the half-up rounding and the 4단계. With a single
+contribution this is exactly the `stats` figure of that domain. The cell's respondent count is the largest
+of the contributing surveys' counts for the group (the same people may have answered several surveys, so
+counts are not added); under MIN_GROUP_N the cell shows "n<5" instead of a tick.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..forms.labels import subarea_label
+from ..forms.model import Guidebook, Item, SurveyLevels
+from ..forms.scoring import GUIDEBOOK_SCORING, SUPPRESSED, suppressed
+from ..stats import pooled
+from ..submission import AREA_KEYS, area_of, area_titles
+from ..workspace import selfeval
+from .data import SurveyResult, YearData
+
+FORM_GROUPS = ("학생", "학부모", "교원", "직원")  # the order of 평가주체 in 서식3-1 and 서식3-2
+SUBMISSION, INTERNAL = "submission", "internal"
+KINDS = {SUBMISSION: "제출용", INTERNAL: "교내 보관용"}
+STRENGTH, IMPROVEMENT, SUPPORT = "우수한 점", "개선할 점", "컨설팅장학 등 교육청 지원이 필요한 부분"
+FINDING_KINDS = (STRENGTH, IMPROVEMENT, SUPPORT)
+
+# states of a grid cell
+LEVEL, HIDDEN, ABSENT, NOT_ASKED, NO_ANSWERS = "level", "suppressed", "absent", "not_asked", "no_answers"
+
+
+@dataclass(frozen=True)
+class AreaCell:
+    """One 영역 of one 평가주체 (서식3-1 (1)). `state` says why there is no tick where there is none."""
+
+    area: str                      # AREA_KEYS: Ⅰ, Ⅱ, Ⅲ
+    group: str
+    state: str                     # LEVEL | HIDDEN (n<5) | ABSENT (did not take part) | NOT_ASKED | NO_ANSWERS
+    n: int = 0                     # respondents (the largest count among the contributing surveys)
+    answers: int = 0
+    mean: float | None = None
+    rounded: float | None = None
+    level: str | None = None       # None also when the year has no 4단계 for the scale
+    surveys: tuple[str, ...] = ()  # contributing survey ids
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str                      # FINDING_KINDS
+    subarea: str                   # "Ⅱ-1. 교육과정 편성·운영"
+    indicator: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Feature:
+    subarea: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ItemFigures:
+    n: int
+    mean: float | None
+    counts: tuple[int, ...]        # scored values 1..k
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One item asked in the year (서식3-2) and, for the 교내 보관용, its figures per 평가주체 that answered."""
+
+    survey: str
+    code: str
+    area: str                      # "Ⅰ. 협력적 학교자치문화"
+    subarea: str
+    indicator: str
+    text: str
+    reverse: bool
+    answered_by: tuple[str, ...]   # FORM_GROUPS order
+    figures: dict[str, ItemFigures] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    """A pooled 영역 (survey domain) or 세부영역 (factor) figure of one 평가주체 (교내 보관용)."""
+
+    label: str
+    n: int
+    answers: int
+    mean: float | None
+    rounded: float | None
+    level: str | None
+
+
+@dataclass(frozen=True)
+class GroupSection:
+    group: str
+    n: int
+    small: bool                    # under MIN_GROUP_N: figures stay in the school, marked
+    domains: tuple[UnitFigures, ...]
+    factors: tuple[UnitFigures, ...]
+    items: tuple[ItemRow, ...]
+
+
+@dataclass
+class SchoolReportView:
+    kind: str
+    school: str
+    year: int
+    areas: list[tuple[str, str]]   # (Ⅰ, title)
+    level_labels: list[str]        # 매우 우수, 우수, 보통, 미흡 (empty when the year has none)
+    scale_points: int
+    grid: dict[tuple[str, str], AreaCell]
+    findings: list[Finding]
+    features: list[Feature]
+    items: list[ItemRow]
+    groups: list[GroupSection]
+    surveys: list[str]             # titles of the surveys read
+    notes: list[str]
+
+    def has_answers(self) -> bool:
+        return bool(self.surveys)
+
+
+def prepare(ws, data: YearData, kind: str) -> SchoolReportView:
+    """The view of the year for `kind` (SUBMISSION or INTERNAL). Reads texts the YearData lacks."""
+    gb = data.guidebook
+    surveys = [s for s in data.surveys if s.survey.scoring == GUIDEBOOK_SCORING]
+    notes: list[str] = []
+    grid = area_grid(gb, data.levels, surveys, notes)
+    items = item_rows(gb, surveys, with_figures=kind == INTERNAL)
+    return SchoolReportView(
+        kind=kind, school=data.school.name, year=data.year,
+        areas=[(AREA_KEYS[i], a.title) for i, a in enumerate(gb.areas[:len(AREA_KEYS)])],
+        level_labels=[lv.label for lv in data.levels.levels] if data.levels else [],
+        scale_points=surveys[0].survey.scale.points if surveys else 5,
+        grid=grid, findings=findings(ws, data), features=features(ws, data),
+        items=items, groups=group_sections(gb, surveys, items) if kind == INTERNAL else [],
+        surveys=[s.survey.title for s in surveys], notes=notes)
+
+
+def area_grid(gb: Guidebook, levels: SurveyLevels | None, surveys: list[SurveyResult],
+              notes: list[str]) -> dict[tuple[str, str], AreaCell]:
+    """Every (영역, 평가주체) cell of 서식3-1 (1); see the module docstring for how surveys combine."""
+    keys = [AREA_KEYS[i] for i in range(min(len(gb.areas), len(AREA_KEYS)))]
+    parts: dict[tuple[str, str], list] = {}
+    took_part: set[str] = set()
+    for sr in surveys:
+        for g in sr.counts:
+            took_part.add(g)
+            for d in sr.survey.domains:
+                if not any(f.items_for(g) for f in d.factors):
+                    continue
+                key = area_of(d, gb.areas)
+                if not key:
+                    notes.append(f"'{sr.survey.title}'의 영역 '{d.title}'은(는) 가이드북 영역에 대응하지 않아 "
+                                 "영역별 결과에서 빠졌습니다.")
+                    continue
+                parts.setdefault((key, g), []).append((sr, d))
+    out = {}
+    for key in keys:
+        for g in FORM_GROUPS:
+            contrib = parts.get((key, g), [])
+            if not contrib:
+                out[key, g] = AreaCell(key, g, NOT_ASKED if g in took_part else ABSENT)
+                continue
+            out[key, g] = _combined(key, g, contrib, levels)
+    return out
+
+
+def _combined(key: str, g: str, contrib: list, levels: SurveyLevels | None) -> AreaCell:
+    n = max(sr.counts[g] for sr, _ in contrib)
+    ids = tuple(dict.fromkeys(sr.id for sr, _ in contrib))
+    if suppressed(n):
+        return AreaCell(key, g, HIDDEN, n=n, surveys=ids)
+    figs = [(sr, d, sr.stats["groups"][g]["domains"].get(d.code)) for sr, d in contrib]
+    figs = [(sr, d, f) for sr, d, f in figs if f and f.get("answers")]
+    if not figs:
+        return AreaCell(key, g, NO_ANSWERS, n=n, surveys=ids)
+    if len(figs) == 1:
+        fig = figs[0][2]
+    else:
+        k = figs[0][0].survey.scale.points
+        counts = {v: 0 for v in range(1, k + 1)}
+        for sr, d, _ in figs:
+            if sr.survey.scale.points != k:
+                continue  # answers on another scale cannot be pooled; the first survey's scale wins
+            item_stats = sr.stats["groups"][g]["items"]
+            for f in d.factors:
+                for item in f.items_for(g):
+                    for v, c in (item_stats.get(item.code) or {}).get("counts", {}).items():
+                        counts[int(v)] += c
+        fig = pooled(counts, max(f["n"] for _, _, f in figs), k, levels)
+    return AreaCell(key, g, LEVEL, n=n, answers=fig["answers"], mean=fig["mean"], rounded=fig["rounded"],
+                    level=fig["level"], surveys=ids)
+
+
+def _subarea_labels(gb: Guidebook) -> dict[str, str]:
+    return {s.code: subarea_label(a.code, s) for a in gb.areas for s in a.subareas}
+
+
+def findings(ws, data: YearData) -> list[Finding]:
+    """서식3-1 (2): achievements → 우수한 점, shortcomings and improvements → 개선할 점, support_needed → 지원."""
+    labels = _subarea_labels(data.guidebook)
+    support = {e.indicator: e.support_needed for e in selfeval.entries(ws, data.year)}
+    out: list[Finding] = []
+    for ind in data.indicators:
+        sub = labels.get(ind.subarea, ind.subarea_title)
+        if ind.achievements.strip():
+            out.append(Finding(STRENGTH, sub, ind.title, ind.achievements.strip()))
+        improve = "\n".join(t.strip() for t in (ind.shortcomings, ind.improvements) if t.strip())
+        if improve:
+            out.append(Finding(IMPROVEMENT, sub, ind.title, improve))
+        if (support.get(ind.code) or "").strip():
+            out.append(Finding(SUPPORT, sub, ind.title, support[ind.code].strip()))
+    order = {k: i for i, k in enumerate(FINDING_KINDS)}
+    return sorted(out, key=lambda f: order[f.kind])  # stable: guidebook order inside each 구분
+
+
+def features(ws, data: YearData) -> list[Feature]:
+    """서식3-1 (3): the 세부영역 with a 특색사례, in guidebook order."""
+    texts = selfeval.features(ws, data.year)
+    labels = _subarea_labels(data.guidebook)
+    return [Feature(labels[code], texts[code]) for code in labels if code in texts]
+
+
+def _place(gb: Guidebook, item: Item, domain, factor) -> tuple[str, str, str]:
+    """(영역, 세부영역, 평가지표) labels of an item: by its linked indicator, else by its survey domain/factor."""
+    titles = area_titles(gb.areas)
+    if item.indicator:
+        try:
+            area, sub, ind = gb.locate(item.indicator)
+        except KeyError:
+            pass
+        else:
+            i = gb.areas.index(area)
+            key = AREA_KEYS[i] if i < len(AREA_KEYS) else ""
+            return f"{key}. {area.title}" if key else area.title, subarea_label(area.code, sub), ind.title
+    key = area_of(domain, gb.areas)
+    return (f"{key}. {titles[key]}" if key else domain.title), factor.title, "–"
+
+
+def item_rows(gb: Guidebook, surveys: list[SurveyResult], *, with_figures: bool) -> list[ItemRow]:
+    """서식3-2: each item at least one 평가주체 answered, ○ per 평가주체 with answers to it."""
+    out = []
+    for sr in surveys:
+        for d in sr.survey.domains:
+            for f in d.factors:
+                for item in f.items:
+                    st = {g: sr.stats["groups"][g]["items"].get(item.code) for g in FORM_GROUPS
+                          if g in sr.stats["groups"] and item.applies_to(g)}
+                    answered = tuple(g for g in FORM_GROUPS if (st.get(g) or {}).get("n"))
+                    if not answered:
+                        continue
+                    area, sub, ind = _place(gb, item, d, f)
+                    figs = {g: ItemFigures(st[g]["n"], st[g]["mean"],
+                                           tuple(st[g]["counts"].get(str(v), 0)
+                                                 for v in range(1, sr.survey.scale.points + 1)))
+                            for g in answered} if with_figures else {}
+                    out.append(ItemRow(sr.id, item.code, area, sub, ind, item.text, item.reverse, answered, figs))
+    return out
+
+
+def group_sections(gb: Guidebook, surveys: list[SurveyResult], items: list[ItemRow]) -> list[GroupSection]:
+    """교내 보관용: per 평가주체 that took part, its pooled 영역/세부영역 figures and its items' figures."""
+    out = []
+    for g in FORM_GROUPS:
+        taking = [sr for sr in surveys if g in sr.counts]
+        if not taking:
+            continue
+        doms, facs = [], []
+        for sr in taking:
+            st = sr.stats["groups"][g]
+            for d in sr.survey.domains:
+                fig = st["domains"].get(d.code)
+                if fig and fig.get("answers"):
+                    key = area_of(d, gb.areas)
+                    doms.append(_unit(f"{key}. {d.title}" if key and not d.title.startswith(key) else d.title, fig))
+                for f in d.factors:
+                    fig = st["factors"].get(f.code)
+                    if fig and fig.get("answers"):
+                        facs.append(_unit(f.title, fig))
+        n = max(sr.counts[g] for sr in taking)
+        out.append(GroupSection(g, n, suppressed(n), tuple(doms), tuple(facs),
+                                tuple(r for r in items if g in r.figures)))
+    return out
+
+
+def _unit(label: str, fig: dict) -> UnitFigures:
+    return UnitFigures(label, fig["n"], fig["answers"], fig["mean"], fig["rounded"], fig["level"])
+
+
+def cell_text(cell: AreaCell) -> str:
+    """What the grid shows for a cell outside the tick columns: "n<5" or nothing."""
+    return SUPPRESSED if cell.state == HIDDEN else ""
