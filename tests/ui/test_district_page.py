@@ -66,6 +66,12 @@ def test_drilling_into_one_school_shows_its_own_rows(page, qtbot, submissions):
     assert page.detail["school"].school_name == name
     assert name in page.school_title.text()
     assert page.school_rows.rowCount() > 20
+    t = page.school_rows
+    shown = [(t.item(r, 1).text(), t.item(r, 5).text()) for r in range(t.rowCount()) if t.item(r, 0).text() == "영역 4단계"]
+    grid = page.stats["schools"][0]["area_levels"]
+    # "3.9 우수" per group and 영역 as the school submitted it; an n<5 group has no figure
+    got = sorted((g, v.split(" ", 1)[1] if v else "n<5") for g, v in shown)
+    assert got == sorted((g, grid[a][g]) for a in grid for g in grid[a])
 
 
 def test_export_writes_the_pdf_and_the_benchmark(page, qtbot, submissions, tmp_path):

@@ -447,17 +447,21 @@ class DistrictPage(QWidget):
         info = [f"{s.year}학년도 · 파일 {s.source_name} · " + ("검증값 일치" if s.checksum_ok else "내보낸 뒤 수정된 파일")]
         info += s.warnings
         self.school_info.setText("\n".join(info))
-        rows = [r for r in d["rows"] if r["kind"] in ("respondents", "domain", "factor", "rating")]
+        rows = [r for r in d["rows"] if r["kind"] in ("respondents", "domain", "factor", "level", "rating")]
         t = self.school_rows
         t.clear()
         t.setColumnCount(6)
         t.setHorizontalHeaderLabels(["구분", "집단", "코드", "이름", "n", "평균 / 등급"])
         t.setRowCount(len(rows))
         t.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
-        kinds = {"respondents": "응답자", "domain": "영역", "factor": "요인", "rating": "지표"}
+        kinds = {"respondents": "응답자", "domain": "영역", "factor": "요인", "level": "영역 4단계", "rating": "지표"}
         for i, r in enumerate(rows):
             n = "n<5" if r["suppressed"] else r["n"]
-            value = r["rating"] if r["kind"] == "rating" else _fmt(r["mean"], 2) if r["mean"] is not None else ""
+            if r["kind"] == "level":  # the school's 영역 result as submitted: rounded mean and its 4단계
+                value = " ".join(x for x in (_fmt(r["rounded"]) if r["rounded"] is not None else "", r["level"] or "")
+                                 if x)
+            else:
+                value = r["rating"] if r["kind"] == "rating" else _fmt(r["mean"], 2) if r["mean"] is not None else ""
             for c, v in enumerate((kinds[r["kind"]], r["grp"], r["code"], r["title"], n, value)):
                 t.setItem(i, c, _item(v, align_right=c >= 4))
 
