@@ -176,16 +176,15 @@ def level_rows(survey: Survey, group: str, group_n: int, group_stats: dict | Non
     if survey.scoring != GUIDEBOOK_SCORING:
         return []
     rows: list[tuple] = []
-    hide_all = group_stats is None or suppressed(group_n)
+    domains = None if group_stats is None or suppressed(group_n) else group_stats["domains"]
     for d in survey.domains:
         if not any(f.items_for(group) for f in d.factors):
             continue  # the group was not asked about this domain
         area = area_of(d, areas) or None
-        s = None if hide_all else group_stats["domains"].get(d.code)
-        if hide_all:
+        if domains is None:
             rows.append((LEVEL_KIND, survey.id, group, d.code, d.title, SUPPRESSED, None, None, None, None, None,
                          None, None, None, None, area))
-        elif s is not None and s.get("answers"):
+        elif (s := domains.get(d.code)) is not None and s.get("answers"):
             rows.append((LEVEL_KIND, survey.id, group, d.code, d.title, s["n"], s["mean"], s["sd"], s["score100"],
                          None, None, None, s["answers"], s["rounded"], s["level"], area))
     return rows

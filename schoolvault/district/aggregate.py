@@ -514,6 +514,6 @@ def year_rules(year: int) -> tuple[tuple[str, ...], dict[str, str]]:
     books = sorted((a.instrument for a in catalog.shipped() if isinstance(a.instrument, Guidebook)),
                    key=lambda g: (g.year > year, abs(g.year - year)))
     gb = books[0] if books else None
-    with_levels = next((g for g in books if g.survey_levels is not None), None)
-    labels = tuple(lv.label for lv in with_levels.survey_levels.levels) if with_levels else DEFAULT_LEVEL_LABELS
+    levels = next((g.survey_levels for g in books if g.survey_levels is not None), None)
+    labels = tuple(lv.label for lv in levels.levels) if levels is not None else DEFAULT_LEVEL_LABELS
     return labels, (submission.area_titles(gb.areas) if gb else {})
