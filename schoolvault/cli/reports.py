@@ -8,7 +8,9 @@ from pathlib import Path
 
 from . import open_ws
 
-KINDS = ("evaluation", "sodi", "questionnaire")
+KINDS = ("evaluation", "sodi", "questionnaire", "submission", "internal")
+KIND_HELP = ("evaluation(학교평가 결과 보고서), sodi(학교조직진단 보고서), questionnaire(종이 설문지), "
+             "submission(학교평가서 제출용: .hwpx, .docx, .pdf), internal(학교평가서 교내 보관용)")
 
 
 def _cmd(sub, common, name: str, handler, help: str, human=None, example: str = ""):
@@ -20,12 +22,12 @@ def _cmd(sub, common, name: str, handler, help: str, human=None, example: str = 
 
 def register(sub, common) -> None:
     p = _cmd(sub, common, "report", cmd_report,
-             "보고서 PDF를 만듭니다: 학교평가 결과 보고서, 학교조직진단 보고서, 종이 설문지",
+             "보고서를 만듭니다: 학교평가서(제출용·교내 보관용; 한글·워드·PDF), 학교평가 결과 보고서, "
+             "학교조직진단 보고서, 종이 설문지",
              human=_report_human,
-             example="schoolvault-cli --db 학교.sqlite report 결과보고서.pdf --kind evaluation")
-    p.add_argument("out", help="저장할 PDF 파일 (OUT.pdf)")
-    p.add_argument("--kind", required=True, choices=KINDS,
-                   help="evaluation(학교평가 결과 보고서), sodi(학교조직진단 보고서), questionnaire(종이 설문지)")
+             example="schoolvault-cli --db 학교.sqlite report 학교평가서.hwpx --kind submission")
+    p.add_argument("out", help="저장할 파일 (OUT.pdf; 학교평가서는 OUT.hwpx, OUT.docx도 됩니다)")
+    p.add_argument("--kind", required=True, help=KIND_HELP)
     p.add_argument("--instrument", help="설문 도구 id (sodi: 기본은 올해 응답이 있는 SODI 설문, questionnaire: 필수)")
     p.add_argument("--group", help="응답 집단 (questionnaire: 교원, 직원, 학생, 학부모)")
     p.add_argument("--year", type=int, help="학년도 (기본: 현재 학년도)")
@@ -39,12 +41,24 @@ def register(sub, common) -> None:
 
 
 def _report_human(r: dict) -> str:
+    if r.get("kind") in ("submission", "internal"):
+        label = "제출용" if r["kind"] == "submission" else "교내 보관용"
+        pages = f", {r['pages']}쪽" if r.get("pages") else ""
+        return f"학교평가서({label})를 만들었습니다: {r['file']} (문항 {r['items']}개{pages})"
     return f"보고서를 만들었습니다: {r['file']} ({r['pages']}쪽)"
 
 
 def cmd_report(args):
     from ..reports import evaluation_report, questionnaire, sodi_report
     out = Path(args.out)
+    if args.kind not in KINDS:  # a usage error: exit 2, in Korean (argparse's own choices message is English)
+        sys.stderr.write(f"사용법 오류: 보고서 종류 '{args.kind}'을(를) 알 수 없습니다. 다음 중 하나를 쓰세요: "
+                         f"{KIND_HELP}\n")
+        raise SystemExit(2)
+    if args.kind in ("submission", "internal"):
+        from ..reports.school_report import school_report
+        with closing(open_ws(args)) as ws:
+            return school_report(ws, out, kind=args.kind, year=args.year)
     if args.kind == "questionnaire":
         if not args.instrument or not args.group:  # a usage error: exit 2 like argparse's own
             sys.stderr.write("사용법 오류: --kind questionnaire에는 --instrument와 --group이 필요합니다 "

@@ -9,6 +9,7 @@ a worker with progress and cancel:
     questionnaire(ws | None, out, *, instrument, group, progress)             종이 설문지
     export_workbook(ws, out, *, year=None, benchmark=None, progress)          컨설팅용 워크북 (= 제출 파일)
     survey_chart_svg(ws, instrument_id, *, group=None, kind="radar", year=None) -> bytes
+    school_report(ws, out, *, kind="submission" | "internal", year=None, progress)  학교평가서 (.hwpx/.docx/.pdf)
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from __future__ import annotations
 from .charts import survey_chart_svg
 from .evaluation_report import evaluation_report
 from .questionnaire import questionnaire
+from .school_report import school_report
 from .sodi_report import sodi_report
 from .workbook import export_workbook
 
-__all__ = ["evaluation_report", "export_workbook", "questionnaire", "sodi_report", "survey_chart_svg"]
+__all__ = ["evaluation_report", "export_workbook", "questionnaire", "school_report", "sodi_report",
+           "survey_chart_svg"]

@@ -41,6 +41,12 @@ class _Writer:
             self._aligns[name] = self.header.ensure_paragraph_alignment(name)
         return self._aligns[name]
 
+    def shade(self, tb) -> str:
+        base = tb.element.get("borderFillIDRef")
+        if (base, SHADE) not in self._runs:
+            self._runs[base, SHADE] = self.doc.oxml.ensure_shading_border_fill(SHADE, base_border_fill_id=base)
+        return self._runs[base, SHADE]
+
     def paragraph(self, text: str, *, bold: bool = False, size: float | None = None, align: str = "l",
                   color: str | None = None, page_break: bool = False):
         extra = {"pageBreak": "1"} if page_break else {}
@@ -70,8 +76,8 @@ class _Writer:
                 p.char_pr_id_ref = self.run_style(bold=cell.bold or cell.tick, size=size)
                 if r < len(t.header):
                     target.element.set("header", "1")
-                if cell.shaded:
-                    tb.set_cell_shading(r, c, SHADE)
+                if cell.shaded:  # by id: tb.set_cell_shading rebuilds the table's grid for every cell
+                    target.element.set("borderFillIDRef", self.shade(tb))
         if t.header:
             tb.element.set("repeatHeader", "1")
         if len(rows) > FLOW_ROWS:
@@ -79,9 +85,10 @@ class _Writer:
 
 
 def write_hwpx_document(doc: dm.Document, *, progress=NULL_PROGRESS) -> bytes:
-    """The document as HWPX bytes, checked by python-hwpx's own validation before they are returned.
+    """The document as HWPX bytes, checked by python-hwpx before they are returned.
 
-    Raises SchoolVaultError when the library reports the package invalid (a bug, but never a broken file)."""
+    Raises SchoolVaultError when the library refuses the package (a bug, but never a broken file)."""
+    from hwpx import HwpxError
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         w = _Writer()
@@ -108,9 +115,9 @@ def write_hwpx_document(doc: dm.Document, *, progress=NULL_PROGRESS) -> bytes:
                     w.paragraph(b.caption, size=8.5, color="#555555")
             pending_break = False
             progress.report(n + 1, len(doc.blocks), "한글 문서 쓰는 중")
-        report = w.doc.validate()
-        if report.issues:
-            log.error("hwpx validation: %s", report.issues)
-            raise SchoolVaultError("한글(HWPX) 문서를 검증하지 못했습니다.",
-                                   hint="DOCX나 PDF로 만들어 보시고, 이 문제를 개발자에게 알려 주세요.")
-        return w.doc.to_bytes()
+        try:  # to_bytes checks that 한글 can open the package (python-hwpx's open-safety validation)
+            return w.doc.to_bytes()
+        except HwpxError as e:
+            log.error("hwpx serialisation refused: %s", e)
+            raise SchoolVaultError("한글(HWPX) 문서를 만들지 못했습니다.",
+                                   hint="DOCX나 PDF로 만들어 보시고, 이 문제를 개발자에게 알려 주세요.") from e

@@ -12,7 +12,7 @@ import io
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle
@@ -24,6 +24,7 @@ from .pdf_common import BODY_W, INK, LABEL_BG, MUTED, ReportDoc, build, esc, h1,
 
 _ALIGN = {"l": 0, "c": TA_CENTER, "r": TA_RIGHT}
 GRID_LINE = 0.5
+KEEP_WITH_NEXT = 40 * mm  # room a heading needs below it for a few lines of what follows
 
 
 class TickMark(Flowable):
@@ -101,8 +102,8 @@ def story_of(doc: dm.Document) -> list:
     heading = {1: h1, 2: h2, 3: h3}
     story: list = []
     for b in doc.blocks:
-        if isinstance(b, dm.Heading):
-            story.append(heading[min(3, b.level)](b.text))
+        if isinstance(b, dm.Heading):  # never alone at the foot of a page
+            story += [CondPageBreak(KEEP_WITH_NEXT), heading[min(3, b.level)](b.text)]
         elif isinstance(b, dm.Paragraph):
             story += _paragraph(b)
         elif isinstance(b, dm.Table):
