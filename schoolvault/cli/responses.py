@@ -71,6 +71,11 @@ def register(sub, common) -> None:
     p.add_argument("--group")
     p.add_argument("--year", type=int)
     p.add_argument("--all", action="store_true", help="'없음' 같은 답도 보이기")
+    p.add_argument("--themes", action="store_true", help="주제별로 묶기 (핵심어, 집단별 의견 수, 대표 의견)")
+    p.add_argument("--keywords", action="store_true", help="집단마다 다른 집단보다 많이 쓴 핵심어")
+    p.add_argument("--period", help="설문 시기: 중간 또는 학년말 (--themes, --keywords; 기본: 학년말)")
+    p.epilog = (p.epilog or "") + ("\n주제: schoolvault-cli comments --instrument sodi-example-2025 --themes"
+                                   "\n핵심어: schoolvault-cli comments --instrument sodi-example-2025 --keywords --json")
 
 
 def cmd_import_responses(args):
@@ -166,6 +171,9 @@ def cmd_template(args):
 
 
 def cmd_comments(args):
+    if args.themes or args.keywords:
+        from .themes import cmd_comment_analysis
+        return cmd_comment_analysis(args)
     from .. import services
     from ..forms.groups import canonical_group
     from ..importing.comments import list_comments
@@ -179,6 +187,8 @@ def cmd_comments(args):
 
 
 def _comments_human(r) -> str:
+    if "text" in r:  # --themes / --keywords
+        return r["text"]
     if not r["comments"]:
         return "서술형 의견이 없습니다."
     return "\n".join(f"[{c['group']} {c['item']}] {c['text']}" for c in r["comments"])

@@ -21,6 +21,7 @@ from ..progress import NULL_PROGRESS
 from ..safe_text import neutralize_formula
 from ..workspace.auditlog import record_export
 from ..workspace.selfeval import MIDYEAR_LABELS
+from . import indicator_sheet
 from .data import SurveyResult, YearData, collect, comments, imported_benchmark
 from .evaluation_report import LEVEL_NAMES, TYPE_NAMES, district_name
 
@@ -30,10 +31,12 @@ MAX_ROW_HEIGHT = 409     # points: the most Excel allows
 SHEET_GUIDE = [
     ("요약", "학교 정보, 자체평가 등급 분포, 설문 응답 수, 요인 상·하위"),
     ("지표별 자체평가", "지표마다 등급, 근거자료, 성과, 미흡한 점, 개선 계획"),
+    ("평가지표 및 현황", "평가지표별 평가주체 문항 수와 세부영역 계, 평가주체별 영역 4단계"),
     ("문항 통계", "문항 × 집단: n, 평균, 표준편차, 100점 환산, 긍정률, 응답 분포"),
     ("요인·영역 점수", "요인과 영역의 집단별 점수와 신뢰도(α)"),
     ("집단 비교", "요인별 집단 점수(100점 환산)를 나란히, 차트 포함"),
     ("의견", "서술형 응답 (응답자 5명 이상 집단만)"),
+    ("의견 주제", "서술형 응답의 주제와 집단별 의견 수, 대표 의견 (응답자 5명 미만은 n<5)"),
     ("원자료", "응답자별 문항 점수 (역문항은 뒤집은 점수, 개인정보 없음)"),
     (submission.SUBMISSION_SHEET, "교육청 제출용 기계 판독 자료 (수정하지 마세요)"),
     (submission.META_SHEET, "파일 형식, 학교 정보, 검증값(SHA-256)"),
@@ -424,6 +427,36 @@ def _sheet_comments(wb, fmt, ws_, data: YearData) -> None:
     sh.finish()
 
 
+def _sheet_themes(wb, fmt, ws_, data: YearData) -> None:
+    """Comment themes of each survey (themes.publishable: n<5 cells, quotes only from groups of 5 or more).
+
+    The count column is the sum of the cells shown, so no hidden cell can be worked out from it."""
+    from ..forms.groups import GROUPS
+    from ..forms.periods import DOCUMENT_PERIOD
+    from ..themes import comment_themes, publishable
+    tables = []
+    for sr in data.surveys:
+        if sr.survey.open_questions:
+            r = comment_themes(ws_, sr.id, year=data.year, period=DOCUMENT_PERIOD)
+            if r.comments:
+                tables.append((sr, publishable(r)))
+    seen = {g for _, p in tables for g in p["groups"]}
+    groups = [g for g in GROUPS if g in seen] + sorted(seen - set(GROUPS))
+    sh = _Sheet(wb, "의견 주제", fmt)
+    fm = [fmt["text"], fmt["wrap"], fmt["wrap"], fmt["int"]] + [fmt["center"]] * len(groups) + [fmt["wrap"]]
+    sh.header(["도구", "주제", "핵심어", "의견 수"] + groups + ["대표 의견"], [16, 22, 28, 8] + [8] * len(groups) + [70],
+              formats=fm)
+    for sr, pub in tables:
+        for t in pub["themes"] + [pub["other"]]:
+            cells = [t["by_group"].get(g, {}).get("comments") if g in pub["groups"] else None for g in groups]
+            shown = sum(v for v in cells if isinstance(v, int))
+            if not shown and all(v != SUPPRESSED for v in cells):
+                continue
+            quotes = "\n".join(f"[{q['group']}] {q['text']}" for q in t["quotes"]) if t is not pub["other"] else ""
+            sh.put([sr.id, t["label"], ", ".join(t["keywords"][:8]), shown] + cells + [quotes], fm)
+    sh.finish()
+
+
 def _raw_sheet_name(sr: SurveyResult, used: set[str]) -> str:
     base = "원자료 " + ("SODI" if "sodi" in sr.id.lower() else sr.id)
     name = base[:31]
@@ -547,10 +580,13 @@ def export_workbook(ws, out: str | Path, *, year: int | None = None, benchmark: 
         raw_names = [_raw_sheet_name(sr, used) for sr in data.surveys]
         steps = [("요약", lambda: _sheet_summary(wb, fmt, data, meta, {"raw": raw_names})),
                  ("지표별 자체평가", lambda: _sheet_indicators(wb, fmt, data)),
+                 (indicator_sheet.SHEET,
+                  lambda: indicator_sheet.write_sheet(_Sheet(wb, indicator_sheet.SHEET, fmt), fmt, data)),
                  ("문항 통계", lambda: _sheet_items(wb, fmt, data)),
                  ("요인·영역 점수", lambda: _sheet_factors(wb, fmt, data)),
                  ("집단 비교", lambda: _sheet_compare(wb, fmt, data, benchmark)),
-                 ("의견", lambda: _sheet_comments(wb, fmt, ws, data))]
+                 ("의견", lambda: _sheet_comments(wb, fmt, ws, data)),
+                 ("의견 주제", lambda: _sheet_themes(wb, fmt, ws, data))]
         for n, (label, step) in enumerate(steps, 1):
             progress.report(n, 8, f"{label} 시트 쓰는 중")
             step()
@@ -569,7 +605,7 @@ def export_workbook(ws, out: str | Path, *, year: int | None = None, benchmark: 
         if os.path.exists(tmp):
             os.unlink(tmp)
     record_export(ws, "workbook", out, year=data.year, respondents=raw_rows)
-    sheets = ["요약", "지표별 자체평가", "문항 통계", "요인·영역 점수", "집단 비교", "의견", *raw_names,
+    sheets = ["요약", "지표별 자체평가", indicator_sheet.SHEET, "문항 통계", "요인·영역 점수", "집단 비교", "의견", *raw_names,
               submission.SUBMISSION_SHEET, submission.META_SHEET]
     return {"file": str(out), "sheets": sheets, "respondents": raw_rows, "rows": len(rows),
             "checksum": meta["checksum"]}

@@ -146,6 +146,18 @@ def comments(ws: Workspace, adm_ids: Iterable[int]) -> list[tuple[int, str, str,
         f"WHERE r.administration_id IN ({marks}) ORDER BY c.id", ids))
 
 
+def comment_rows(ws: Workspace, adm_ids: Iterable[int]) -> list[tuple[int, int, str, str, int]]:
+    """(comment id, respondent id, question code, text, selected) for these administrations; the
+    respondent id only tells comments of one person apart (theme counts per respondent)."""
+    ids = list(adm_ids)
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    return list(ws.conn.execute(
+        f"SELECT c.id, c.respondent_id, c.question, c.text, c.selected FROM comments c "
+        f"JOIN respondents r ON r.id = c.respondent_id WHERE r.administration_id IN ({marks}) ORDER BY c.id", ids))
+
+
 def set_comment_selected(ws: Workspace, comment_id: int, selected: bool) -> None:
     ws.conn.execute("UPDATE comments SET selected = ? WHERE id = ?", (int(selected), comment_id))
 
