@@ -204,13 +204,13 @@ def _combined(key: str, g: str, contrib: list, levels: SurveyLevels | None) -> A
                     level=fig["level"], surveys=ids)
 
 
-def _subarea_labels(gb: Guidebook) -> dict[str, str]:
+def subarea_labels(gb: Guidebook) -> dict[str, str]:
     return {s.code: subarea_label(a.code, s) for a in gb.areas for s in a.subareas}
 
 
 def findings(ws, data: YearData) -> list[Finding]:
     """서식3-1 (2): achievements → 우수한 점, shortcomings and improvements → 개선할 점, support_needed → 지원."""
-    labels = _subarea_labels(data.guidebook)
+    labels = subarea_labels(data.guidebook)
     support = {e.indicator: e.support_needed for e in selfeval.entries(ws, data.year)}
     out: list[Finding] = []
     for ind in data.indicators:
@@ -229,7 +229,7 @@ def findings(ws, data: YearData) -> list[Finding]:
 def features(ws, data: YearData) -> list[Feature]:
     """서식3-1 (3): the 세부영역 with a 특색사례, in guidebook order."""
     texts = selfeval.features(ws, data.year)
-    labels = _subarea_labels(data.guidebook)
+    labels = subarea_labels(data.guidebook)
     return [Feature(labels[code], texts[code]) for code in labels if code in texts]
 
 
