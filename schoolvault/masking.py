@@ -23,6 +23,7 @@ import re
 EMAIL_MASK = "(전자우편)"
 PHONE_MASK = "(전화번호)"
 NAME_MASK = "○○○"
+PLACEHOLDERS = (EMAIL_MASK, PHONE_MASK, "○")  # what masking writes; never a keyword
 
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 # mobile: 010-1234-5678, 010 1234 5678, 01012345678, +82-10-1234-5678; landline: 02-123-4567, 031-123-4567

@@ -11,7 +11,8 @@ Pipeline (pure Python, deterministic — no random seeds, every tie broken by a 
    analyser) tags it; runs of adjacent nouns (NNG/NNP, with the suffix 님) form noun phrases. A
    one-syllable noun is glued to the two-syllable noun before it (방과 + 후 → 방과후, 급식 + 실 → 급식실).
    A comment's keywords are the units of its phrases (two or more syllables, not stop words) and each
-   adjacent pair joined *without a space* (돌봄 + 교실 → 돌봄교실, 학교 + 폭력 → 학교폭력). Keys never hold
+   adjacent pair joined *without a space* whose second unit is not a stop word (돌봄 + 교실 → 돌봄교실,
+   학교 + 폭력 → 학교폭력; not 연락 + 부탁). Keys never hold
    spaces, so "방과후" / "방과 후" / "방과후학교" give the same keys. Stop words (school-survey filler such as
    학교, 생각, 감사) are data: `resources/text/stopwords.txt`, loaded once.
 2. **Keyword clusters.** The vocabulary is the keywords in at least `min_df` comments (and at most half
@@ -53,7 +54,7 @@ from .forms.breakdown import hidden_cells
 from .forms.groups import GROUPS, canonical_group
 from .forms.periods import DOCUMENT_PERIOD, require_period
 from .forms.scoring import SUPPRESSED, suppressed
-from .masking import mask_personal
+from .masking import PLACEHOLDERS, mask_personal
 from .progress import NULL_PROGRESS
 from .resources import resource_dir
 
@@ -152,9 +153,9 @@ def keywords_of(tokens, stop: frozenset[str] | None = None) -> list[str]:
         for n, unit in enumerate(run):
             if len(unit) >= MIN_KEYWORD_LEN and unit not in stop:
                 out[unit] = None
-            if n:
+            if n and unit not in stop:  # 학교 + 폭력 → 학교폭력, but 연락 + 부탁 is no topic
                 pair = run[n - 1] + unit
-                if not (run[n - 1] in stop and unit in stop) and pair not in stop:
+                if pair not in stop:
                     out[pair] = None
     return list(out)
 
@@ -166,10 +167,17 @@ def extract_keywords(texts: Sequence[str], progress=NULL_PROGRESS) -> list[list[
     out: list[list[str]] = []
     for start in range(0, len(texts), TOKENIZE_CHUNK):
         progress.report(start, len(texts), "형태소 분석 중")
-        chunk = [mask_personal(t) for t in texts[start:start + TOKENIZE_CHUNK]]
+        chunk = [_unmasked_words(mask_personal(t)) for t in texts[start:start + TOKENIZE_CHUNK]]
         for tokens in kiwi.tokenize(chunk):
             out.append(keywords_of(tokens, stop))
     return out
+
+
+def _unmasked_words(masked: str) -> str:
+    """The masked text without the mask's placeholders: (전자우편) must not become a keyword."""
+    for p in PLACEHOLDERS:
+        masked = masked.replace(p, " ")
+    return masked
 
 
 # ---------------------------------------------------------------- the pure part (no workspace)

@@ -29,10 +29,12 @@ from ...forms.scoring import level_text
 from .. import session as flags
 from ..widgets.charts import BarChart, RadarChart
 from .base import Page, heading, hint
+from .comment_themes import CommentThemesPanel
 
 ALL_GROUPS = "__all__"
 COMPARE = "비교"  # the period selector's third choice: 중간 and 학년말 side by side
 GRADE_TAB = 5     # index of the 학년별 tab (appended after the comments)
+THEMES_TAB = 6    # 의견 주제: comments by theme (issue 17), analysed only when the tab is opened
 
 
 def pct(v: float | None) -> str:
@@ -234,6 +236,8 @@ class ResultsPage(Page):
         self.grade_table.setAccessibleName("학년별 결과")
         gl.addWidget(self.grade_table, 1)
         self.tabs.addTab(gw, "학년별")
+        self.themes_panel = CommentThemesPanel(self.session.run)
+        self.tabs.addTab(self.themes_panel, "의견 주제")
 
         foot = QHBoxLayout()
         foot.addWidget(hint("다음 할 일: 약점 문항과 의견을 살펴보고, 관련 지표의 '개선 계획(환류)'에 반영하세요."), 1)
@@ -341,6 +345,7 @@ class ResultsPage(Page):
 
     def _show_results(self, data: dict) -> None:
         self.data = data
+        self.themes_panel.invalidate()
         keep = getattr(self, "_want_group", None) or self.group_combo.currentData()
         self._want_group = None
         self.group_combo.clear()
@@ -413,6 +418,12 @@ class ResultsPage(Page):
             self._fill_top_bottom(d)
         elif index == 4:
             self._show_comments()
+        elif index == THEMES_TAB:
+            if self.tabs.currentIndex() != index:  # Kiwi loads on demand: wait until the tab is opened
+                self._filled.discard(index)
+                return
+            period = self.period_combo.currentData()
+            self.themes_panel.load(self.data["instrument"], YEAR_END if period == COMPARE else period)
         elif index == GRADE_TAB:
             self.grade_caption.setText("학년별 결과를 계산하는 중…")
             self.grade_table.setRowCount(0)
