@@ -42,9 +42,27 @@ class ReportKind:
     file_label: str
     needs_survey: bool = False
     needs_group: bool = False
+    formats: tuple[str, ...] = ()  # a choice of file formats, the first the default (suffix is then the first)
+    kind_arg: str | None = None    # passed as kind= (the 학교평가서's 제출용 / 교내 보관용)
+
+
+FORMAT_LABELS = {".hwpx": "한글 (.hwpx)", ".docx": "워드 (.docx)", ".pdf": "PDF (.pdf)", ".xlsx": "엑셀 (.xlsx)"}
+FORMAT_FILTERS = {".hwpx": "한글 문서 (*.hwpx)", ".docx": "워드 문서 (*.docx)", ".pdf": "PDF 파일 (*.pdf)",
+                  ".xlsx": "엑셀 파일 (*.xlsx)"}
+DOCUMENT_FORMATS = (".hwpx", ".docx", ".pdf")  # 한글 first: schools edit the 학교평가서 there before it goes out
 
 
 REPORTS = [
+    ReportKind("submission", "학교평가서 (제출용)",
+               "교육청 서식 그대로의 학교평가서입니다: 영역별 평가 결과(영역 × 평가주체 × 4단계), 결과 분석 및 종합의견, "
+               "특색사례(서식3-1), 평가문항 목록(서식3-2). 문항별 점수는 넣지 않습니다. 한글에서 고쳐 쓸 수 있습니다.",
+               "schoolvault.reports.school_report", "school_report", ".hwpx", "학교평가서_제출용",
+               formats=DOCUMENT_FORMATS, kind_arg="submission"),
+    ReportKind("internal", "학교평가서 (교내 보관용)",
+               "제출용과 같은 구성에 평가주체별 문항 점수(응답 수, 평균, 응답 분포)와 영역·세부영역 평균을 더한 "
+               "학교 안에서 보관하는 문서입니다.",
+               "schoolvault.reports.school_report", "school_report", ".hwpx", "학교평가서_교내보관용",
+               formats=DOCUMENT_FORMATS, kind_arg="internal"),
     ReportKind("evaluation", "학교평가 결과 보고서 (PDF)",
                "교육지원청에 제출하는 연간 보고서입니다. 지표별 등급과 근거, 설문 결과, 강점과 개선 계획이 들어갑니다.",
                "schoolvault.reports.evaluation_report", "evaluation_report", ".pdf", "학교평가결과보고서"),
@@ -85,6 +103,8 @@ def write_report(ws, kind_key: str, out: str, *, instrument: str | None = None, 
         kwargs["group"] = group
     if progress is not None and "progress" in params:
         kwargs["progress"] = progress
+    if kind.kind_arg and "kind" in params:
+        kwargs["kind"] = kind.kind_arg
     result = fn(ws, out, **kwargs)
     return result if isinstance(result, dict) else {"file": out}
 
@@ -116,7 +136,13 @@ class ReportsPage(Page):
             lay.addWidget(heading(kind.title, 12))
             lay.addWidget(hint(kind.description))
             row = QHBoxLayout()
-            survey = group = None
+            survey = group = fmt = None
+            if kind.formats:
+                fmt = QComboBox()
+                fmt.setAccessibleName(f"{kind.title} 파일 형식")
+                for suffix in kind.formats:
+                    fmt.addItem(FORMAT_LABELS[suffix], suffix)
+                row.addWidget(fmt)
             if kind.needs_survey:
                 survey = QComboBox()
                 survey.setMinimumWidth(360)
@@ -139,7 +165,7 @@ class ReportsPage(Page):
             row.addWidget(open_button)
             lay.addLayout(row)
             bl.addWidget(f)
-            self.rows[kind.key] = {"survey": survey, "group": group, "button": button, "status": status,
+            self.rows[kind.key] = {"survey": survey, "group": group, "format": fmt, "button": button, "status": status,
                                    "open": open_button, "path": None}
             open_button.clicked.connect(lambda _=False, k=kind.key: self.open_file(k))
         f, lay = card()
@@ -187,9 +213,14 @@ class ReportsPage(Page):
         for g in (s or {}).get("groups", []):
             group.addItem(g, g)
 
+    def suffix(self, kind: ReportKind) -> str:
+        """The file format chosen for this document (its only one when there is no choice)."""
+        fmt = self.rows[kind.key]["format"]
+        return fmt.currentData() if fmt is not None else kind.suffix
+
     def default_name(self, kind: ReportKind) -> str:
         parts = [self.school_name, f"{self.year}" if self.year else "", kind.file_label]
-        return "_".join(p for p in parts if p) + kind.suffix
+        return "_".join(p for p in parts if p) + self.suffix(kind)
 
     def ask_and_make(self, kind: ReportKind) -> None:
         if report_function(kind) is None:
@@ -197,12 +228,13 @@ class ReportsPage(Page):
             return
         settings = QSettings()
         folder = settings.value("reports/last_dir") or QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
-        filters = "PDF 파일 (*.pdf)" if kind.suffix == ".pdf" else "엑셀 파일 (*.xlsx)"
+        suffix = self.suffix(kind)
+        filters = FORMAT_FILTERS[suffix]
         path, _ = QFileDialog.getSaveFileName(self, kind.title, str(Path(folder) / self.default_name(kind)), filters)
         if not path:
             return
-        if not path.lower().endswith(kind.suffix):
-            path += kind.suffix
+        if not path.lower().endswith(suffix):
+            path += suffix
         settings.setValue("reports/last_dir", str(Path(path).parent))
         self.make(kind.key, path)
 

@@ -40,6 +40,7 @@ TEXT_FIELDS = [
     ("achievements", "운영 성과 (잘된 점)", "올해 이 지표에서 이룬 것을 적으세요."),
     ("shortcomings", "미흡한 점", "부족했던 점과 그 까닭을 적으세요."),
     ("improvements", "개선 계획 (환류)", "내년에 무엇을 어떻게 바꿀지 적으세요. 다음 학년도 계획의 출발점이 됩니다."),
+    ("support_needed", "교육청 지원이 필요한 부분", "컨설팅장학 등 교육청의 도움이 필요한 점을 적으세요 (학교평가서 서식3-1)."),
 ]
 DONE_MARK, TODO_MARK = "✓", "○"
 
@@ -239,6 +240,18 @@ class SelfEvalPage(Page):
             self.texts[field] = box
             self.final_lay.addWidget(cap)
             self.final_lay.addWidget(box)
+        # the 세부영역's 특색사례 (학교평가서 서식3-1 (3)): one text per 세부영역, shown with each of its 지표
+        self.feature_caption = QLabel("<b>학교교육활동 특색사례 (세부영역)</b>")
+        self.feature_text = AutoText("feature", "이 세부영역에서 학교가 자랑할 만한 교육활동을 적으세요 (세부영역마다 하나).")
+        self.feature_caption.setBuddy(self.feature_text)
+        self.feature_code: str | None = None
+        self._feature_timer = QTimer(self)
+        self._feature_timer.setSingleShot(True)
+        self._feature_timer.setInterval(AUTOSAVE_MS)
+        self._feature_timer.timeout.connect(self.flush_feature)
+        self.feature_text.textChanged.connect(self._feature_changed)
+        self.final_lay.addWidget(self.feature_caption)
+        self.final_lay.addWidget(self.feature_text)
         self.evidence_hint = hint("")
         self.final_lay.insertWidget(self.final_lay.indexOf(self.texts["evidence"]) + 1, self.evidence_hint)
         nav = QHBoxLayout()
@@ -478,6 +491,35 @@ class SelfEvalPage(Page):
         finally:
             self._loading = False
         self.form.setEnabled(True)
+        self.session.run(services.self_eval_features, on_done=self._show_feature)
+
+    def _show_feature(self, features: list[dict]) -> None:
+        if self.detail is None:
+            return
+        self.flush_feature()
+        f = next((f for f in features if f["title"] == self.detail["subarea"]), None)
+        self.feature_code = f["subarea"] if f else None
+        self._loading = True
+        try:
+            self.feature_caption.setText(f"<b>학교교육활동 특색사례 — {self.detail['subarea']}</b>")
+            self.feature_text.setPlainText(f["text"] if f else "")
+        finally:
+            self._loading = False
+
+    def _feature_changed(self) -> None:
+        if self._loading or self.feature_code is None:
+            return
+        self._pending_feature = (self.feature_code, self.feature_text.toPlainText())
+        self.save_label.setText("입력 중… 곧 자동 저장됩니다")
+        self._feature_timer.start()
+
+    def flush_feature(self) -> None:
+        """Save the typed 특색사례 (timer, leaving the indicator or the page)."""
+        self._feature_timer.stop()
+        pending, self._pending_feature = getattr(self, "_pending_feature", None), None
+        if pending:
+            self.session.save(services.self_eval_set_feature, *pending,
+                              on_done=lambda _r: self.save_label.setText(f"저장됨 {time.strftime('%H:%M:%S')}"))
 
     def _show_linked(self, data: list[dict]) -> None:
         if self.detail is not None and self.detail["code"] != self.code:
@@ -559,9 +601,14 @@ class SelfEvalPage(Page):
         code, fields = self._take_pending()
         if code and fields:
             self.session.call_now(services.self_eval_set, code, **fields)
+        self._feature_timer.stop()
+        pending, self._pending_feature = getattr(self, "_pending_feature", None), None
+        if pending:
+            self.session.call_now(services.self_eval_set_feature, *pending)
 
     def leave(self) -> None:
         self.flush()
+        self.flush_feature()
 
     def go_next_todo(self) -> None:
         self.flush()
