@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from ..forms.scoring import GUIDEBOOK_SCORING
 from .data import YearData
-from .school_report_view import FORM_GROUPS, HIDDEN, LEVEL, subarea_labels, area_grid, cell_text, item_rows
+from .school_report_view import (
+    FORM_GROUPS,
+    HIDDEN,
+    LEVEL,
+    area_grid,
+    cell_text,
+    item_rows,
+    subarea_labels,
+)
 
 SHEET = "평가지표 및 현황"
 NO_INDICATOR = "(지표 연결 없음)"

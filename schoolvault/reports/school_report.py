@@ -15,8 +15,19 @@ from ..forms.periods import DOCUMENT_PERIOD, PERIOD_LABELS
 from ..progress import NULL_PROGRESS
 from ..workspace import responses
 from .data import collect
-from .docmodel import ASKED, TICK, Cell, Document, Heading, PageBreak, Paragraph, Table, check_suffix, head, \
-    write_document
+from .docmodel import (
+    ASKED,
+    TICK,
+    Cell,
+    Document,
+    Heading,
+    PageBreak,
+    Paragraph,
+    Table,
+    check_suffix,
+    head,
+    write_document,
+)
 from .school_report_view import (
     FINDING_KINDS,
     FORM_GROUPS,
@@ -119,7 +130,7 @@ def grid_section(view: SchoolReportView) -> list:
 
 def findings_section(view: SchoolReportView) -> list:
     """서식3-1 (2): 결과 분석 및 종합의견 by 구분 (우수한 점 · 개선할 점 · 교육청 지원), one row per 지표."""
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     for kind in FINDING_KINDS:
         found = [f for f in view.findings if f.kind == kind]
         first = Cell(kind, rowspan=max(1, len(found)), align="c", bold=True, shaded=True)

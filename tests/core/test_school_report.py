@@ -70,7 +70,7 @@ def _pdf_text(file) -> str:
     return "\n".join(p.extract_text() for p in PdfReader(str(file)).pages)
 
 
-def _independent_levels(path) -> dict:
+def _independent_levels(path) -> tuple[dict, object]:
     """{(group, domain): 4단계} from the stored 학년말 answers with pandas: pooled over answers, half up."""
     from schoolvault import services
     from schoolvault.workspace import open_workspace
@@ -227,7 +227,7 @@ def test_cli_refuses_an_unknown_kind_and_a_year_without_answers_in_korean(fresh_
 def test_findings_and_features_come_from_the_self_evaluation(written, tmp_path):
     from schoolvault import services
     from schoolvault.reports.data import collect
-    from schoolvault.reports.school_report_view import SUPPORT, SUBMISSION, prepare
+    from schoolvault.reports.school_report_view import SUBMISSION, SUPPORT, prepare
     from schoolvault.workspace import open_workspace
     path = tmp_path / "copy.sqlite"
     shutil.copy(written["path"], path)
