@@ -153,6 +153,17 @@ def main() -> int:
         print(f"evaluation report ({pages} pages): SchoolVault {ours:.3f} s CPU ({t['ours'][1]:.3f} s wall)   "
               f"reportlab plain tables {base:.3f} s CPU ({t['base'][1]:.3f} s wall)   ratio {ours / base:.2f}× "
               f"(goal ≤ {REPORT_GOAL_S:.0f} s and ≤ {REPORT_GOAL_RATIO:.0f}×)")
+        from schoolvault.reports.school_report import school_report
+        with open_workspace(demo) as ws:
+            for kind in ("submission", "internal"):
+                sr_pages = school_report(ws, tmp / "s.pdf", kind=kind)["pages"]
+                sr_base = baseline_pdf(tmp / "sbase.pdf", sr_pages)
+                fns = {suffix: (lambda s=suffix: school_report(ws, tmp / f"s{s}", kind=kind))
+                       for suffix in (".pdf", ".hwpx", ".docx")}
+                t = race({**fns, "base": sr_base}, args.repeat)
+                print(f"학교평가서 {kind} ({sr_pages} PDF pages): " + "   ".join(
+                    f"{s[1:]} {t[s][0]:.3f} s CPU" for s in fns) + f"   reportlab plain tables {t['base'][0]:.3f} s CPU"
+                    f" (goal ≤ {REPORT_GOAL_S:.0f} s each)")
 
         big = tmp / "big.sqlite"
         make_workspace(big, args.respondents)
