@@ -48,6 +48,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from .errors import SchoolVaultError
 from .forms.breakdown import hidden_cells
@@ -87,8 +88,8 @@ def tokenizer():
     with _kiwi_lock:
         if _kiwi is None:
             try:
-                import kiwipiepy_model
-                from kiwipiepy import Kiwi
+                import kiwipiepy_model  # type: ignore[import-untyped]
+                from kiwipiepy import Kiwi  # type: ignore[import-untyped]
             except ImportError as e:
                 raise SchoolVaultError("한국어 형태소 분석기(kiwipiepy)가 설치되어 있지 않습니다.",
                                        hint="pip install kiwipiepy 로 설치하세요.") from e
@@ -446,18 +447,18 @@ def keywords_by_group(comments: Sequence[CommentIn], keywords: Sequence[list[str
         mine = Counter(w for i in by_g[g] for w in docs[i])
         n1 = len(by_g[g])
         n2 = len(comments) - n1
-        rows = []
+        rows: list[dict[str, Any]] = []
         for w, a in mine.items():
             if a < min_count:
                 continue
-            c = total[w] - a
-            b, d = n1 - a, n2 - c
-            log_or = math.log((a + .5) * (d + .5) / ((b + .5) * (c + .5)))
-            z = log_or / math.sqrt(1 / (a + .5) + 1 / (b + .5) + 1 / (c + .5) + 1 / (d + .5))
+            oc = total[w] - a  # the other groups' comments using w
+            b, d = n1 - a, n2 - oc
+            log_or = math.log((a + .5) * (d + .5) / ((b + .5) * (oc + .5)))
+            z = log_or / math.sqrt(1 / (a + .5) + 1 / (b + .5) + 1 / (oc + .5) + 1 / (d + .5))
             if z >= z_min:
-                rows.append({"keyword": w, "count": a, "share": a / n1, "others_count": c,
-                             "others_share": c / n2 if n2 else 0.0,
-                             "ratio": ((a + .5) / (n1 + 1)) / ((c + .5) / (n2 + 1)),
+                rows.append({"keyword": w, "count": a, "share": a / n1, "others_count": oc,
+                             "others_share": oc / n2 if n2 else 0.0,
+                             "ratio": ((a + .5) / (n1 + 1)) / ((oc + .5) / (n2 + 1)),
                              "log_odds_ratio": log_or, "z": z})
         rows.sort(key=lambda r: (-round(r["z"], 9), -r["count"], r["keyword"]))
         out[g] = rows[:top]

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts"), str(ROOT / "tests" / "core")]
 
-from screenshots import SIZE, Shooter, build_workspace  # noqa: E402
-from test_themes import GROUPS, SURVEY, corpus  # noqa: E402
+from screenshots import SIZE, Shooter, build_workspace
+from test_themes import GROUPS, SURVEY, corpus
 
 
 def add_comments(db: Path) -> None:

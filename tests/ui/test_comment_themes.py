@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "core"))
-from test_themes import GROUPS, SURVEY, corpus  # noqa: E402  (the planted corpus, written for the tests)
+from test_themes import GROUPS, SURVEY, corpus
 
 
 @pytest.fixture
