@@ -89,6 +89,8 @@ def make_app(argv: list[str] | None = None):
         app.setStyle("Fusion")
     install_qt_korean(app)
     register_fonts()
+    from . import gcguard
+    gcguard.install(app)
     from PySide6.QtGui import QIcon
 
     from ..resources import resource_dir

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from PySide6.QtCore import QSettings
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_gui_thread():
+    """The app disables automatic GC (ui/gcguard.py); collect here, on the GUI thread, after each test
+    so widgets of finished tests are never freed by a worker thread."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)
