@@ -15,7 +15,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -54,11 +54,27 @@ RULE = colors.HexColor("#B8C4D6")
 LABEL_BG = colors.HexColor("#F1F4F9")
 
 
+_ALIGN = {"l": TA_LEFT, "c": TA_CENTER, "r": TA_RIGHT}
+
+
+def paragraph_style(name: str, size: float, *, bold: bool = False, align: str = "l", color=INK,
+                    leading: float | None = None, space_after: float = 0) -> ParagraphStyle:
+    """A paragraph style whose lines break between words (어절), as 한글 does.
+
+    reportlab's wordWrap="CJK" breaks Korean anywhere ("정하/였다"); without it lines break at spaces
+    only, and splitLongWords still splits a word longer than the whole line rather than letting it
+    overflow. Every PDF style derives from one made here, so this is the one place of that rule.
+    """
+    font, bold_font = register_fonts()
+    return ParagraphStyle(name, fontName=bold_font if bold else font, fontSize=size,
+                          leading=size * 1.45 if leading is None else leading, textColor=color,
+                          alignment=_ALIGN[align], wordWrap=None, splitLongWords=1, spaceAfter=space_after)
+
+
 @lru_cache(maxsize=1)
 def styles() -> dict[str, ParagraphStyle]:
-    font, bold = register_fonts()
-    base = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=14.5, textColor=INK,
-                          wordWrap="CJK", spaceAfter=4)
+    bold = register_fonts()[1]
+    base = paragraph_style("body", 9.5, leading=14.5, space_after=4)
     s = {
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=11.5, textColor=MUTED),

@@ -53,7 +53,7 @@ def _scale_table(survey: Survey, items: list, start: int) -> Table:
     box_w = 15 * mm if k <= 5 else 12 * mm
     text_w = BODY_W - 10 * mm - k * box_w
     # scale labels break between words only ('전혀 그렇지 / 않다'), never inside one
-    label_style = ParagraphStyle("scale_label", parent=st["head"], fontSize=7.5, leading=9.5, wordWrap=None)
+    label_style = ParagraphStyle("scale_label", parent=st["head"], fontSize=7.5, leading=9.5)
     head = [Paragraph("번호", st["head"]), Paragraph("문항", st["head"])] + \
            [Paragraph(esc(lab), label_style) for lab in survey.scale.labels[::-1]]
     rows = [head]

@@ -1,16 +1,14 @@
 """PDF writer of a `docmodel.Document` (reportlab, Nanum embedded as subsets).
 
-Body text and table cells break lines between words (어절), as 한글 does, not inside a word; a word longer
-than its cell is still split rather than overflowing. Tick cells are drawn as a vector check mark: the
-Nanum fonts have no ✔, and a symbol font that is not embedded would be flagged on an official document.
+Body text and table cells break lines between words (어절), as 한글 does (`pdf_common.paragraph_style`).
+Tick cells are drawn as a vector check mark: the Nanum fonts have no ✔, and a symbol font that is not
+embedded would be flagged on an official document.
 """
 
 from __future__ import annotations
 
 import io
 
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer, TableStyle
 from reportlab.platypus import Paragraph as RLParagraph
@@ -18,10 +16,20 @@ from reportlab.platypus import Table as RLTable
 
 from ..progress import NULL_PROGRESS
 from . import docmodel as dm
-from .fonts import register_fonts
-from .pdf_common import BODY_W, INK, LABEL_BG, MUTED, ReportDoc, build, esc, h1, h2, h3
+from .pdf_common import (
+    BODY_W,
+    INK,
+    LABEL_BG,
+    MUTED,
+    ReportDoc,
+    build,
+    esc,
+    h1,
+    h2,
+    h3,
+    paragraph_style,
+)
 
-_ALIGN = {"l": 0, "c": TA_CENTER, "r": TA_RIGHT}
 GRID_LINE = 0.5
 KEEP_WITH_NEXT = 40 * mm  # room a heading needs below it for a few lines of what follows
 
@@ -54,28 +62,21 @@ class TickMark(Flowable):
         c.restoreState()
 
 
-def _style(name: str, size: float, *, bold: bool = False, align: str = "l", color=INK) -> ParagraphStyle:
-    font, bold_font = register_fonts()
-    # no wordWrap="CJK": lines break at spaces (between 어절); splitLongWords keeps an overlong word inside
-    return ParagraphStyle(name, fontName=bold_font if bold else font, fontSize=size, leading=size * 1.45,
-                          textColor=color, alignment=_ALIGN[align], splitLongWords=1, spaceAfter=0)
-
-
 def _paragraph(p: dm.Paragraph) -> list:
     if p.style == "title":
-        return [Spacer(1, 6 * mm), RLParagraph(esc(p.text), _style("t", 18, bold=True, align="c")), Spacer(1, 2 * mm)]
+        return [Spacer(1, 6 * mm), RLParagraph(esc(p.text), paragraph_style("t", 18, bold=True, align="c")), Spacer(1, 2 * mm)]
     if p.style == "subtitle":
-        return [RLParagraph(esc(p.text), _style("st", 11.5, align="c")), Spacer(1, 5 * mm)]
+        return [RLParagraph(esc(p.text), paragraph_style("st", 11.5, align="c")), Spacer(1, 5 * mm)]
     if p.style == "note":
-        return [Spacer(1, 1 * mm), RLParagraph(esc(p.text), _style("n", 7.8, color=MUTED)), Spacer(1, 1.5 * mm)]
-    return [RLParagraph(esc(p.text), _style("b", 9.5)), Spacer(1, 2 * mm)]
+        return [Spacer(1, 1 * mm), RLParagraph(esc(p.text), paragraph_style("n", 7.8, color=MUTED)), Spacer(1, 1.5 * mm)]
+    return [RLParagraph(esc(p.text), paragraph_style("b", 9.5)), Spacer(1, 2 * mm)]
 
 
 def _table(t: dm.Table) -> RLTable:
     total = sum(t.widths)
     widths = [w / total * BODY_W for w in t.widths]
     size = t.font_size
-    styles = {(b, a): _style(f"c{size}{b}{a}", size, bold=b, align=a) for b in (False, True) for a in "lcr"}
+    styles = {(b, a): paragraph_style(f"c{size}{b}{a}", size, bold=b, align=a) for b in (False, True) for a in "lcr"}
     data = [["" for _ in widths] for _ in t.all_rows()]
     cmds = [("GRID", (0, 0), (-1, -1), GRID_LINE, INK), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("TOPPADDING", (0, 0), (-1, -1), 2.2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.6),
