@@ -30,6 +30,7 @@ from .forms.periods import (
 )
 from .forms.scoring import GUIDEBOOK_SCORING
 from .importing import itembank_files
+from .importing.history import delete_import, list_imports  # noqa: F401 — the verbs the 설문 page calls
 from .stats import group_stats
 from .workspace import frozen, responses, selfeval
 from .workspace import school as school_db

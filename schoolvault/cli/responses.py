@@ -29,6 +29,16 @@ def register(sub, common) -> None:
     p.add_argument("--replace", action="store_true", help="같은 파일을 이미 가져왔으면 바꿔 넣기")
     p.add_argument("--period", help="설문 시기: 중간(1학기 중간평가) 또는 학년말 (기본: 학년말)")
 
+    im = sub.add_parser("imports", help="가져온 응답 파일 목록과 삭제")
+    isub = im.add_subparsers(dest="sub", metavar="SUBCOMMAND")
+    isub.required = True
+    p = _cmd(isub, common, "list", cmd_imports_list, "가져온 응답 파일 목록 (번호, 파일, 설문, 집단, 시기, 응답자 수, 시각)",
+             human=_imports_human, example="schoolvault-cli imports list --year 2026")
+    p.add_argument("--year", type=int, help="학년도 (기본: 현재 학년도)")
+    p = _cmd(isub, common, "delete", cmd_imports_delete, "가져온 응답 파일 하나를 지웁니다 (먼저 백업)",
+             human=_deleted_human, example="schoolvault-cli imports delete 3")
+    p.add_argument("id", type=int, help="가져오기 번호 ('imports list'의 번호)")
+
     sv = sub.add_parser("survey", help="학교 설문 만들기 (응답 파일에서, 문항 예시자료에서)")
     ssub = sv.add_subparsers(dest="sub", metavar="SUBCOMMAND")
     ssub.required = True
@@ -106,6 +116,33 @@ def import_human(r) -> str:
         lines.append(f"  - {s['row']}행 건너뜀: {s['reason']}")
     for c in r["missing_cells"][:10]:
         lines.append(f"  - {c['row']}행 {c.get('letter', '')}열 '{c['column'][:30]}': '{c['value']}' → 빈 값 ({c['reason']})")
+    return "\n".join(lines)
+
+
+def cmd_imports_list(args):
+    from ..importing.history import list_imports
+    with closing(open_ws(args, readonly=True)) as ws:
+        return {"imports": list_imports(ws, args.year)}
+
+
+def _imports_human(r) -> str:
+    if not r["imports"]:
+        return "가져온 응답 파일이 없습니다."
+    return "\n".join(f"{i['id']:>4}  {i['file']}  {i['instrument']}  {i['group']}  {i['period_label']}  "
+                     f"{i['rows']}명  {i['local_time']}" for i in r["imports"])
+
+
+def cmd_imports_delete(args):
+    from ..importing.history import delete_import
+    with closing(open_ws(args)) as ws:
+        return delete_import(ws, args.id)
+
+
+def _deleted_human(r) -> str:
+    lines = [(f"가져오기 {r['id']}번을 지웠습니다: {r['file']} ({r['instrument']} / {r['group']} / "
+              f"{r['period_label']}, 응답자 {r['rows']}명)")]
+    if r.get("backup"):
+        lines.append(f"  지우기 전 백업: {r['backup']} (되돌리려면 이 백업을 복원하세요)")
     return "\n".join(lines)
 
 
