@@ -29,7 +29,7 @@ from .forms.periods import (
     require_period,
 )
 from .forms.scoring import GUIDEBOOK_SCORING
-from .importing import itembank_files
+from .importing import form_questions, itembank_files
 from .importing.history import delete_import, list_imports  # noqa: F401 — the verbs the 설문 page calls
 from .stats import group_stats
 from .workspace import frozen, responses, selfeval
@@ -580,3 +580,17 @@ def check(ws: Workspace) -> list[str]:
     """Integrity problems of the workspace plus the app's own invariants (empty when healthy)."""
     from .workspace import invariants
     return ws.integrity_problems() + invariants.safe_problems(ws)
+
+
+# ---------------------------------------------------------------- questions for online forms
+
+def form_questions_text(ws: Workspace, instrument_id: str, group: str) -> str:
+    """The group's questions as text to paste into Google Forms / Naver Form (importing/form_questions.py)."""
+    s, _ = require_school(ws)
+    return form_questions.form_text(survey(ws, instrument_id), group, s.level)
+
+
+def write_form_questions(ws: Workspace, instrument_id: str, group: str, out: str | Path) -> dict:
+    """Write the group's question list (.txt to paste, .xlsx table) for building the online form."""
+    s, _ = require_school(ws)
+    return form_questions.write_form_questions(survey(ws, instrument_id), group, s.level, out)
