@@ -8,19 +8,28 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from ... import results
+from ... import results, services
 from .. import session as flags
+from ..dialogs.form_questions import FormQuestionsDialog
 from .base import Page, heading, hint
 from .dashboard import card
 
 METHODS = {"import": "파일", "demo": "예시 데이터", "paper": "종이 설문", "manual": "직접 입력"}
+
+
+def _overview(ws) -> tuple[list[dict], list[dict]]:
+    return results.surveys_overview(ws), services.list_imports(ws)
 
 
 class SurveysPage(Page):
@@ -59,9 +68,10 @@ class SurveysPage(Page):
         outer.addWidget(scroll, 1)
 
     def refresh(self) -> None:
-        self.session.run(results.surveys_overview, on_done=self._show)
+        self.session.run(_overview, on_done=self._show)
 
-    def _show(self, data: list[dict]) -> None:
+    def _show(self, got: tuple[list[dict], list[dict]]) -> None:
+        data, imports = got
         self.data = data
         while self.body_lay.count():
             w = self.body_lay.takeAt(0).widget()
@@ -74,7 +84,7 @@ class SurveysPage(Page):
             lay.addWidget(hint(f"문항 {s['items']}개 · 응답 집단 {', '.join(s['groups'])}"
                                + (f" · 올해 응답자 {total}명" if total else " · 아직 응답이 없습니다")))
             grid = QGridLayout()
-            for c, text in enumerate(["집단", "응답자", "가져온 자료", ""]):
+            for c, text in enumerate(["집단", "응답자", "가져온 자료", "", ""]):
                 lab = QLabel(f"<b>{text}</b>")
                 grid.addWidget(lab, 0, c)
             for r, g in enumerate(s["groups"], 1):
@@ -96,6 +106,11 @@ class SurveysPage(Page):
                 b.setAccessibleName(f"{s['title']} {g} 응답 가져오기")
                 b.clicked.connect(lambda _=False, sid=s["id"], grp=g: self.main.open_import_wizard(sid, grp))
                 grid.addWidget(b, r, 3)
+                q = QPushButton("온라인 설문 문항…")
+                q.setToolTip("구글 설문·네이버 폼에 붙여 넣을 문항과 선택지 (텍스트, 엑셀)")
+                q.setAccessibleName(f"{s['title']} {g} 온라인 설문 문항")
+                q.clicked.connect(lambda _=False, sid=s["id"], t=s["title"], grp=g: self.open_form_questions(sid, t, grp))
+                grid.addWidget(q, r, 4)
             grid.setColumnStretch(2, 1)
             lay.addLayout(grid)
             if total:
@@ -103,5 +118,69 @@ class SurveysPage(Page):
                 see.clicked.connect(lambda _=False, sid=s["id"]: self.main.show_page("results").focus(sid))
                 lay.addWidget(see, 0, Qt.AlignRight)
             self.body_lay.addWidget(f)
+        self.body_lay.addWidget(self._imports_card(imports))
         self.body_lay.addStretch(1)
         self.loaded = True
+
+    def open_form_questions(self, instrument_id: str, title: str, group: str) -> FormQuestionsDialog:
+        dlg = FormQuestionsDialog(self.main, instrument_id, title, group)
+        self.form_dialog = dlg
+        dlg.show()
+        return dlg
+
+    def _imports_card(self, imports: list[dict]) -> QFrame:
+        """Every import of the year (file, group, period, rows, local time) with 삭제, newest first."""
+        f, lay = card()
+        lay.addWidget(heading("가져온 자료", 12))
+        rows = list(reversed(imports))
+        if not rows:
+            lay.addWidget(hint("올해 가져온 응답이 아직 없습니다."))
+            self.imports_table = None
+            return f
+        lay.addWidget(hint("잘못 가져온 파일(다른 집단, 다른 시기)은 삭제한 뒤 다시 가져오세요. "
+                           "삭제하기 전에 작업 파일을 백업합니다."))
+        t = QTableWidget(len(rows), 7)
+        t.setHorizontalHeaderLabels(["파일", "설문", "집단", "시기", "응답자", "가져온 때", ""])
+        t.verticalHeader().setVisible(False)
+        t.setEditTriggers(QTableWidget.NoEditTriggers)
+        t.setSelectionMode(QTableWidget.NoSelection)
+        self.delete_buttons: dict[int, QPushButton] = {}
+        for r, i in enumerate(rows):
+            name = i["file"]
+            cells = [name, i["survey"], i["group"], i["period_label"], f"{i['rows']}명", i["local_time"]]
+            for c, text in enumerate(cells):
+                it = QTableWidgetItem(text)
+                it.setToolTip(text)
+                t.setItem(r, c, it)
+            b = QPushButton("삭제…")
+            b.setAccessibleName(f"{name} {i['group']} 가져오기 삭제")
+            b.setEnabled(not self.main.readonly)
+            if self.main.readonly:
+                b.setToolTip("읽기 전용으로 연 작업 파일이라 삭제할 수 없습니다.")
+            b.clicked.connect(lambda _=False, adm=i: self.delete_import(adm["id"], adm["file"], adm["group"],
+                                                                        adm["rows"]))
+            t.setCellWidget(r, 6, b)
+            self.delete_buttons[i["id"]] = b
+        h = t.horizontalHeader()
+        h.setSectionResizeMode(0, QHeaderView.Stretch)
+        for c in range(1, 7):
+            h.setSectionResizeMode(c, QHeaderView.ResizeToContents)
+        t.setMinimumHeight(min(10, len(rows)) * 32 + 32)
+        self.imports_table = t
+        lay.addWidget(t)
+        return f
+
+    def confirm(self, text: str) -> bool:
+        return QMessageBox.question(self, "가져온 자료 삭제", text) == QMessageBox.Yes
+
+    def delete_import(self, adm_id: int, name: str, group: str, respondents: int) -> None:
+        if not self.confirm(f"{name} ({group}, 응답자 {respondents}명)을(를) 삭제할까요?\n"
+                            "먼저 작업 파일을 백업하므로 백업 및 복원에서 되돌릴 수 있습니다."):
+            return
+        self.session.run(services.delete_import, adm_id, label="가져온 자료 삭제 중", on_done=self._deleted)
+
+    def _deleted(self, result: dict) -> None:
+        self.last_deleted = result
+        where = f" 지우기 전 백업: {result['backup']}" if result.get("backup") else ""
+        self.main.set_status(f"{result['file']} ({result['group']}, {result['rows']}명)을(를) 삭제했습니다.{where}")
+        self.changed(flags.RESPONSES)
