@@ -30,10 +30,25 @@ INK = colors.HexColor("#222222")
 GRID = colors.HexColor("#D5D8DC")
 MUTED = colors.HexColor("#6B7280")
 ACCENT = colors.HexColor("#2F6DB5")
+WHITE = colors.white
+
+# Black-and-white print: a series is told apart by its fill pattern (bars) or its line dash and marker
+# (radar), never by colour alone. A group keeps the same look in every chart (교원 is always solid).
+PATTERNS = ("solid", "diagonal", "tint", "cross", "horizontal")
+DASHES: tuple[tuple[float, ...] | None, ...] = (None, (4.5, 2.2), (1.2, 1.6), (7, 2, 1.5, 2), (2.5, 2.5))
+MARKERS = ("circle", "square", "triangle", "diamond", "cross")
+HATCH_STEP = 2.6      # points between hatch lines
+HATCH_WIDTH = 0.7
 
 
 def series_color(name: str, index: int) -> colors.Color:
     return GROUP_COLORS.get(name, _EXTRA[index % len(_EXTRA)])
+
+
+def series_look(name: str, index: int) -> int:
+    """Which pattern, dash and marker a series gets: a group by its fixed order, others by position."""
+    groups = list(GROUP_COLORS)
+    return groups.index(name) if name in groups else index
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
@@ -46,9 +61,73 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text + "…"
 
 
-def _legend(d: Drawing, names: Sequence[str], x: float, y: float, font: str, size: float = 7.5) -> None:
+def _hatch(d: Drawing, x: float, y: float, w: float, h: float, col, kind: str) -> None:
+    """Hatch lines clipped to the rectangle (x, y, w, h): diagonal (/), cross (/ and \\) or horizontal."""
+    def diagonal(rising: bool) -> None:
+        k = -h
+        while k < w:
+            x0, y0 = x + max(k, 0.0), y + max(-k, 0.0)
+            run = min(w - max(k, 0.0), h - max(-k, 0.0))
+            if run > 0.3:
+                if rising:
+                    d.add(Line(x0, y0, x0 + run, y0 + run, strokeColor=col, strokeWidth=HATCH_WIDTH))
+                else:  # mirrored left to right
+                    d.add(Line(2 * x + w - x0, y0, 2 * x + w - x0 - run, y0 + run, strokeColor=col,
+                               strokeWidth=HATCH_WIDTH))
+            k += HATCH_STEP * 1.41
+    if kind in ("diagonal", "cross"):
+        diagonal(True)
+    if kind == "cross":
+        diagonal(False)
+    if kind == "horizontal":
+        yy = y + HATCH_STEP / 2
+        while yy < y + h:
+            d.add(Line(x, yy, x + w, yy, strokeColor=col, strokeWidth=HATCH_WIDTH))
+            yy += HATCH_STEP * 0.8
+
+
+def patterned_rect(d: Drawing, x: float, y: float, w: float, h: float, col, look: int) -> None:
+    """A bar (or legend swatch) in the series' colour and pattern, outlined so a light one shows on paper."""
+    kind = PATTERNS[look % len(PATTERNS)]
+    if kind == "solid":
+        d.add(Rect(x, y, w, h, fillColor=col, strokeColor=None))
+        return
+    fill = colors.Color(col.red, col.green, col.blue, alpha=0.35) if kind == "tint" else WHITE
+    d.add(Rect(x, y, w, h, fillColor=fill, strokeColor=None))
+    if w > 0.5:
+        _hatch(d, x, y, w, h, col, kind)
+    d.add(Rect(x, y, w, h, fillColor=None, strokeColor=col, strokeWidth=0.6))
+
+
+def marker(d: Drawing, x: float, y: float, col, look: int, r: float = 2.2) -> None:
+    """A point marker whose shape tells the series apart: ● ■ ▲ ◆ ✕."""
+    kind = MARKERS[look % len(MARKERS)]
+    if kind == "circle":
+        d.add(Circle(x, y, r, fillColor=col, strokeColor=None))
+    elif kind == "square":
+        d.add(Rect(x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8, fillColor=col, strokeColor=None))
+    elif kind == "triangle":
+        d.add(Polygon([x - r * 1.1, y - r * 0.8, x + r * 1.1, y - r * 0.8, x, y + r * 1.2], fillColor=col,
+                      strokeColor=None))
+    elif kind == "diamond":
+        d.add(Polygon([x, y - r * 1.2, x + r * 1.1, y, x, y + r * 1.2, x - r * 1.1, y], fillColor=col, strokeColor=None))
+    else:
+        for s in (1, -1):
+            d.add(Line(x - r, y - s * r, x + r, y + s * r, strokeColor=col, strokeWidth=1.1))
+
+
+def _legend(d: Drawing, names: Sequence[str], x: float, y: float, font: str, size: float = 7.5, *,
+            lines: bool = False) -> None:
+    """Swatches as the chart draws the series: patterned squares (bars) or a dashed line with its marker."""
     for i, name in enumerate(names):
-        d.add(Rect(x, y - 1, 8, 8, fillColor=series_color(name, i), strokeColor=None))
+        col, look = series_color(name, i), series_look(name, i)
+        if lines:
+            d.add(Line(x, y + 2.5, x + 16, y + 2.5, strokeColor=col, strokeWidth=1.3,
+                       strokeDashArray=DASHES[look % len(DASHES)]))
+            marker(d, x + 8, y + 2.5, col, look)
+            x += 8
+        else:
+            patterned_rect(d, x, y - 1, 8, 8, col, look)
         d.add(String(x + 11, y, printable(name), fontName=font, fontSize=size, fillColor=INK))
         x += 18 + stringWidth(name, font, size) + 6
 
@@ -91,7 +170,7 @@ def bar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float 
                 d.add(String(x0 + 2, y + 1, "–", fontName=font, fontSize=6.5, fillColor=MUTED))
                 continue
             w = max(0.0, min(v, vmax)) * scale
-            d.add(Rect(x0, y, w, bar - 1, fillColor=series_color(name, s), strokeColor=None))
+            patterned_rect(d, x0, y, w, bar - 1, series_color(name, s), series_look(name, s))
             d.add(String(x0 + w + 2, y + 1, fmt.format(v), fontName=font, fontSize=6.5, fillColor=INK))
         if reference is not None and r < len(reference) and reference[r] is not None:
             x = x0 + max(0.0, min(reference[r], vmax)) * scale
@@ -100,18 +179,63 @@ def bar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float 
     return d
 
 
+RADAR_LABEL_SIZE = 7.0
+RADAR_LABEL_LEADING = 8.4
+RADAR_LABEL_LINES = 2
+RADAR_LABEL_GAP = 5.0    # between the outer ring and its label
+
+
+def _label_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """A label broken between words into at most RADAR_LABEL_LINES lines of `width`; only what still does
+    not fit ends in …"""
+    lines: list[str] = []
+    for word in printable(text).split():
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and (stringWidth(joined, font, size) <= width or len(lines) == RADAR_LABEL_LINES):
+            lines[-1] = joined
+        else:
+            lines.append(word)
+    return [_fit(line, font, size, width) for line in lines] or [""]
+
+
+def _radar_label_boxes(n: int, lines: list[list[str]], cx: float, cy: float, r: float, font: str):
+    """Per spoke: (x, first baseline, anchor, box (x0, y0, x1, y1)) of its label at radius r."""
+    out = []
+    for i, ls in enumerate(lines):
+        a = math.pi / 2 - 2 * math.pi * i / n
+        ca, sa = math.cos(a), math.sin(a)
+        px, py = cx + (r + RADAR_LABEL_GAP) * ca, cy + (r + RADAR_LABEL_GAP) * sa
+        h = len(ls) * RADAR_LABEL_LEADING
+        top = py + h if sa > 0.3 else py if sa < -0.3 else py + h / 2
+        w = max(stringWidth(t, font, RADAR_LABEL_SIZE) for t in ls)
+        anchor, x0 = ("middle", px - w / 2) if abs(ca) < 0.2 else ("start", px) if ca > 0 else ("end", px - w)
+        out.append((px, top - RADAR_LABEL_SIZE, anchor, (x0, top - h, x0 + w, top)))
+    return out
+
+
 def radar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], *,
-                size: float = 300, vmax: float = SCORE100_MAX, label_chars: int = 9) -> Drawing:
-    """A radar (spider) profile on the 100-point scale: one polygon per series, legend on top."""
+                size: float = 300, vmax: float = SCORE100_MAX, label_width: float = 78) -> Drawing:
+    """A radar (spider) profile on the 100-point scale: one polygon per series, legend on top.
+
+    Series differ in line dash and marker shape as well as colour (black-and-white print). Labels wrap
+    between words onto two lines of `label_width`; the radius shrinks until every label lies inside
+    the drawing."""
     font, _ = register_fonts()
     n = len(labels)
     legend_h = 16
-    d = Drawing(size + 80, size + legend_h)
-    cx, cy = (size + 80) / 2, size / 2
-    r = size / 2 - 28
+    width = size + 80
+    d = Drawing(width, size + legend_h)
+    cx, cy = width / 2, size / 2
     if n < 3:
         d.add(String(cx, cy, "요인이 3개 이상일 때 그릴 수 있습니다.", fontName=font, fontSize=8, textAnchor="middle"))
         return d
+    lines = [_label_lines(lab, font, RADAR_LABEL_SIZE, label_width) for lab in labels]
+    r = size / 2 - 12
+    boxes = _radar_label_boxes(n, lines, cx, cy, r, font)
+    while r > size / 6 and not all(b[0] >= 0 and b[1] >= 0 and b[2] <= width and b[3] <= size
+                                   for *_, b in boxes):
+        r -= 2
+        boxes = _radar_label_boxes(n, lines, cx, cy, r, font)
 
     def pt(i: int, v: float) -> tuple[float, float]:
         a = math.pi / 2 - 2 * math.pi * i / n
@@ -122,33 +246,36 @@ def radar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[floa
         d.add(Polygon(pts, fillColor=None, strokeColor=GRID, strokeWidth=0.5))
         x, y = pt(0, ring * vmax / 100)
         d.add(String(x + 2, y - 7, str(ring), fontName=font, fontSize=6, fillColor=MUTED))
-    for i, label in enumerate(labels):
-        x, y = pt(i, vmax)
-        d.add(Line(cx, cy, x, y, strokeColor=GRID, strokeWidth=0.5))
-        lx, ly = pt(i, vmax * 1.12)
-        anchor = "middle" if abs(lx - cx) < 8 else ("start" if lx > cx else "end")
-        label = printable(label)
-        text = label if len(label) <= label_chars else label[:label_chars - 1] + "…"
-        d.add(String(lx, ly - 3, text, fontName=font, fontSize=7, fillColor=INK, textAnchor=anchor))
+    for i, (x, y, anchor, _box) in enumerate(boxes):
+        ex, ey = pt(i, vmax)
+        d.add(Line(cx, cy, ex, ey, strokeColor=GRID, strokeWidth=0.5))
+        for k, text in enumerate(lines[i]):
+            d.add(String(x, y - k * RADAR_LABEL_LEADING, text, fontName=font, fontSize=RADAR_LABEL_SIZE,
+                         fillColor=INK, textAnchor=anchor))
     for s, (name, values) in enumerate(series):
-        col = series_color(name, s)
-        vals = [values[i] if i < len(values) else None for i in range(n)]
-        pts = [pt(i, v) if v is not None else None for i, v in enumerate(vals)]
-        if all(p is not None for p in pts):
-            d.add(Polygon([c for p in pts for c in p], fillColor=colors.Color(col.red, col.green, col.blue, alpha=0.10),
-                          strokeColor=col, strokeWidth=1.3))
-        else:
-            # a factor not asked of this group: no vertex at 0 (that would read as a low score);
-            # the line is broken there instead
-            for i in range(n):
-                a, b = pts[i], pts[(i + 1) % n]
-                if a is not None and b is not None:
-                    d.add(Line(a[0], a[1], b[0], b[1], strokeColor=col, strokeWidth=1.3))
-        for p in pts:
-            if p is not None:
-                d.add(Circle(p[0], p[1], 1.8, fillColor=col, strokeColor=None))
-    _legend(d, [s[0] for s in series], 4, size + 4, font)
+        _radar_series(d, [pt(i, v) if v is not None else None for i, v in
+                          enumerate(values[i] if i < len(values) else None for i in range(n))],
+                      series_color(name, s), series_look(name, s))
+    _legend(d, [s[0] for s in series], 4, size + 4, font, lines=True)
     return d
+
+
+def _radar_series(d: Drawing, pts: list, col, look: int) -> None:
+    dash = DASHES[look % len(DASHES)]
+    n = len(pts)
+    if all(p is not None for p in pts):
+        d.add(Polygon([c for p in pts for c in p], fillColor=colors.Color(col.red, col.green, col.blue, alpha=0.08),
+                      strokeColor=col, strokeWidth=1.3, strokeDashArray=dash))
+    else:
+        # a factor not asked of this group: no vertex at 0 (that would read as a low score);
+        # the line is broken there instead
+        for i in range(n):
+            a, b = pts[i], pts[(i + 1) % n]
+            if a is not None and b is not None:
+                d.add(Line(a[0], a[1], b[0], b[1], strokeColor=col, strokeWidth=1.3, strokeDashArray=dash))
+    for p in pts:
+        if p is not None:
+            marker(d, p[0], p[1], col, look)
 
 
 def to_svg(drawing: Drawing) -> bytes:

@@ -195,7 +195,7 @@ def build_sodi_story(ws, data, sr: SurveyResult, *, benchmark: dict | None, prog
         if radar:
             story += [h2("요인 프로필 (100점 환산)"),
                       para("요인 점수를 100점으로 환산하여 집단별로 겹쳐 그렸습니다. 바깥으로 갈수록 높은 점수입니다. 그 집단에 묻지 않은 요인에서는 선이 끊깁니다.", "small"),
-                      radar_chart(labels, series, size=330, label_chars=10)]
+                      radar_chart(labels, series, size=330)]
         header = ["영역"] + sr.shown
         drows = []
         for d in inst.domains:

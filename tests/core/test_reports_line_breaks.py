@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from pypdf import PdfReader
 
 from schoolvault import services
@@ -21,7 +23,7 @@ def mid_word_breaks(pdf, words: set[str]) -> list[str]:
     out = []
     for page in PdfReader(str(pdf)).pages:
         lines = [ln.split() for ln in page.extract_text().splitlines() if ln.strip()]
-        for a, b in zip(lines, lines[1:]):
+        for a, b in itertools.pairwise(lines):
             if a[-1] + b[0] in words:
                 out.append(f"{a[-1]}/{b[0]}")
     return out
