@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import closing
 
-from .. import composing, services
+from .. import composing, readiness, services
 from ..errors import SchoolVaultError
 from ..forms.periods import DEFAULT_PERIOD, PERIOD_LABELS
 from . import open_ws
@@ -93,8 +93,11 @@ def register(sub, common) -> None:
              human=lambda r: f"예시 데이터를 만들었습니다: 지표 {r['indicators']}개, 응답자 {r['respondents']}명")
     p.add_argument("--seed", type=int, default=1)
 
-    _cmd(sub, common, "check", cmd_check, "작업 파일 무결성 검사",
-         human=lambda r: "\n".join(["작업 파일에 문제가 없습니다."] + [f"※ {w}" for w in r.get("warnings", [])]))
+    p = _cmd(sub, common, "check", cmd_check, "작업 파일 무결성 검사 (--submission: 제출 전 점검)",
+             human=_check_human, example="schoolvault-cli check --submission")
+    p.add_argument("--submission", action="store_true",
+                   help="교육청에 낼 파일을 만들기 전에 빠진 것(등급 없는 지표, 빈 평가 내용, 응답 없는 평가주체, "
+                        "개인정보가 든 선택 의견)을 보여 줍니다")
     _cmd(sub, common, "status", cmd_status, "올해 진행 상황 요약", human=_status_human)
     p = _cmd(sub, common, "new-year", cmd_new_year, "올해를 바탕으로 다음 학년도를 시작합니다",
              human=_carry_human, example="schoolvault-cli new-year --year 2026 --place 3-3-1=3-2 --accept-proposed")
@@ -372,7 +375,19 @@ def cmd_demo(args):
         return fill_demo(ws, seed=args.seed)
 
 
+def _check_human(r) -> str:
+    if "submission" in r:
+        if not r["submission"]:
+            return "제출 전 점검: 빠진 것이 없습니다."
+        return "\n".join([f"제출 전 점검: 확인할 것 {len(r['submission'])}개 (그래도 파일을 만들 수 있습니다)"]
+                         + [f"- [{p['label']}] {p['text']}" for p in r["submission"]])
+    return "\n".join(["작업 파일에 문제가 없습니다."] + [f"※ {w}" for w in r.get("warnings", [])])
+
+
 def cmd_check(args):
+    if getattr(args, "submission", False):
+        with closing(open_ws(args)) as ws:
+            return {"submission": readiness.pre_submission_check(ws)}
     with closing(open_ws(args, readonly=False)) as ws:
         problems = services.check(ws)
         warnings = composing.coverage_of_year(ws) if not problems else []

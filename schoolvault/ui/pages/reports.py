@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import guide, results, services
+from ... import guide, readiness, results, services
 from .. import session as flags
+from ..dialogs.pre_submission import PreSubmissionDialog
 from ..errors import show_info
 from .base import Page, heading, hint
 from .dashboard import card
@@ -107,6 +108,9 @@ def write_report(ws, kind_key: str, out: str, *, instrument: str | None = None, 
         kwargs["kind"] = kind.kind_arg
     result = fn(ws, out, **kwargs)
     return result if isinstance(result, dict) else {"file": out}
+
+
+DISTRICT_BOUND = ("submission", "workbook")  # files that leave the school: checked first (readiness.py)
 
 
 class ReportsPage(Page):
@@ -226,6 +230,24 @@ class ReportsPage(Page):
         if report_function(kind) is None:
             show_info(self, "준비 중", f"'{kind.title}' 만들기는 준비 중입니다. 다음 판에서 쓸 수 있습니다.")
             return
+        if kind.key in DISTRICT_BOUND:
+            self.check_before(kind)
+            return
+        self.ask_path_and_make(kind)
+
+    def check_before(self, kind: ReportKind) -> None:
+        """제출 전 점검 before a file that goes to the office; the user may go on anyway."""
+        def got(problems: list[dict]) -> None:
+            if not problems:
+                self.ask_path_and_make(kind)
+                return
+            dlg = PreSubmissionDialog(self.main, kind.title, problems)
+            dlg.proceed.connect(lambda: self.ask_path_and_make(kind))
+            self.check_dialog = dlg
+            dlg.open()
+        self.session.run(readiness.pre_submission_check, on_done=got)
+
+    def ask_path_and_make(self, kind: ReportKind) -> None:
         settings = QSettings()
         folder = settings.value("reports/last_dir") or QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
         suffix = self.suffix(kind)
