@@ -12,14 +12,12 @@ from .forms.groups import GROUPS
 from .forms.model import Survey
 from .forms.periods import DEFAULT_PERIOD
 from .forms.scoring import MIN_GROUP_N
+from .importing.comments import is_meaningless
 from .workspace import frozen, responses, selfeval
 from .workspace import school as school_db
 from .workspace.db import Workspace
 
 TOP_N = 5
-# What people type when they have nothing to say (after removing spaces and punctuation).
-EMPTY_COMMENTS = {"", "없음", "없습니다", "없어요", "없다", "특별히없음", "특별히없어요", "특별히없습니다",
-                  "해당없음", "무", "x", "no", "none"}
 
 
 def _group_key(g: str) -> int:
@@ -60,12 +58,6 @@ def survey_for_year(ws: Workspace, instrument_id: str, year: int) -> Survey:
     if adms:
         return catalog.parse_frozen(frozen.get(ws, adms[-1].instrument_ref))
     return services.survey(ws, instrument_id)
-
-
-def meaningful(text: str) -> bool:
-    """False for '없음', '.', '특별히 없어요' and the like."""
-    plain = "".join(ch for ch in text.lower() if ch.isalnum())
-    return plain not in EMPTY_COMMENTS
 
 
 def surveys_overview(ws: Workspace, year: int | None = None) -> list[dict]:
@@ -180,10 +172,10 @@ def survey_comments(ws: Workspace, instrument_id: str, year: int, survey: Survey
     for adm in responses.administrations(ws, year, instrument_id, period=period):
         by_group.setdefault(adm.group, []).append(adm.id)
     for g in sorted(by_group, key=_group_key):
-        for cid, q, text, selected in responses.comments(ws, by_group[g]):
-            if meaningful(text):
+        for cid, q, text, selected, personal in responses.comments(ws, by_group[g]):
+            if not is_meaningless(text):
                 out.append({"id": cid, "group": g, "question": q, "question_text": qtext.get(q, q),
-                            "text": text, "selected": bool(selected)})
+                            "text": text, "selected": bool(selected), "personal": bool(personal)})
     order = {code: n for n, code in enumerate(qtext)}
     out.sort(key=lambda c: (order.get(c["question"], len(order)), _group_key(c["group"]), c["id"]))
     return out

@@ -1,10 +1,14 @@
-"""Open-ended answers (서술형 의견): listing them without meaningless answers, picking them for the report."""
+"""Open-ended answers (서술형 의견): listing them without meaningless answers, picking them for the report.
+
+`is_meaningless` is the one rule of which comments count: the comment picker, the results page
+(`results.survey_comments`) and every document (`reports.data.comments`) leave out the same answers."""
 
 from __future__ import annotations
 
 import re
 
 from ..forms.groups import canonical_group
+from ..masking import personal_kinds
 from ..workspace import responses
 from ..workspace.db import Workspace
 
@@ -26,7 +30,8 @@ def is_meaningless(text: str | None) -> bool:
 
 def list_comments(ws: Workspace, instrument_id: str, group: str | None = None, year: int | None = None,
                   *, include_meaningless: bool = False) -> list[dict]:
-    """Comments of the year's administrations of an instrument: id, item, question, group, text, selected."""
+    """Comments of the year's administrations of an instrument: id, item, question, group, text, selected,
+    personal (flagged at import: the text holds personal data) and personal_kinds (what was found, Korean)."""
     from .. import catalog, services
     from ..workspace import frozen
 
@@ -37,11 +42,13 @@ def list_comments(ws: Workspace, instrument_id: str, group: str | None = None, y
     for adm in responses.administrations(ws, year, instrument_id, g):
         inst = catalog.parse_frozen(frozen.get(ws, adm.instrument_ref))
         texts = {q.code: q.text for q in getattr(inst, "open_questions", ())}
-        for cid, question, text, selected in responses.comments(ws, [adm.id]):
+        for cid, question, text, selected, personal in responses.comments(ws, [adm.id]):
             if not include_meaningless and is_meaningless(text):
                 continue
+            kinds = personal_kinds(text)
             out.append({"id": cid, "item": question, "question": texts.get(question, question), "group": adm.group,
-                        "text": text, "selected": bool(selected)})
+                        "text": text, "selected": bool(selected), "personal": bool(personal or kinds),
+                        "personal_kinds": kinds})
     return out
 
 

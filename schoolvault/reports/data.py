@@ -14,11 +14,10 @@ from ..forms.groups import GROUPS
 from ..forms.model import Guidebook, Survey, SurveyLevels
 from ..forms.periods import DOCUMENT_PERIOD
 from ..forms.scoring import GUIDEBOOK_SCORING, MIN_GROUP_N
+from ..importing.comments import is_meaningless
+from ..masking import mask_personal
 from ..workspace import frozen, responses, selfeval
 from ..workspace import school as school_db
-
-# Answers people type when they have nothing to say; left out of auto-picked comments.
-_EMPTY_COMMENTS = {"없음", "없습니다", "없어요", "특별히없음", "특별히없어요", "특별히없습니다", "무", "x", "-", "."}
 
 
 @dataclass
@@ -65,8 +64,9 @@ class Comment:
     group: str
     question: str
     question_text: str
-    text: str
+    text: str                       # masked (masking.mask_personal): documents leave the school
     selected: bool
+    personal: bool = False          # the answer held personal data: never picked by the program
 
 
 @dataclass
@@ -169,23 +169,22 @@ def scoring_note(data: YearData, surveys: list[Survey]) -> dict:
 
 
 def comments(ws, sr: SurveyResult) -> list[Comment]:
-    """Open-ended answers of the groups that may be shown (never of a suppressed group)."""
+    """Open-ended answers that count (`is_meaningless`, the one rule) of the groups that may be shown (never
+    of a suppressed group), masked by `mask_personal`: every document quotes comments from here."""
     qtext = {q.code: q.text for q in sr.survey.open_questions}
     out = []
     for g in sr.shown:
-        for _cid, q, text, selected in responses.comments(ws, sr.adm_ids.get(g, [])):
-            out.append(Comment(sr.id, g, q, qtext.get(q, q), text, bool(selected)))
+        for _cid, q, text, selected, personal in responses.comments(ws, sr.adm_ids.get(g, [])):
+            if is_meaningless(text):
+                continue
+            masked = mask_personal(text)
+            out.append(Comment(sr.id, g, q, qtext.get(q, q), masked, bool(selected), bool(personal) or masked != text))
     return out
 
 
-def meaningful(text: str) -> bool:
-    """A comment worth quoting: not '없음', '.', or a couple of characters."""
-    plain = "".join(text.split()).lower()
-    return len(plain) >= 4 and plain not in _EMPTY_COMMENTS
-
-
 def pick_comments(all_comments: list[Comment], per_question: int = 3) -> tuple[list[Comment], bool]:
-    """The comments the school selected; if none, up to `per_question` distinct meaningful ones.
+    """The comments the school selected; if none, up to `per_question` distinct ones, never one that held
+    personal data (the school may still pick it by hand: it is printed masked).
 
     Returns (comments, auto) — auto=True tells the reader they were picked by the program.
     """
@@ -197,7 +196,7 @@ def pick_comments(all_comments: list[Comment], per_question: int = 3) -> tuple[l
     out = []
     for c in all_comments:
         key = (c.question, c.text.strip())
-        if not meaningful(c.text) or key in seen or per.get(c.question, 0) >= per_question:
+        if c.personal or key in seen or per.get(c.question, 0) >= per_question:
             continue
         seen.add(key)
         per[c.question] = per.get(c.question, 0) + 1

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from ..masking import has_personal
+
 
 def m001_initial(conn: sqlite3.Connection) -> None:
     for sql in (
@@ -124,7 +126,19 @@ def m004_support_and_features(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
-MIGRATIONS = [m001_initial, m002_district, m003_periods_and_attributes, m004_support_and_features]
+def m005_comment_personal(conn: sqlite3.Connection) -> None:
+    """A flag per comment (서술형 의견): the text holds personal data — a phone number, an e-mail address, a
+    resident registration number or a name before 선생님/학생/어머니 (`masking.has_personal`).
+
+    The comment picker marks such comments and the reports never pick them by themselves; every document
+    masks the text anyway. Earlier comments are flagged here by the detector of this release."""
+    conn.execute("ALTER TABLE comments ADD COLUMN personal INTEGER NOT NULL DEFAULT 0")
+    conn.create_function("sv_has_personal", 1, lambda t: int(has_personal(t)), deterministic=True)
+    conn.execute("UPDATE comments SET personal = 1 WHERE sv_has_personal(text)")
+
+
+MIGRATIONS = [m001_initial, m002_district, m003_periods_and_attributes, m004_support_and_features,
+              m005_comment_personal]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..forms.periods import DEFAULT_PERIOD
+from ..masking import has_personal
 from .db import Workspace, now
 
 
@@ -70,8 +71,8 @@ def add_administration(ws: Workspace, *, year: int, instrument_ref: int, group: 
         conn.executemany("INSERT INTO answers (respondent_id, item, value) "
                          "SELECT ?, key, value FROM json_each(?) WHERE value IS NOT NULL",
                          ((first + start + n, json.dumps(r.answers)) for n, r in enumerate(part) if r.answers))
-        conn.executemany("INSERT INTO comments (respondent_id, question, text) VALUES (?, ?, ?)",
-                         ((first + start + n, q, t) for n, r in enumerate(part)
+        conn.executemany("INSERT INTO comments (respondent_id, question, text, personal) VALUES (?, ?, ?, ?)",
+                         ((first + start + n, q, t, int(has_personal(t))) for n, r in enumerate(part)
                           for q, t in r.comments.items() if t))
         conn.executemany("INSERT OR IGNORE INTO respondent_attributes (respondent_id, name, value) VALUES (?, ?, ?)",
                          ((first + start + n, name, v) for n, r in enumerate(part)
@@ -135,14 +136,16 @@ def attribute_values(ws: Workspace, adm_ids: Iterable[int], name: str) -> list[t
         f"FROM respondents r WHERE r.administration_id IN ({marks}) ORDER BY r.id", [name, *ids])]
 
 
-def comments(ws: Workspace, adm_ids: Iterable[int]) -> list[tuple[int, str, str, int]]:
-    """(comment id, question code, text, selected) for these administrations."""
+def comments(ws: Workspace, adm_ids: Iterable[int]) -> list[tuple[int, str, str, int, int]]:
+    """(comment id, question code, text, selected, personal) for these administrations; personal = the text
+    holds personal data (flagged at import, `masking.has_personal`)."""
     ids = list(adm_ids)
     if not ids:
         return []
     marks = ",".join("?" * len(ids))
     return list(ws.conn.execute(
-        f"SELECT c.id, c.question, c.text, c.selected FROM comments c JOIN respondents r ON r.id = c.respondent_id "
+        f"SELECT c.id, c.question, c.text, c.selected, c.personal FROM comments c "
+        f"JOIN respondents r ON r.id = c.respondent_id "
         f"WHERE r.administration_id IN ({marks}) ORDER BY c.id", ids))
 
 

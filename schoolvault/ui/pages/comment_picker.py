@@ -1,7 +1,9 @@
 """Reading open-ended answers (서술형 의견) and picking the ones the report quotes.
 
-Meaningless answers (없음, 없습니다, only dots …) are hidden unless asked for. Ticking a comment
-stores the choice at once through the core (`select_comments`). Constructible alone as
+Meaningless answers (없음, 없습니다, only dots …) are hidden unless asked for. A comment flagged at import
+for personal data (phone, e-mail, 주민등록번호, a name) carries a visible mark and a tooltip saying what was
+found and that documents print it masked; the reports never pick such a comment by themselves. Ticking a
+comment stores the choice at once through the core (`select_comments`). Constructible alone as
 `CommentPickerPage(ws_path)`.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,6 +27,9 @@ from PySide6.QtWidgets import (
 from ...importing import commit as import_core
 from ...importing.comments import list_comments, select_comments
 from ..dialogs.ws_jobs import WorkspaceJobs
+
+PERSONAL_MARK = "⚠ 개인정보"
+PERSONAL_COLOR = "#FDECEA"
 
 
 class CommentPickerPage(QWidget):
@@ -85,8 +91,15 @@ class CommentPickerPage(QWidget):
         self._filling = True
         self.list.clear()
         for c in rows:
-            it = QListWidgetItem(f"[{c['group']}] {c['text']}")
-            it.setToolTip(c["question"])
+            mark = f"{PERSONAL_MARK} " if c.get("personal") else ""
+            it = QListWidgetItem(f"{mark}[{c['group']}] {c['text']}")
+            tip = c["question"]
+            if c.get("personal"):
+                found = ", ".join(c.get("personal_kinds") or []) or "개인정보"
+                tip += (f"\n\n이 의견에 {found}(으)로 보이는 내용이 있습니다. 보고서와 엑셀 파일에는 가려서 싣고, "
+                        "보고서에 자동으로 고르지 않습니다.")
+                it.setBackground(QBrush(QColor(PERSONAL_COLOR)))
+            it.setToolTip(tip)
             it.setData(Qt.UserRole, c["id"])
             it.setFlags(it.flags() | Qt.ItemIsUserCheckable)
             it.setCheckState(Qt.Checked if c["selected"] else Qt.Unchecked)
@@ -96,8 +109,11 @@ class CommentPickerPage(QWidget):
 
     def _update_count(self) -> None:
         picked = sum(1 for i in range(self.list.count()) if self.list.item(i).checkState() == Qt.Checked)
-        self.count.setText(f"의견 {self.list.count()}개 중 보고서에 넣을 의견 {picked}개" if self.list.count()
-                           else "서술형 의견이 없습니다.")
+        personal = sum(1 for i in range(self.list.count()) if self.list.item(i).text().startswith(PERSONAL_MARK))
+        text = f"의견 {self.list.count()}개 중 보고서에 넣을 의견 {picked}개" if self.list.count() else "서술형 의견이 없습니다."
+        if personal:
+            text += f" · 개인정보가 보이는 의견 {personal}개 ({PERSONAL_MARK}: 문서에는 가려서 실림)"
+        self.count.setText(text)
 
     def _ticked(self, item: QListWidgetItem) -> None:
         if self._filling:

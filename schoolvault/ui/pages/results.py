@@ -577,4 +577,7 @@ class ResultsPage(Page):
                 head.setFlags(Qt.ItemIsEnabled)
                 self.comment_list.addItem(head)
                 last_q = c["question"]
-            self.comment_list.addItem(QListWidgetItem(f"    · {c['text']}"))
+            it = QListWidgetItem(f"    · {'⚠ ' if c.get('personal') else ''}{c['text']}")
+            if c.get("personal"):
+                it.setToolTip("개인정보(전화번호, 이름 등)로 보이는 내용이 있습니다. 문서에는 가려서 싣습니다.")
+            self.comment_list.addItem(it)
