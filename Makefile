@@ -23,7 +23,7 @@ $(VENV)/.installed: pyproject.toml
 
 $(DEMO_DB): | $(VENV)/.installed
 	mkdir -p demo
-	$(VENV)/bin/schoolvault-cli --db $(DEMO_DB) init --school 서울예시초등학교 --level 초 --district 동부 --year 2025 --code B100000001
+	$(VENV)/bin/schoolvault-cli --db $(DEMO_DB) init --school 서울예시초등학교 --level 초 --district 동부 --year 2026 --code B100000001
 	$(VENV)/bin/schoolvault-cli --db $(DEMO_DB) demo --seed 7
 
 demo: $(DEMO_DB)

@@ -401,8 +401,8 @@ def test_demo_fills_every_group_of_every_shipped_survey(fresh_ws_path, capsys):
     assert all(x["rating"] in (1, 2, 3, 4) and x["evidence"] and x["improvements"] for x in rows)
     for p in INSTRUMENTS.glob("*.yaml"):
         spec = yaml.safe_load(p.read_text(encoding="utf-8"))
-        if spec["kind"] != "survey":
-            continue
+        if spec["kind"] != "survey" or (spec.get("scoring") == "guidebook" and spec["year"] != 2025):
+            continue  # another year's 교육공동체 survey: the 2026 one is answered in a 2026 year (test_demo_2026)
         st = run_json(capsys, "--db", fresh_ws_path, "stats", "--instrument", spec["id"])
         assert list(st["groups"]) == spec["groups"]
         assert all(g["n"] >= 3 for g in st["groups"].values())
