@@ -26,7 +26,10 @@ def register(sub, common) -> None:
     p.add_argument("--mapping", metavar="FILE",
                    help='열 연결표 JSON: {"머리글 또는 열 문자": "문항 코드" 또는 null}')
     p.add_argument("--dry-run", action="store_true", help="저장하지 않고 결과만 확인")
-    p.add_argument("--replace", action="store_true", help="같은 파일을 이미 가져왔으면 바꿔 넣기")
+    p.add_argument("--replace", nargs="?", const=True, default=False, type=int, metavar="ID",
+                   help="이전 가져오기를 이 파일로 바꾸기 (번호: 'imports list'; 번호 없이: 이 파일과 같거나 겹치는 가져오기)")
+    p.add_argument("--force-group", action="store_true",
+                   help="파일의 질문이 다른 응답 집단에 더 잘 맞아도 --group으로 가져오기")
     p.add_argument("--period", help="설문 시기: 중간(1학기 중간평가) 또는 학년말 (기본: 학년말)")
 
     im = sub.add_parser("imports", help="가져온 응답 파일 목록과 삭제")
@@ -94,7 +97,8 @@ def cmd_import_responses(args):
     mapping = load_mapping_file(args.mapping) if args.mapping else None
     with closing(open_ws(args)) as ws:
         return import_responses(ws, args.file, args.instrument, args.group, sheet=args.sheet, mapping=mapping,
-                                dry_run=args.dry_run, replace=args.replace, period=args.period, progress=Progress())
+                                dry_run=args.dry_run, replace=args.replace, period=args.period,
+                                force_group=args.force_group, progress=Progress())
 
 
 def import_human(r) -> str:
@@ -107,6 +111,8 @@ def import_human(r) -> str:
               f"연결 못 한 열 {len(r['columns_unmapped'])}")]
     if r.get("already_imported"):
         lines.append("  ※ 이미 가져온 파일입니다. 저장하려면 --replace를 쓰세요.")
+    if r.get("likely_group") and r.get("dry_run"):
+        lines.append(f"  ※ 이 파일은 '{r['likely_group']}' 응답으로 보입니다: --group {r['likely_group']}")
     lines += [f"  ※ {note}" for note in r.get("notes", ())]
     for c in r["columns_dropped"]:
         lines.append(f"  - {c['column']}열 '{c['header'][:30]}' 제외: {c.get('reason', '개인정보')}")

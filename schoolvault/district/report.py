@@ -19,6 +19,7 @@ from ..forms.scoring import MIN_GROUP_N
 from ..progress import NULL_PROGRESS
 from ..safe_text import neutralize_formula
 from ..workspace.db import Workspace
+from ..xlsx import new_workbook
 from .aggregate import ALL, LOW_RATING_SHARE, SUPPORT_PERCENTILE, district_stats
 
 TOP_N = 3
@@ -467,15 +468,13 @@ def write_pdf_report(stats: dict, out: Path, *, title: str, progress=NULL_PROGRE
 
 def write_xlsx_report(stats: dict, out: Path, *, title: str) -> dict:
     """The internal workbook: summary, level and district tables, ratings, responses, named schools."""
-    import xlsxwriter
-
     titles = _instrument_titles()
     labels = stats["labels"]
     levels = list(stats["by_level"])
     districts = list(stats["by_district"])
     tmp = out.with_name(f".{out.name}.tmp.xlsx")
-    # School names and codes come from submitted files: never let one become a formula or a link.
-    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+    # School names, codes and titles come from submitted files: the writer rule keeps every text plain.
+    wb = new_workbook(tmp)
     head = wb.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True, "valign": "vcenter"})
     bold = wb.add_format({"bold": True})
     h1 = wb.add_format({"bold": True, "font_size": 14, "font_color": "#1F4E8C"})

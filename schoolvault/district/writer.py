@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import submission
+from ..safe_text import neutralize_formula
+from ..xlsx import new_workbook
 
 
 def finish_meta(rows: Sequence[Sequence], meta: dict) -> dict:
@@ -25,8 +27,9 @@ def finish_meta(rows: Sequence[Sequence], meta: dict) -> dict:
 
 def write_sheets(workbook, rows: Sequence[Sequence], meta: dict) -> None:
     """Add the 제출자료 and 메타데이터 sheets to an open xlsxwriter Workbook."""
-    rows = submission.cells(rows)  # round first: the checksum must match what is read back
-    m = finish_meta(rows, meta)
+    # neutralise and round first: the checksum must match what is read back, as the writer rule writes it
+    rows = submission.cells([tuple(neutralize_formula(v) for v in row) for row in rows])
+    m = finish_meta(rows, {k: neutralize_formula(v) for k, v in meta.items()})
     ws = workbook.add_worksheet(submission.SUBMISSION_SHEET)
     ws.write_row(0, 0, submission.COLUMNS)
     for r, row in enumerate(rows, start=1):
@@ -51,9 +54,8 @@ def write_sheets(workbook, rows: Sequence[Sequence], meta: dict) -> None:
 
 def write_submission(path: str | Path, rows: Sequence[Sequence], meta: dict) -> Path:
     """A workbook holding only the two submission sheets."""
-    import xlsxwriter
     path = Path(path)
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    wb = new_workbook(path, {"constant_memory": True})
     try:
         write_sheets(wb, rows, meta)
     finally:

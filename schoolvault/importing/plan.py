@@ -16,6 +16,7 @@ from ..progress import NULL_PROGRESS
 from ..workspace.responses import ResponseRow
 from . import grades
 from . import headers as hd
+from .comments import is_meaningless
 from .reading import Table, read_table
 from .values import INVALID, ValueParser, guess_column
 
@@ -26,6 +27,51 @@ SKIP = "skip"  # mapping value: leave the column out
 ROLE_LABELS = {"item": "문항", "comment": "서술형 의견", "personal": "개인정보(제외)", "meta": "응답 정보(제외)",
                "attribute": "응답자 구분(학년)", "unmapped": "연결 안 됨", "empty": "빈 열"}
 GRADE_SAVED = "학년 문항을 응답자 구분으로 저장했습니다"
+NO_SCALE_REASON = "척도 문항에 답하지 않은 행 (응답자로 세지 않음)"
+
+
+def no_scale_note(rows: int, with_comment: int) -> str:
+    """The summary line for rows that answered no scale item (they are not respondents)."""
+    extra = f" 그중 {with_comment}행의 서술형 의견도 함께 빠졌습니다." if with_comment else ""
+    return f"척도 문항에 하나도 답하지 않은 행 {rows}개는 응답자로 세지 않고 건너뛰었습니다.{extra}"
+
+
+def _stamp_text(cell) -> str:
+    """A submission time as the same text whether the export kept it as a date or as text."""
+    import datetime as dt
+    import re
+    import unicodedata
+
+    if isinstance(cell, (dt.datetime, dt.date)):
+        return cell.isoformat(sep=" ")[:19]
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    text = unicodedata.normalize("NFKC", str(cell)).strip() if cell is not None else ""
+    m = re.match(r"^(\d{4})[./-]\s*(\d{1,2})[./-]\s*(\d{1,2})\.?\s*(오전|오후|AM|PM|am|pm)?\s*"
+                 r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(오전|오후|AM|PM|am|pm)?", text)
+    if not m:
+        return text
+    y, mo, d, ap1, h, mi, sec, ap2 = m.groups()
+    hour, ap = int(h), (ap1 or ap2 or "").lower()
+    if ap in ("오후", "pm") and hour < 12:
+        hour += 12
+    elif ap in ("오전", "am") and hour == 12:
+        hour = 0
+    return f"{int(y):04d}-{int(mo):02d}-{int(d):02d} {hour:02d}:{int(mi):02d}:{int(sec or 0):02d}"
+
+
+def row_key(row: list, stamp_cols: list[int], codes: bytes, comments: dict, attributes: dict) -> bytes:
+    """What makes a submission the same one in a later download: its time (when the file has one) and its
+    answers. A digest held in memory only; what is stored is a salted hash of it (importing.overlap)."""
+    h = hashlib.sha256()
+    for ci in stamp_cols:
+        h.update(_stamp_text(row[ci] if ci < len(row) else None).encode() + b"\x1f")
+    h.update(b"\x1e" + bytes(codes))
+    for code, text in sorted(comments.items()):
+        h.update(f"\x1f{code}\x1e{text}".encode())
+    for name, values in sorted(attributes.items()):
+        h.update(f"\x1d{name}\x1e{','.join(values)}".encode())
+    return h.digest()
 
 
 def column_letter(index: int) -> str:
@@ -88,6 +134,18 @@ class ImportPlan:
     sha256: str = ""
     content_sha256: str = ""
     attribute_invalid: int = 0  # non-empty 학년 answers that name no grade (kept without a 학년)
+    # A respondent is a row that answered at least one scale item (가이드북: n counts real respondents);
+    # rows with only open answers ("없음") are skipped and counted here, with those whose text said something.
+    no_scale_rows: int = 0
+    no_scale_with_comment: int = 0
+    # Per kept row, an unsalted digest of its submission time and answers (never stored: commit salts it,
+    # `importing.overlap`), and the running content digest after each kept row (→ rows), so that an earlier
+    # import of the first rows of this file is recognised from its stored content_sha256.
+    row_keys: list[bytes] = field(default_factory=list, repr=False)
+    prefix_digests: dict[str, int] = field(default_factory=dict, repr=False)
+    has_stamp: bool = False  # a timestamp / response-number column tells submissions apart
+    likely_group: str | None = None  # another group whose items the headers match clearly better
+    group_matches: dict[str, int] = field(default_factory=dict)  # columns matching each group's items
 
     def attribute_counts(self) -> dict[str, dict[str, int]]:
         """Respondents per value of each classification attribute (학년: {'1학년': 12, …})."""
@@ -118,6 +176,8 @@ class ImportPlan:
             "columns_attributes": by("attribute"), "attributes": self.attribute_counts(),
             "comments": sum(len(r.comments) for r in self.rows),
             "problems": self.problems,
+            "rows_without_scale_answers": self.no_scale_rows,
+            "likely_group": self.likely_group, "group_matches": self.group_matches,
         }
 
 
@@ -242,6 +302,35 @@ def plan_columns(headers: list[str], table: Table, survey: Survey, group: str,
     return [cols[ci] for ci in range(len(headers))]
 
 
+GROUP_CLEAR_MARGIN = 2  # another group must place at least this many more columns to be "clearly better"
+
+
+def wrong_group_text(group: str, likely: str, matches: dict[str, int]) -> str:
+    return (f"이 파일의 질문은 '{group}' 문항({matches.get(group, 0)}개 일치)보다 '{likely}' 문항({matches[likely]}개 "
+            f"일치)과 더 잘 맞습니다. '{likely}' 응답 파일이 아닌지 확인하세요.")
+
+
+def group_fit(headers: list[str], survey: Survey, group: str, skip: set[int] = frozenset()
+              ) -> tuple[dict[str, int], str | None]:
+    """How many columns match each group's items, and the group the headers fit clearly better than `group`.
+
+    Clearly better: it places at least GROUP_CLEAR_MARGIN more columns and leaves fewer of its own items
+    out of the file (a 직원 file read as 교원 leaves the 교원-only items missing and the 직원-only
+    columns unplaced). A file of only shared items fits both equally: no suggestion."""
+    fit: dict[str, tuple[int, int]] = {}
+    for g in survey.groups:
+        items = [hd.Target(i.code, i.text, "item") for i in survey.items_for(g)]
+        placed = sum(1 for m in hd.match_columns(headers, items, skip=set(skip)).values() if m.target is not None)
+        fit[g] = (placed, len(items) - placed)
+    matches = {g: f[0] for g, f in fit.items()}
+    mine_placed, mine_missing = fit.get(group, (0, 0))
+    better = [g for g, (placed, missing) in fit.items() if g != group
+              and placed >= mine_placed + GROUP_CLEAR_MARGIN and missing < mine_missing]
+    if not better:
+        return matches, None
+    return matches, max(better, key=lambda g: (fit[g][0], -fit[g][1]))
+
+
 def plan_import(path: str | Path, survey: Survey, group: str, *, sheet: str | None = None,
                 mapping: dict | None = None, remembered=None, progress=NULL_PROGRESS) -> ImportPlan:
     """Read and check the whole file; ImportRefused when nothing sensible can be imported.
@@ -260,15 +349,25 @@ def plan_import(path: str | Path, survey: Survey, group: str, *, sheet: str | No
     width = max(len(headers), max((len(r) for r in table.rows), default=0))
     headers = headers + [""] * (width - len(headers))
     columns = plan_columns(headers, table, survey, group, mapping, remembered)
+    not_answers = {c.index for c in columns if c.role in ("personal", "meta", "attribute", "empty")}
+    group_matches, likely = group_fit(headers, survey, group, not_answers)
     item_cols = [(c.index, c.code) for c in columns if c.role == "item"]
     comment_cols = [(c.index, c.code) for c in columns if c.role == "comment"]
     attribute_cols = [(c.index, c.code) for c in columns if c.role == "attribute"]
     if not item_cols:
+        if likely:
+            raise ImportRefused(f"설문 문항과 맞는 열이 하나도 없습니다. 이 파일은 '{likely}' 응답으로 보입니다 "
+                                f"({likely} 문항과 맞는 열 {group_matches[likely]}개).",
+                                where=f"{path.name} {table.header_row + 1}행",
+                                hint=f"'{likely}' 응답이면 응답 집단을 '{likely}'(으)로 고르세요 (명령줄: --group {likely}).")
         raise ImportRefused("설문 문항과 맞는 열이 하나도 없습니다.", where=f"{path.name} {table.header_row + 1}행",
                             hint="설문 도구와 응답 집단이 맞는지 확인하세요. 학교가 직접 만든 설문이면 이 파일의 "
                                  "질문으로 새 설문을 먼저 만드세요 (명령줄: survey create-from).")
     plan = ImportPlan(path=path, instrument=survey.id, group=group, sheet=table.sheet, sheets=table.sheets,
-                      header_row=table.header_row, columns=columns)
+                      header_row=table.header_row, columns=columns, likely_group=likely,
+                      group_matches=group_matches)
+    if likely:
+        plan.problems.append(wrong_group_text(group, likely, group_matches))
     mapped = {code for _, code in item_cols}
     plan.items_missing = [i.code for i in survey.items_for(group) if i.code not in mapped]
     if plan.items_missing:
@@ -299,6 +398,8 @@ def _plan_rows(plan: ImportPlan, table: Table, survey: Survey, item_cols, commen
     # Identical rows are a double submission only when a timestamp (or response number) tells
     # submissions apart; without one, two people may well have given the same answers.
     has_stamp = any(c.role == "meta" for c in plan.columns)
+    plan.has_stamp = has_stamp
+    stamp_cols = [c.index for c in plan.columns if c.role == "meta"]
     same_rows = 0
     content = hashlib.sha256()
     total = len(table.rows) - table.header_row - 1
@@ -348,9 +449,15 @@ def _plan_rows(plan: ImportPlan, table: Table, survey: Survey, item_cols, commen
                 text = str(row[ci]).strip()
                 if text:
                     comments[code] = text
-        if not answers and not comments:
+        if not answers:
             blank = not any(str(c).strip() for c in row if c is not None)
-            skipped.append({"row": rno, "reason": "빈 행" if blank else "응답이 없는 행"})
+            if blank:
+                skipped.append({"row": rno, "reason": "빈 행"})
+                continue
+            plan.no_scale_rows += 1
+            said = any(not is_meaningless(t) for t in comments.values())
+            plan.no_scale_with_comment += said
+            skipped.append({"row": rno, "reason": NO_SCALE_REASON + (" (의견만 있음)" if said else "")})
             continue
         attributes: dict[str, tuple[str, ...]] = {}
         for ci, name in attribute_cols:
@@ -366,11 +473,15 @@ def _plan_rows(plan: ImportPlan, table: Table, survey: Survey, item_cols, commen
             content.update(f"\x1d{name}\x1e{','.join(values)}".encode())
         content.update(b"\n")
         rows.append(ResponseRow(row_no=rno, answers=answers, comments=comments, attributes=attributes))
+        plan.row_keys.append(row_key(row, stamp_cols, codes, comments, attributes))
+        plan.prefix_digests.setdefault(content.copy().hexdigest(), len(rows))
     plan.content_sha256 = content.hexdigest()
     if plan.missing_cells:
         plan.problems.append(f"척도에 없는 값 {len(plan.missing_cells)}칸은 응답 없음으로 처리됩니다.")
     if plan.attribute_invalid:
         plan.problems.append(f"학년으로 읽을 수 없는 답 {plan.attribute_invalid}개는 학년 무응답으로 처리됩니다.")
+    if plan.no_scale_rows:
+        plan.problems.append(no_scale_note(plan.no_scale_rows, plan.no_scale_with_comment))
     if same_rows:
         plan.problems.append(f"앞의 행과 똑같은 행 {same_rows}개가 있습니다. 응답 시각 열이 없어 중복 제출인지 알 수 "
                              "없으므로 모두 가져옵니다.")

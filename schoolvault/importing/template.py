@@ -12,6 +12,7 @@ from pathlib import Path
 from ..errors import SchoolVaultError
 from ..forms.groups import canonical_group
 from ..forms.model import Survey
+from ..xlsx import new_workbook
 
 RESPONSE_ROWS = 300  # rows prepared with answer checks in the response sheet
 
@@ -71,10 +72,9 @@ def _cannot_write(out: Path, e: OSError) -> SchoolVaultError:
 
 
 def _write_xlsx(survey: Survey, group: str, qs: list[dict], labels: list[str], out: Path) -> None:
-    import xlsxwriter
-
+    # item texts and titles come from files people write: the writer rule keeps them plain text
     try:
-        wb = xlsxwriter.Workbook(str(out))
+        wb = new_workbook(out)
     except OSError as e:
         raise SchoolVaultError("파일을 만들 수 없습니다.", where=str(out), hint=e.strerror) from None
     bold = wb.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True, "valign": "top"})

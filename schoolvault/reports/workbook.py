@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from .. import __version__, submission
+from ..xlsx import new_workbook
 from ..errors import SchoolVaultError
 from ..forms.scoring import MIN_GROUP_N, SUPPRESSED
 from ..progress import NULL_PROGRESS
@@ -553,7 +554,6 @@ def export_workbook(ws, out: str | Path, *, year: int | None = None, benchmark: 
     Returns {"file", "sheets", "respondents", "rows", "checksum"}. Raises SchoolVaultError (bad
     path, file open elsewhere) and Cancelled; a cancelled or failed export leaves no file.
     """
-    import xlsxwriter
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise SchoolVaultError(f"엑셀 파일 이름이 아닙니다: {out.name}", hint="파일 이름을 .xlsx로 끝내세요.")
@@ -571,8 +571,7 @@ def export_workbook(ws, out: str | Path, *, year: int | None = None, benchmark: 
     fd, tmp = tempfile.mkstemp(prefix=".schoolvault-", suffix=".xlsx", dir=out.parent)
     os.close(fd)
     try:
-        wb = xlsxwriter.Workbook(tmp, {"constant_memory": CONSTANT_MEMORY, "strings_to_formulas": False,
-                                       "strings_to_urls": False, "nan_inf_to_errors": True})
+        wb = new_workbook(tmp, {"constant_memory": CONSTANT_MEMORY})
         wb.set_properties({"title": f"{data.year}학년도 학교평가 결과 — {data.school.name}", "author": "SchoolVault",
                            "comments": "SchoolVault 컨설팅용 워크북 (교육청 제출 파일)"})
         fmt = _formats(wb)
@@ -607,5 +606,6 @@ def export_workbook(ws, out: str | Path, *, year: int | None = None, benchmark: 
     record_export(ws, "workbook", out, year=data.year, respondents=raw_rows)
     sheets = ["요약", "지표별 자체평가", indicator_sheet.SHEET, "문항 통계", "요인·영역 점수", "집단 비교", "의견", *raw_names,
               submission.SUBMISSION_SHEET, submission.META_SHEET]
+    # cells cut to Excel's 32,767-character limit, each ending in a note that says so (xlsx.cell_text)
     return {"file": str(out), "sheets": sheets, "respondents": raw_rows, "rows": len(rows),
-            "checksum": meta["checksum"]}
+            "checksum": meta["checksum"], "cut_cells": len(wb.cut_cells)}

@@ -137,8 +137,25 @@ def m005_comment_personal(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE comments SET personal = 1 WHERE sv_has_personal(text)")
 
 
+def m006_row_fingerprints(conn: sqlite3.Connection) -> None:
+    """A fingerprint per imported respondent, so that a later download of the same form (the earlier rows
+    plus new ones) adds only the new rows.
+
+    The fingerprint is a keyed hash (HMAC-SHA-256, a random key per workspace in settings) of the row's
+    submission time and answers: it tells one submission from another and says nothing about who gave
+    it. Respondents imported before have none; their import is still recognised as the first rows of a
+    later file by its stored content hash."""
+    for sql in (
+        """CREATE TABLE respondent_fingerprints (
+            respondent_id INTEGER PRIMARY KEY REFERENCES respondents(id) ON DELETE CASCADE,
+            fingerprint TEXT NOT NULL)""",
+        """CREATE INDEX respondent_fingerprints_value ON respondent_fingerprints(fingerprint)""",
+    ):
+        conn.execute(sql)
+
+
 MIGRATIONS = [m001_initial, m002_district, m003_periods_and_attributes, m004_support_and_features,
-              m005_comment_personal]
+              m005_comment_personal, m006_row_fingerprints]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
