@@ -363,6 +363,7 @@ class ImportWizard(QWizard):
         self.planning = False
         self._job = None
         self._want = (instrument_id, canonical_group(group) if group else None)
+        self.group_switched: dict[Path, tuple[str, str]] = {}  # file → (group chosen, group pre-selected)
         self.file_page = FilePage(self)
         self.sheet_page = SheetPage(self)
         self.preview_page = PreviewPage(self)
@@ -429,8 +430,24 @@ class ImportWizard(QWizard):
 
     def _planned(self, result) -> None:
         self.planning = False
-        self.plan, self.earlier = result
+        plan, earlier = result
+        if plan.likely_group and plan.path not in self.group_switched:
+            # the headers fit another group clearly better: pre-select it once per file; choosing the
+            # first group again on page 1 keeps it (the warning stays in the problems list)
+            i = self.file_page.group.findData(plan.likely_group)
+            if i >= 0:
+                self.group_switched[plan.path] = (plan.group, plan.likely_group)
+                self.file_page.group.setCurrentIndex(i)
+                self.overrides = {}
+                self.make_plan()
+                return
+        self.plan, self.earlier = plan, earlier
         self.preview_page.show_plan(self.plan, self.targets())
+        was = self.group_switched.get(plan.path)
+        if was and was[1] == plan.group:
+            self.preview_page.problems.insertItem(0, QListWidgetItem(
+                f"이 파일의 질문은 '{was[1]}' 문항과 더 잘 맞아 응답 집단을 '{was[0]}'에서 '{was[1]}'(으)로 바꿨습니다. "
+                "다르면 '< 이전'에서 응답 집단을 고르세요."))
 
     def _plan_failed(self, e: BaseException) -> bool:
         self.planning = False
@@ -452,7 +469,8 @@ class ImportWizard(QWizard):
         page.bar.setRange(0, 0)
         page.result.setText("저장하는 중…")
         self.button(QWizard.BackButton).setEnabled(False)
-        self._job = self.jobs.run(core.commit_plan, self.plan, replace=page.replace.isChecked(),
+        # force_group: the user saw the group warning in the preview and kept the group
+        self._job = self.jobs.run(core.commit_plan, self.plan, replace=page.replace.isChecked(), force_group=True,
                                   period=self.file_page.period.currentData(), on_done=self._imported, on_error=self._import_failed, with_progress=True)
         self._job.signals.progressed.connect(self._progress)
 
