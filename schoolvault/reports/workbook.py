@@ -29,6 +29,11 @@ from .evaluation_report import LEVEL_NAMES, TYPE_NAMES, district_name
 CONSTANT_MEMORY = True   # rows are written top-down per sheet; keeps 3,000-respondent exports lean
 A4 = 9                   # xlsxwriter paper code
 MAX_ROW_HEIGHT = 409     # points: the most Excel allows
+LINE_HEIGHT = 14.5       # points per wrapped line of the 10-point body font
+MAX_LINES = int((MAX_ROW_HEIGHT - 2) // LINE_HEIGHT)  # a longer text goes on in the rows below
+PORTRAIT_WIDTH = 110     # column-width units that still read well on A4 portrait fitted to the width
+TITLE_ROWS = 4           # a header this close to the top is repeated on each page with the title above
+CONTINUED = "(이어서) "
 SHEET_GUIDE = [
     ("요약", "학교 정보, 자체평가 등급 분포, 설문 응답 수, 요인 상·하위"),
     ("지표별 자체평가", "지표마다 등급, 근거자료, 성과, 미흡한 점, 개선 계획"),
@@ -58,12 +63,19 @@ class _Sheet:
         self.row = 0
         self.widths: dict[int, float] = {}
         self.col_formats: list | None = None
-        self.ws.set_paper(A4)
-        self.ws.fit_to_pages(1, 0)
         self.ws.set_footer("&L&A&R&P / &N")
 
     def put(self, values, formats=None, *, height: float | None = None) -> int:
-        """Write one row (None = empty cell); formats: one per cell or one for all."""
+        """Write one row (None = empty cell); formats: one per cell or one for all.
+
+        A wrapped text taller than Excel's row limit goes on in rows below (see `_overflow`)."""
+        if height is None and formats is not None:
+            parts = self._overflow(values, formats)
+            if len(parts) > 1:
+                first = self.put(parts[0], formats)
+                for more in parts[1:]:
+                    self.put(more, formats)
+                return first
         ws, r = self.ws, self.row
         if height is None and formats is not None:
             height = self._wrapped_height(values, formats)
@@ -89,6 +101,16 @@ class _Sheet:
         self.row += 1
         return r
 
+    def _text_lines(self, c: int, text: str) -> int:
+        """Estimated wrapped lines of `text` in column c."""
+        width = max(1, int(self.widths.get(c, 8.43) - 1))
+        lines = 0
+        for part in text.split("\n"):
+            # Hangul is about 1.75 digit widths, spaces and digits 1: 1.6 per character on average
+            units = len(part) * 1.6 if not part.isascii() else len(part)
+            lines += max(1, -(-int(units) // width))
+        return lines
+
     def _wrapped_height(self, values, formats) -> float | None:
         """Row height for wrapped text: spreadsheet programs do not grow rows of a generated file
         on open, so long texts would be cut off or overlap without this estimate."""
@@ -96,16 +118,37 @@ class _Sheet:
         lines = 1
         for c, v in enumerate(values):
             f = formats[c] if isinstance(formats, (list, tuple)) else formats
-            if f is not wrap or not isinstance(v, str) or not v:
-                continue
-            width = max(1, int(self.widths.get(c, 8.43) - 1))
-            cell_lines = 0
-            for part in v.split("\n"):
-                # Hangul is about 1.75 digit widths, spaces and digits 1: 1.6 per character on average
-                units = len(part) * 1.6 if not part.isascii() else len(part)
-                cell_lines += max(1, -(-int(units) // width))
-            lines = max(lines, cell_lines)
-        return min(MAX_ROW_HEIGHT, 14.5 * lines + 2) if lines > 1 else None
+            if f is wrap and isinstance(v, str) and v:
+                lines = max(lines, self._text_lines(c, v))
+        return min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines + 2) if lines > 1 else None
+
+    def _overflow(self, values, formats) -> list[list]:
+        """The row, and continuation rows when a wrapped text needs more than MAX_LINES lines: Excel cuts
+        a row at 409 points, so the rest of the text goes on below ("(이어서) …"), breaking between words."""
+        wrap = self.fmt["wrap"]
+        chunks: dict[int, list[str]] = {}
+        for c, v in enumerate(values):
+            f = formats[c] if isinstance(formats, (list, tuple)) else formats
+            if f is wrap and isinstance(v, str) and self._text_lines(c, v) > MAX_LINES:
+                chunks[c] = self._chunks(c, v)
+        if not chunks:
+            return [list(values)]
+        rows = [list(values)] + [[None] * len(values) for _ in range(max(map(len, chunks.values())) - 1)]
+        for c, parts in chunks.items():
+            for n, part in enumerate(parts):
+                rows[n][c] = part if n == 0 else CONTINUED + part
+        return rows
+
+    def _chunks(self, c: int, text: str) -> list[str]:
+        out, cur = [], ""
+        for word in text.replace("\n", "\n ").split(" "):
+            joined = f"{cur} {word}" if cur else word
+            if cur and self._text_lines(c, CONTINUED + joined.replace("\n ", "\n")) > MAX_LINES:
+                out.append(cur.replace("\n ", "\n").rstrip())
+                cur = word
+            else:
+                cur = joined
+        return out + [cur.replace("\n ", "\n").rstrip()]
 
     def columns(self, widths, formats=None) -> None:
         for c, w in enumerate(widths):
@@ -121,7 +164,7 @@ class _Sheet:
             self.columns(widths, formats)
         r = self.put(labels, self.fmt["head"], height=30)
         self.ws.freeze_panes(r + 1, freeze_cols)
-        self.ws.repeat_rows(r)
+        self._head_row = r
         if filter_:
             self._filter = (r, len(labels) - 1)
 
@@ -129,6 +172,21 @@ class _Sheet:
         f = getattr(self, "_filter", None)
         if f and self.row > f[0] + 1:
             self.ws.autofilter(f[0], 0, self.row - 1, f[1])
+        self.print_setup()
+
+    def print_setup(self) -> None:
+        """A4 fitted to the page width, landscape when the columns are wide, the title (and a header row
+        near it) repeated on every printed page."""
+        ws = self.ws
+        ws.set_paper(A4)
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        if sum(self.widths.values()) > PORTRAIT_WIDTH:
+            ws.set_landscape()
+        head = getattr(self, "_head_row", None)
+        ws.repeat_rows(0, head if head is not None and head <= TITLE_ROWS else 0)
+        if head is not None and head > TITLE_ROWS:
+            ws.repeat_rows(head)
 
 
 def _formats(wb) -> dict:
@@ -275,6 +333,7 @@ def _sheet_summary(wb, fmt, data: YearData, meta: dict, sheet_names: dict) -> No
         sh.put([name, what], [fmt["label"], fmt["text"]])
     sh.put([])
     sh.put([f"응답자가 {MIN_GROUP_N}명 미만인 집단의 결과는 이 파일에 싣지 않았습니다 (\"{SUPPRESSED}\")."], fmt["muted"])
+    sh.finish()
 
 
 def _sheet_indicators(wb, fmt, data: YearData) -> None:
@@ -412,6 +471,7 @@ def _sheet_compare(wb, fmt, data: YearData, benchmark: dict | None) -> None:
             ch.set_size({"width": 620, "height": max(320, 22 * (last - first + 1) * max(1, len(groups)) // 2)})
             ws.insert_chart(chart_row, 4 + len(groups) + len(extra), ch)
             chart_row = sh.row + 1
+    sh.finish()
 
 
 def _sheet_comments(wb, fmt, ws_, data: YearData) -> None:
@@ -471,6 +531,17 @@ def _raw_sheet_name(sr: SurveyResult, used: set[str]) -> str:
     return name
 
 
+def _print_raw(ws) -> None:
+    """Raw answers print compactly: landscape, fitted to the page width, narrow margins, the header row
+    (item codes) on every page. They are for reading on screen; the statistics sheets print them summed."""
+    ws.set_paper(A4)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.25, right=0.25, top=0.4, bottom=0.4)
+    ws.repeat_rows(0)
+    ws.set_footer("&L&A (원자료)&R&P / &N")
+
+
 def _sheet_raw(wb, fmt, sr: SurveyResult, name: str, answers: dict) -> int:
     """Anonymous scored answers: one row per respondent of a shown group; returns rows written."""
     ws = wb.add_worksheet(name)
@@ -516,6 +587,7 @@ def _sheet_raw(wb, fmt, sr: SurveyResult, name: str, answers: dict) -> int:
         ws.autofilter(0, 0, r - 1, len(items) + 1)
     ws.write_comment(0, 0, "응답자 번호는 이 파일 안에서만 쓰는 일련번호입니다. 역문항은 뒤집은 점수입니다. "
                            "문항 내용은 '문항 통계' 시트에 있습니다.")
+    _print_raw(ws)
     return r - 1
 
 
@@ -532,6 +604,8 @@ def _sheet_submission(wb, fmt, rows: list[tuple], meta: dict) -> None:
         f"{c}={label}" for c, label in zip(submission.COLUMNS, submission.COLUMN_LABELS)),
         {"x_scale": 2.2, "y_scale": 2.5})
     ms = wb.add_worksheet(submission.META_SHEET)
+    ms.set_paper(A4)
+    ms.fit_to_pages(1, 0)
     ms.set_column(0, 0, 18)
     ms.set_column(1, 1, 70)
     for r, key in enumerate(submission.META_KEYS):
