@@ -49,11 +49,13 @@ _COMMENTS = ["학생들의 의견을 더 자주 들어 주셨으면 좋겠습니
 
 
 def _answers(survey: Survey, group: str, n: int, rng: random.Random, *, climate: dict | None = None,
-             group_shift: float | None = None, shift: float = 0.0, comments: list[str] | None = None,
-             grades=None, comment_rate: float = 0.3) -> list[ResponseRow]:
+             group_shift: float | None = None, shift: float = 0.0, comment=None, people: list | None = None,
+             comment_rate: float = 0.3) -> list[ResponseRow]:
     """`n` respondents of `group`. `climate` (factor code → shift) and `group_shift` are drawn here unless
     given (a composed year shares them between its two periods); `shift` moves every answer (중간 is a
-    little lower); `grades(rng)` gives a respondent's 학년 attribute and its own shift."""
+    little lower); `people` are the respondents as (tendency, attributes, shift) — drawn here unless given, so
+    that the same people can answer both periods; `comment(question, rng)` writes an answer to an open
+    question (default: one of _COMMENTS)."""
     k = survey.scale.points
     if climate is None:
         climate = {f.code: rng.gauss(0, 0.35) for f in survey.factors()}
@@ -61,17 +63,14 @@ def _answers(survey: Survey, group: str, n: int, rng: random.Random, *, climate:
         group_shift = rng.gauss(0, 0.25)
     items = [(f, i) for f in survey.factors() for i in f.items if i.applies_to(group)]
     open_qs = [q for q in survey.open_questions if q.applies_to(group)]
-    pool = comments if comments is not None else _COMMENTS
     rows = []
     # Korean school surveys lean positive: group means of about 3.9–4.2 on five points are typical.
     center = (k + 1) / 2 + 1.1 * (k - 1) / 4
     for r in range(n):
-        attributes, grade_shift = {}, 0.0
-        if grades is not None:
-            values, grade_shift = grades(rng)
-            if values:
-                attributes[GRADE] = values
-        theta = rng.gauss(0, 0.65)
+        if people is not None:
+            theta, attributes, grade_shift = people[r]
+        else:
+            theta, attributes, grade_shift = rng.gauss(0, 0.65), {}, 0.0
         answers = {}
         for f, i in items:
             if rng.random() < BLANK_RATE:
@@ -79,7 +78,8 @@ def _answers(survey: Survey, group: str, n: int, rng: random.Random, *, climate:
             x = center + group_shift + climate[f.code] + theta + shift + grade_shift + rng.gauss(0, 0.6)
             v = min(k, max(1, round(x)))
             answers[i.code] = k + 1 - v if i.reverse else v
-        comments_of = {q.code: rng.choice(pool) for q in open_qs if rng.random() < comment_rate}
+        comments_of = {q.code: comment(q, rng) if comment else rng.choice(_COMMENTS)
+                       for q in open_qs if rng.random() < comment_rate}
         rows.append(ResponseRow(row_no=r + 2, answers=answers, comments=comments_of, attributes=attributes))
     return rows
 
@@ -147,7 +147,7 @@ _COMPOSED = {
 }
 _ACHIEVE_26 = ["{t}을(를) 위한 연간 계획을 세우고 학기마다 운영 결과를 점검하여 2학기 계획에 반영하였다.",
                "{t} 관련 협의회를 월 1회 정례화하여 교직원의 의견을 모아 실행하였다.",
-               "교육공동체 설문(중간) 결과를 바탕으로 {t} 프로그램을 보완하였고, 학년말 설문의 긍정 응답이 높아졌다.",
+               "교육공동체 설문(중간) 결과를 바탕으로 '{t}'의 운영 방식을 보완하였고, 학년말 설문의 긍정 응답이 높아졌다.",
                "{t}에 학생·학부모가 함께 참여하는 활동을 새로 운영하여 참여율이 지난해보다 높아졌다."]
 _SHORT_26 = ["{t} 활동이 일부 학년에 치우쳐 전 학년으로 확산되지 못하였다.",
              "{t}의 성과를 확인할 수 있는 자료가 학기 말에 몰려 축적되었다.",
@@ -172,30 +172,58 @@ _FEATURES = {
     "3-2": "학생이 직접 기획한 '우리 동네 기후 행동' 프로젝트에서 학급마다 에너지 절약 캠페인을 만들고, "
            "학생자치회가 결과를 모아 학교 운영위원회에 제안하여 교실 냉난방 운영 기준이 바뀌었다.",
 }
-# Comments by group kind. A few carry personal data (a name before a title, a phone number, an e-mail,
-# a class and number) as real comments sometimes do; stored as typed, masked wherever they are quoted.
-_COMMENTS_STAFF = [
-    "업무가 한 사람에게 몰리지 않도록 업무 분장이 조정되면 좋겠습니다.", "회의가 짧아지고 결정이 빨라져서 좋았습니다.",
-    "전문적 학습공동체에서 수업을 나눈 것이 큰 도움이 되었습니다.", "행정실과 교무실의 협조가 원활해졌습니다.",
-    "늘봄학교 운영으로 방과후 공간이 부족합니다.", "학교폭력 사안 처리 절차에 대한 연수가 더 필요합니다.",
-    "디지털 기기 관리 인력이 부족해 수업 준비에 시간이 많이 듭니다.", "학부모 민원 대응 창구를 일원화해 주세요.",
-    "교무행정지원사 박지영 선생님 덕분에 업무가 많이 줄었습니다.", "급식실 환기 시설 개선이 시급합니다.",
-    "없음", "특별히 없습니다", "."]
-_COMMENTS_STUDENT = [
-    "급식이 맛있어요.", "체험학습을 더 많이 가고 싶어요.", "도서관 이용 시간을 늘려 주세요.",
-    "운동장에서 놀 시간이 더 많았으면 좋겠어요.", "텃밭에서 채소를 키운 것이 재미있었어요.",
-    "화장실이 더 깨끗했으면 좋겠어요.", "친구들과 같이 하는 수업이 좋아요.", "담임 김민수 선생님이 친절하셔서 좋아요.",
-    "쉬는 시간이 너무 짧아요.", "학교에 오는 게 즐거워요.", "놀이 시간에 다툼이 있을 때 선생님이 빨리 도와주셨으면 해요.",
-    "없어요", "없음", "ㅎㅎ"]
-_COMMENTS_PARENT = [
-    "선생님들께서 아이를 세심하게 살펴 주셔서 감사합니다.", "학부모 상담 시간을 저녁에도 운영해 주시면 좋겠습니다.",
-    "학교 앞 통학로가 위험합니다. 등하교 시간 교통 지도를 늘려 주세요.", "알림장과 가정통신문 앱을 하나로 통일해 주세요.",
-    "늘봄학교 덕분에 맞벌이 가정이 큰 도움을 받고 있습니다.", "방과후 프로그램이 다양해지면 좋겠습니다.",
-    "급식 식단이 건강하고 다양해져서 만족합니다.", "학교폭력 예방 교육을 꾸준히 해 주세요.",
-    "3학년 2반 15번 학부모입니다. 상담 일정 때문에 010-2345-6789로 연락 부탁드립니다.",
-    "상담 결과를 parent.kim@example.com으로 받아 보고 싶습니다.", "이서연 선생님께 감사드립니다. 아이가 많이 밝아졌어요.",
-    "수업 공개 행사가 좋았습니다. 횟수를 늘려 주세요.", "없음", "특별히 없습니다"]
-_COMMENT_POOLS = {"교원": _COMMENTS_STAFF, "직원": _COMMENTS_STAFF, "학생": _COMMENTS_STUDENT, "학부모": _COMMENTS_PARENT}
+# Comments by group kind: what went well (an open question asking 좋았던 / 잘된 점) and what to change or
+# wish for (every other open question). A few carry personal data (a name before a title, a phone number,
+# an e-mail, a class and number) as real comments sometimes do: stored as typed, masked wherever quoted.
+_GOOD = {
+    "staff": ["회의가 짧아지고 결정이 빨라져서 좋았습니다.", "전문적 학습공동체에서 수업을 나눈 것이 큰 도움이 되었습니다.",
+              "행정실과 교무실의 협조가 원활해졌습니다.", "업무 분장을 미리 협의해서 학기 초가 덜 혼란스러웠습니다.",
+              "생태 텃밭 활동으로 학생들이 밝아졌습니다.", "학년 협의회가 정례화되어 교육과정 운영이 수월했습니다.",
+              "학교폭력 사안이 줄고 관계 회복 프로그램이 자리를 잡았습니다.", "예산 편성 과정에 의견을 낼 수 있어서 좋았습니다."],
+    "student": ["급식이 맛있어요.", "텃밭에서 채소를 키운 것이 재미있었어요.", "친구들과 같이 하는 수업이 좋아요.",
+                "체험학습이 재미있었어요.", "학교에 오는 게 즐거워요.", "도서관에 새 책이 많아져서 좋아요.",
+                "운동회가 제일 재미있었어요.", "선생님들이 친절하세요.", "코딩 수업이 재미있었어요."],
+    "parent": ["선생님들께서 아이를 세심하게 살펴 주셔서 감사합니다.", "늘봄학교 덕분에 맞벌이 가정이 큰 도움을 받고 있습니다.",
+               "급식 식단이 건강하고 다양해져서 만족합니다.", "수업 공개 행사가 좋았습니다.",
+               "텃밭 활동 이야기를 아이가 집에서 자주 합니다.", "학교 소식을 자주 알려 주셔서 좋았습니다.",
+               "아이가 학교에 가는 것을 즐거워합니다.", "상담 주간에 선생님과 충분히 이야기할 수 있었습니다."],
+}
+_WISH = {
+    "staff": ["업무가 한 사람에게 몰리지 않도록 업무 분장이 조정되면 좋겠습니다.", "늘봄학교 운영으로 방과후 공간이 부족합니다.",
+              "학교폭력 사안 처리 절차에 대한 연수가 더 필요합니다.", "디지털 기기 관리 인력이 부족해 수업 준비에 시간이 많이 듭니다.",
+              "학부모 민원 대응 창구를 일원화해 주세요.", "급식실 환기 시설 개선이 시급합니다.",
+              "행정업무 경감을 위한 교육청 차원의 지원이 필요합니다.", "상담 인력이 부족해 담임 부담이 큽니다.",
+              "없음", "특별히 없습니다", "."],
+    "student": ["체험학습을 더 많이 가고 싶어요.", "도서관 이용 시간을 늘려 주세요.", "운동장에서 놀 시간이 더 많았으면 좋겠어요.",
+                "화장실이 더 깨끗했으면 좋겠어요.", "쉬는 시간이 너무 짧아요.", "놀이 시간에 다툼이 있을 때 선생님이 빨리 도와주셨으면 해요.",
+                "급식에 과일이 더 자주 나왔으면 좋겠어요.", "없어요", "없음", "ㅎㅎ"],
+    "parent": ["학부모 상담 시간을 저녁에도 운영해 주시면 좋겠습니다.", "학교 앞 통학로가 위험합니다. 등하교 시간 교통 지도를 늘려 주세요.",
+               "알림장과 가정통신문 앱을 하나로 통일해 주세요.", "방과후 프로그램이 다양해지면 좋겠습니다.",
+               "학교폭력 예방 교육을 꾸준히 해 주세요.", "수업 공개 횟수를 늘려 주세요.", "기초학력 지원 프로그램을 늘려 주세요.",
+               "없음", "특별히 없습니다"],
+}
+_PERSONAL = {
+    "staff": ["교무행정지원사 박지영 선생님 덕분에 업무가 많이 줄었습니다."],
+    "student": ["담임 김민수 선생님이 친절하셔서 좋아요."],
+    "parent": ["3학년 2반 15번 학부모입니다. 상담 일정 때문에 010-2345-6789로 연락 부탁드립니다.",
+               "상담 결과를 parent.kim@example.com으로 받아 보고 싶습니다.",
+               "이서연 선생님께 감사드립니다. 아이가 많이 밝아졌어요."],
+}
+PERSONAL_RATE = 0.03           # share of comments carrying personal data
+_KIND = {"교원": "staff", "직원": "staff", "학생": "student", "학부모": "parent"}
+
+
+def _comment_writer(group: str):
+    kind = _KIND.get(group, "staff")
+
+    def write(question, rng: random.Random) -> str:
+        if rng.random() < PERSONAL_RATE:
+            return rng.choice(_PERSONAL[kind])
+        good = any(w in question.text for w in ("좋았던", "잘된", "잘되었다"))
+        return rng.choice((_GOOD if good else _WISH)[kind])
+    return write
+
+
 # who answers which 학년 question, per 학교급: students from 3학년 in 초 (the youngest do not take the survey)
 _STUDENT_GRADES = {"초": range(3, 7), "중": range(1, 4), "고": range(1, 4), "특수": range(1, 7)}
 _PARENT_GRADES = {"초": range(1, 7), "중": range(1, 4), "고": range(1, 4), "특수": range(1, 7)}
@@ -227,6 +255,15 @@ def _grade_picker(group: str, level: str):
         shift = -0.08 * (g - middle) if group == "학생" else 0.0
         return tuple(f"{v}학년" for v in values), shift
     return pick
+
+
+def _person(rng: random.Random, grades) -> tuple[float, dict, float]:
+    """A respondent of a composed-year group: (tendency, attributes, shift), answering both periods alike."""
+    theta = rng.gauss(0, 0.65)
+    if grades is None:
+        return theta, {}, 0.0
+    values, shift = grades(rng)
+    return theta, ({GRADE: values} if values else {}), shift
 
 
 def _compose_plan(ws, year: int, rng: random.Random) -> list[str]:
@@ -290,13 +327,18 @@ def _fill_composed(ws, s, year: int, rng: random.Random, seed: int) -> dict:
                 climate = {f.code: rng.gauss(0, 0.35) for f in sv.factors()}
                 group_shift = rng.gauss(0, 0.25)
                 grades = _grade_picker(g, s.level) if both else None
-                pool = _COMMENT_POOLS.get(g, _COMMENTS) if both else None
+                people = [_person(rng, grades) for _ in range(n_end)]
+                writer = _comment_writer(g) if both else None
                 for period in (PERIODS if both else (YEAR_END,)):
                     mid = period == MIDYEAR
-                    n = max(5, int(n_end * rng.uniform(*MIDYEAR_SHARE))) if mid else n_end
+                    # the 중간 survey: part of the same people (most answer both), a little lower
+                    who = (sorted(rng.sample(range(n_end), min(n_end, max(5, int(n_end * rng.uniform(*MIDYEAR_SHARE))))))
+                           if mid else range(n_end))
+                    n = len(who)
                     rows = _answers(sv, g, n, rng, climate=climate, group_shift=group_shift,
-                                    shift=MIDYEAR_SHIFT if mid else 0.0, comments=pool, grades=grades,
-                                    comment_rate=0.2 if mid else 0.35)
+                                    shift=MIDYEAR_SHIFT if mid else 0.0, comment=writer,
+                                    people=[people[i] for i in who],
+                                    comment_rate=0.15 if mid else 0.25)
                     responses.add_administration(ws, year=year, instrument_ref=ref, group=g, rows=rows,
                                                  source_name=f"예시 데이터 ({g}, {period})", method="demo",
                                                  period=period)
