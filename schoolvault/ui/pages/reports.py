@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import itertools
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +31,7 @@ from ... import guide, readiness, results, services
 from .. import session as flags
 from ..dialogs.pre_submission import PreSubmissionDialog
 from ..errors import show_info
+from ..widgets.pdf_preview import PdfPreview
 from .base import Page, heading, hint
 from .dashboard import card
 
@@ -182,7 +186,18 @@ class ReportsPage(Page):
         bl.addWidget(f)
         bl.addStretch(1)
         scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
+        # the made document's pages beside the list (hidden until one is made)
+        self.preview = PdfPreview()
+        self.preview.setVisible(False)
+        self.preview.setMinimumWidth(320)
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(self.preview)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        outer.addWidget(self.splitter, 1)
+        self._preview_dir: tempfile.TemporaryDirectory | None = None  # PDFs made only to be previewed
+        self._preview_numbers = itertools.count(1)
 
     def refresh(self) -> None:
         def got(info) -> None:
@@ -280,6 +295,7 @@ class ReportsPage(Page):
             row["status"].setText(f"저장했습니다: {Path(result.get('file', path)).name}{pages}")
             row["path"] = str(path)
             row["open"].setVisible(True)
+            self.show_preview(kind, str(path))
             self.main.set_status(f"{kind.title}: {path}")
             if key in ("evaluation", "workbook"):
                 self.session.run(guide.reach_stage, "report", on_done=lambda changed: changed and self.changed(flags.STAGE))
@@ -291,6 +307,34 @@ class ReportsPage(Page):
 
         self.session.run(write_report, key, path, instrument=instrument, group=group, with_progress=True,
                          on_done=done, on_error=failed, label=f"{kind.title} 만드는 중")
+
+    def show_preview(self, kind: ReportKind, path: str) -> None:
+        """The pages of a document just made. A PDF is shown as it is; a .hwpx or .docx is shown through the
+        PDF of the same document, written to a temporary file: the person who chose 한글 still wants to
+        see the grid and the findings before opening it, and all three formats come from one document
+        model, so only line and page breaks differ. A workbook has no preview."""
+        suffix = Path(path).suffix.lower()
+        title = f"미리보기: {kind.title}"
+        if suffix in (".pdf", *kind.formats) and not self.preview.isVisible():
+            total = sum(self.splitter.sizes())
+            self.splitter.setSizes([total * 11 // 20, total * 9 // 20])  # room for a readable page
+        if suffix == ".pdf":
+            self.preview.setVisible(True)
+            self.preview.show_pdf(path, title=title)
+            return
+        if ".pdf" not in kind.formats:
+            return
+        if self._preview_dir is None:
+            self._preview_dir = tempfile.TemporaryDirectory(prefix="schoolvault-preview-")
+        pdf = str(Path(self._preview_dir.name) / f"preview-{next(self._preview_numbers)}.pdf")
+        note = (f"같은 내용을 PDF로 그린 미리보기입니다. {FORMAT_LABELS[suffix].split()[0]} 프로그램에서는 "
+                "줄과 쪽이 나뉘는 자리가 조금 다를 수 있습니다.")
+        self.preview.setVisible(True)
+        self.preview.show_message(title, "미리보기를 만드는 중…")
+        self.session.run(write_report, kind.key, pdf,
+                         on_done=lambda _r: self.preview.show_pdf(pdf, title=title, note=note),
+                         on_error=lambda _e: self.preview.show_message(
+                             title, "미리보기를 만들지 못했습니다. 저장한 파일은 '열기'로 확인하세요.") or True)
 
     def open_file(self, key: str) -> None:
         """Open a document just made in the system's viewer (PDF reader, spreadsheet)."""
