@@ -28,7 +28,7 @@ from .forms.periods import (
     YEAR_END,
     require_period,
 )
-from .forms.scoring import GUIDEBOOK_SCORING
+from .forms.scoring import GUIDEBOOK_SCORING, suppressed
 from .importing import form_questions, itembank_files
 from .importing.history import delete_import, list_imports  # noqa: F401 — the verbs the 설문 page calls
 from .stats import group_stats
@@ -439,7 +439,9 @@ def stats(ws: Workspace, instrument_id: str, group: str | None = None, year: int
     if note:
         out["note"] = note
     for g in groups:
-        out["groups"][g] = group_result(ws, g, [a for a in adms if a.group == g], inst)[2]
+        st = group_result(ws, g, [a for a in adms if a.group == g], inst)[2]
+        st["suppressed_outside"] = suppressed(st["n"])  # n<5: shown here, kept out of what leaves the school
+        out["groups"][g] = st
     return out
 
 

@@ -247,6 +247,9 @@ def _cols(*cells, widths=(10, 6, 8, 10, 8, 9)) -> str:
     return ("  " + "".join(out) + "".join(f" {c}" for c in cells[len(widths):])).rstrip()
 
 
+SUPPRESSED_MARK = "n<5 (외부 비공개)"
+
+
 def _stats_human(r) -> str:
     """Per group: items (n, mean, sd, 100-point score, positive rate), then factors (+ α) and domains."""
     if "by" in r or "periods" in r:
@@ -257,7 +260,7 @@ def _stats_human(r) -> str:
     elif not r["groups"]:
         out.append("이 학년도에 가져온 응답이 없습니다. 'import-responses'로 가져오거나 --year로 다른 학년도를 고르세요.")
     for g, s in r["groups"].items():
-        out.append(f"\n[{g}] 응답자 {s['n']}명")
+        out.append(f"\n[{g}] 응답자 {s['n']}명" + (f" — {SUPPRESSED_MARK}" if s.get("suppressed_outside") else ""))
         out.append(_cols("문항", "n", "평균", "표준편차", "100점", "긍정률"))
         for code, i in s["items"].items():
             pos = "-" if i.get("positive_rate") is None else f"{i['positive_rate'] * 100:.1f}%"

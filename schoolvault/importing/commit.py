@@ -21,7 +21,7 @@ from ..workspace.db import Workspace
 from . import headers as hd
 from .grades import GRADE
 from .overlap import Overlap, find_overlap, fingerprints, workspace_key
-from .plan import GRADE_SAVED, ImportPlan, plan_import, wrong_group_text
+from .plan import GRADE_SAVED, ImportPlan, no_scale_note, plan_import, wrong_group_text
 
 MAPPING_KEY = "import_mapping:{instrument}:{group}:{signature}"
 
@@ -211,7 +211,7 @@ def check_plan(ws: Workspace, plan: ImportPlan, *, replace=False, force_group: b
     target = _replace_target(ws, year, replace, earlier, overlap)
     if target is not None:
         overlap = find_overlap(ws, plan, year, exclude=target.id)
-    notes = []
+    notes = [no_scale_note(plan.no_scale_rows, plan.no_scale_with_comment)] if plan.no_scale_rows else []
     if overlap.partial:
         if plan.has_stamp:
             _refuse_partial(plan, overlap.partial)
@@ -289,6 +289,8 @@ def import_responses(ws: Workspace, path: str | Path, instrument_id: str, group:
         overlap = find_overlap(ws, plan, year, exclude=earlier.id if earlier and replace else None)
         summary = _without_covered(plan, overlap).summary()
         summary.update(dry_run=True, already_imported=bool(earlier), already_imported_rows=len(overlap.covered))
+        if plan.no_scale_rows:
+            summary.setdefault("notes", []).append(no_scale_note(plan.no_scale_rows, plan.no_scale_with_comment))
         if overlap.covered:
             summary.setdefault("notes", []).append(_overlap_note(overlap, summary["respondents"]).replace(
                 "가져왔습니다", "가져옵니다"))

@@ -288,8 +288,9 @@ def test_stats_json_has_exactly_the_contract_shape(demo_ws_path, capsys, instrum
     domain_keys = STATS_POOLED if pooled else STATS_DOMAIN
     assert list(st["groups"]) == spec["groups"]
     for g, body in st["groups"].items():
-        assert set(body) == {"n", "items", "factors", "domains"}
+        assert set(body) == {"n", "items", "factors", "domains", "suppressed_outside"}
         assert isinstance(body["n"], int) and body["n"] > 0
+        assert body["suppressed_outside"] is (body["n"] < 5)  # the n<5 mark: kept inside the school
         for code, s in body["items"].items():
             assert set(s) == STATS_ITEM, code
             assert list(s["counts"]) == [str(v) for v in range(1, st["scale_points"] + 1)]

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import sqlite3
 
-from _import_util import AGREE5, SODI, assert_refused, run, run_json, sodi_items, write_csv
+from _import_util import (
+    AGREE5,
+    SODI,
+    assert_refused,
+    run,
+    run_json,
+    sodi_items,
+    write_csv,
+)
 
 from schoolvault.forms.model import Survey
 from schoolvault.importing.plan import group_fit
