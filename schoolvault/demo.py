@@ -145,7 +145,7 @@ _COMPOSED = {
     "3-3": ["학교폭력 예방과 관계 회복 교육", "체험 중심 안전교육 강화", "건강하고 안전한 급식·보건 관리"],
     "3-4": ["생태 텃밭 가꾸기 특색 교육활동", "전교생 1인 1악기 특색 프로그램", "학년별 마을 탐구 프로젝트"],
 }
-_ACHIEVE_26 = ["{t}을(를) 위한 연간 계획을 세우고 학기마다 운영 결과를 점검하여 2학기 계획에 반영하였다.",
+_ACHIEVE_26 = ["{t}{eul} 위한 연간 계획을 세우고 학기마다 운영 결과를 점검하여 2학기 계획에 반영하였다.",
                "{t} 관련 협의회를 월 1회 정례화하여 교직원의 의견을 모아 실행하였다.",
                "교육공동체 설문(중간) 결과를 바탕으로 '{t}'의 운영 방식을 보완하였고, 학년말 설문의 긍정 응답이 높아졌다.",
                "{t}에 학생·학부모가 함께 참여하는 활동을 새로 운영하여 참여율이 지난해보다 높아졌다."]
@@ -284,6 +284,14 @@ def _compose_plan(ws, year: int, rng: random.Random) -> list[str]:
     return codes
 
 
+def _eul(word: str) -> str:
+    """The object particle after `word`: 을 after a final consonant, 를 after a vowel (을(를) if not Hangul)."""
+    last = word.rstrip()[-1:]
+    if not "가" <= last <= "힣":
+        return "을(를)"
+    return "을" if (ord(last) - 0xAC00) % 28 else "를"
+
+
 def _rate_plan(ws, year: int, codes: list[str], rng: random.Random) -> None:
     """Most indicators rated with texts; every one with a mid-year status; 지원 요청 for one or two; 특색사례
     for a couple of 세부영역. Through the services verbs the CLI and the plan page use."""
@@ -296,7 +304,7 @@ def _rate_plan(ws, year: int, codes: list[str], rng: random.Random) -> None:
                  "midyear_note": rng.choice(_MIDYEAR_NOTES) if n % 2 else ""}
         rated = rng.random() < 0.85
         if rated:
-            texts.update(evidence=rng.choice(_EVIDENCE_26), achievements=rng.choice(_ACHIEVE_26).format(t=t),
+            texts.update(evidence=rng.choice(_EVIDENCE_26), achievements=rng.choice(_ACHIEVE_26).format(t=t, eul=_eul(t)),
                          shortcomings=rng.choice(_SHORT_26).format(t=t),
                          improvements=rng.choice(_IMPROVE_26).format(t=t))
         if sub in _SUPPORT and sub not in supported:
