@@ -22,6 +22,8 @@ FONT = "맑은 고딕"
 PAGE_W, PAGE_H, MARGIN = Mm(210), Mm(297), Mm(18)
 BODY_W = PAGE_W - 2 * MARGIN
 SHADE = "E8ECF2"
+CELL_PAD_TWIPS = 70   # left/right cell padding (1.2 mm): Word's and LibreOffice's 1.9 mm left one character
+                      # per line in the 4단계 columns of the grid ("매/우/우/수")
 NOTE_COLOR = RGBColor(0x55, 0x55, 0x55)
 HEADING_SIZES = {1: 14, 2: 12, 3: 11}
 _ALIGN = {"l": WD_ALIGN_PARAGRAPH.LEFT, "c": WD_ALIGN_PARAGRAPH.CENTER, "r": WD_ALIGN_PARAGRAPH.RIGHT}
@@ -60,11 +62,37 @@ def _row_flags(row, header: bool) -> None:
         tr_pr.append(OxmlElement("w:tblHeader"))
 
 
+def _cell_padding(table) -> None:
+    mar = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        e = OxmlElement(f"w:{side}")
+        e.set(qn("w:w"), str(CELL_PAD_TWIPS))
+        e.set(qn("w:type"), "dxa")
+        mar.append(e)
+    table._tbl.tblPr.append(mar)
+
+
+def _korean_spacing(d) -> None:
+    """No automatic gap between Hangul and Latin letters or digits ("서식 3-1", "2026 학년도"): Word and
+    LibreOffice add one by default, 한글 does not, and the office's forms are written without it. Lines
+    break between words (어절), not inside a Korean word, as in 한글 (w:wordWrap off)."""
+    ppr = d.styles.element.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    spacing = ppr.find(qn("w:spacing"))  # the schema puts these three before w:spacing
+    for tag in ("w:wordWrap", "w:autoSpaceDE", "w:autoSpaceDN"):
+        e = OxmlElement(tag)
+        e.set(qn("w:val"), "0")
+        if spacing is not None:
+            spacing.addprevious(e)
+        else:
+            ppr.append(e)
+
+
 def _table(d, t: dm.Table) -> None:
     rows = t.all_rows()
     table = d.add_table(rows=len(rows), cols=t.columns)
     table.style = "Table Grid"
     table.autofit = False
+    _cell_padding(table)
     total = sum(t.widths)
     widths = [int(BODY_W * w / total) for w in t.widths]
     cells = table._cells  # row-major, computed once (table.cell() recomputes the whole grid per call)
@@ -99,6 +127,7 @@ def write_docx_document(doc: dm.Document, *, progress=NULL_PROGRESS) -> bytes:
     sec.page_width, sec.page_height = PAGE_W, PAGE_H
     sec.left_margin = sec.right_margin = sec.top_margin = sec.bottom_margin = MARGIN
     _set_style_font(d.styles["Normal"], 10)
+    _korean_spacing(d)
     for level, size in HEADING_SIZES.items():
         _set_style_font(d.styles[f"Heading {level}"], size, bold=True)
     d.core_properties.title = doc.title

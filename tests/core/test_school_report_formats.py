@@ -212,3 +212,15 @@ def test_libreoffice_renders_the_docx_with_the_grid_findings_and_item_list(submi
     pdf = tmp_path / "submission.pdf"
     assert pdf.exists()
     _check_carries(_pdf_text(pdf), submission["doc"], "libreoffice")
+
+
+def test_docx_breaks_korean_between_words_without_a_gap_before_digits(submission):
+    import docx
+    from docx.oxml.ns import qn
+    d = docx.Document(str(submission["dir"] / "submission.docx"))
+    ppr = d.styles.element.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    names = [e.tag.split("}")[1] for e in ppr]
+    assert names[:4] == ["wordWrap", "autoSpaceDE", "autoSpaceDN", "spacing"]  # schema order
+    assert all(e.get(qn("w:val")) == "0" for e in ppr[:3])
+    pads = d.tables[0]._tbl.tblPr.find(qn("w:tblCellMar"))
+    assert [(e.tag.split("}")[1], e.get(qn("w:w"))) for e in pads] == [("left", "70"), ("right", "70")]
