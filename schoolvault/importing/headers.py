@@ -25,7 +25,27 @@ _NON_WORD = re.compile(r"[\W_]+")
 # Columns whose header says they identify a person: dropped, never stored, reported.
 PERSONAL_WORDS = ("이메일", "email", "e-mail", "메일주소", "이름", "성명", "성함", "전화", "연락처", "휴대폰",
                   "핸드폰", "휴대전화", "학번", "주민등록", "생년월일", "주소")
-PERSONAL_MAX_HEADER = 20  # a long header mentioning 이름 is a question, not a name column
+PERSONAL_MAX_HEADER = 20  # a long header mentioning 이름 is a question, not a name column…
+PERSONAL_ASK_MAX_HEADER = 60  # …unless it asks for it ("학부모님 성함을 적어 주세요(선택 사항입니다)")
+# Korean words of short identity headers beyond PERSONAL_WORDS (아이디 but not 아이디어)
+_PERSONAL_KO = re.compile(r"아이디(?!어)|카카오톡|카톡|kakao|학생id|학생아이디|사용자id")
+# English identity headers, on word boundaries ("Student ID", "Your full name (optional)", "E-mail")
+_PERSONAL_EN = re.compile(r"\b(?:e-?mail(?:\s*address)?|(?:full|first|last|given|family|your)\s*name|name|"
+                          r"(?:mobile|cell|tele)?phone(?:\s*(?:number|no\.?))?|mobile|kakao\s*(?:talk)?(?:\s*id)?|"
+                          r"(?:student|user|line|kakao)\s*(?:id|no\.?|number))\b", re.IGNORECASE)
+# a longer header that asks for a name, a phone number, an e-mail address or an ID
+_ASKS_PERSONAL = re.compile(r"(?:이메일|메일주소|이름|성명|성함|연락처|전화번호|휴대전화|휴대폰|핸드폰|카카오톡|카톡|"
+                            r"아이디(?!어)|학번)(?:번호)?(?:을|를|은|는|이|가|과|와)?(?:적|써|쓰|입력|기입|남겨|알려|기재)")
+_ASKS_PERSONAL_EN = re.compile(r"\b(?:enter|write|type|provide|give|fill\s*in)\b.{0,30}\b(?:name|e-?mail|phone|id)\b"
+                               r"|\byour\s+(?:full\s+)?name\b", re.IGNORECASE)
+# 반 (class) asked on its own or with 학년/번호: with the grade it points at a couple of dozen children
+_CLASS_PARTS = re.compile(r"귀하의|자녀의|자녀|학생의|학생|학년|몇|반|학급|번호|입니까|인가요|은|는|을|를|선택|기재|적어|주세요|\d")
+CLASS_MAX_HEADER = 15
+# a column of Korean personal names: a common surname and one to three syllables
+_SURNAMES = "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나엄채원천방공현함변염여추도석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉"
+_KOREAN_NAME = re.compile(rf"^[{_SURNAMES}][가-힣]{{1,3}}$")
+NAME_SHARE = 0.7  # share of non-empty values that look like names …
+NAME_MIN_VALUES = 3  # … among at least this many, mostly distinct
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^(?:\+?82[-\s]?)?0?1[016789][-\s.]?\d{3,4}[-\s.]?\d{4}$")
 META_WORDS = ("타임스탬프", "timestamp", "제출시간", "제출일시", "응답일시", "응답시간", "작성일시", "응답번호",
@@ -53,28 +73,55 @@ def normalize(text: str) -> str:
     return _NON_WORD.sub("", t).lower()
 
 
+def _key(header: str) -> str:
+    """The header for word tests: NFC (a Mac's NFD 이메일 is the same word), no spaces or punctuation."""
+    return _NON_WORD.sub("", unicodedata.normalize("NFC", str(header))).lower()
+
+
+def is_class_header(header: str) -> bool:
+    """반, 학년 반, 몇 반입니까?, 학급 (not 일반): which class the respondent is in."""
+    key = _key(header)
+    return (bool(key) and len(key) <= CLASS_MAX_HEADER and ("반" in key or "학급" in key) and "일반" not in key
+            and not _CLASS_PARTS.sub("", key))
+
+
 def is_personal_header(header: str) -> bool:
-    """이메일, 이름/성명, 전화/연락처, 학번 … and any short '…번호' column that is not a response number."""
-    key = _NON_WORD.sub("", str(header)).lower()
-    if not key or len(key) > PERSONAL_MAX_HEADER:
+    """이메일, 이름/성명, 전화/연락처, 학번, 카카오톡 아이디, Student ID, name … (after NFC), any short '…번호'
+    column that is not a response number, a 반 column, and a longer header that asks for one of these."""
+    text = unicodedata.normalize("NFC", str(header))
+    key = _key(text)
+    if not key:
         return False
-    if any(w.replace("-", "") in key for w in PERSONAL_WORDS):
+    if len(key) > PERSONAL_MAX_HEADER:
+        return len(key) <= PERSONAL_ASK_MAX_HEADER and bool(_ASKS_PERSONAL.search(key)
+                                                              or _ASKS_PERSONAL_EN.search(text))
+    if any(w.replace("-", "") in key for w in PERSONAL_WORDS) or _PERSONAL_KO.search(key):
         return True
-    return "번호" in key and not is_meta_header(header)  # 출석번호, 학생 번호, 학년 반 번호
+    if _PERSONAL_EN.search(text) or is_class_header(text):
+        return True
+    return "번호" in key and not is_meta_header(text)  # 출석번호, 학생 번호, 학년 반 번호
 
 
 def looks_personal(values) -> bool:
-    """Most non-empty values are e-mail addresses or phone numbers."""
-    vals = [str(v).strip() for v in values if v is not None and str(v).strip()][:50]
+    """Most non-empty values are e-mail addresses or phone numbers, or Korean personal names."""
+    vals = [unicodedata.normalize("NFC", str(v)).strip() for v in values if v is not None and str(v).strip()][:50]
     if not vals:
         return False
     hits = sum(1 for v in vals if _EMAIL.match(v) or _PHONE.match(v))
-    return hits * 2 > len(vals)
+    return hits * 2 > len(vals) or looks_like_names(vals)
+
+
+def looks_like_names(vals: list[str]) -> bool:
+    """Most values are a common Korean surname and one to three syllables, nearly all different (김민수,
+    이서연): a name column, whatever its header. Answers such as 없음, 보통, 만족 are not names."""
+    names = [v for v in vals if _KOREAN_NAME.match(v.replace(" ", ""))]
+    return (len(names) >= NAME_MIN_VALUES and len(names) >= NAME_SHARE * len(vals)
+            and len(set(names)) >= NAME_SHARE * len(names))
 
 
 def is_meta_header(header: str) -> bool:
     """Timestamp and response-number columns."""
-    key = _NON_WORD.sub("", str(header)).lower()
+    key = _key(header)
     return key in META_WORDS or key.startswith(("타임스탬프", "timestamp"))
 
 

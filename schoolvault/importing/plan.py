@@ -232,6 +232,12 @@ def _is_item_header(header: str, targets: list[hd.Target]) -> bool:
     return any(m.target is not None for m in hd.match_columns([header], targets).values())
 
 
+def _is_scale_question(header: str, targets: list[hd.Target], table: Table, ci: int) -> bool:
+    """A survey item that mentions a name ("교사는 학생의 이름을 안다") answered on the scale: a question,
+    not a name column (names, phone numbers and IDs are never scale answers)."""
+    return _is_item_header(header, targets) and guess_column(_column_values(table, ci)).kind in ("labels", "numbers")
+
+
 def plan_columns(headers: list[str], table: Table, survey: Survey, group: str,
                  mapping: dict | None = None, remembered: dict | None = None) -> list[ColumnPlan]:
     """Role and target of every column: personal data and metadata first, then a mapping, then matching."""
@@ -239,7 +245,7 @@ def plan_columns(headers: list[str], table: Table, survey: Survey, group: str,
     by_code = {t.code: t for t in targets}
     cols: dict[int, ColumnPlan] = {}
     for ci, h in enumerate(headers):
-        if hd.is_personal_header(h):
+        if hd.is_personal_header(h) and not _is_scale_question(h, targets, table, ci):
             cols[ci] = ColumnPlan(ci, h, "personal", note="개인정보로 보이는 열(머리글)")
         elif hd.is_meta_header(h):
             cols[ci] = ColumnPlan(ci, h, "meta", note="응답 시각·번호 열")
@@ -248,7 +254,7 @@ def plan_columns(headers: list[str], table: Table, survey: Survey, group: str,
         elif hd.is_demographic_header(h):
             cols[ci] = ColumnPlan(ci, h, "meta", note="응답자 구분 열(학년·성별 등)")
         elif hd.looks_personal(_column_values(table, ci)):
-            cols[ci] = ColumnPlan(ci, h, "personal", note="전자우편·전화번호가 들어 있는 열")
+            cols[ci] = ColumnPlan(ci, h, "personal", note="전자우편·전화번호·이름이 들어 있는 열")
         elif not h and not any(str(v).strip() for v in _column_values(table, ci) if v is not None):
             cols[ci] = ColumnPlan(ci, h, "empty")
     manual: dict[int, str | None] = {}

@@ -84,4 +84,4 @@ def test_stats_of_a_group_of_five_or_more_is_not_marked(demo_ws_path, capsys):
     r = run_json(capsys, "--db", demo_ws_path, "stats", "--instrument", SODI)
     assert r["groups"] and all(g["suppressed_outside"] == (g["n"] < 5) for g in r["groups"].values())
     code, out, _ = run(capsys, "--db", demo_ws_path, "stats", "--instrument", SODI)
-    assert out.count("외부 비공개") == sum(1 for g in r["groups"].values() if g["n"] < 5)
+    assert code == 0 and out.count("외부 비공개") == sum(1 for g in r["groups"].values() if g["n"] < 5)
