@@ -154,16 +154,18 @@ def main() -> int:
               f"reportlab plain tables {base:.3f} s CPU ({t['base'][1]:.3f} s wall)   ratio {ours / base:.2f}× "
               f"(goal ≤ {REPORT_GOAL_S:.0f} s and ≤ {REPORT_GOAL_RATIO:.0f}×)")
         from schoolvault.reports.school_report import school_report
+        slowest_document = 0.0
         with open_workspace(demo) as ws:
             for kind in ("submission", "internal"):
                 sr_pages = school_report(ws, tmp / "s.pdf", kind=kind)["pages"]
                 sr_base = baseline_pdf(tmp / "sbase.pdf", sr_pages)
-                fns = {suffix: (lambda s=suffix: school_report(ws, tmp / f"s{s}", kind=kind))
+                fns = {suffix: (lambda s=suffix, k=kind: school_report(ws, tmp / f"s{s}", kind=k))
                        for suffix in (".pdf", ".hwpx", ".docx")}
                 t = race({**fns, "base": sr_base}, args.repeat)
+                slowest_document = max([slowest_document] + [t[s][0] for s in fns])
                 print(f"학교평가서 {kind} ({sr_pages} PDF pages): " + "   ".join(
-                    f"{s[1:]} {t[s][0]:.3f} s CPU" for s in fns) + f"   reportlab plain tables {t['base'][0]:.3f} s CPU"
-                    f" (goal ≤ {REPORT_GOAL_S:.0f} s each)")
+                    f"{s[1:]} {t[s][0]:.3f} s CPU ({t[s][0] / t['base'][0]:.1f}×)" for s in fns)
+                    + f"   reportlab plain tables {t['base'][0]:.3f} s CPU (goal ≤ {REPORT_GOAL_S:.0f} s each)")
 
         big = tmp / "big.sqlite"
         make_workspace(big, args.respondents)
@@ -184,7 +186,8 @@ def main() -> int:
         reading = t["reading"][0]
         print(f"  of which reading answers + statistics (services.stats numbers) {reading:.3f} s CPU; "
               f"the writing alone {ours_wb - reading:.3f} s CPU = {(ours_wb - reading) / fastest:.2f}× the faster")
-        ok = ours <= REPORT_GOAL_S and ours / base <= REPORT_GOAL_RATIO and ours_wb / fastest <= WORKBOOK_GOAL_RATIO
+        ok = (ours <= REPORT_GOAL_S and ours / base <= REPORT_GOAL_RATIO and ours_wb / fastest <= WORKBOOK_GOAL_RATIO
+              and slowest_document <= REPORT_GOAL_S)
         print("goals met" if ok else "GOAL MISSED")
         return 0
     finally:

@@ -24,6 +24,7 @@ BODY_W = PAGE_W - 2 * MARGIN
 SHADE = "E8ECF2"
 CELL_PAD_TWIPS = 70   # left/right cell padding (1.2 mm): Word's and LibreOffice's 1.9 mm left one character
                       # per line in the 4단계 columns of the grid ("매/우/우/수")
+CELL_PAD_V_TWIPS = 30  # top/bottom (0.5 mm): without it LibreOffice sets text against the row's top line
 NOTE_COLOR = RGBColor(0x55, 0x55, 0x55)
 HEADING_SIZES = {1: 14, 2: 12, 3: 11}
 _ALIGN = {"l": WD_ALIGN_PARAGRAPH.LEFT, "c": WD_ALIGN_PARAGRAPH.CENTER, "r": WD_ALIGN_PARAGRAPH.RIGHT}
@@ -64,9 +65,10 @@ def _row_flags(row, header: bool) -> None:
 
 def _cell_padding(table) -> None:
     mar = OxmlElement("w:tblCellMar")
-    for side in ("left", "right"):
+    for side, twips in (("top", CELL_PAD_V_TWIPS), ("left", CELL_PAD_TWIPS), ("bottom", CELL_PAD_V_TWIPS),
+                        ("right", CELL_PAD_TWIPS)):
         e = OxmlElement(f"w:{side}")
-        e.set(qn("w:w"), str(CELL_PAD_TWIPS))
+        e.set(qn("w:w"), str(twips))
         e.set(qn("w:type"), "dxa")
         mar.append(e)
     table._tbl.tblPr.append(mar)

@@ -223,4 +223,5 @@ def test_docx_breaks_korean_between_words_without_a_gap_before_digits(submission
     assert names[:4] == ["wordWrap", "autoSpaceDE", "autoSpaceDN", "spacing"]  # schema order
     assert all(e.get(qn("w:val")) == "0" for e in ppr[:3])
     pads = d.tables[0]._tbl.tblPr.find(qn("w:tblCellMar"))
-    assert [(e.tag.split("}")[1], e.get(qn("w:w"))) for e in pads] == [("left", "70"), ("right", "70")]
+    assert [(e.tag.split("}")[1], e.get(qn("w:w"))) for e in pads] == [
+        ("top", "30"), ("left", "70"), ("bottom", "30"), ("right", "70")]  # the schema's order
