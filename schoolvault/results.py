@@ -8,7 +8,7 @@ weaknesses (강점·약점 문항), comments, and the previous year's figures wh
 from __future__ import annotations
 
 from . import catalog, composing, services
-from .forms.groups import GROUPS
+from .forms.groups import group_order
 from .forms.model import Survey
 from .forms.periods import DEFAULT_PERIOD
 from .forms.scoring import MIN_GROUP_N
@@ -18,10 +18,6 @@ from .workspace import school as school_db
 from .workspace.db import Workspace
 
 TOP_N = 5
-
-
-def _group_key(g: str) -> int:
-    return GROUPS.index(g) if g in GROUPS else len(GROUPS)
 
 
 _STATS_CACHE: dict = {}
@@ -44,12 +40,6 @@ def cached_stats(ws: Workspace, instrument_id: str, year: int, period: str = DEF
             _STATS_CACHE.pop(next(iter(_STATS_CACHE)))
         _STATS_CACHE[key] = hit
     return hit
-
-
-def previous_year(ws: Workspace, year: int) -> int | None:
-    """The latest evaluation year before `year` in this workspace, if any."""
-    earlier = [y for y in school_db.years(ws) if y < year]
-    return earlier[-1] if earlier else None
 
 
 def survey_for_year(ws: Workspace, instrument_id: str, year: int) -> Survey:
@@ -119,11 +109,11 @@ def survey_results(ws: Workspace, instrument_id: str, year: int | None = None,
         _, year = services.require_school(ws)
     survey = survey_for_year(ws, instrument_id, year)
     st = cached_stats(ws, instrument_id, year, period)
-    prev_year = previous_year(ws, year)
+    prev_year = school_db.previous_year(ws, year)
     prev_st = None
     if prev_year is not None and responses.administrations(ws, prev_year, instrument_id, period=period):
         prev_st = cached_stats(ws, instrument_id, prev_year, period)
-    groups = sorted(st["groups"], key=_group_key)
+    groups = sorted(st["groups"], key=group_order)
     by_group = {}
     for g in groups:
         gs = st["groups"][g]
@@ -171,13 +161,13 @@ def survey_comments(ws: Workspace, instrument_id: str, year: int, survey: Survey
     by_group: dict[str, list[int]] = {}
     for adm in responses.administrations(ws, year, instrument_id, period=period):
         by_group.setdefault(adm.group, []).append(adm.id)
-    for g in sorted(by_group, key=_group_key):
+    for g in sorted(by_group, key=group_order):
         for cid, q, text, selected, personal in responses.comments(ws, by_group[g]):
             if not is_meaningless(text):
                 out.append({"id": cid, "group": g, "question": q, "question_text": qtext.get(q, q),
                             "text": text, "selected": bool(selected), "personal": bool(personal)})
     order = {code: n for n, code in enumerate(qtext)}
-    out.sort(key=lambda c: (order.get(c["question"], len(order)), _group_key(c["group"]), c["id"]))
+    out.sort(key=lambda c: (order.get(c["question"], len(order)), group_order(c["group"]), c["id"]))
     return out
 
 
@@ -207,7 +197,7 @@ def indicator_results(ws: Workspace, code: str, year: int | None = None) -> list
         if not items and sid not in whole:
             continue
         st = cached_stats(ws, sid, year)
-        groups = sorted(st["groups"], key=_group_key)
+        groups = sorted(st["groups"], key=group_order)
         entry = {"instrument": sid, "title": survey.title, "groups": groups,
                  "n": {g: st["groups"][g]["n"] for g in groups}, "items": [], "domains": []}
         if items:
@@ -231,7 +221,7 @@ def previous_entry(ws: Workspace, code: str, year: int | None = None) -> dict | 
     """Last year's self-evaluation of the same indicator (its rating and improvement plan: 환류)."""
     if year is None:
         _, year = services.require_school(ws)
-    prev = previous_year(ws, year)
+    prev = school_db.previous_year(ws, year)
     if prev is None:
         return None
     e = selfeval.entry(ws, prev, composing.previous_codes(ws, year).get(code, code))

@@ -11,11 +11,11 @@ from .errors import SchoolVaultError
 from .forms.breakdown import BREAKDOWNS, GRADE, cell_key, cells_of, hidden_cells
 from .forms.groups import (
     DISTRICTS,
-    GROUPS,
     LEVELS,
     canonical_district,
     canonical_group,
     canonical_level,
+    group_order,
 )
 from .forms.labels import EXACT, place_label
 from .forms.loader import _Ctx, load_instrument, parse_indicator, read_text
@@ -394,7 +394,7 @@ def self_eval_set_feature(ws: Workspace, subarea: str, text: str) -> dict:
 
 def survey_groups(ws: Workspace, instrument_id: str, year: int, period: str | None = None) -> list[str]:
     return sorted({a.group for a in responses.administrations(ws, year, instrument_id, period=period)},
-                  key=lambda g: GROUPS.index(g) if g in GROUPS else len(GROUPS))
+                  key=group_order)
 
 
 def _period_survey(ws: Workspace, instrument_id: str, year: int, period: str, group: str | None):
@@ -495,7 +495,7 @@ def compare_periods(ws: Workspace, instrument_id: str, group: str | None = None,
     adms = responses.administrations(ws, year, instrument_id)
     inst = catalog.parse_frozen(frozen.get(ws, adms[-1].instrument_ref)) if adms else survey(ws, instrument_id)
     groups = sorted({g for st in by_period.values() for g in st["groups"]},
-                    key=lambda g: GROUPS.index(g) if g in GROUPS else len(GROUPS))
+                    key=group_order)
     out = {"instrument": instrument_id, "year": year, "periods": list(PERIODS), "scale_points": inst.scale.points,
            "scoring": inst.scoring, "groups": {}}
     if not adms:

@@ -52,7 +52,7 @@ from typing import Any
 
 from .errors import SchoolVaultError
 from .forms.breakdown import hidden_cells
-from .forms.groups import GROUPS, canonical_group
+from .forms.groups import canonical_group, group_order
 from .forms.periods import DOCUMENT_PERIOD, require_period
 from .forms.scoring import SUPPRESSED, suppressed
 from .masking import PLACEHOLDERS, mask_personal
@@ -243,7 +243,7 @@ def _quote(q: Quote) -> dict:
 
 
 def _group_key(g: str) -> tuple:
-    return (GROUPS.index(g) if g in GROUPS else len(GROUPS), g)
+    return (group_order(g), g)
 
 
 def min_df_for(n: int) -> int:

@@ -30,6 +30,12 @@ _GU_DISTRICT = {gu: office for office, gus in {
 }.items() for gu in gus}
 
 
+def group_order(group: str) -> int:
+    """Sort key of respondent groups: 교원, 직원, 학생, 학부모, then any other group (the one order of every
+    screen and document; the 학교평가서 forms keep the office's own order, FORM_GROUPS)."""
+    return GROUPS.index(group) if group in GROUPS else len(GROUPS)
+
+
 def _plain(name: str) -> str:
     return "".join(str(name).split())
 

@@ -49,6 +49,12 @@ def suppressed(n: int) -> bool:
     return n < MIN_GROUP_N
 
 
+def displayed_n(n: int, unit: str = "") -> str:
+    """A group's size as anything that leaves the school prints it: "n<5" under MIN_GROUP_N (never the exact
+    size of a hidden group), else the number with its unit ("44명")."""
+    return SUPPRESSED if suppressed(n) else f"{n}{unit}"
+
+
 def round_half_up(x: float | Fraction, decimals: int) -> float:
     """x rounded half up to `decimals` places, as the guidebook rounds (3.95 → 4.0), where Python's
     round() works on the binary float and may go down. Pass the exact Fraction(sum, count) of a mean

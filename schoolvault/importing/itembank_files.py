@@ -27,7 +27,7 @@ from typing import Any
 
 from ..errors import InstrumentError, SchoolVaultError
 from ..filetypes import foreign_kind
-from ..forms.groups import GROUPS, canonical_group
+from ..forms.groups import GROUPS, canonical_group, group_order
 from ..forms.loader import parse_instrument
 from ..forms.model import ItemBank, ItemBankSet
 from .reading import _OLE_MAGIC, _ZIP_MAGIC, _check_unzipped_size, _is_encrypted_ole
@@ -173,7 +173,7 @@ def _where(file: str, sheet: str, row: int | None = None) -> str:
 
 
 def _group_order(g: str) -> int:
-    return GROUPS.index(g) if g in GROUPS else len(GROUPS)
+    return group_order(g)
 
 
 # ---------------------------------------------------------------- recognising files

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 from .. import catalog, composing, services
 from ..errors import SchoolVaultError
-from ..forms.groups import GROUPS
+from ..forms.groups import group_order
 from ..forms.model import Guidebook, Survey, SurveyLevels
 from ..forms.periods import DOCUMENT_PERIOD
-from ..forms.scoring import GUIDEBOOK_SCORING, MIN_GROUP_N
+from ..forms.scoring import GUIDEBOOK_SCORING, MIN_GROUP_N, displayed_n
 from ..importing.comments import is_meaningless
 from ..masking import mask_personal
 from ..workspace import frozen, responses, selfeval
@@ -84,10 +84,6 @@ class YearData:
         return next((s for s in self.surveys if s.id == instrument_id), None)
 
 
-def _group_order(g: str) -> int:
-    return GROUPS.index(g) if g in GROUPS else len(GROUPS)
-
-
 def survey_result(ws, instrument_id: str, year: int, answers_cache: dict | None = None) -> SurveyResult:
     """Statistics of one survey for the year; same instrument version and numbers as services.stats.
 
@@ -97,7 +93,7 @@ def survey_result(ws, instrument_id: str, year: int, answers_cache: dict | None 
     by_group: dict[str, list[int]] = {}
     for a in adms:
         by_group.setdefault(a.group, []).append(a.id)
-    groups = sorted(by_group, key=_group_order)
+    groups = sorted(by_group, key=group_order)
     st = {"instrument": instrument_id, "year": year, "scale_points": inst.scale.points, "period": DOCUMENT_PERIOD,
           "groups": {}}
     for g in groups:
@@ -121,7 +117,7 @@ def indicator_results(ws, year: int) -> list[IndicatorResult]:
     """The year's chosen indicators in guidebook order, with last year's rating beside."""
     gb = services.year_guidebook(ws, year)
     entries = {e.indicator: e for e in selfeval.entries(ws, year)}
-    prev_year = year - 1 if (year - 1) in school_db.years(ws) else None
+    prev_year = school_db.previous_year(ws, year)
     prev = {e.indicator: e for e in selfeval.entries(ws, prev_year)} if prev_year else {}
     prev_labels = services.year_guidebook(ws, prev_year).rating.labels if prev_year else ()
     prev_code = composing.previous_codes(ws, year)  # indicators placed in 2026's 세부영역 keep last year's code
@@ -156,9 +152,17 @@ def collect(ws, year: int | None = None, *, with_surveys: bool = True,
     gb = services.year_guidebook(ws, year)
     inds = indicator_results(ws, year)
     surveys = surveys_of_year(ws, year, answers_cache) if with_surveys else []
-    last = year - 1 if (year - 1) in school_db.years(ws) else None
+    last = school_db.previous_year(ws, year)
     last_surveys = surveys_of_year(ws, last) if (last and with_surveys) else []
     return YearData(s, year, gb, inds, surveys, last, last_surveys, services.survey_levels(ws, year))
+
+
+def respondent_counts(surveys: list[SurveyResult]) -> list[tuple[SurveyResult, list[tuple[str, str]]]]:
+    """Per survey, each group's respondents as documents print them: people who answered at least one scale
+    item of that survey (stats' n), "n<5" for a hidden group (`displayed_n`). Surveys are not added up or
+    maxed: the same person may answer two surveys, and nobody can tell. The summary sentence and the
+    participation table of every report read this one function."""
+    return [(sr, [(g, displayed_n(n, "명")) for g, n in sr.counts.items()]) for sr in surveys]
 
 
 def scoring_note(data: YearData, surveys: list[Survey]) -> dict:

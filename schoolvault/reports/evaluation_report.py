@@ -14,6 +14,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer, Table
 
+from ..forms.groups import group_order
 from ..forms.scoring import GUIDEBOOK_SCORING, MIN_GROUP_N, SUPPRESSED, level_text
 from ..progress import NULL_PROGRESS
 from ..workspace.auditlog import record_export
@@ -29,6 +30,7 @@ from .data import (
     imported_benchmark,
     linked_items,
     pick_comments,
+    respondent_counts,
     scoring_note,
 )
 from .pdf_common import (
@@ -109,10 +111,6 @@ def _summary(data: YearData) -> list:
     labels = data.guidebook.rating.labels
     rated = [i for i in inds if i.rating]
     dist = [(lab, sum(1 for i in rated if i.rating == n)) for n, lab in enumerate(labels, 1)]
-    respondents = {}
-    for sr in data.surveys:
-        for g, n in sr.counts.items():
-            respondents[g] = max(respondents.get(g, 0), n)
     rates = {i.code: _indicator_rate(data, i) for i in inds}
     with_rate = [i for i in inds if rates[i.code] is not None]
     best = max(with_rate, key=lambda i: rates[i.code], default=None)
@@ -135,7 +133,8 @@ def _summary(data: YearData) -> list:
     ctx = dict(school=data.school.name, year=data.year, n_indicators=len(inds),
                n_common=sum(1 for i in inds if i.type == "common"),
                n_autonomous=sum(1 for i in inds if i.type != "common"), n_rated=len(rated),
-               dist=[d for d in dist if d[1]], respondents=sorted(respondents.items(), key=lambda x: _gorder(x[0])),
+               dist=[d for d in dist if d[1]],
+               respondents=[(sr.survey.title, rows) for sr, rows in respondent_counts(data.surveys)],
                linked_best={"title": best.title, "rate": rates[best.code]} if best else None,
                linked_worst={"title": worst.title, "rate": rates[worst.code]} if worst else None, **last)
     out: list = [h1("1. 한눈에 보는 올해 결과")]
@@ -164,18 +163,15 @@ def _bullet(text: str):
     return p
 
 
-def _gorder(g: str) -> int:
-    from ..forms.groups import GROUPS
-    return GROUPS.index(g) if g in GROUPS else 9
-
-
 def _participation(data: YearData) -> list:
     """One table: respondents per group (rows) and survey (columns), last year in brackets."""
     out: list = [h1("2. 설문 참여 현황")]
     if not data.surveys:
         return out + [para("올해 가져온 설문 응답이 없습니다.")]
     last = {s.id: s for s in data.last_surveys}
-    groups = sorted({g for sr in data.surveys for g in sr.counts}, key=_gorder)
+    groups = sorted({g for sr in data.surveys for g in sr.counts}, key=group_order)
+    shown = {sr.id: dict(cells) for sr, cells in respondent_counts(data.surveys)}
+    before = {sr.id: dict(cells) for sr, cells in respondent_counts(data.last_surveys)}
     rows = []
     for g in groups:
         row = [g]
@@ -183,10 +179,9 @@ def _participation(data: YearData) -> list:
             if g not in sr.counts:
                 row.append("–")
                 continue
-            cell = f"{sr.counts[g]}명"
-            prev = last.get(sr.id)
-            if prev and g in prev.counts:
-                cell += f" ({prev.counts[g]}명)"
+            cell = shown[sr.id][g]
+            if g in before.get(sr.id, {}):
+                cell += f" ({before[sr.id][g]})"
             if g in sr.suppressed:
                 cell += " · 결과 비공개"
             row.append(cell)
@@ -246,7 +241,7 @@ def _indicator_block(data: YearData, ind: IndicatorResult, points: int, lead: li
                       [BODY_W - 64 * mm, 18 * mm, 14 * mm, 16 * mm, 16 * mm], align="lcrrr", font_size=7.8)
         parts += [Spacer(1, 2.5 * mm), t]
         if rates:
-            groups = sorted(rates, key=_gorder)
+            groups = sorted(rates, key=group_order)
             parts.append(Spacer(1, 1.5 * mm))
             parts.append(bar_chart(["긍정률(%)"], [(g, [rates[g] * 100]) for g in groups], width=BODY_W * 0.75,
                                    fmt="{:.0f}%", label_width=48, bar=6.5))

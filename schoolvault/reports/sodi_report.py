@@ -25,6 +25,7 @@ from .data import (
     comments,
     imported_benchmark,
     pick_comments,
+    respondent_counts,
     scoring_note,
 )
 from .evaluation_report import LEVEL_NAMES, district_name
@@ -177,11 +178,12 @@ def build_sodi_story(ws, data, sr: SurveyResult, *, benchmark: dict | None, prog
 
     # 1. responses
     story += [PageBreak(), h1("1. 응답 현황")]
-    ctx = {"year": data.year, "respondents": [(g, sr.counts[g]) for g in sr.counts], "suppressed": sr.suppressed,
+    counts = respondent_counts([sr])[0][1]
+    ctx = {"year": data.year, "respondents": counts, "suppressed": sr.suppressed,
            "min_n": MIN_GROUP_N, "top": top, "bottom": bottom, "gap": gap_list[0] if gap_list else None}
     story.append(box([markup(p) for p in narrative.render("sodi_summary.j2", **ctx)]))
     story.append(Spacer(1, 4 * mm))
-    rows = [[g, f"{sr.counts[g]}명", "공개" if g in sr.shown else f"비공개 ({SUPPRESSED})"] for g in sr.counts]
+    rows = [[g, n, "공개" if g in sr.shown else f"비공개 ({SUPPRESSED})"] for g, n in counts]
     story.append(table(["응답 집단", "응답자 수", "결과"], rows, [40 * mm, 30 * mm, 40 * mm], align="lrc"))
     progress.report(1, 6, "프로필 그리는 중")
 

@@ -15,13 +15,13 @@ import tempfile
 from pathlib import Path
 
 from .. import __version__, submission
-from ..xlsx import new_workbook
 from ..errors import SchoolVaultError
-from ..forms.scoring import MIN_GROUP_N, SUPPRESSED
+from ..forms.scoring import MIN_GROUP_N, SUPPRESSED, displayed_n
 from ..progress import NULL_PROGRESS
 from ..safe_text import neutralize_formula
 from ..workspace.auditlog import record_export
 from ..workspace.selfeval import MIDYEAR_LABELS
+from ..xlsx import new_workbook
 from . import indicator_sheet
 from .data import SurveyResult, YearData, collect, comments, imported_benchmark
 from .evaluation_report import LEVEL_NAMES, TYPE_NAMES, district_name
@@ -306,8 +306,9 @@ def _sheet_summary(wb, fmt, data: YearData, meta: dict, sheet_names: dict) -> No
         sh.put(["집단", "응답자 수", "결과"], fmt["head"])
         for g, n in sr.counts.items():
             sup = g in sr.suppressed
-            sh.put([g, n, f"비공개 ({SUPPRESSED})" if sup else "공개"],
-                   [fmt["text"], fmt["int"], fmt["supp"] if sup else fmt["center"]])
+            shown = displayed_n(n)  # a hidden group's exact size never leaves the school: "n<5"
+            sh.put([g, int(shown) if shown.isdigit() else shown, f"비공개 ({SUPPRESSED})" if sup else "공개"],
+                   [fmt["text"], fmt["supp"] if sup else fmt["int"], fmt["supp"] if sup else fmt["center"]])
     from .sodi_report import overall_scores
     for sr in data.surveys:
         if not sr.shown:
@@ -492,7 +493,7 @@ def _sheet_themes(wb, fmt, ws_, data: YearData) -> None:
     """Comment themes of each survey (themes.publishable: n<5 cells, quotes only from groups of 5 or more).
 
     The count column is the sum of the cells shown, so no hidden cell can be worked out from it."""
-    from ..forms.groups import GROUPS
+    from ..forms.groups import group_order
     from ..forms.periods import DOCUMENT_PERIOD
     from ..themes import comment_themes, publishable
     tables = []
@@ -502,7 +503,7 @@ def _sheet_themes(wb, fmt, ws_, data: YearData) -> None:
             if r.comments:
                 tables.append((sr, publishable(r)))
     seen = {g for _, p in tables for g in p["groups"]}
-    groups = [g for g in GROUPS if g in seen] + sorted(seen - set(GROUPS))
+    groups = sorted(seen, key=lambda g: (group_order(g), g))
     sh = _Sheet(wb, "의견 주제", fmt)
     fm = [fmt["text"], fmt["wrap"], fmt["wrap"], fmt["int"]] + [fmt["center"]] * len(groups) + [fmt["wrap"]]
     sh.header(["도구", "주제", "핵심어", "의견 수"] + groups + ["대표 의견"], [16, 22, 28, 8] + [8] * len(groups) + [70],

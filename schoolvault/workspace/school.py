@@ -36,6 +36,13 @@ def years(ws: Workspace) -> list[int]:
     return [r[0] for r in ws.conn.execute("SELECT year FROM years ORDER BY year")]
 
 
+def previous_year(ws: Workspace, year: int) -> int | None:
+    """"Last year" of `year`: the latest earlier evaluation year in this workspace, if any. The one rule the
+    results page, the reports and the workbook use for 지난해 figures and 환류 (a skipped year is not a gap)."""
+    earlier = [y for y in years(ws) if y < year]
+    return earlier[-1] if earlier else None
+
+
 def add_year(ws: Workspace, year: int, guidebook_ref: int | None) -> None:
     ws.conn.execute("INSERT OR IGNORE INTO years (year, guidebook_ref, created_at) VALUES (?, ?, ?)",
                     (year, guidebook_ref, now()))
