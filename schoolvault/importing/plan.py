@@ -389,9 +389,28 @@ def plan_import(path: str | Path, survey: Survey, group: str, *, sheet: str | No
                                  f"(일치도 {c.confidence:.0%}).")
     _plan_rows(plan, table, survey, item_cols, comment_cols, progress, attribute_cols)
     if not plan.rows:
-        raise ImportRefused("가져올 응답이 없습니다.", where=path.name, hint="응답이 들어 있는 파일인지 확인하세요.")
+        raise _no_rows_error(plan, survey)
     plan.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     return plan
+
+
+def _no_rows_error(plan: ImportPlan, survey: Survey) -> ImportRefused:
+    """'가져올 응답이 없습니다' with its real cause: no rows, values off the scale, or no scale answers."""
+    name = plan.path.name
+    if plan.missing_cells:
+        m = plan.missing_cells[0]
+        labels = ", ".join(survey.scale.labels)
+        return ImportRefused(f"응답 칸의 값 {len(plan.missing_cells)}개가 이 설문의 척도와 맞지 않아 가져올 응답이 없습니다 "
+                             f"(예: {m['row']}행 {m['letter']}열 '{m['value']}').", where=name,
+                             hint=f"답은 척도 라벨({labels}) 또는 1~{survey.scale.points} 숫자여야 합니다. "
+                                  "설문 도구(척도)가 맞는지 확인하세요.")
+    if plan.no_scale_rows:
+        return ImportRefused(f"척도 문항에 답한 행이 없습니다 (서술형에만 답한 행 {plan.no_scale_rows}개).", where=name,
+                             hint="척도 문항의 답이 들어 있는 응답 파일인지 확인하세요.")
+    if not plan.rows_read or all(s["reason"] == "빈 행" for s in plan.skipped):
+        return ImportRefused("질문 행 아래에 응답 행이 없습니다.", where=name,
+                             hint="응답이 모인 시트를 내려받았는지 확인하세요.")
+    return ImportRefused("가져올 응답이 없습니다.", where=name, hint="응답이 들어 있는 파일인지 확인하세요.")
 
 
 def _plan_rows(plan: ImportPlan, table: Table, survey: Survey, item_cols, comment_cols, progress,

@@ -106,15 +106,36 @@ def decode_text(raw: bytes, name: str) -> str:
                         hint="엑셀에서 'CSV UTF-8' 형식으로 다시 저장하세요.")
 
 
+DELIMITERS = (",", ";", "\t", "|")
+SNIFF_LINES = 30  # lines read to choose the delimiter
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter that splits the first lines into the same number of cells, the most of them.
+
+    Counting characters on the header line is not enough: a ';'-separated file whose questions contain
+    commas ("학생, 교사, 학부모가 함께…") has more commas than semicolons there, but only ';' gives every
+    row the header's width."""
+    lines = text[:65536].splitlines()[:SNIFF_LINES]
+    best, best_score = ",", (-1.0, 0)
+    for d in DELIMITERS:
+        try:
+            widths = [len(r) for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=d) if any(r)]
+        except csv.Error:
+            continue
+        if not widths or max(widths) < 2:
+            continue
+        header = widths[0]
+        same = sum(1 for w in widths if w == header) / len(widths)
+        score = (same, header)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
 def _read_csv(path: Path) -> list[list]:
     text = decode_text(path.read_bytes(), path.name)
-    sample = text[:8192]
-    delimiter = ","
-    first = sample.split("\n", 1)[0]
-    if first.count("\t") > first.count(","):
-        delimiter = "\t"
-    elif first.count(";") > first.count(",") and first.count(";") > 1:
-        delimiter = ";"
+    delimiter = detect_delimiter(text)
     try:
         return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as e:  # e.g. one cell over the csv module's field limit (131,072 characters)

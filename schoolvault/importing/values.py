@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from ..forms.model import Scale
@@ -25,7 +26,7 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 def label_key(text: str) -> str:
     """A label without spaces, punctuation and polite/short endings: '매우 그렇다.' → '매우그렇'."""
-    t = _NON_WORD.sub("", str(text))
+    t = _NON_WORD.sub("", unicodedata.normalize("NFC", str(text)))  # a Mac's NFD labels are the same words
     for end in ("습니다", "입니다", "이다", "해요", "다", "요", "함", "음"):
         if t.endswith(end) and len(t) > len(end) + 1:
             t = t[: -len(end)]
@@ -90,7 +91,7 @@ def family_of(scale: Scale) -> ScaleFamily | None:
 
 def split_cell(text: str) -> tuple[int | None, str]:
     """A cell as (number, label text): '⑤ 매우 그렇다' → (5, '매우 그렇다'); '5점' → (5, '')."""
-    t = text.strip()
+    t = unicodedata.normalize("NFC", text).strip()
     num = None
     if t and t[0] in _CIRCLED:
         num, t = _CIRCLED[t[0]], t[1:].strip()
@@ -103,6 +104,15 @@ def split_cell(text: str) -> tuple[int | None, str]:
         elif m is not None:
             num, t = int(m.group(2)), m.group(1).strip()
     return num, t
+
+
+_INTEGRAL = re.compile(r"^[+]?(\d{1,2})(?:[.,]0+)?$")
+
+
+def _integral(text: str) -> int | None:
+    """'5', '5.0', '5,0' (a decimal comma) → 5; None for anything else."""
+    m = _INTEGRAL.match(unicodedata.normalize("NFKC", text).strip())
+    return int(m.group(1)) if m else None
 
 
 class ValueParser:
@@ -148,6 +158,9 @@ class ValueParser:
         key = label_key(text)
         if key in self._labels:
             return self._labels[key]
+        whole = _integral(text)
+        if whole is not None:  # "5.0" as a sheet saved the number
+            return whole if 1 <= whole <= k else INVALID
         num, rest = split_cell(text)
         if rest:
             rk = label_key(rest)
@@ -187,6 +200,13 @@ def guess_column(cells) -> ScaleGuess:
                 other += 1
             continue
         text = str(c).strip()
+        whole = _integral(text)
+        if whole is not None:
+            if 0 <= whole <= MAX_SCALE_POINTS:
+                nums.add(whole)
+            else:
+                other += 1
+            continue
         key = label_key(text)
         if any(key in ks for ks in all_keys):
             seen.add(key)

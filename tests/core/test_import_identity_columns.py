@@ -11,7 +11,7 @@ from _import_util import AGREE5, SODI, run_json, sodi_items, write_csv, write_xl
 
 from schoolvault.importing.headers import is_personal_header, looks_personal
 
-NFD = lambda t: unicodedata.normalize("NFD", t)  # noqa: E731 — headers as a Mac saves them
+NFD = lambda t: unicodedata.normalize("NFD", t)  # headers as a Mac saves them
 
 
 @pytest.mark.parametrize("header", [
