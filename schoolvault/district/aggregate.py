@@ -56,6 +56,14 @@ def quantile(sorted_values: Sequence[float], p: float) -> float | None:
     return sorted_values[lo] + (h - lo) * (sorted_values[hi] - sorted_values[lo])
 
 
+def spread100(values100: Sequence[float]) -> dict:
+    """The spread of schools' 100-point scores: sample SD (`sd100`) and the 10/25/50/75/90th percentiles
+    (`p100`, type 7), for the district summary's SD, quartiles and box plots."""
+    s = sorted(values100)
+    sd = describe(s)["sd"]
+    return {"sd100": sd, "p100": {str(p): quantile(s, p) for p in PERCENTILES} if s else None}
+
+
 def percentile_rank(value: float, values: Sequence[float]) -> float:
     """Mid-rank percentile of value among values: (below + ½·equal) / n × 100."""
     below = sum(1 for v in values if v < value)
@@ -247,6 +255,7 @@ class _Scopes:
             st = describe(means)
             v100 = [x for x in s100s if not math.isnan(x)]  # NaN = missing
             st["score100"] = math.fsum(v100) / len(v100) if v100 else None
+            st.update(spread100(v100))
             target = out["all"] if grp == ALL else out["groups"][grp]
             target[kind][key] = st
         return out

@@ -325,3 +325,63 @@ def factor_series(survey, stats: dict, groups: Sequence[str]) -> tuple[list[str]
     labels = [f.title for f in factors]
     series = [(g, [stats["groups"][g]["factors"].get(f.code, {}).get("score100") for f in factors]) for g in groups]
     return labels, series
+
+
+def box_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[dict | str | None]]], *,
+              width: float = 440, vmax: float = SCORE100_MAX, label_width: float = 120, box: float = 8.0) -> Drawing:
+    """Horizontal box plots: one row per label (e.g. 영역), one box per series (e.g. 학교급).
+
+    An entry is {"p": {"10", "25", "50", "75", "90": v}, "mean": v, "n": schools}: whiskers from the 10th
+    to the 90th percentile, a box from the 25th to the 75th, a line at the median, a dot at the mean. A
+    string entry is printed instead of a box (e.g. "5교 미만"); None leaves the place empty. Each box is
+    named beside it and patterned as in `bar_chart`, so the series read without colour; n is at the right.
+    """
+    font, _ = register_fonts()
+    nser = max(1, len(series))
+    name_w = max([stringWidth(printable(n), font, 6.5) for n, _ in series] + [8]) + 4
+    row_h = nser * (box + 3) + 6
+    axis_h, top = 14, 4
+    height = top + len(labels) * row_h + axis_h
+    d = Drawing(width, height)
+    x0, x1 = label_width + name_w + 6, width - 34
+    scale = (x1 - x0) / vmax
+    for t in range(0, int(vmax) + 1, int(vmax // 4) or 1):
+        x = x0 + t * scale
+        d.add(Line(x, axis_h, x, height - top, strokeColor=GRID, strokeWidth=0.5))
+        d.add(String(x, axis_h - 9, str(t), fontName=font, fontSize=6.5, fillColor=MUTED, textAnchor="middle"))
+    for r, label in enumerate(labels):
+        y_row = height - top - (r + 1) * row_h + 3
+        d.add(String(label_width, y_row + row_h / 2 - 5, _fit(label, font, 7.5, label_width - 2), fontName=font,
+                     fontSize=7.5, fillColor=INK, textAnchor="end"))
+        if r:
+            d.add(Line(0, y_row + row_h - 3, width, y_row + row_h - 3, strokeColor=GRID, strokeWidth=0.4))
+        for s, (name, entries) in enumerate(series):
+            y = y_row + (nser - 1 - s) * (box + 3)
+            d.add(String(x0 - 4, y + 1, printable(name), fontName=font, fontSize=6.5, fillColor=INK, textAnchor="end"))
+            e = entries[r] if r < len(entries) else None
+            if isinstance(e, str):
+                d.add(String(x0 + 2, y + 1, printable(e), fontName=font, fontSize=6.5, fillColor=MUTED))
+            elif e:
+                _box(d, e, x0, scale, y, box, vmax, series_color(name, s), series_look(name, s), font)
+    d.add(Line(x0, axis_h, x0, height - top, strokeColor=MUTED, strokeWidth=0.6))
+    return d
+
+
+def _box(d: Drawing, e: dict, x0: float, scale: float, y: float, h: float, vmax: float, col, look: int,
+         font: str) -> None:
+    p = {k: max(0.0, min(float(v), vmax)) for k, v in e["p"].items()}
+    at = {k: x0 + v * scale for k, v in p.items()}
+    mid = y + h / 2
+    d.add(Line(at["10"], mid, at["25"], mid, strokeColor=INK, strokeWidth=0.7))
+    d.add(Line(at["75"], mid, at["90"], mid, strokeColor=INK, strokeWidth=0.7))
+    for k in ("10", "90"):
+        d.add(Line(at[k], y + 1.5, at[k], y + h - 1.5, strokeColor=INK, strokeWidth=0.7))
+    patterned_rect(d, at["25"], y, max(0.8, at["75"] - at["25"]), h, col, look)
+    solid = PATTERNS[look % len(PATTERNS)] == "solid"  # a dark box: the median shows white on it
+    d.add(Line(at["50"], y - 0.8, at["50"], y + h + 0.8, strokeColor=INK, strokeWidth=2.4))
+    if solid:
+        d.add(Line(at["50"], y + 0.6, at["50"], y + h - 0.6, strokeColor=WHITE, strokeWidth=1.0))
+    if e.get("mean") is not None:
+        mx = x0 + max(0.0, min(e["mean"], vmax)) * scale
+        d.add(Circle(mx, mid, 1.8, fillColor=WHITE, strokeColor=INK, strokeWidth=0.8))
+    d.add(String(x0 + vmax * scale + 4, y + 1, f"n={e['n']}", fontName=font, fontSize=6.3, fillColor=MUTED))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -217,3 +218,70 @@ def test_a_survey_only_one_school_used_is_a_note_not_a_section_of_dashes(dws, fr
     assert "이 설문을 쓴 학교가 1개뿐이라" in text
     tail = body.split("이 설문을 쓴 학교가 1개뿐이라", 1)[1]
     assert "own-2025" not in tail, "the survey appears again after its note (a by-district table of dashes)"
+
+
+def test_spread_of_school_scores_equals_numpy(dws):
+    """SD and percentiles of the schools' 100-point scores (the PDF's SD, quartiles and box plots)."""
+    import numpy as np
+    stats = district_stats(dws)
+    k = stats["labels"]["scale_points"]["sodi-example-2025"]
+    rows, suppressed = [], set()
+    for s in ddb.schools(dws):
+        for r in stored_rows(dws, s.id):
+            if r["kind"] == "factor" and r["code"] == "D1F1":
+                rows.append((s.level, s.id, r["grp"], r["mean"]))
+            if r["kind"] == "respondents" and (r["suppressed"] or r["n"] < 5):
+                suppressed.add((s.id, r["grp"]))
+    checked = 0
+    for level, block in stats["by_level"].items():
+        per_school: dict = {}
+        for lv, sid, g, m in rows:
+            if lv == level and (sid, g) not in suppressed:
+                per_school.setdefault(sid, []).append(m)
+        vals = (np.array([np.mean(v) for v in per_school.values()]) - 1) / (k - 1) * 100
+        e = block["all"]["factors"]["D1F1"]
+        assert e["n_schools"] == len(vals)
+        if len(vals) > 1:
+            assert e["sd100"] == pytest.approx(vals.std(ddof=1), abs=1e-9)
+        for p, x in e["p100"].items():
+            assert x == pytest.approx(np.percentile(vals, float(p)), abs=1e-9)
+        checked += 1
+    assert checked
+
+
+def test_the_pdf_prints_sd_quartiles_and_the_schools_behind_each_ranked_figure(pdf_text):
+    _, text, _ = pdf_text
+    flat = re.sub(r"\s+", "", text)
+    for label in ("표준편차", "1사분위", "중앙값", "3사분위", "평균±SD(학교수)", "학교점수분포", "영역/요인—평균±SD(학교수)"):
+        assert label in flat
+    assert re.search(r"\d+\.\d ± \d+\.\d \(\d+\)", text)  # mean ± SD (schools)
+    assert re.search(r"n=\d+", text)                     # schools beside each box
+    strengths = flat[flat.rindex("5.강점과보완"):flat.rindex("6.지표별평가분포")]
+    assert "요인/지표점수학교수" in strengths
+
+
+def test_no_figure_of_fewer_than_five_schools_is_printed(dws, tmp_path):
+    """The same 5-school rule everywhere: an indicator rated by 4 schools is neither ranked nor shown."""
+    from schoolvault.district.report_pdf import write_pdf_report
+    from schoolvault.district.report_view import (
+        SUPPRESSED_SCHOOLS,
+        is_public,
+        strengths,
+    )
+    assert not is_public(4) and is_public(5)
+    stats = district_stats(dws, by_level_district=True)
+    code, entry = next(iter(stats["indicators"]["overall"].items()))
+    entry["n_schools"] = 4
+    entry["mean"] = 9.99  # a value no real rating reaches: it must not appear
+    for lv in stats["indicators"]["by_level"].values():
+        if code in lv:
+            lv[code].update(n_schools=4, mean=9.98)
+    for lv in stats["by_level"]:
+        ranked = strengths(stats, lv)
+        assert code not in [k for key in ("indicators_top", "indicators_bottom") for _, k, _ in ranked[key]]
+    info = write_pdf_report(stats, tmp_path / "s.pdf", title="교육청")
+    text = "\n".join(p.extract_text() for p in PdfReader(info["file"]).pages)
+    assert "9.99" not in text and "9.98" not in text
+    section = text[text.rindex("6. 지표별 평가 분포"):text.rindex("7. 지원이 필요한 학교")]
+    after = section[section.index(code):].splitlines()
+    assert SUPPRESSED_SCHOOLS in after[:4 + len(stats["indicators"]["overall"][code]["counts"]) + 4]
