@@ -18,6 +18,7 @@ from ..progress import NULL_PROGRESS
 from ..workspace import backup, responses
 from ..workspace import imports as imports_db
 from ..workspace.db import Workspace
+from ..workspace.responses import Administration
 from . import headers as hd
 from .grades import GRADE
 from .overlap import Overlap, find_overlap, fingerprints, workspace_key
@@ -140,7 +141,8 @@ def _local_time(iso: str | None) -> str:
         return str(iso)
 
 
-def _replace_target(ws: Workspace, year: int, replace, earlier, overlap: Overlap):
+def _replace_target(ws: Workspace, year: int, replace, earlier: Administration | None,
+                    overlap: Overlap) -> Administration | None:
     """The administration a --replace names: its id, or (replace=True) the import this file repeats."""
     if replace is None or replace is False:
         return None
@@ -187,7 +189,7 @@ def _without_covered(plan: ImportPlan, overlap: Overlap) -> ImportPlan:
 
 
 def check_plan(ws: Workspace, plan: ImportPlan, *, replace=False, force_group: bool = False
-               ) -> tuple[ImportPlan, object, Overlap, list[str]]:
+               ) -> tuple[ImportPlan, Administration | None, Overlap, list[str]]:
     """What committing would do, or ImportRefused: (plan of the rows to write, import replaced, overlap, notes).
 
     Refuses a file imported before (same bytes or answers) unless `replace`; a file whose headers fit

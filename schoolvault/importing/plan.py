@@ -42,8 +42,10 @@ def _stamp_text(cell) -> str:
     import re
     import unicodedata
 
-    if isinstance(cell, (dt.datetime, dt.date)):
+    if isinstance(cell, dt.datetime):
         return cell.isoformat(sep=" ")[:19]
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     text = unicodedata.normalize("NFKC", str(cell)).strip() if cell is not None else ""
@@ -60,7 +62,7 @@ def _stamp_text(cell) -> str:
     return f"{int(y):04d}-{int(mo):02d}-{int(d):02d} {hour:02d}:{int(mi):02d}:{int(sec or 0):02d}"
 
 
-def row_key(row: list, stamp_cols: list[int], codes: bytes, comments: dict, attributes: dict) -> bytes:
+def row_key(row: list, stamp_cols: list[int], codes: bytes | bytearray, comments: dict, attributes: dict) -> bytes:
     """What makes a submission the same one in a later download: its time (when the file has one) and its
     answers. A digest held in memory only; what is stored is a salted hash of it (importing.overlap)."""
     h = hashlib.sha256()
@@ -316,7 +318,7 @@ def wrong_group_text(group: str, likely: str, matches: dict[str, int]) -> str:
             f"일치)과 더 잘 맞습니다. '{likely}' 응답 파일이 아닌지 확인하세요.")
 
 
-def group_fit(headers: list[str], survey: Survey, group: str, skip: set[int] = frozenset()
+def group_fit(headers: list[str], survey: Survey, group: str, skip: frozenset[int] | set[int] = frozenset()
               ) -> tuple[dict[str, int], str | None]:
     """How many columns match each group's items, and the group the headers fit clearly better than `group`.
 
