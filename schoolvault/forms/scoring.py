@@ -13,6 +13,7 @@ FACTOR_MIN_ANSWERED = 0.5  # a factor score needs at least half of the group's i
 POSITIVE_TOP_VALUES = 2    # 긍정률 = share of the top two scale values
 SCORE100_MAX = 100.0
 MIN_ALPHA_ITEMS = 2        # no Cronbach's α below two items
+ALPHA_MIN_N = 10           # an α from fewer respondents is flagged as unreliable
 SUPPRESSED = "n<5"
 SCORING_RULES = ("respondent", "guidebook")  # SODI-type surveys | 교육공동체 surveys (가이드북 p.51)
 GUIDEBOOK_SCORING = "guidebook"  # factor and domain figures pooled over answers (가이드북 p.51)
@@ -22,6 +23,12 @@ GUIDEBOOK_DECIMALS = 1     # a pooled mean is rounded half up to one decimal whe
 def scored(item: Item, value: int, points: int) -> int:
     """A reverse item is scored k+1−v; others unchanged."""
     return points + 1 - value if item.reverse else value
+
+
+def answered_counts(item: Item, counts: Mapping[str, int], points: int) -> dict[int, int]:
+    """How many people *answered* each value 1..k, from the counts of scored values (stats counts after
+    reverse scoring): a distribution labelled "5: 매우 그렇다" must mean people chose 매우 그렇다."""
+    return {v: counts.get(str(scored(item, v, points)), 0) for v in range(1, points + 1)}
 
 
 def score100(mean: float, points: int) -> float:
@@ -53,6 +60,25 @@ def displayed_n(n: int, unit: str = "") -> str:
     """A group's size as anything that leaves the school prints it: "n<5" under MIN_GROUP_N (never the exact
     size of a hidden group), else the number with its unit ("44명")."""
     return SUPPRESSED if suppressed(n) else f"{n}{unit}"
+
+
+def alpha_note(alpha: float | None, n: int | None) -> str | None:
+    """The plain Korean warning printed beside a Cronbach α, or None when it reads as it is. The results
+    page, the reports and the workbook all take it from here, so a doubtful α is never shown bare."""
+    if alpha is None:
+        return None
+    if alpha < 0:
+        return "α가 0보다 작음: 문항들의 응답이 서로 반대로 움직여 한 점수로 묶어 읽기 어렵습니다. 역문항 설정을 확인하세요."
+    if (n or 0) < ALPHA_MIN_N:
+        return f"응답자 {n or 0}명으로 계산한 α: {ALPHA_MIN_N}명 미만이라 믿기 어렵습니다. 참고로만 보세요."
+    return None
+
+
+def alpha_text(alpha: float | None, n: int | None) -> str:
+    """How an α is printed: "0.82 (n=34)", with "※" when `alpha_note` has a warning, "–" without α."""
+    if alpha is None:
+        return "–"
+    return f"{alpha:.2f} (n={n or 0})" + (" ※" if alpha_note(alpha, n) else "")
 
 
 def round_half_up(x: float | Fraction, decimals: int) -> float:

@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
 from ..errors import SchoolVaultError
-from ..forms.scoring import MIN_GROUP_N, SUPPRESSED
+from ..forms.scoring import MIN_GROUP_N, SUPPRESSED, alpha_note, alpha_text
 from ..progress import NULL_PROGRESS
 from ..workspace.auditlog import record_export
 from . import narrative
@@ -281,7 +281,7 @@ def build_sodi_story(ws, data, sr: SurveyResult, *, benchmark: dict | None, prog
     story += [new_page_if_short(80), h1("6. 신뢰도 (Cronbach α)")]
     story.append(para(f"요인 문항에 모두 답한 응답자로 계산했습니다 (괄호 안은 응답자 수). α가 {LOW_ALPHA}보다 낮으면 "
                       "해석에 주의합니다. 문항이 하나뿐인 요인은 계산하지 않습니다.", "small"))
-    rows, low_alpha = [], []
+    rows, low_alpha, notes = [], [], []
     for f in inst.factors():
         cells = []
         for g in sr.shown:
@@ -289,12 +289,16 @@ def build_sodi_story(ws, data, sr: SurveyResult, *, benchmark: dict | None, prog
             if not st or st.get("alpha") is None:
                 cells.append("–")
                 continue
-            cells.append(f"{st['alpha']:.2f} ({st['alpha_n']})")
+            cells.append(alpha_text(st["alpha"], st["alpha_n"]))
+            note = alpha_note(st["alpha"], st["alpha_n"])
+            if note:
+                notes.append(f"※ {f.title} ({g}): {note}")
             if st["alpha"] < LOW_ALPHA and f.title not in low_alpha:
                 low_alpha.append(f.title)
         rows.append([f.title] + cells)
     w = (BODY_W - 62 * mm) / max(1, len(sr.shown))
     story.append(table(["요인"] + sr.shown, rows, [62 * mm] + [w] * len(sr.shown), align="l" + "r" * len(sr.shown)))
+    story += [para(n, "small") for n in notes]
 
     number = 7
     entries = benchmark_entries(benchmark, s.level, sr)

@@ -16,7 +16,14 @@ from pathlib import Path
 
 from .. import __version__, submission
 from ..errors import SchoolVaultError
-from ..forms.scoring import MIN_GROUP_N, SUPPRESSED, displayed_n
+from ..forms.scoring import (
+    MIN_GROUP_N,
+    SUPPRESSED,
+    alpha_note,
+    answered_counts,
+    displayed_n,
+    scored,
+)
 from ..progress import NULL_PROGRESS
 from ..safe_text import neutralize_formula
 from ..workspace.auditlog import record_export
@@ -363,8 +370,9 @@ def _sheet_items(wb, fmt, data: YearData) -> None:
     sh.ws.set_landscape()
     k = max([sr.survey.scale.points for sr in data.surveys] or [5])
     labels = data.surveys[0].survey.scale.labels if data.surveys else ()
+    # the distribution is as answered (응답 그대로); n, 평균 … 긍정률 are scored (역문항은 뒤집은 점수)
     heads = ["도구", "영역", "요인", "문항 코드", "문항", "역문항", "집단", "n", "평균", "표준편차", "100점 환산", "긍정률"] + \
-            [f"{v}: {labels[v - 1]}" if v - 1 < len(labels) else str(v) for v in range(1, k + 1)]
+            [f"응답 {v}: {labels[v - 1]}" if v - 1 < len(labels) else f"응답 {v}" for v in range(1, k + 1)]
     fm = [fmt["text"]] * 4 + [fmt["text"], fmt["center"], fmt["center"], fmt["int"], fmt["num"], fmt["num"],
                               fmt["score"], fmt["pct"]] + [fmt["int"]] * k
     sh.header(heads, [22, 16, 18, 9, 60, 7, 8, 7, 8, 8, 9, 8] + [9] * k, formats=fm, freeze_cols=5)
@@ -380,8 +388,10 @@ def _sheet_items(wb, fmt, data: YearData) -> None:
             for item in sv.items_for(g):
                 s = items[item.code]
                 dt_, ft = where[item.code]
-                sh.put([sv.id, dt_, ft, item.code, item.text, "역" if item.reverse else "", g, s["n"], s["mean"], s["sd"],
-                        s["score100"], s["positive_rate"]] + [s["counts"].get(str(v)) for v in range(1, k + 1)], fm)
+                answered = answered_counts(item, s["counts"], sv.scale.points)
+                sh.put([sv.id, dt_, ft, item.code, item.text, "역(점수는 뒤집음)" if item.reverse else "", g, s["n"],
+                        s["mean"], s["sd"], s["score100"], s["positive_rate"]]
+                       + [answered.get(v) for v in range(1, k + 1)], fm)
     sh.finish()
 
 
@@ -390,10 +400,10 @@ def _sheet_factors(wb, fmt, data: YearData) -> None:
     sh.ws.set_landscape()
     # the last three columns are for guidebook-scored surveys (pooled over answers), empty for SODI-type ones
     fm = [fmt["text"]] * 6 + [fmt["int"], fmt["num"], fmt["num"], fmt["score"], fmt["num"], fmt["int"],
-                              fmt["int"], fmt["score"], fmt["center"]]
+                              fmt["int"], fmt["score"], fmt["center"], fmt["wrap"]]
     sh.header(["도구", "구분", "영역", "코드", "이름", "집단", "n", "평균", "표준편차", "100점 환산", "신뢰도(α)", "α 계산 n",
-               "응답 수", "반올림 평균", "4단계"],
-              [22, 7, 22, 8, 30, 8, 7, 8, 8, 9, 9, 8, 8, 9, 10], formats=fm, freeze_cols=5)
+               "응답 수", "반올림 평균", "4단계", "α 참고"],
+              [22, 7, 22, 8, 30, 8, 7, 8, 8, 9, 9, 8, 8, 9, 10, 36], formats=fm, freeze_cols=5)
 
     def pooled(s: dict) -> list:
         return [s.get("answers"), s.get("rounded"), s.get("level")] if "answers" in s else []
@@ -414,7 +424,8 @@ def _sheet_factors(wb, fmt, data: YearData) -> None:
                     s = st["factors"].get(f.code)
                     if s is not None:
                         sh.put([sv.id, "세부영역" if pooled(s) else "요인", d.title, f.code, f.title, g, s["n"], s["mean"],
-                                s["sd"], s["score100"], s["alpha"], s["alpha_n"] or None, *pooled(s)], fm)
+                                s["sd"], s["score100"], s["alpha"], s["alpha_n"] or None,
+                                *(pooled(s) or [None, None, None]), alpha_note(s["alpha"], s["alpha_n"])], fm)
     sh.finish()
 
 
@@ -561,7 +572,7 @@ def _sheet_raw(wb, fmt, sr: SurveyResult, name: str, answers: dict) -> int:
     ws.freeze_panes(1, 2)
     r = 1
     width = len(items)
-    slot = {i.code: (n, i.reverse) for n, i in enumerate(items)}
+    slot = {i.code: (n, i) for n, i in enumerate(items)}
     write_row = ws.write_row
     for g in sr.shown:
         for resp in answers.get((sr.id, g), ()):
@@ -569,7 +580,7 @@ def _sheet_raw(wb, fmt, sr: SurveyResult, name: str, answers: dict) -> int:
             for code, v in resp.items():
                 hit = slot.get(code)
                 if hit is not None and v is not None:
-                    vals[hit[0]] = k + 1 - v if hit[1] else v
+                    vals[hit[0]] = scored(hit[1], v, k)  # the one reverse rule (forms.scoring)
             # one call per run of answered items: a group answers only its own items, and every
             # blank passed to xlsxwriter still costs a call
             write_row(r, 0, (r, g))

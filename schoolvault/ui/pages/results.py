@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from ... import results
 from ...forms.periods import MIDYEAR, PERIOD_LABELS, YEAR_END
-from ...forms.scoring import level_text
+from ...forms.scoring import alpha_note, alpha_text, level_text
 from .. import session as flags
 from ..widgets.charts import BarChart, RadarChart
 from .base import Page, heading, hint
@@ -487,7 +487,9 @@ class ResultsPage(Page):
         for r, f in enumerate(factors):
             vals = [SortItem(f["title"], f["title"]), SortItem(str(f["n"]), f["n"]), SortItem(num(f["mean"]), f["mean"]),
                     SortItem(num(f["sd"]), f["sd"]), SortItem(num(f["score100"], 1), f["score100"]),
-                    SortItem(num(f["alpha"]) + (f" (n={f['alpha_n']})" if f["alpha"] is not None else ""), f["alpha"])]
+                    SortItem(alpha_text(f["alpha"], f["alpha_n"]), f["alpha"])]
+            if alpha_note(f["alpha"], f["alpha_n"]):
+                vals[-1].setToolTip(alpha_note(f["alpha"], f["alpha_n"]))
             if pooled:
                 vals.append(SortItem(level_text(f["rounded"], f["level"]), f["rounded"]))
             if prev:
