@@ -13,6 +13,7 @@ from reportlab.graphics.shapes import (
     Circle,
     Drawing,
     Line,
+    Path,
     Polygon,
     Rect,
     String,
@@ -62,7 +63,10 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 
 
 def _hatch(d: Drawing, x: float, y: float, w: float, h: float, col, kind: str) -> None:
-    """Hatch lines clipped to the rectangle (x, y, w, h): diagonal (/), cross (/ and \\) or horizontal."""
+    """Hatch lines clipped to the rectangle (x, y, w, h): diagonal (/), cross (/ and \\) or horizontal;
+    one path per bar, so a chart of many bars stays a small drawing."""
+    path = Path(strokeColor=col, strokeWidth=HATCH_WIDTH, fillColor=None, strokeLineCap=0)
+
     def diagonal(rising: bool) -> None:
         k = -h
         while k < w:
@@ -70,10 +74,11 @@ def _hatch(d: Drawing, x: float, y: float, w: float, h: float, col, kind: str) -
             run = min(w - max(k, 0.0), h - max(-k, 0.0))
             if run > 0.3:
                 if rising:
-                    d.add(Line(x0, y0, x0 + run, y0 + run, strokeColor=col, strokeWidth=HATCH_WIDTH))
+                    path.moveTo(x0, y0)
+                    path.lineTo(x0 + run, y0 + run)
                 else:  # mirrored left to right
-                    d.add(Line(2 * x + w - x0, y0, 2 * x + w - x0 - run, y0 + run, strokeColor=col,
-                               strokeWidth=HATCH_WIDTH))
+                    path.moveTo(2 * x + w - x0, y0)
+                    path.lineTo(2 * x + w - x0 - run, y0 + run)
             k += HATCH_STEP * 1.41
     if kind in ("diagonal", "cross"):
         diagonal(True)
@@ -82,8 +87,10 @@ def _hatch(d: Drawing, x: float, y: float, w: float, h: float, col, kind: str) -
     if kind == "horizontal":
         yy = y + HATCH_STEP / 2
         while yy < y + h:
-            d.add(Line(x, yy, x + w, yy, strokeColor=col, strokeWidth=HATCH_WIDTH))
+            path.moveTo(x, yy)
+            path.lineTo(x + w, yy)
             yy += HATCH_STEP * 0.8
+    d.add(path)
 
 
 def patterned_rect(d: Drawing, x: float, y: float, w: float, h: float, col, look: int) -> None:
