@@ -83,6 +83,16 @@ def overall_scores(sr: SurveyResult) -> dict[str, float]:
     return out
 
 
+def ranked_factors(sr: SurveyResult) -> list[tuple[str, float]]:
+    """Factors for strengths and weaknesses, highest overall score first: only factors every shown group has
+    a score for. A factor asked only of 교원/직원 averages other groups than one asked of everyone, so its
+    overall score does not rank against theirs (methodology note); it is compared within groups instead."""
+    overall = overall_scores(sr)
+    everyone = [c for c in overall
+                if all((sr.stats["groups"][g]["factors"].get(c) or {}).get("score100") is not None for g in sr.shown)]
+    return sorted(((c, overall[c]) for c in everyone), key=lambda x: (-x[1], x[0]))
+
+
 def _overall_means(sr: SurveyResult) -> dict[str, float]:
     out = {}
     for f in sr.survey.factors():
@@ -168,8 +178,7 @@ def build_sodi_story(ws, data, sr: SurveyResult, *, benchmark: dict | None, prog
                   note="응답자 5명 미만 집단의 결과는 싣지 않았습니다. 결과는 학교 구성원이 함께 해석하고 "
                        "개선 과제를 정하는 데 쓰도록 만든 자료입니다.")
     story += toc()
-    overall = overall_scores(sr)
-    ranked = sorted(((c, v) for c, v in overall.items()), key=lambda x: -x[1])
+    ranked = ranked_factors(sr)
     titles = {f.code: f.title for f in inst.factors()}
     top = [{"code": c, "title": titles[c], "score": v} for c, v in ranked[:TOP_K]]
     bottom = [{"code": c, "title": titles[c], "score": v} for c, v in reversed(ranked[-TOP_K:])] if ranked else []

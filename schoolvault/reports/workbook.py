@@ -316,13 +316,12 @@ def _sheet_summary(wb, fmt, data: YearData, meta: dict, sheet_names: dict) -> No
             shown = displayed_n(n)  # a hidden group's exact size never leaves the school: "n<5"
             sh.put([g, int(shown) if shown.isdigit() else shown, f"비공개 ({SUPPRESSED})" if sup else "공개"],
                    [fmt["text"], fmt["supp"] if sup else fmt["int"], fmt["supp"] if sup else fmt["center"]])
-    from .sodi_report import overall_scores
+    from .sodi_report import ranked_factors
     for sr in data.surveys:
         if not sr.shown:
             continue
-        overall = overall_scores(sr)
         titles = {f.code: f.title for f in sr.survey.factors()}
-        ranked = sorted(overall.items(), key=lambda x: -x[1])
+        ranked = ranked_factors(sr)
         sh.put([])
         sh.put([f"요인 상·하위 — {sr.survey.title}"], fmt["sub"])
         sh.put(["높은 요인", "100점 환산", "", "낮은 요인", "100점 환산"], fmt["head"])
@@ -330,7 +329,8 @@ def _sheet_summary(wb, fmt, data: YearData, meta: dict, sheet_names: dict) -> No
         for i in range(min(3, len(ranked))):
             sh.put([titles[ranked[i][0]], ranked[i][1], None, titles[low[i][0]], low[i][1]],
                    [fmt["text"], fmt["score"], None, fmt["text"], fmt["score"]])
-    sh.put(["전체 점수 = 공개된 집단(응답자 5명 이상) 점수의 평균"], fmt["muted"])
+    sh.put(["전체 점수 = 공개된 집단(응답자 5명 이상) 점수의 평균. 순위는 공개된 모든 집단이 답한 요인만으로 매김"],
+           fmt["muted"])
     sh.put([])
     sh.put(["시트 안내"], fmt["sub"])
     for name, what in SHEET_GUIDE:

@@ -59,7 +59,7 @@ def test_personal_data_never_leaves_in_any_file(leaky_ws, tmp_path):
                        for c in responses.comments(leaky_ws, [a.id]))
     export_workbook(leaky_ws, tmp_path / "b.xlsx")
     sodi_report(leaky_ws, tmp_path / "auto.pdf")  # auto-picked: never the personal comment
-    assert "(전화번호)" not in _texts(tmp_path / "auto.pdf")
+    assert "(주민등록번호)로" not in _plain(_texts(tmp_path / "auto.pdf"))
     services_select = __import__("schoolvault.importing.comments", fromlist=["x"]).select_comments
     services_select(leaky_ws, ids[:1])
     outs = [tmp_path / "b.xlsx", tmp_path / "auto.pdf"]
@@ -151,3 +151,18 @@ def test_the_results_page_and_the_documents_show_the_same_figures(demo_ws, tmp_p
     assert sorted(c["text"] for c in gui["comments"] if c["group"] in sr.shown) == \
         sorted(c.text for c in comments(demo_ws, sr))
     assert data.last_year == results.survey_results(demo_ws, EVAL)["previous_year"]
+
+
+def test_sodi_strengths_rank_only_factors_every_shown_group_answered(demo_ws):
+    from schoolvault.reports.data import collect
+    from schoolvault.reports.sodi_report import overall_scores, ranked_factors
+    sr = collect(demo_ws).survey(SODI)
+    ranked = ranked_factors(sr)
+    partial = [f.code for f in sr.survey.factors()
+               if any(f.code not in sr.stats["groups"][g]["factors"]
+                      or sr.stats["groups"][g]["factors"][f.code]["score100"] is None for g in sr.shown)]
+    assert partial, "the example survey has a factor asked of some groups only"
+    assert ranked and not {c for c, _ in ranked} & set(partial)
+    assert [v for _, v in ranked] == sorted((v for _, v in ranked), reverse=True)
+    overall = overall_scores(sr)
+    assert all(overall[c] == v for c, v in ranked)
