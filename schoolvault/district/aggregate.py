@@ -255,7 +255,8 @@ class _Scopes:
             st = describe(means)
             v100 = [x for x in s100s if not math.isnan(x)]  # NaN = missing
             st["score100"] = math.fsum(v100) / len(v100) if v100 else None
-            st.update(spread100(v100))
+            if grp == ALL:  # the summary shows the spread of the all-groups scores (sorting costs time)
+                st.update(spread100(v100))
             target = out["all"] if grp == ALL else out["groups"][grp]
             target[kind][key] = st
         return out
