@@ -88,13 +88,15 @@ def bank_examples(ws: Workspace, subarea: str | None = None) -> list[dict]:
 
 
 def compose_indicator(ws: Workspace, *, title: str, subarea: str | None = None,
-                      bank_id: str | None = None) -> dict:
+                      bank_id: str | None = None, items: list[str] | None = None) -> dict:
     """Put a 평가지표 in this year's plan under a 세부영역: typed (`subarea` + `title`) or an item bank's
     indicator (`bank_id` + its name), placed by the bank's 세부영역 unless `subarea` says where.
+    `items` links survey items to it ("INSTRUMENT:ITEM", see `link_items`); checked before anything is written.
 
     An earlier year's or unknown bank label is not placed silently: SchoolVaultError asks for `subarea`."""
     _, year = services.require_school(ws)
     gb = services.year_guidebook(ws, year)
+    links = check_links(ws, parse_items(items)) if items else []
     code = resolve_subarea(gb, subarea) if subarea else None
     origin = None
     if bank_id:
@@ -126,12 +128,128 @@ def compose_indicator(ws: Workspace, *, title: str, subarea: str | None = None,
         if entry is not None and entry.chosen:
             raise SchoolVaultError(f"'{title}'은(는) 이미 {code} 세부영역에 있습니다 ({same.code}).",
                                    hint="다른 이름을 쓰거나 이미 있는 지표를 평가하세요.")
-        services.choose_indicators(ws, [same.code], True)  # taken out earlier with its texts kept
+        with ws.transaction():
+            services.choose_indicators(ws, [same.code], True)  # taken out earlier with its texts kept
+            if links:
+                _save_links(ws, year, same.code, links)
         new = same.code
     else:
-        new = services.add_custom_indicator(ws, subarea=code, title=title, origin=origin)
+        new = services.add_custom_indicator(ws, subarea=code, title=title, origin=origin, survey_items=links)
     return {"indicator": new, "title": title, "subarea": code, "subarea_title": _subarea_title(gb, code),
-            "from_bank": bank_id}
+            "from_bank": bank_id, "survey_items": links}
+
+
+# ---------------------------------------------------------------- survey items of a composed 평가지표
+#
+# One rule: a 평가지표 is evidenced by the survey items it links ("INSTRUMENT:ITEM" in its `survey_items`;
+# "INSTRUMENT:*" = the whole survey) and by items whose `indicator` field names it. A composed 평가지표 links
+# the items the school ticks; the items offered are those of the year's 교육공동체 surveys in the factor whose
+# title is the 평가지표's 세부영역 (`forms.labels.place_label`), and the proposal is those of them no other
+# 평가지표 of the year links yet. The 자체평가 page's 관련 설문 결과, the reports and 서식3-2 read the links.
+
+def parse_items(values) -> list[str]:
+    """["seoul-eval-survey-2026:Q001,Q002", "Q003"] → ["seoul-eval-survey-2026:Q001", …, "…:Q003"]: an item
+    without its survey belongs to the survey named before it; commas and spaces separate."""
+    if isinstance(values, str):
+        values = [values]
+    out: list[str] = []
+    survey = None
+    for v in values or ():
+        for part in str(v).replace(",", " ").split():
+            sid, sep, item = part.rpartition(":")
+            if sep:
+                survey = sid.strip() or survey
+            if survey is None:
+                raise SchoolVaultError(f"문항 '{part}'이(가) 어느 설문의 것인지 모릅니다.",
+                                       hint="설문 id를 앞에 붙이세요. 예: seoul-eval-survey-2026:Q001,Q002")
+            link = f"{survey}:{item.strip()}"
+            if item.strip() and link not in out:
+                out.append(link)
+    return out
+
+
+def check_links(ws: Workspace, links: list[str]) -> list[str]:
+    """The links as given when every survey and item exists; a Korean error naming the first that does not."""
+    for link in links:
+        sid, _, code = link.partition(":")
+        survey = services.survey(ws, sid)
+        if code == "*":
+            continue
+        codes = [i.code for i in survey.items()]
+        if code not in codes:
+            near = [c for c in codes if c.casefold() == code.casefold() or c.lstrip("Q0") == code.lstrip("Qq0")]
+            raise SchoolVaultError(f"설문 '{sid}'에 문항 '{code}'이(가) 없습니다.",
+                                   hint=(f"'{sid}:{near[0]}'을(를) 말한 것인가요? " if near else "")
+                                   + f"문항 코드는 'instruments show {sid}'로 확인하세요.")
+    return links
+
+
+def _save_links(ws: Workspace, year: int, code: str, links: list[str]) -> None:
+    row = next((r for r in selfeval.custom_indicators(ws, year) if r[0] == code), None)
+    if row is None:
+        raise SchoolVaultError(f"'{code}'은(는) 가이드북의 지표라 설문 문항을 여기서 연결할 수 없습니다.",
+                               hint="가이드북 지표의 관련 문항은 가이드북 파일의 survey_items나 설문 문항의 indicator로 정합니다.")
+    definition = json.loads(row[2])
+    if links:
+        definition["survey_items"] = links
+    else:
+        definition.pop("survey_items", None)
+    selfeval.save_custom_indicator(ws, year, code, row[1], json.dumps(definition, ensure_ascii=False))
+
+
+def linkable_items(ws: Workspace, subarea: str, *, indicator: str | None = None) -> list[dict]:
+    """The items a 평가지표 of `subarea` may link: the year's 교육공동체 surveys' items in the factor whose
+    title is that 세부영역. Each: link, survey, item, text, groups, the other 평가지표 linking it (`linked_to`),
+    whether `indicator` links it (`linked`) and whether it is proposed (linked by no other 평가지표)."""
+    _, year = services.require_school(ws)
+    gb = services.year_guidebook(ws, year)
+    code = resolve_subarea(gb, subarea)
+    own = set(gb.indicator(indicator).survey_items) if indicator else set()
+    by_link: dict[str, list[str]] = {}
+    for ind in gb.indicators():
+        if ind.code != indicator:
+            for link in ind.survey_items:
+                by_link.setdefault(link, []).append(ind.code)
+    out = []
+    for survey in services.year_surveys(ws, year):
+        for f in survey.factors():
+            if place_label(gb, f.title).subarea != code or place_label(gb, f.title).kind != EXACT:
+                continue
+            for item in f.items:
+                link = f"{survey.id}:{item.code}"
+                others = by_link.get(link, []) + [i for i in ([item.indicator] if item.indicator else [])
+                                                  if i != indicator]
+                out.append({"link": link, "survey": survey.id, "survey_title": survey.title, "item": item.code,
+                            "text": item.text, "groups": list(item.groups or survey.groups), "factor": f.title,
+                            "linked_to": others, "linked": link in own, "proposed": not others})
+    return out
+
+
+def proposed_items(ws: Workspace, subarea: str, *, indicator: str | None = None) -> list[str]:
+    """The links proposed for a 평가지표 of `subarea`: its factor's items no other 평가지표 links yet."""
+    return [r["link"] for r in linkable_items(ws, subarea, indicator=indicator) if r["proposed"]]
+
+
+def link_items(ws: Workspace, code: str, items: list[str] | None = None, *, proposed: bool = False) -> dict:
+    """Set the survey items a school 평가지표 links (replacing earlier links; [] clears them), or with
+    `proposed` the proposal of `proposed_items`. Returns the indicator and its links."""
+    _, year = services.require_school(ws)
+    gb = services.year_guidebook(ws, year)
+    ind = services.find_indicator(gb, code)
+    sub = gb.locate(ind.code)[1].code
+    if proposed:
+        links = proposed_items(ws, sub, indicator=ind.code)
+        if not links:
+            raise SchoolVaultError(f"{ind.code}에 제안할 설문 문항이 없습니다.",
+                                   hint="이 세부영역의 문항이 모두 다른 지표에 연결되어 있거나 올해 설문에 없습니다. "
+                                        f"'self-eval link {ind.code}'로 문항을 보고 --items로 고르세요 "
+                                        "(한 문항을 여러 지표에 연결할 수 있습니다).")
+    else:
+        links = check_links(ws, parse_items(items or []))
+    with ws.transaction():
+        _save_links(ws, year, ind.code, links)
+        ws.audit("link_items", indicator=ind.code, items=links)
+    return {"indicator": ind.code, "title": ind.title, "subarea": sub, "survey_items": links}
 
 
 def remove_indicator(ws: Workspace, code: str) -> dict:

@@ -267,8 +267,9 @@ def _person(rng: random.Random, grades) -> tuple[float, dict, float]:
 
 
 def _compose_plan(ws, year: int, rng: random.Random) -> list[str]:
-    """Two or three 평가지표 typed under every 세부영역, through `composing.compose_indicator`. An indicator
-    already in the plan (a second demo run) is kept as it is."""
+    """Two or three 평가지표 typed under every 세부영역, through `composing.compose_indicator`, each linking a
+    few items of the year's survey in that 세부영역 (dealt out in turn, so each gets some of every group's).
+    An indicator already in the plan (a second demo run) is kept as it is."""
     from . import composing
     gb = services.year_guidebook(ws, year)
     chosen = {e.indicator for e in selfeval.entries(ws, year)}
@@ -276,11 +277,13 @@ def _compose_plan(ws, year: int, rng: random.Random) -> list[str]:
     for a in gb.areas:
         for sub in a.subareas:
             pool = _COMPOSED.get(sub.code, [f"{sub.title} 활성화", f"{sub.title} 내실화"])
-            titles = rng.sample(pool, rng.choice([2, 3]) if len(pool) >= 3 else len(pool))
-            for title in sorted(titles, key=pool.index):
+            titles = sorted(rng.sample(pool, rng.choice([2, 3]) if len(pool) >= 3 else len(pool)), key=pool.index)
+            items = [r["link"] for r in composing.linkable_items(ws, sub.code)]
+            for n, title in enumerate(titles):
                 same = next((i for i in sub.indicators if i.title == title and i.code in chosen), None)
                 codes.append(same.code if same is not None else
-                             composing.compose_indicator(ws, title=title, subarea=sub.code)["indicator"])
+                             composing.compose_indicator(ws, title=title, subarea=sub.code,
+                                                         items=items[n::len(titles)])["indicator"])
     return codes
 
 

@@ -235,9 +235,11 @@ def survey_levels(ws: Workspace, year: int) -> SurveyLevels | None:
 
 
 def add_custom_indicator(ws: Workspace, *, subarea: str, title: str, criteria: list[str] = (),
-                         rubric: list[str] = (), evidence: list[str] = (), origin: dict | None = None) -> str:
+                         rubric: list[str] = (), evidence: list[str] = (), origin: dict | None = None,
+                         survey_items: list[str] = ()) -> str:
     """A school's own autonomous indicator (학교 자율지표), chosen for this year's plan; in a composed year
-    (2026 on) every 평가지표 is one. `origin` records where it came from (a bank, last year's indicator)."""
+    (2026 on) every 평가지표 is one. `origin` records where it came from (a bank, last year's indicator);
+    `survey_items` are its "INSTRUMENT:ITEM" links, checked by the caller (composing.link_items)."""
     _, year = require_school(ws)
     gb = year_guidebook(ws, year)
     subs = {s.code: s for a in gb.areas for s in a.subareas}
@@ -252,7 +254,8 @@ def add_custom_indicator(ws: Workspace, *, subarea: str, title: str, criteria: l
              if i.code.startswith(f"{subarea}-S") and i.code.rsplit("-S", 1)[1].isdigit()), default=0)
     code = f"{subarea}-S{n + 1}"  # after the highest, so codes stay unique when one was removed
     definition = {"title": title.strip(), "type": "autonomous", "criteria": list(criteria),
-                  "rubric": list(rubric), "evidence": list(evidence), **({"origin": origin} if origin else {})}
+                  "rubric": list(rubric), "evidence": list(evidence), **({"origin": origin} if origin else {}),
+                  **({"survey_items": list(survey_items)} if survey_items else {})}
     with ws.transaction():
         selfeval.save_custom_indicator(ws, year, code, subarea, json.dumps(definition, ensure_ascii=False))
         selfeval.set_chosen(ws, year, code, True)
@@ -263,6 +266,36 @@ def add_custom_indicator(ws: Workspace, *, subarea: str, title: str, criteria: l
 def _plain_title(text: str) -> str:
     """Titles compared without spaces and with one kind of middle dot (the official names mix ‧ and ·)."""
     return "".join(text.split()).replace("‧", "·").replace("ㆍ", "·")
+def year_surveys(ws: Workspace, year: int | None = None) -> list[Survey]:
+    """The year's 교육공동체 (guidebook-scored) surveys, the one to use first: those answered in the year (most
+    respondents first), then those made for the year (the school's own before the shipped example)."""
+    if year is None:
+        _, year = require_school(ws)
+    counts = responses.response_counts(ws, year)
+    ranked = []
+    for n, a in enumerate(catalog.available(ws)):
+        s = a.instrument
+        if not isinstance(s, Survey) or s.scoring != GUIDEBOOK_SCORING:
+            continue
+        answered = sum((counts.get(s.id) or {}).values())
+        if answered or s.year == year:
+            ranked.append(((-answered, a.source == "shipped", n), s))
+    return [s for _, s in sorted(ranked, key=lambda r: r[0])]
+
+
+def year_survey(ws: Workspace, year: int | None = None) -> Survey | None:
+    """The year's survey: what every survey choice starts on (paper questionnaire, links of a composed
+    평가지표). The first of `year_surveys`, else the latest guidebook-scored survey of an earlier year."""
+    if year is None:
+        _, year = require_school(ws)
+    own = year_surveys(ws, year)
+    if own:
+        return own[0]
+    older = [a.instrument for a in catalog.available(ws) if isinstance(a.instrument, Survey)
+             and a.instrument.scoring == GUIDEBOOK_SCORING and a.instrument.year <= year]
+    return max(older, key=lambda s: s.year) if older else None
+
+
 
 
 def close_titles(key: str, titles, limit: int = 3, cutoff: float = 70) -> list[str]:

@@ -85,6 +85,17 @@ def register(sub, common) -> None:
     p.add_argument("--subarea", help="지표를 넣을 세부영역 (예: 2-1)")
     p.add_argument("--from-bank", metavar="BANK", help="지표를 가져올 문항 예시자료 id (예: itembank-2026)")
     p.add_argument("--remove", action="store_true", help="계획에서 빼기")
+    p.add_argument("--items", nargs="+", action="extend", metavar="설문:문항",
+                   help="새 지표에 연결할 설문 문항 (예: seoul-eval-survey-2026:Q001,Q002)")
+    p = _cmd(ssub, common, "link", cmd_self_eval_link, "학교가 구성한 지표에 설문 문항을 연결합니다 (없으면 연결과 제안 보기)",
+             human=_link_human,
+             example="schoolvault-cli self-eval link 1-1-S1 --items seoul-eval-survey-2026:Q001,Q004 / "
+                     "self-eval link 1-1-S1 --proposed / self-eval link 1-1-S1")
+    p.add_argument("code", help="지표 코드 또는 이름 (예: 1-1-S1)")
+    p.add_argument("--items", nargs="+", action="extend", metavar="설문:문항",
+                   help="연결할 문항, 이전 연결을 바꿉니다 (예: seoul-eval-survey-2026:Q001,Q002 Q005)")
+    p.add_argument("--proposed", action="store_true", help="제안된 문항(세부영역의 문항 중 다른 지표가 연결하지 않은 것)을 연결")
+    p.add_argument("--clear", action="store_true", help="연결을 모두 지우기")
     p = _cmd(ssub, common, "carry", cmd_self_eval_carry, "지난해 지표를 올해 세부영역에 옮깁니다 (확인한 것만)",
              human=_carry_human, example="schoolvault-cli self-eval carry --place 3-3-1=3-2 --accept-proposed")
     _placement_options(p)
@@ -327,6 +338,9 @@ def cmd_self_eval_choose(args):
                                     "이미 있는 지표를 고를 때는 --indicator를 쓰세요.")
     if (args.subarea or args.from_bank) and not args.names:
         raise SchoolVaultError("넣을 지표 이름이 없습니다.", hint="예: self-eval choose --subarea 2-1 \"함께 만드는 교육과정\"")
+    if args.items and not args.names:
+        raise SchoolVaultError("--items는 새로 구성하는 지표에 씁니다.",
+                               hint="이미 있는 지표에는 'self-eval link 코드 --items 설문:문항'을 쓰세요.")
     if not args.indicator and not args.names:
         raise SchoolVaultError("고를 지표가 없습니다.",
                                hint="--indicator 1-2-1 처럼 적거나, 새 지표는 --subarea 2-1 \"지표 이름\"으로 적으세요.")
@@ -336,13 +350,48 @@ def cmd_self_eval_choose(args):
             out["indicators"] = services.choose_indicators(ws, args.indicator, not args.remove)
         if args.names:
             out["composed"] = [composing.compose_indicator(ws, title=name, subarea=args.subarea,
-                                                           bank_id=args.from_bank) for name in args.names]
+                                                           bank_id=args.from_bank, items=args.items)
+                               for name in args.names]
             out["indicators"] += [c["indicator"] for c in out["composed"]]
         return out
 
 
+def cmd_self_eval_link(args):
+    given = sum(bool(x) for x in (args.items, args.proposed, args.clear))
+    if given > 1:
+        raise SchoolVaultError("--items, --proposed, --clear 중 하나만 쓰세요.", hint="예: self-eval link 1-1-S1 --proposed")
+    with closing(open_ws(args)) as ws:
+        if given:
+            out = composing.link_items(ws, args.code, [] if args.clear else args.items, proposed=args.proposed)
+        else:
+            gb = services.year_guidebook(ws)
+            ind = services.find_indicator(gb, args.code)
+            out = {"indicator": ind.code, "title": ind.title, "subarea": gb.locate(ind.code)[1].code,
+                   "survey_items": list(ind.survey_items)}
+        out["items"] = composing.linkable_items(ws, out["subarea"], indicator=out["indicator"])
+        out["changed"] = bool(given)
+        return out
+
+
+def _link_human(r) -> str:
+    n = len(r["survey_items"])
+    lines = [f"{r['indicator']} {r['title']}: " + (f"설문 문항 {n}개를 연결했습니다." if r["changed"] else
+                                                   f"연결된 설문 문항 {n}개" if n else "연결된 설문 문항이 없습니다.")]
+    if not r["items"]:
+        lines.append("  올해 교육공동체 설문에 이 세부영역의 문항이 없습니다.")
+    for it in r["items"]:
+        mark = "[연결]" if it["linked"] else ("[제안]" if it["proposed"] and not r["changed"] else "      ")
+        other = f" (→ {', '.join(it['linked_to'])})" if it["linked_to"] else ""
+        lines.append(f"  {mark} {it['link']} {it['text']} [{', '.join(it['groups'])}]{other}")
+    if not r["changed"] and any(it["proposed"] and not it["linked"] for it in r["items"]):
+        lines.append(f"제안을 연결하려면: self-eval link {r['indicator']} --proposed")
+    return "\n".join(lines)
+
+
 def _choose_human(r) -> str:
     lines = [f"{c['indicator']} {c['title']} → {c['subarea']} {c['subarea_title']}에 넣었습니다."
+             + (f" (설문 문항 {len(c['survey_items'])}개 연결)" if c.get("survey_items") else
+                f" 관련 설문 문항은 'self-eval link {c['indicator']}'로 연결하세요.")
              for c in r.get("composed", [])]
     others = [c for c in r["indicators"] if c not in {x["indicator"] for x in r.get("composed", [])}]
     if others:

@@ -28,9 +28,10 @@ def indicator_counts(data: YearData) -> list[tuple[str, str, str, dict[str, int]
     surveys = [s for s in data.surveys if s.survey.scoring == GUIDEBOOK_SCORING]
     out: dict[tuple[str, str, str], dict[str, int]] = {}
     for r in item_rows(data.guidebook, surveys, with_figures=False):
-        counts = out.setdefault((r.area, r.subarea, r.indicator if r.indicator != "–" else NO_INDICATOR), {})
-        for g in r.answered_by:
-            counts[g] = counts.get(g, 0) + 1
+        for ind in r.indicators or (NO_INDICATOR,):  # an item two 지표 link counts for each
+            counts = out.setdefault((r.area, r.subarea, ind), {})
+            for g in r.answered_by:
+                counts[g] = counts.get(g, 0) + 1
     order = {label: n for n, label in enumerate(subarea_labels(data.guidebook).values())}
     # 세부영역 in guidebook order (several surveys may each reach the same one); 지표 as they first came
     return sorted(((a, s, i, c) for (a, s, i), c in out.items()), key=lambda row: order.get(row[1], len(order)))

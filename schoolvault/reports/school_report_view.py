@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..forms.labels import subarea_label
+from ..forms.labels import EXACT, place_label, subarea_label
 from ..forms.model import Guidebook, Item, SurveyLevels
 from ..forms.scoring import GUIDEBOOK_SCORING, SUPPRESSED, suppressed
 from ..stats import pooled
@@ -87,6 +87,7 @@ class ItemRow:
     reverse: bool
     answered_by: tuple[str, ...]   # FORM_GROUPS order
     figures: dict[str, ItemFigures] = field(default_factory=dict)
+    indicators: tuple[str, ...] = ()  # titles of the 평가지표 linking the item (none: the 지표 cell stays blank)
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,30 @@ def _combined(key: str, g: str, contrib: list, levels: SurveyLevels | None) -> A
 
 
 def subarea_labels(gb: Guidebook) -> dict[str, str]:
+    """세부영역 code → its label in the 학교평가서 ("Ⅰ-1. 소통과 협력의 학교자치")."""
     return {s.code: subarea_label(a.code, s) for a in gb.areas for s in a.subareas}
+
+
+def subarea_display(gb: Guidebook, key: str) -> str:
+    """The one way the 학교평가서 names a 세부영역: its code, or a survey factor's title that is this year's
+    세부영역, as "Ⅰ-1. 소통과 협력의 학교자치"; any other title as it is."""
+    labels = subarea_labels(gb)
+    if key in labels:
+        return labels[key]
+    p = place_label(gb, key)
+    return labels[p.subarea] if p.kind == EXACT and p.subarea in labels else key
+
+
+def item_links(gb: Guidebook) -> dict[tuple[str, str], list[str]]:
+    """(survey id, item code) → codes of the 평가지표 naming the item in their `survey_items` (guidebook
+    order). A whole-survey link ("INSTRUMENT:*") evidences an indicator but places no single item."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for ind in gb.indicators():
+        for link in ind.survey_items:
+            sid, _, code = link.partition(":")
+            if code and code != "*":
+                out.setdefault((sid, code), []).append(ind.code)
+    return out
 
 
 def findings(ws, data: YearData) -> list[Finding]:
@@ -233,25 +257,31 @@ def features(ws, data: YearData) -> list[Feature]:
     return [Feature(labels[code], texts[code]) for code in labels if code in texts]
 
 
-def _place(gb: Guidebook, item: Item, domain, factor) -> tuple[str, str, str]:
-    """(영역, 세부영역, 평가지표) labels of an item: by its linked indicator, else by its survey domain/factor."""
+def _place(gb: Guidebook, item: Item, domain, factor, linked: list[str] = ()) -> tuple[str, str, tuple[str, ...]]:
+    """(영역, 세부영역, 평가지표 titles) of an item. An item belongs to the 평가지표 that link it (its `indicator`
+    field, the indicators' `survey_items`: `linked`), placed where the first of them is; an item no 평가지표
+    links is placed by its survey domain and factor, with no 평가지표."""
     titles = area_titles(gb.areas)
-    if item.indicator:
+    located = []
+    for code in dict.fromkeys([*([item.indicator] if item.indicator else []), *linked]):
         try:
-            area, sub, ind = gb.locate(item.indicator)
+            located.append(gb.locate(code))
         except KeyError:
-            pass
-        else:
-            i = gb.areas.index(area)
-            key = AREA_KEYS[i] if i < len(AREA_KEYS) else ""
-            return f"{key}. {area.title}" if key else area.title, subarea_label(area.code, sub), ind.title
+            continue
+    if located:
+        area, sub, _ = located[0]
+        i = gb.areas.index(area)
+        key = AREA_KEYS[i] if i < len(AREA_KEYS) else ""
+        return (f"{key}. {area.title}" if key else area.title, subarea_label(area.code, sub),
+                tuple(ind.title for _, _, ind in located))
     key = area_of(domain, gb.areas)
-    return (f"{key}. {titles[key]}" if key else domain.title), factor.title, "–"
+    return (f"{key}. {titles[key]}" if key else domain.title), subarea_display(gb, factor.title), ()
 
 
 def item_rows(gb: Guidebook, surveys: list[SurveyResult], *, with_figures: bool) -> list[ItemRow]:
     """서식3-2: each item at least one 평가주체 answered, ○ per 평가주체 with answers to it."""
     out = []
+    links = item_links(gb)
     for sr in surveys:
         for d in sr.survey.domains:
             for f in d.factors:
@@ -261,12 +291,13 @@ def item_rows(gb: Guidebook, surveys: list[SurveyResult], *, with_figures: bool)
                     answered = tuple(g for g in FORM_GROUPS if (st.get(g) or {}).get("n"))
                     if not answered:
                         continue
-                    area, sub, ind = _place(gb, item, d, f)
+                    area, sub, inds = _place(gb, item, d, f, links.get((sr.id, item.code), []))
                     figs = {g: ItemFigures(st[g]["n"], st[g]["mean"],
                                            tuple(st[g]["counts"].get(str(v), 0)
                                                  for v in range(1, sr.survey.scale.points + 1)))
                             for g in answered} if with_figures else {}
-                    out.append(ItemRow(sr.id, item.code, area, sub, ind, item.text, item.reverse, answered, figs))
+                    out.append(ItemRow(sr.id, item.code, area, sub, "\n".join(inds), item.text, item.reverse,
+                                       answered, figs, inds))
     return out
 
 
@@ -288,7 +319,7 @@ def group_sections(gb: Guidebook, surveys: list[SurveyResult], items: list[ItemR
                 for f in d.factors:
                     fig = st["factors"].get(f.code)
                     if fig and fig.get("answers"):
-                        facs.append(_unit(f.title, fig))
+                        facs.append(_unit(subarea_display(gb, f.title), fig))
         n = max(sr.counts[g] for sr in taking)
         out.append(GroupSection(g, n, suppressed(n), tuple(doms), tuple(facs),
                                 tuple(r for r in items if g in r.figures)))
