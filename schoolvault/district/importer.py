@@ -12,12 +12,17 @@ processes while this process writes, so a district of 1,346 schools imports in s
 from __future__ import annotations
 
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import SchoolVaultError
 from ..progress import NULL_PROGRESS
 from ..workspace import district as district_db
+from ..workspace import lock
 from ..workspace.db import Workspace
 from .aggregate import (
     AREA_RESULTS_VERSION,
@@ -71,6 +76,44 @@ def _read_safe(path: Path):
     return sub
 
 
+PARENT_POLL = 0.5  # seconds between a worker's checks that the importing process still runs
+
+
+def _worker_init(parent: int) -> None:
+    """Set up a reading process: it must never outlive the import that started it.
+
+    A forked worker shares the parent's open lock file, so after a `kill -9` of the import it would
+    keep the workspace locked until it had read every file. So the worker closes that file first
+    (`lock.forget_inherited`), asks Linux to kill it with its parent (PR_SET_PDEATHSIG), and elsewhere
+    a daemon thread exits it as soon as the parent is gone."""
+    lock.forget_inherited()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the polling thread below still ends the worker
+    if not _parent_alive(parent):  # the parent died before the signal was armed
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="watch-parent").start()
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _parent_alive(parent: int) -> bool:
+    if os.name == "posix":
+        return os.getppid() == parent  # an orphan is re-parented to init or a subreaper
+    return lock.pid_alive(parent)
+
+
+def _watch_parent(parent: int) -> None:
+    while _parent_alive(parent):
+        time.sleep(PARENT_POLL)
+    os._exit(1)
+
+
 def _default_workers(n_files: int) -> int:
     if n_files < PARALLEL_MIN_FILES:
         return 1
@@ -83,13 +126,13 @@ def _read_all(files: list[Path], workers: int) -> Iterator[tuple[Path, object]]:
             yield f, _read_safe(f)
         return
     import multiprocessing
-    import threading
     from concurrent.futures import ProcessPoolExecutor
     # fork is fast but unsafe from a threaded process (the GUI runs jobs on a worker thread);
     # there, and on Windows, workers are spawned (a frozen app must call multiprocessing.freeze_support())
     fork_ok = os.name == "posix" and threading.current_thread() is threading.main_thread()
     ctx = multiprocessing.get_context("fork" if fork_ok else "spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
+                               initargs=(os.getpid(),))
     try:
         yield from zip(files, pool.map(_read_safe, files, chunksize=CHUNK))
     finally:

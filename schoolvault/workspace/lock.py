@@ -55,7 +55,8 @@ def _host() -> str:
     return socket.gethostname()
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """True when a process with this pid runs on this computer."""
     if pid <= 0:
         return False
     if os.name == "nt":
@@ -179,9 +180,50 @@ def _stale(owner: dict) -> bool:
     if owner.get("host") != _host():
         return False
     try:
-        return not _pid_alive(int(owner.get("pid", 0)))
+        return not pid_alive(int(owner.get("pid", 0)))
     except (TypeError, ValueError):
         return True
+
+
+ORPHAN_GRACE = 0.3  # seconds: a new holder writes its pid right after locking; give it that long
+
+
+def _orphaned(ws_path: Path, owner: dict) -> bool:
+    """The OS lock is held but the holder named in the file is dead on this host: a process that
+    inherited the lock file from it (a forked worker outliving a killed parent) keeps the lock.
+    Unlinks the file so the next attempt locks a fresh one; True when it did.
+
+    The owner is read twice, ORPHAN_GRACE apart, on the same file: a process that has just taken the
+    lock and not yet written its pid would otherwise look dead."""
+    import time
+    if not owner or not _stale(owner):
+        return False
+    lp = lock_path(ws_path)
+    try:
+        before = os.stat(lp)
+        time.sleep(ORPHAN_GRACE)
+        if read_owner(ws_path) != owner \
+                or not os.path.samestat(before, os.stat(lp)):
+            return False
+        os.unlink(lp)
+    except OSError:
+        return False
+    log.warning("took over the lock of dead process %s (held on by its orphaned children)", owner.get("pid"))
+    return True
+
+
+def forget_inherited() -> None:
+    """In a forked child: close the lock files inherited from the parent, without unlocking them.
+
+    An OS lock belongs to the open file, which a fork shares: a worker process that keeps the
+    descriptor keeps the workspace locked after its parent dies. Unlocking here would unlock the
+    parent too, so the descriptors are only closed. Call first thing in a forked worker."""
+    for held in list(_held.values()):
+        try:
+            os.close(held.fd)
+        except OSError:
+            pass
+    _held.clear()
 
 
 def acquire(ws_path: str | Path) -> WriteLock:
@@ -207,7 +249,10 @@ def acquire(ws_path: str | Path) -> WriteLock:
             state = _os_lock(fd)
             if state == "held":
                 os.close(fd)
-                raise WorkspaceInUse(ws_path, read_owner(ws_path) or {})
+                owner = read_owner(ws_path) or {}
+                if _orphaned(ws_path, owner):
+                    continue  # the dead holder's file is gone: lock a fresh one
+                raise WorkspaceInUse(ws_path, owner)
             try:
                 same_file = os.path.samestat(os.fstat(fd), os.stat(lp))
             except OSError:
@@ -234,6 +279,14 @@ def acquire(ws_path: str | Path) -> WriteLock:
             os.ftruncate(fd, 0)
             os.write(fd, json.dumps(me, ensure_ascii=False).encode("utf-8"))
             os.fsync(fd)
+            try:
+                still_ours = os.path.samestat(os.fstat(fd), os.stat(lp))
+            except OSError:
+                still_ours = False
+            if not still_ours:  # taken over as orphaned before our pid was written: start again
+                _os_unlock(fd)
+                os.close(fd)
+                continue
             _held[key] = _Held(fd, 1)
             return WriteLock(ws_path, key)
         raise WorkspaceInUse(ws_path, read_owner(ws_path) or {})
