@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from . import catalog, composing, services
 from .forms.groups import group_order
+from .forms.labels import COMPOSED_NOTE, indicator_type_label
 from .forms.model import Survey
 from .forms.periods import DEFAULT_PERIOD
 from .forms.scoring import MIN_GROUP_N
@@ -251,6 +252,7 @@ def indicator_tree(ws: Workspace, year: int | None = None) -> dict:
             for i in sub.indicators:
                 e = entries.get(i.code)
                 inds.append({"code": i.code, "title": i.title, "type": i.type,
+                             "type_label": indicator_type_label(i.type, custom="-S" in i.code, composed=gb.composed),
                              "custom": "-S" in i.code, "applies": i.applies_to_level(s.level),
                              "chosen": bool(e and e.chosen), "done": bool(e and e.chosen and e.rating),
                              "midyear": bool(e and e.chosen and e.midyear_status),
@@ -268,7 +270,11 @@ def indicator_detail(ws: Workspace, code: str, year: int | None = None) -> dict:
     gb = services.year_guidebook(ws, year)
     area, sub, ind = gb.locate(code)
     e = selfeval.entry(ws, year, code)
+    composed = gb.composed and "-S" in ind.code
     return {"code": ind.code, "title": ind.title, "type": ind.type, "area": area.title, "subarea": sub.title,
+            "type_label": indicator_type_label(ind.type, custom="-S" in ind.code, composed=gb.composed),
+            # said once where a composed 평가지표 has no 평가요소 or 등급별 기준 of its own
+            "note": COMPOSED_NOTE if composed and not (ind.criteria and ind.rubric) else "",
             "criteria": list(ind.criteria), "rubric": list(ind.rubric), "evidence_hints": list(ind.evidence),
             "rating_labels": list(gb.rating.labels), "year": year,
             "entry": {"rating": e.rating if e else None,

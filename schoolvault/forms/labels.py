@@ -53,6 +53,19 @@ def subarea_label(area_code: str, sub: Subarea) -> str:
     return f"{numeral}-{n}. {sub.title}" if numeral else sub.title
 
 
+COMPOSED_NOTE = "학교가 구성한 지표입니다. 평가요소와 등급별 기준은 학교가 정합니다."
+
+
+def indicator_type_label(type_: str, *, custom: bool = False, composed: bool = False) -> str:
+    """The one Korean name of an indicator's kind, wherever it is shown: 공통지표, 자율지표, a school's own
+    자율지표 (학교 자율지표) or, in a composed year (2026 on), 학교 구성 지표."""
+    if custom and composed:
+        return "학교 구성 지표"
+    if type_ == "common":
+        return "공통지표"
+    return "학교 자율지표" if custom else "자율지표"
+
+
 @dataclass(frozen=True)
 class Placement:
     """Where a 세부영역 label goes in a year's guidebook.

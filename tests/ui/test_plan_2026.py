@@ -46,7 +46,7 @@ def test_plan_page_composes_from_the_bank_and_typed_and_removes(window26, qtbot,
     assert dlg.title.text() == "인공지능(AI)‧디지털교육 활성화"
     dlg.accept()
     qtbot.waitUntil(lambda: "3-2-S1" in page._items, timeout=10000)
-    assert page._items["3-2-S1"].checkState(0) == Qt.Checked and page._items["3-2-S1"].text(1) == "학교 구성"
+    assert page._items["3-2-S1"].checkState(0) == Qt.Checked and page._items["3-2-S1"].text(1) == "학교 구성 지표"
 
     page.add_buttons["2-1"].click()
     dlg = page.compose_dialog

@@ -48,9 +48,20 @@ class ComposeIndicatorDialog(QDialog):
         self.title.setPlaceholderText("예: 학생 주도 프로젝트 수업 활성화")
         lbl.setBuddy(self.title)
         lay.addWidget(self.title)
+        lbl = QLabel("관련 설문 문항(&Q) — 체크한 문항의 결과가 자체평가의 '관련 설문 결과'와 학교평가서 서식3-2에 "
+                     "이 지표로 나옵니다")
+        lbl.setWordWrap(True)
+        lay.addWidget(lbl)
+        self.items = QListWidget()
+        self.items.setAccessibleName("관련 설문 문항")
+        self.items.setMinimumHeight(160)
+        lbl.setBuddy(self.items)
+        lay.addWidget(self.items)
         self.error, self.buttons = add_error_and_buttons(self, lay, "계획에 더하기")
         self.loaded = False
+        self._pending = 2
         main.session.run(composing.bank_examples, subarea, on_done=self._fill)
+        main.session.run(composing.linkable_items, subarea, on_done=self._fill_items)
 
     def _fill(self, rows: list[dict]) -> None:
         self.examples.clear()
@@ -70,7 +81,34 @@ class ComposeIndicatorDialog(QDialog):
             it = QListWidgetItem("가져온 문항 예시자료에 이 세부영역의 지표가 없습니다. 아래에 직접 적으세요.")
             it.setFlags(Qt.NoItemFlags)
             self.examples.addItem(it)
-        self.loaded = True
+        self._loaded_one()
+
+    def _loaded_one(self) -> None:
+        self._pending -= 1
+        self.loaded = self._pending <= 0
+
+    def _fill_items(self, rows: list[dict]) -> None:
+        """The year's survey items of this 세부영역, the proposal (items no other 지표 links) ticked."""
+        self.items.clear()
+        for r in rows:
+            text = f"{r['item']}. {r['text']} [{'·'.join(r['groups'])}]"
+            if r["linked_to"]:
+                text += f"  — {', '.join(r['linked_to'])}에 연결됨"
+            it = QListWidgetItem(text)
+            it.setData(EXAMPLE_ROLE, r["link"])
+            it.setToolTip(f"{r['survey_title']} · {r['factor']}")
+            it.setFlags(it.flags() | Qt.ItemIsUserCheckable)
+            it.setCheckState(Qt.Checked if r["proposed"] else Qt.Unchecked)
+            self.items.addItem(it)
+        if not rows:
+            it = QListWidgetItem("올해 교육공동체 설문에 이 세부영역의 문항이 없습니다.")
+            it.setFlags(Qt.NoItemFlags)
+            self.items.addItem(it)
+        self._loaded_one()
+
+    def checked_items(self) -> list[str]:
+        return [self.items.item(i).data(EXAMPLE_ROLE) for i in range(self.items.count())
+                if self.items.item(i).data(EXAMPLE_ROLE) and self.items.item(i).checkState() == Qt.Checked]
 
     def _picked(self, item: QListWidgetItem | None, _prev=None) -> None:
         r = item.data(EXAMPLE_ROLE) if item is not None else None
@@ -105,4 +143,5 @@ class ComposeIndicatorDialog(QDialog):
 
         # the 세부영역 is the one the user is adding to: an earlier year's bank label is placed by that choice
         self.main.session.run(composing.compose_indicator, title=title, subarea=self.subarea,
-                              bank_id=bank["bank"] if bank else None, on_done=done, on_error=failed)
+                              bank_id=bank["bank"] if bank else None, items=self.checked_items(),
+                              on_done=done, on_error=failed)

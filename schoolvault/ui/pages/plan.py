@@ -107,9 +107,7 @@ class PlanPage(Page):
                 if composed:
                     self._add_button(si, s["code"], s["title"])
                 for ind in s["indicators"]:
-                    kind = "공통" if ind["type"] == "common" else ("학교 자율" if ind["custom"] else "자율")
-                    if composed:
-                        kind = "학교 구성"
+                    kind = ind["type_label"]
                     it = QTreeWidgetItem([f"{ind['code']} {ind['title']}", kind])
                     it.setData(0, CODE_ROLE, ind["code"])
                     it.setData(0, INFO_ROLE, ind)
@@ -184,9 +182,11 @@ class PlanPage(Page):
         rub = "".join(f"<tr><td valign='top'><b>{lab}</b></td><td>{d['rubric'][i] if i < len(d['rubric']) else ''}</td></tr>"
                       for i, lab in enumerate(d["rating_labels"]))
         ev = ", ".join(d["evidence_hints"])
-        kind = "공통지표" if d["type"] == "common" else "자율지표"
-        self.info.setHtml(f"<h3>{d['code']} {d['title']}</h3><p style='color:#555'>{d['area']} › {d['subarea']} · {kind}</p>"
-                          f"<h4>평가요소</h4><ul>{crit}</ul><h4>등급별 수준</h4><table cellspacing=4>{rub}</table>"
+        self.info.setHtml(f"<h3>{d['code']} {d['title']}</h3>"
+                          f"<p style='color:#555'>{d['area']} › {d['subarea']} · {d['type_label']}</p>"
+                          + (f"<p>{d['note']}</p>" if d["note"] else "")
+                          + (f"<h4>평가요소</h4><ul>{crit}</ul>" if crit else "")
+                          + (f"<h4>등급별 수준</h4><table cellspacing=4>{rub}</table>" if d["rubric"] else "")
                           + (f"<h4>근거 자료 예</h4><p>{ev}</p>" if ev else ""))
 
     def add_indicator(self, subarea: str, subarea_title: str) -> None:

@@ -446,10 +446,12 @@ class SelfEvalPage(Page):
         self.detail = d
         self._loading = True
         try:
-            kind = "공통지표" if d["type"] == "common" else ("학교 자율지표" if "-S" in d["code"] else "자율지표")
-            self.path_label.setText(f"{d['area']} › {d['subarea']} · {kind}")
+            self.path_label.setText(f"{d['area']} › {d['subarea']} · {d['type_label']}")
             self.title_label.setText(f"{d['code']} {d['title']}")
-            self.criteria_label.setText("\n".join(f"• {c}" for c in d["criteria"]) or "평가요소가 없습니다.")
+            # a composed 평가지표 without 평가요소 says once what it is; an empty box is not shown
+            self.criteria_box.setTitle("평가요소 — 이렇게 살펴보세요" if d["criteria"] else d["type_label"])
+            self.criteria_label.setText("\n".join(f"• {c}" for c in d["criteria"]) or d["note"])
+            self.criteria_box.setVisible(bool(d["criteria"] or d["note"]))
             labels = d["rating_labels"]
             if len(self.rubric_options) != len(labels):  # the same options are reused between indicators
                 for opt in self.rubric_options:
@@ -464,7 +466,7 @@ class SelfEvalPage(Page):
             for n, (opt, label) in enumerate(zip(self.rubric_options, labels), 1):
                 opt.radio.setText(f"{n} {label}")
                 opt.radio.setToolTip(f"Alt+{n}")
-                opt.text.setText(d["rubric"][n - 1] if n <= len(d["rubric"]) else "(등급별 수준이 적혀 있지 않습니다)")
+                opt.text.setText(d["rubric"][n - 1] if n <= len(d["rubric"]) else "")
             self.rating_group.setExclusive(False)
             for opt in self.rubric_options:
                 opt.radio.setChecked(False)

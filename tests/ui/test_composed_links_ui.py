@@ -1,0 +1,63 @@
+"""A composed 평가지표 in the GUI (2026): survey items ticked when composing, one type label, no empty
+평가요소/등급 sections but one sentence saying what a composed indicator is."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from schoolvault import composing, services
+from schoolvault.forms.labels import COMPOSED_NOTE
+from schoolvault.workspace import open_workspace
+
+
+@pytest.fixture
+def window26(qtbot, tmp_path):
+    from conftest import _window
+    path = tmp_path / "w26.sqlite"
+    with services.init_workspace(path, name="서울가나초등학교", level="초", district="동부", year=2026):
+        pass
+    w = _window(qtbot, path)
+    yield w, path
+    w.close()
+
+
+def test_compose_dialog_ticks_the_subarea_items_and_the_panes_show_no_empty_sections(window26, qtbot, idle):
+    w, path = window26
+    with open_workspace(path) as ws:
+        offered = [r["link"] for r in composing.linkable_items(ws, "1-1")]
+    page = w.show_page("plan")
+    qtbot.waitUntil(lambda: page.loaded, timeout=10000)
+    page.add_buttons["1-1"].click()
+    dlg = page.compose_dialog
+    qtbot.waitUntil(lambda: dlg.loaded, timeout=10000)
+    assert dlg.items.count() == len(offered) and dlg.checked_items() == offered  # the proposal: all, none linked yet
+    dlg.items.item(0).setCheckState(Qt.Unchecked)
+    dlg.title.setText("교육공동체가 함께 만드는 학교 비전")
+    dlg.accept()
+    qtbot.waitUntil(lambda: "1-1-S1" in page._items, timeout=10000)
+    with open_workspace(path) as ws:
+        assert services.year_guidebook(ws).indicator("1-1-S1").survey_items == tuple(offered[1:])
+    assert page._items["1-1-S1"].text(1) == "학교 구성 지표"
+
+    page.tree.setCurrentItem(page._items["1-1-S1"])
+    idle(w)
+    qtbot.waitUntil(lambda: "1-1-S1" in page.info.toPlainText(), timeout=10000)
+    text = page.info.toPlainText()
+    assert "학교 구성 지표" in text and COMPOSED_NOTE in text
+    assert text.count("평가요소") == 1 and "등급별 수준" not in text and "자율지표" not in text  # the note alone
+
+    # a second indicator of the 세부영역 is offered the one item left, the others marked with their 지표
+    page.add_buttons["1-1"].click()
+    dlg = page.compose_dialog
+    qtbot.waitUntil(lambda: dlg.loaded, timeout=10000)
+    assert dlg.checked_items() == offered[:1]
+    assert "1-1-S1에 연결됨" in dlg.items.item(1).text()
+    dlg.reject()
+
+    se = w.show_page("selfeval")
+    se.focus(code="1-1-S1", tab="final")
+    qtbot.waitUntil(lambda: se.detail is not None and se.detail["code"] == "1-1-S1", timeout=10000)
+    assert se.path_label.text().endswith("· 학교 구성 지표")
+    assert se.criteria_box.title() == "학교 구성 지표" and se.criteria_label.text() == COMPOSED_NOTE
+    assert [o.text.text() for o in se.rubric_options] == [""] * len(se.rubric_options)
