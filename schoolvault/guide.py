@@ -9,10 +9,16 @@ from __future__ import annotations
 from . import services
 from .errors import SchoolVaultError
 from .workspace import school as school_db
+from .workspace import selfeval
 from .workspace.db import Workspace
 
 STAGES = school_db.STAGES
 STAGE_LABELS = school_db.STAGE_LABELS
+# the one explicit finish of each stage: the button that says it moves the year to the next stage
+FINISH_LABELS = {"plan": "계획을 마쳤습니다", "midyear": "중간점검을 마쳤습니다", "selfeval": "자체평가를 마쳤습니다",
+                 "analysis": "결과 분석을 마쳤습니다", "report": "보고서를 마쳤습니다"}
+NEXT_LABELS = {"midyear": "중간점검으로", "selfeval": "자체평가로", "analysis": "결과 분석으로", "report": "보고서로",
+               "submitted": "제출로"}
 
 
 def next_step(d: dict) -> dict:
@@ -33,15 +39,17 @@ def next_step(d: dict) -> dict:
         return step("올해 평가할 지표를 고르세요",
                     "평가 계획에서 공통지표를 확인하고 학교가 고른 자율지표를 더하세요.", "plan", False)
     if stage == "plan":
+        common, own = d.get("indicators_common", chosen), d.get("indicators_own", 0)
+        picked = (f"공통지표 {common}개가 미리 골라져 있습니다. 학교가 평가할 자율지표를 더하고"
+                  if own == 0 else f"지표 {chosen}개를 골랐습니다 (공통지표 {common}개, 자율지표 {own}개). 빠진 지표가 없으면")
         return step("평가 계획을 확정하세요",
-                    f"지표 {chosen}개를 골랐습니다. 빠진 자율지표가 없는지 확인한 뒤 "
-                    "'다음 단계로'를 눌러 중간점검으로 넘어가세요.", "plan", True)
+                    f"{picked} '{FINISH_LABELS['plan']}'를 눌러 중간점검으로 넘어가세요.", "plan", True)
     if stage == "midyear":
         if mid < chosen:
             return step("중간 자율점검을 하세요",
                         f"지표 {chosen - mid}개의 진행 상황(계획대로/보완 필요/미착수)이 아직 없습니다.", "midyear", True)
         return step("중간점검을 마쳤습니다",
-                    "'다음 단계로'를 눌러 학년 말 자체평가를 시작하세요.", "selfeval", True, True)
+                    f"'{FINISH_LABELS['midyear']}'를 눌러 학년 말 자체평가를 시작하세요.", "selfeval", True, True)
     if stage == "selfeval":
         if rated < chosen:
             return step("지표별 자체평가를 하세요",
@@ -52,7 +60,7 @@ def next_step(d: dict) -> dict:
                         "교육공동체 설문 응답 파일(구글 설문, 네이버 폼 등)을 가져오면 결과를 분석할 수 있습니다.",
                         "surveys", True)
         return step("자체평가를 마쳤습니다",
-                    "'다음 단계로'를 눌러 설문 결과 분석으로 넘어가세요.", "results", True, True)
+                    f"'{FINISH_LABELS['selfeval']}'를 눌러 설문 결과 분석으로 넘어가세요.", "results", True, True)
     if stage == "analysis":
         if respondents == 0:
             return step("설문 응답을 가져오세요", "분석할 설문 응답이 아직 없습니다.", "surveys", True)
@@ -77,6 +85,37 @@ def set_stage(ws: Workspace, stage: str) -> str:
     return stage
 
 
+def finish_label(stage: str) -> str | None:
+    """'계획을 마쳤습니다 → 중간점검으로': the text of a stage's one finish button (None for the last stage)."""
+    if stage not in FINISH_LABELS:
+        return None
+    return f"{FINISH_LABELS[stage]} → {NEXT_LABELS[STAGES[STAGES.index(stage) + 1]]}"
+
+
+def finish_stage(ws: Workspace, stage: str) -> str:
+    """The explicit finish of `stage`: the year moves to the next stage if it is at `stage` or before;
+    a year already past it stays where it is (a second click never skips a stage). Returns the stage."""
+    if stage not in FINISH_LABELS:
+        raise SchoolVaultError(f"'{STAGE_LABELS.get(stage, stage)}' 단계는 마칠 수 없습니다.",
+                               hint="제출은 보고서 화면의 '제출을 마쳤습니다'로 합니다.")
+    _, year = services.require_school(ws)
+    target = STAGES[STAGES.index(stage) + 1]
+    cur = school_db.stage(ws, year)
+    if STAGES.index(cur) >= STAGES.index(target):
+        return cur
+    return set_stage(ws, target)
+
+
+def unfinished(ws: Workspace) -> dict | None:
+    """The current year when it has not reached 제출: {"year", "stage", "stage_label"}; None when finished.
+    Starting a new year from an unfinished one is allowed but warned about."""
+    _, year = services.require_school(ws)
+    cur = school_db.stage(ws, year)
+    if cur == STAGES[-1]:
+        return None
+    return {"year": year, "stage": cur, "stage_label": STAGE_LABELS[cur]}
+
+
 def advance(ws: Workspace) -> str:
     """Move the current year to the next stage; the last stage stays."""
     _, year = services.require_school(ws)
@@ -88,11 +127,31 @@ def advance(ws: Workspace) -> str:
 def overview(ws: Workspace) -> dict:
     """The dashboard plus its next step, in one read."""
     d = services.dashboard(ws)
+    gb = services.year_guidebook(ws, d["year"])
+    common = {i.code for i in gb.indicators() if i.type == "common"}
+    chosen = [e.indicator for e in selfeval.entries(ws, d["year"])]
+    d["indicators_common"] = sum(1 for c in chosen if c in common)
+    d["indicators_own"] = len(chosen) - d["indicators_common"]
     d["next"] = next_step(d)
+    d["finish"] = finish_label(d["stage"])
     d["stage_labels"] = [(s, STAGE_LABELS[s]) for s in STAGES]
     titles = {i["id"]: i["title"] for i in services.list_instruments(ws) if i["kind"] == "survey"}
     d["survey_titles"] = titles
+    d["flow"] = year_flow(services.year_guidebook(ws, d["year"]))
     return d
+
+
+def year_flow(gb) -> list[tuple[str, str]]:
+    """The dashboard's '한 해의 흐름': (stage name, what happens) in order, step 1 as the year's guidebook
+    has it (a composed year: the school composes its 평가지표 under each 세부영역)."""
+    plan = (f"{gb.year}학년도부터 평가지표는 학교가 세부영역마다 구성합니다. 세부영역마다 지표를 더하고 관련 설문 문항을 연결합니다."
+            if gb.composed else "평가할 지표를 고릅니다. 공통지표는 미리 골라져 있고, 자율지표는 학교가 고르거나 만듭니다.")
+    return [("계획", plan),
+            ("중간점검", "학기 중에 지표마다 계획대로 되고 있는지 점검합니다."),
+            ("자체평가", "학년 말에 지표마다 등급을 고르고 근거, 성과, 미흡한 점, 개선 계획을 씁니다."),
+            ("결과 분석", "교원·직원·학생·학부모 설문 응답을 가져와 강점과 약점을 살핍니다."),
+            ("보고서", "학교평가서(제출용·교내 보관용), 결과 보고서와 제출용 엑셀 파일을 만듭니다."),
+            ("제출", "교육지원청에 제출하고, 새 학년도를 시작합니다.")]
 
 
 def switch_year(ws: Workspace, year: int) -> int:

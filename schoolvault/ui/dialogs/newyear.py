@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ... import composing, services
+from ... import composing, guide, services
 from .. import session as flags
 from . import add_error_and_buttons
 
@@ -39,6 +40,13 @@ class NewYearDialog(QDialog):
         self.info.setMinimumWidth(420)
         self.info.setWordWrap(True)
         lay.addWidget(self.info)
+        # the current year not yet at 제출: starting anyway is allowed, but said first (guide.unfinished)
+        self.unfinished: dict | None = None
+        self.warning = QLabel("")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color:#a04000;")
+        self.warning.hide()
+        lay.addWidget(self.warning)
         form = QFormLayout()
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
@@ -55,6 +63,15 @@ class NewYearDialog(QDialog):
         lay.addWidget(self.table)
         self.error, self.buttons = add_error_and_buttons(self, lay, "새 학년도 시작")
         self.main.session.run(services.require_school, on_done=self._show)
+        self.main.session.run(guide.unfinished, on_done=self._show_unfinished)
+
+    def _show_unfinished(self, u: dict | None) -> None:
+        self.unfinished = u
+        if u:
+            self.warning.setText(f"{u['year']}학년도는 아직 '{u['stage_label']}' 단계입니다. 제출까지 마치지 않고 새 학년도를 "
+                                 "시작해도 올해 자료는 그대로 남지만, 앞으로는 새 학년도가 열립니다.")
+            self.warning.show()
+            self.buttons.button(QDialogButtonBox.Ok).setText("그래도 새 학년도 시작")
 
     def _show(self, info) -> None:
         _, year = info

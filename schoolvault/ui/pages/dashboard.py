@@ -123,7 +123,7 @@ class DashboardPage(Page):
         self.next_button = QPushButton("지금 하기")
         self.next_button.setObjectName("primary")
         self.next_button.clicked.connect(self._go_next)
-        self.advance_button = QPushButton("이 단계를 마쳤습니다 → 다음 단계로")
+        self.advance_button = QPushButton("")
         self.advance_button.clicked.connect(self._advance)
         row.addWidget(self.next_button)
         row.addWidget(self.advance_button)
@@ -166,14 +166,7 @@ class DashboardPage(Page):
 
         c3, l3 = card()
         l3.addWidget(heading("한 해의 흐름", 12))
-        steps = QLabel(
-            "<ol style='margin-left:-20px'>"
-            "<li><b>계획</b> — 평가할 지표를 고릅니다. 공통지표는 미리 골라져 있고, 자율지표는 학교가 고르거나 만듭니다.</li>"
-            "<li><b>중간점검</b> — 학기 중에 지표마다 계획대로 되고 있는지 점검합니다.</li>"
-            "<li><b>자체평가</b> — 학년 말에 지표마다 등급을 고르고 근거, 성과, 미흡한 점, 개선 계획을 씁니다.</li>"
-            "<li><b>결과 분석</b> — 교원·직원·학생·학부모 설문 응답을 가져와 강점과 약점을 살핍니다.</li>"
-            "<li><b>보고서</b> — 학교평가 결과 보고서(PDF)와 제출용 엑셀 파일을 만듭니다.</li>"
-            "<li><b>제출</b> — 교육지원청에 제출하고, 새 학년도를 시작합니다.</li></ol>")
+        steps = self.flow_label = QLabel("")  # guide.year_flow of the year, filled in show_data
         steps.setWordWrap(True)
         steps.setTextFormat(Qt.RichText)
         l3.addWidget(steps)
@@ -196,13 +189,16 @@ class DashboardPage(Page):
             self.year_combo.addItem(f"{y}학년도", y)
         self.year_combo.setCurrentIndex(d["years"].index(d["year"]))
         self.stages.set_stage(d["stage_labels"], d["stage"])
+        self.flow_label.setText("<ol style='margin-left:-20px'>"
+                                + "".join(f"<li><b>{name}</b> — {text}</li>" for name, text in d["flow"]) + "</ol>")
         n = d["next"]
         self.next_title.setText(n["title"])
         self.next_detail.setText(n["detail"])
         self.next_button.setText({"plan": "평가 계획 열기", "selfeval": "자체평가 열기", "midyear": "중간점검 열기",
                                   "surveys": "설문 응답 가져오기", "results": "결과 보기", "reports": "보고서 만들기",
                                   "new_year": "새 학년도 시작…"}.get(n["page"], "지금 하기"))
-        self.advance_button.setVisible(n["can_advance"])
+        self.advance_button.setVisible(n["can_advance"] and bool(d.get("finish")))
+        self.advance_button.setText(d.get("finish") or "")
         # when the stage's work is done, moving on is the main action
         self.advance_button.setObjectName("primary" if n.get("ready") else "")
         self.next_button.setObjectName("" if n.get("ready") else "primary")
@@ -253,7 +249,8 @@ class DashboardPage(Page):
             self.main.go(self.data["next"]["page"])
 
     def _advance(self) -> None:
-        self.session.run(guide.advance, on_done=lambda _: self.changed(flags.STAGE))
+        if self.data:
+            self.session.run(guide.finish_stage, self.data["stage"], on_done=lambda _: self.changed(flags.STAGE))
 
     def _year_chosen(self, index: int) -> None:
         year = self.year_combo.itemData(index)

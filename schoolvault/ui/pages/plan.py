@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTextBrowser,
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ... import composing, results, services
+from ... import composing, guide, results, services
 from .. import session as flags
 from .base import Page, heading, hint
 
@@ -72,11 +73,23 @@ class PlanPage(Page):
         self.remove_button.hide()
         row.addWidget(self.remove_button)
         row.addStretch(1)
-        self.done_button = QPushButton("계획을 마쳤습니다 → 자체평가로")
+        self.done_button = QPushButton(f"{guide.FINISH_LABELS['plan']} → 자체평가로")
         self.done_button.setObjectName("primary")
-        self.done_button.clicked.connect(lambda: self.main.show_page("selfeval"))
+        self.done_button.setToolTip("올해 단계를 중간점검으로 옮기고 자체평가 화면을 엽니다.")
+        self.done_button.clicked.connect(self.finish_plan)
         row.addWidget(self.done_button)
         lay.addLayout(row)
+
+    def finish_plan(self) -> None:
+        """The plan's one finish: the year moves to 중간점검 (never back), then the indicator workspace."""
+        self.leave()
+        self.session.run(guide.finish_stage, "plan", on_done=lambda _s: self.changed(flags.STAGE))
+        self.main.show_page("selfeval")
+
+    def confirm_drop_common(self, title: str) -> bool:
+        return QMessageBox.question(
+            self, "공통지표 빼기", f"'{title}'은(는) 모든 학교가 평가하는 공통지표입니다.\n"
+            "올해 평가에서 빼면 자체평가와 학교평가서에 나오지 않습니다. 빼시겠습니까?") == QMessageBox.Yes
 
     def refresh(self) -> None:
         self.session.run(results.indicator_tree, on_done=self._show)
@@ -163,6 +176,14 @@ class PlanPage(Page):
         if not code:
             return
         chosen = item.checkState(0) == Qt.Checked
+        info = item.data(0, INFO_ROLE) or {}
+        if not chosen and info.get("type") == "common":
+            if not self.confirm_drop_common(info.get("title", code)):
+                self._filling = True
+                item.setCheckState(0, Qt.Checked)
+                self._filling = False
+                return
+            self.main.set_status(f"공통지표 '{info.get('title', code)}'을(를) 올해 평가에서 뺐습니다.")
         self._update_summary()
         self.session.run(services.choose_indicators, [code], chosen,
                          on_done=lambda _: self.changed(flags.PLAN),
