@@ -38,6 +38,8 @@ from .workspace.db import Workspace, open_workspace
 
 # ---------------------------------------------------------------- workspace and school
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the school years a workspace can hold
+
 def init_workspace(path: str | Path, *, name: str, level: str, district: str, year: int,
                    code: str | None = None) -> Workspace:
     """Create (or update) the workspace's school and open the year with its guidebook and plan."""
@@ -51,8 +53,9 @@ def init_workspace(path: str | Path, *, name: str, level: str, district: str, ye
                                hint=f"다음 중 하나를 쓰세요: {', '.join(DISTRICTS)} (학교가 있는 구 이름도 됩니다. 예: 마포구)")
     if not name.strip():
         raise SchoolVaultError("학교 이름이 비어 있습니다.", hint="--school에 학교 이름을 적으세요.")
-    if not 2000 <= year <= 2100:
-        raise SchoolVaultError(f"연도 {year}이(가) 올바르지 않습니다.", hint="2025처럼 네 자리 연도를 쓰세요.")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise SchoolVaultError(f"{year}학년도는 쓸 수 있는 범위({FIRST_YEAR}~{LAST_YEAR}학년도) 밖입니다.",
+                               hint="2025처럼 올해 학년도를 네 자리로 쓰세요.")
     ws = open_workspace(path, create=True)
     try:
         with ws.transaction():

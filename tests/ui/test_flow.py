@@ -44,7 +44,8 @@ def import_file(qtbot, w, path, group="교원"):
     wiz = w.open_import_wizard(SODI, group)
     fp = wiz.file_page
     qtbot.waitUntil(lambda: fp.survey.count() > 0 and fp.group.currentData() == group, timeout=10000)
-    assert fp.survey.currentText().endswith(f"({SODI})")
+    assert fp.survey.currentData()["id"] == SODI
+    assert SODI not in fp.survey.currentText()  # internal ids are never shown
     fp.file.setText(str(path))
     wiz.next()
     qtbot.waitUntil(lambda: not wiz.planning and wiz.currentPage() is wiz.preview_page, timeout=10000)
@@ -302,9 +303,11 @@ def test_whole_year_flow_from_plan_to_next_year(fresh_window, qtbot, tmp_path, f
     run_import(qtbot, import_file(qtbot, w, tmp_path / "교원.csv"))
     res = w.show_page("results")
     qtbot.waitUntil(lambda: res.data is not None and res.data["by_group"]["교원"]["n"] == 8, timeout=10000)
-    for stage in ("midyear", "selfeval", "analysis", "report"):
+    # 계획을 마쳤습니다 moved the year to 중간점검; each finish names the stage it ends
+    for prev, stage in (("midyear", "selfeval"), ("selfeval", "analysis"), ("analysis", "report")):
         dash = w.show_page("dashboard")
-        qtbot.waitUntil(lambda d=dash: d.data is not None and d.advance_button.isVisible(), timeout=10000)
+        qtbot.waitUntil(lambda d=dash, p=prev: d.data is not None and d.data["stage"] == p
+                        and d.advance_button.isVisible(), timeout=10000)
         dash._advance()
         qtbot.waitUntil(lambda s=stage, d=dash: d.data["stage"] == s, timeout=10000)
     assert dash.data["next"]["page"] == "reports"
@@ -346,7 +349,7 @@ def test_a_survey_card_opens_its_results(demo_window, qtbot):
     page = demo_window.show_page("surveys")
     qtbot.waitUntil(lambda: page.loaded, timeout=10000)
     buttons = [b for b in page.body.findChildren(QPushButton) if b.text() == "이 설문의 결과 보기 →"]
-    sodi_index = [s["id"] for s in page.data].index(SODI)
+    sodi_index = [s["id"] for s in page.data if s["counts"]].index(SODI)  # cards with answers have the button
     qtbot.mouseClick(buttons[sodi_index], Qt.LeftButton)
     assert demo_window.current_key() == "results"
     res = demo_window.pages["results"]

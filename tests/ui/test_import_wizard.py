@@ -42,7 +42,7 @@ def _open(qtbot, path):
 
 def _choose(w, f, instrument=SODI, group="교원"):
     w.file_page.file.setText(str(f))
-    w.file_page.survey.setCurrentIndex(w.file_page.survey.findText(f"({instrument})", Qt.MatchEndsWith))
+    w.file_page.survey.setCurrentIndex(next(k for k in range(w.file_page.survey.count()) if w.file_page.survey.itemData(k)["id"] == instrument))
     w.file_page.group.setCurrentIndex(w.file_page.group.findData(group))
 
 
@@ -126,7 +126,7 @@ def _paper(qtbot, path):
     qtbot.addWidget(p)
     p.show()
     qtbot.waitUntil(lambda: p.survey.count() > 0 and p.grid.columnCount() > 0, timeout=10000)
-    p.survey.setCurrentIndex(p.survey.findText(f"({SODI})", Qt.MatchEndsWith))
+    p.survey.setCurrentIndex(next(k for k in range(p.survey.count()) if p.survey.itemData(k)["id"] == SODI))
     p.group.setCurrentIndex(p.group.findData("학생"))
     return p
 
@@ -202,7 +202,7 @@ def test_comment_picker_hides_meaningless_answers_and_stores_the_pick(qtbot, dem
     qtbot.addWidget(p)
     p.show()
     qtbot.waitUntil(lambda: p.survey.count() > 0 and p.idle, timeout=10000)
-    p.survey.setCurrentIndex(p.survey.findText(f"({SODI})", Qt.MatchEndsWith))
+    p.survey.setCurrentIndex(next(k for k in range(p.survey.count()) if p.survey.itemData(k)["id"] == SODI))
     p.group.setCurrentIndex(p.group.findData("교원"))
     qtbot.waitUntil(lambda: p.idle and p.list.count() > 0, timeout=10000)
     c = sqlite3.connect(demo_ws_path)

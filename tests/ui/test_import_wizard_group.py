@@ -22,7 +22,7 @@ def test_a_teachers_file_chosen_as_staff_is_switched_to_teachers_and_imported(qt
     w.show()
     qtbot.waitUntil(lambda: w.file_page.survey.count() > 0, timeout=10000)
     w.file_page.file.setText(str(f))
-    w.file_page.survey.setCurrentIndex(w.file_page.survey.findText(f"({SODI})", Qt.MatchEndsWith))
+    w.file_page.survey.setCurrentIndex(next(k for k in range(w.file_page.survey.count()) if w.file_page.survey.itemData(k)["id"] == SODI))
     w.file_page.group.setCurrentIndex(w.file_page.group.findData("직원"))
     w.next()
     qtbot.waitUntil(lambda: w.plan is not None and not w.planning, timeout=10000)

@@ -35,7 +35,7 @@ def test_wizard_asks_the_period_and_stores_the_choice(qtbot, fresh_ws_path, tmp_
     fp = w.file_page
     assert fp.period.currentData() == "학년말"  # the default
     fp.file.setText(str(f))
-    fp.survey.setCurrentIndex(fp.survey.findText(f"({GB})", Qt.MatchEndsWith))
+    fp.survey.setCurrentIndex(next(k for k in range(fp.survey.count()) if fp.survey.itemData(k)["id"] == GB))
     fp.group.setCurrentIndex(fp.group.findData("학부모"))
     fp.period.setCurrentIndex(fp.period.findData("중간"))
     w.next()

@@ -37,6 +37,7 @@ from ...errors import SchoolVaultError
 from ...forms.groups import canonical_group
 from ...forms.periods import DEFAULT_PERIOD, MIDYEAR, PERIOD_LABELS, YEAR_END
 from ...importing import commit as core
+from ...importing.history import local_time
 from ...importing.plan import ROLE_LABELS, ImportPlan
 from ...importing.reading import sheet_names
 from .ws_jobs import WorkspaceJobs
@@ -88,7 +89,7 @@ class FilePage(QWizardPage):
         self.survey.blockSignals(True)
         self.survey.clear()
         for s in surveys:
-            self.survey.addItem(f"{s['title']} ({s['id']})", s)
+            self.survey.addItem(s["title"], s)
         self.survey.blockSignals(False)
         self.fill_groups()
 
@@ -324,8 +325,8 @@ class ConfirmPage(QWizardPage):
             lines.append(f"학년 문항은 응답자 구분으로 저장합니다 ({counts}).")
         earlier = self.wiz.earlier
         if earlier is not None:
-            lines.append(f"<span style='color:#b00020'>이 파일(또는 같은 응답)은 {earlier.imported_at[:16]}에 이미 "
-                         f"가져왔습니다 ({earlier.source_name}).</span>")
+            lines.append(f"<span style='color:#b00020'>이 파일(또는 같은 응답)은 {local_time(earlier.imported_at)}에 "
+                         f"{earlier.group} 응답으로 이미 가져왔습니다 ({earlier.source_name}).</span>")
         self.replace.setVisible(earlier is not None)
         self.replace.setChecked(False)
         self.summary.setText("<br>".join(lines))
@@ -384,7 +385,8 @@ class ImportWizard(QWizard):
         self.file_page.set_surveys(surveys)
         inst, grp = self._want
         if inst:
-            i = self.file_page.survey.findText(f"({inst})", Qt.MatchEndsWith)
+            i = next((k for k in range(self.file_page.survey.count())
+                      if self.file_page.survey.itemData(k)["id"] == inst), -1)
             if i >= 0:
                 self.file_page.survey.setCurrentIndex(i)
         if grp:

@@ -65,7 +65,8 @@ class SchoolSetupDialog(QDialog):
         for d in DISTRICTS:
             self.district.addItem(district_name(d), d)
         self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
+        # wide on purpose: a year out of range is refused by the core with a message, never clamped silently
+        self.year.setRange(1000, 9999)
         self.year.setValue(school_year_today())
         self.year.setSuffix("학년도")
         form.addRow("학교 이름(&N)", self.name)

@@ -66,7 +66,7 @@ class CommentPickerPage(QWidget):
     def _surveys_loaded(self, surveys: list[dict]) -> None:
         self.survey.blockSignals(True)
         for s in surveys:
-            self.survey.addItem(f"{s['title']} ({s['id']})", s)
+            self.survey.addItem(s["title"], s)
         self.survey.blockSignals(False)
         self._survey_changed()
 

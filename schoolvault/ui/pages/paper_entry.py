@@ -209,7 +209,7 @@ class PaperEntryPage(QWidget):
         self.surveys = surveys
         self.survey.blockSignals(True)
         for s in surveys:
-            self.survey.addItem(f"{s['title']} ({s['id']})", s)
+            self.survey.addItem(s["title"], s)
         self.survey.blockSignals(False)
         self._survey_changed()
 

@@ -178,7 +178,7 @@ class ReportsPage(Page):
             open_button.clicked.connect(lambda _=False, k=kind.key: self.open_file(k))
         f, lay = card()
         lay.addWidget(heading("제출", 12))
-        self.submit_hint = hint("보고서와 엑셀 파일을 교육지원청에 제출했으면 아래 단추를 눌러 올해 평가를 마무리하세요.")
+        self.submit_hint = hint("보고서와 엑셀 파일을 교육지원청에 제출했으면 아래 버튼을 눌러 올해 평가를 마무리하세요.")
         lay.addWidget(self.submit_hint)
         self.submit_button = QPushButton("제출을 마쳤습니다")
         self.submit_button.clicked.connect(self.mark_submitted)

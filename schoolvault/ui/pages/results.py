@@ -100,6 +100,8 @@ class ResultsPage(Page):
         top.addWidget(QLabel("집단"))
         self.group_combo = QComboBox()
         self.group_combo.setMinimumWidth(110)
+        # "학부모 (중간 148명 · 학년말 1648명)" is read whole, never cut
+        self.group_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         self.group_combo.setAccessibleName("응답 집단 선택")
         top.addWidget(self.group_combo)
         top.addWidget(QLabel("시기"))
