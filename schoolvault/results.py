@@ -55,6 +55,7 @@ def surveys_overview(ws: Workspace, year: int | None = None) -> list[dict]:
     """Every survey the school can use, with respondents per group and the imports made this year."""
     if year is None:
         _, year = services.require_school(ws)
+    default = services.year_survey(ws, year)  # what every survey choice starts on
     out = []
     for a in catalog.available(ws):
         inst = a.instrument
@@ -66,6 +67,7 @@ def surveys_overview(ws: Workspace, year: int | None = None) -> list[dict]:
             counts[adm.group] = counts.get(adm.group, 0) + adm.n_respondents
         out.append({
             "id": inst.id, "title": inst.title, "year": inst.year, "source": a.source,
+            "year_survey": default is not None and inst.id == default.id,
             "groups": list(inst.groups), "counts": counts,
             "items": sum(1 for _ in inst.items()),
             "imports": [{"id": adm.id, "group": adm.group, "source": adm.source_name, "method": adm.method,

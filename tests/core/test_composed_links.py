@@ -158,3 +158,11 @@ def test_cli_choose_with_items_and_link(tmp_path, capsys):
     assert_refused(*run(capsys, "--db", db, "self-eval", "link", "1-1-S1", "--items", f"{SURVEY}:Q999"), "Q999")
     assert_refused(*run(capsys, "--db", db, "self-eval", "choose", "--indicator", "1-1-S1", "--items",
                         f"{SURVEY}:Q001"), "self-eval link")
+
+
+def test_year_flow_step_one_follows_the_years_guidebook(ws26, tmp_path):
+    from schoolvault import guide
+    assert guide.year_flow(services.year_guidebook(ws26))[0] == (
+        "계획", "2026학년도부터 평가지표는 학교가 세부영역마다 구성합니다. 세부영역마다 지표를 더하고 관련 설문 문항을 연결합니다.")
+    with services.init_workspace(tmp_path / "w25.sqlite", name="가", level="초", district="동부", year=2025) as ws:
+        assert "공통지표는 미리 골라져 있고" in guide.year_flow(services.year_guidebook(ws))[0][1]

@@ -61,3 +61,19 @@ def test_compose_dialog_ticks_the_subarea_items_and_the_panes_show_no_empty_sect
     assert se.path_label.text().endswith("· 학교 구성 지표")
     assert se.criteria_box.title() == "학교 구성 지표" and se.criteria_label.text() == COMPOSED_NOTE
     assert [o.text.text() for o in se.rubric_options] == [""] * len(se.rubric_options)
+
+
+def test_dashboard_flow_says_the_school_composes_in_a_composed_year(window26, qtbot):
+    w, _ = window26
+    page = w.show_page("dashboard")
+    qtbot.waitUntil(lambda: page.loaded, timeout=10000)
+    text = page.flow_label.text()
+    assert "2026학년도부터 평가지표는 학교가 세부영역마다 구성합니다" in text and "공통지표" not in text
+
+
+def test_paper_questionnaire_defaults_to_the_years_own_survey(window26, qtbot):
+    w, _ = window26
+    page = w.show_page("reports")
+    qtbot.waitUntil(lambda: page.loaded, timeout=10000)
+    combo = page.rows["questionnaire"]["survey"]
+    assert combo.count() > 1 and combo.currentData() == "seoul-eval-survey-2026"

@@ -219,8 +219,8 @@ class ReportsPage(Page):
                 if kind.key == "sodi" and not s["id"].startswith("sodi"):
                     continue
                 combo.addItem(s["title"], s["id"])
-            i = combo.findData(keep)
-            combo.setCurrentIndex(max(i, 0))
+            i = combo.findData(keep if keep else next((s["id"] for s in surveys if s.get("year_survey")), None))
+            combo.setCurrentIndex(max(i, 0))  # first shown: the year's own survey
             combo.blockSignals(False)
             if self.rows[kind.key]["group"] is not None:
                 self._fill_groups(combo, self.rows[kind.key]["group"])

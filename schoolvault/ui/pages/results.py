@@ -258,7 +258,8 @@ class ResultsPage(Page):
         self.session.run(results.surveys_overview, on_done=self._show_surveys)
 
     def _show_surveys(self, surveys: list[dict]) -> None:
-        keep = getattr(self, "_want_survey", None) or self.survey_combo.currentData()
+        keep = (getattr(self, "_want_survey", None) or self.survey_combo.currentData()
+                or next((s["id"] for s in surveys if s.get("year_survey") and s["counts"]), None))
         self._want_survey = None
         self.surveys = surveys
         self.survey_combo.clear()
