@@ -1,7 +1,7 @@
 """Regenerate the README's GUI screenshots and report page images in docs/ from fresh demo data.
 
 Builds a demo school workspace in a temporary folder through the CLI (init 서울예시초등학교 초 동부 2025,
-code B100000001; demo --seed 7), opens the real MainWindow at 1400×900 with the Nanum fonts, visits
+code B100000001; demo --seed 7), opens the real MainWindow at 1366×768 with the Nanum fonts, visits
 each page the README shows, waits until its data is in, and saves `QWidget.grab()` of the window to
 docs/screenshot-*.png. The report images are pages of the 학교평가 결과 보고서 and the SODI report,
 rendered with `pdftoppm -r 60` (poppler-utils; --dpi to change); the page is found by its heading,
@@ -28,10 +28,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SIZE = (1400, 900)
+SIZE = (1366, 768)  # the smallest laptop screen schools use
 SCHOOL = ["--school", "서울예시초등학교", "--level", "초", "--district", "동부", "--year", "2025",
           "--code", "B100000001"]
 SODI = "sodi-example-2025"
+GUIDEBOOK_SURVEY = "seoul-eval-survey-2025"
 # report image -> (which report, text that marks its page, text that must be on the same page)
 REPORT_PAGES = {
     "report-evaluation-summary.png": ("evaluation", "1. 한눈에 보는 올해 결과", None),
@@ -127,8 +128,17 @@ def gui_shots(db: Path, out: Path) -> None:
     shot("screenshot-midyear.png")
     se.focus(tab="final")
 
-    page("surveys")
+    sv = page("surveys")
     shot("screenshot-surveys.png")
+    title = next(x["title"] for x in sv.data if x["id"] == GUIDEBOOK_SURVEY)
+    fq = sv.open_form_questions(GUIDEBOOK_SURVEY, title, "학부모")
+    s.wait(lambda: fq.loaded, "form questions")
+    s.save(fq, "screenshot-form-questions.png")
+    fq.close()
+    scroll = sv.body.parentWidget().parentWidget()
+    scroll.ensureWidgetVisible(sv.imports_table, 0, 0)
+    s.pump(0.3)
+    shot("screenshot-imports.png")
 
     res = page("results")
     res.focus(SODI, "교원")
@@ -140,7 +150,7 @@ def gui_shots(db: Path, out: Path) -> None:
         s.wait(idle, f"results tab {tab}")
         shot(name)
 
-    page("reports")
+    rp = page("reports")
     shot("screenshot-reports.png")
 
     # a manual backup next to the one made on opening; made before the dialog so that no
@@ -153,6 +163,19 @@ def gui_shots(db: Path, out: Path) -> None:
     s.pump(0.5)
     s.save(dlg, "screenshot-backups.png")
     dlg.reject()
+
+    # 제출 전 점검 on a year left unfinished: two indicators without rating or findings, no 학부모 answers
+    from schoolvault.workspace import open_workspace
+    with open_workspace(db) as ws, ws.transaction():
+        ws.conn.execute("UPDATE self_evaluations SET rating = NULL, achievements = '', shortcomings = '' "
+                        "WHERE year = 2025 AND indicator IN ('2-2-2', '3-1-5')")
+        ws.conn.execute("DELETE FROM administrations WHERE grp = '학부모'")
+    w.notify_changed(frozenset({"responses", "selfeval"}))
+    from schoolvault.ui.pages.reports import REPORTS
+    rp.check_before(next(k for k in REPORTS if k.key == "submission"))
+    s.wait(lambda: getattr(rp, "check_dialog", None) is not None and rp.check_dialog.isVisible(), "check")
+    s.save(rp.check_dialog, "screenshot-pre-submission.png")
+    rp.check_dialog.reject()
 
     w.close()
     s.pump(0.5)
