@@ -296,7 +296,10 @@ def grade_breakdown(ws: Workspace, instrument_id: str, group: str, period: str =
     return {"group": group, "period": period, "n": entry["n"], "several": entry["several"],
             "domains": [(d, titles[d]) for d in domains],
             "cells": [{"cell": c, "n": st["n"], "hidden": st["suppressed_outside"],
-                       "domains": {d: (st["domains"].get(d) or {}).get("mean") for d in domains}}
+                       "domains": {d: (st["domains"].get(d) or {}).get("mean") for d in domains},
+                       # the 4단계 of the cell's pooled 영역 figure (None outside the guidebook rule)
+                       "levels": {d: ((st["domains"].get(d) or {}).get("rounded"),
+                                      (st["domains"].get(d) or {}).get("level")) for d in domains}}
                       for c, st in entry["cells"].items()]}
 
 

@@ -77,3 +77,44 @@ def test_paper_questionnaire_defaults_to_the_years_own_survey(window26, qtbot):
     qtbot.waitUntil(lambda: page.loaded, timeout=10000)
     combo = page.rows["questionnaire"]["survey"]
     assert combo.count() > 1 and combo.currentData() == "seoul-eval-survey-2026"
+
+
+def test_grade_tab_shows_whole_titles_and_the_4_levels(qtbot, tmp_path, idle):
+    from conftest import _window
+
+    from schoolvault.demo import fill_demo
+    from schoolvault.results import grade_breakdown
+    path = tmp_path / "demo26.sqlite"
+    with services.init_workspace(path, name="서울예시초등학교", level="초", district="동부", year=2026) as ws:
+        fill_demo(ws, seed=7)
+        b = grade_breakdown(ws, "seoul-eval-survey-2026", "학부모")
+    thresholds = [(4.0, "매우 우수"), (3.0, "우수"), (2.0, "보통"), (float("-inf"), "미흡")]
+    for c in b["cells"]:  # each cell's 4단계 is its own rounded mean placed by the year's thresholds
+        for code, _t in b["domains"]:
+            rounded, level = c["levels"][code]
+            assert abs(rounded - c["domains"][code]) <= 0.05 + 1e-9
+            assert level == next(lab for low, lab in thresholds if rounded >= low)
+    assert any(c["hidden"] for c in b["cells"]) and any(not c["hidden"] for c in b["cells"])
+    w = _window(qtbot, path)
+    try:
+        page = w.show_page("results")
+        page.focus("seoul-eval-survey-2026", "학부모")
+        qtbot.waitUntil(lambda: page.data is not None and page.group_combo.currentData() == "학부모", timeout=20000)
+        page.tabs.setCurrentWidget(page.grade_table.parentWidget())
+        idle(w)
+        t = page.grade_table
+        qtbot.waitUntil(lambda: t.rowCount() == len(b["cells"]), timeout=20000)
+        titles = [title for _c, title in b["domains"]]
+        assert [t.horizontalHeaderItem(k).toolTip() for k in range(2, 2 + len(titles))] == titles
+        for k, title in enumerate(titles, 2):
+            head = t.horizontalHeaderItem(k).text()
+            assert head.replace("\n", " ").startswith(title) and all(len(x) <= 16 for x in head.split("\n"))
+            assert t.columnWidth(k) >= t.fontMetrics().horizontalAdvance(max(head.split("\n"), key=len))
+        for r, c in enumerate(b["cells"]):
+            code = b["domains"][0][0]
+            assert t.item(r, 2).text().endswith(c["levels"][code][1])
+            assert t.item(r, t.columnCount() - 1).text() == ("외부 비공개" if c["hidden"] else "공개")
+        assert page.group_combo.width() >= page.group_combo.fontMetrics().horizontalAdvance(
+            page.group_combo.currentText())
+    finally:
+        w.close()

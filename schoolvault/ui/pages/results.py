@@ -41,6 +41,17 @@ def pct(v: float | None) -> str:
     return "—" if v is None else f"{v * 100:.1f}%"
 
 
+def wrap_title(title: str, width: int = 10) -> str:
+    """A long title on lines of about `width` characters, broken between words (table headers)."""
+    lines: list[str] = []
+    for word in title.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
 def num(v: float | None, digits: int = 2) -> str:
     return "—" if v is None else f"{v:.{digits}f}"
 
@@ -445,19 +456,25 @@ class ResultsPage(Page):
             "학교 안에서는 모든 칸을 보여 줍니다. '외부 비공개' 칸은 응답자가 5명 미만이거나 다른 칸과 전체 값으로 "
             "계산해 낼 수 있어 보고서·제출 파일에는 싣지 않습니다."
             + (f" 여러 학년을 고른 응답자 {b['several']}명은 고른 학년마다 셉니다." if b["several"] else ""))
-        cols = ["학년", "응답자", *[f"{code} {title}" for code, title in b["domains"]], "학교 밖 공개"]
+        # 영역 titles are long: two lines in the header, the whole title in its tooltip
+        cols = ["학년", "응답자", *[wrap_title(title) + "\n(평균 · 4단계)" for _c, title in b["domains"]], "학교 밖 공개"]
         t = self.grade_table
         t.setSortingEnabled(False)
         t.clear()
         t.setColumnCount(len(cols))
         t.setHorizontalHeaderLabels(cols)
+        for k, (_c, title) in enumerate(b["domains"], 2):
+            t.horizontalHeaderItem(k).setToolTip(title)
         t.setRowCount(len(b["cells"]))
         for r, c in enumerate(b["cells"]):
             cells = [SortItem(c["cell"], r), SortItem(str(c["n"]), c["n"]),
-                     *[SortItem(num(c["domains"][code]), c["domains"][code]) for code, _t in b["domains"]],
+                     *[SortItem(num(c["domains"][code]) + (f" · {level_text(*c['levels'][code])}"
+                                                            if c["levels"][code][1] else ""), c["domains"][code])
+                       for code, _t in b["domains"]],
                      SortItem("외부 비공개" if c["hidden"] else "공개", int(c["hidden"]))]
             for k, cell in enumerate(cells):
                 t.setItem(r, k, cell)
+        t.resizeColumnsToContents()
 
     def _fill_level_table(self, domains: list[dict]) -> None:
         """영역 × (응답자, 응답 수, 평균, 4단계) of a guidebook-scored survey."""
