@@ -18,6 +18,12 @@ Sheet `메타데이터` (META_SHEET): rows (key, value) for META_KEYS, checksum 
 
 Format 1 files (before 영역 results) have the first twelve COLUMNS only (COLUMNS_OF[1]) and no level rows;
 readers accept them, and their 영역 results are unknown, not zero.
+
+The checksum (검증값): format 1 and 2 files checksum the two machine sheets only (`checksum`); from format 3
+(WHOLE_WORKBOOK_VERSION) it covers the values of every sheet of the workbook, in order (`workbook_checksum`),
+so an edit to a visible sheet is noticed too. It is a plain SHA-256 without a key: it shows that a file was
+changed after export by accident or casually (Excel, a typo, a copied sheet), not that it is genuine — anyone
+with SchoolVault can compute it again for a forged file.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 from collections.abc import Sequence
 
@@ -32,14 +39,15 @@ from .forms.model import Area, Domain, Survey
 from .forms.scoring import GUIDEBOOK_SCORING, SUPPRESSED, suppressed
 
 FORMAT = "schoolvault-submission"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+WHOLE_WORKBOOK_VERSION = 3  # from this format version on the checksum covers every sheet's values
 SUBMISSION_SHEET = "제출자료"
 META_SHEET = "메타데이터"
 COLUMNS = ("kind", "instrument", "group", "code", "title", "n", "mean", "sd", "score100",
            "positive_rate", "alpha", "rating", "answers", "rounded", "level", "area")
 COLUMN_LABELS = ("구분", "도구", "집단", "코드", "이름", "n", "평균", "표준편차", "100점 환산", "긍정률",
                  "신뢰도(α)", "등급", "응답 수", "반올림 평균", "4단계", "영역")
-COLUMNS_OF = {1: COLUMNS[:12], 2: COLUMNS}  # the columns each format version has
+COLUMNS_OF = {1: COLUMNS[:12], 2: COLUMNS, 3: COLUMNS}  # the columns each format version has
 LEVEL_KIND = "level"
 AREA_KEYS = ("Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ")  # a guidebook 영역 by its position, as the office numbers them
 META_KEYS = ("format", "format_version", "app_version", "school_name", "school_code", "level", "district",
@@ -72,7 +80,89 @@ def checksum(rows, meta: dict) -> str:
     return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
+# What a matching checksum may be called on screen and in documents: it shows no trace of an edit, not that
+# the file is genuine (anyone with SchoolVault can recompute it).
+UNEDITED_LABEL = "수정 흔적 없음"
+EDITED_LABEL = "수정됨"
+CHECKSUM_NOTE = ("검증값(SHA-256)은 내보낸 뒤 실수나 가벼운 수정(엑셀에서 값 고치기 등)이 있었는지 알려 줍니다. "
+                 "SchoolVault가 있으면 누구나 다시 계산할 수 있으므로, 일부러 꾸민 파일까지 가려내지는 못합니다.")
+
 SIGNIFICANT_DIGITS = 12  # the checksum compares numbers at this precision
+CHECKSUM_PLACEHOLDER = "SCHOOLVAULT-CHECKSUM-PENDING-" + "0" * 35  # as long as a SHA-256 in hex; `seal` replaces it
+# the machine sheets' column names and metadata keys may be written as their Korean labels (either is read)
+_LABEL_KEYS = {**dict(zip(COLUMN_LABELS, COLUMNS)), **{v: k for k, v in META_LABELS.items()}}
+
+
+def workbook_checksum(sheets) -> str:
+    """SHA-256 over the values of every sheet (format 3 on): `sheets` = (name, rows) in workbook order, rows
+    as a reader sees them from cell A1 (calamine's `to_python(skip_empty_area=False)`) or as a writer writes them.
+
+    Canonical form: per sheet its name, then each non-empty row as (row number, cells by `_canon`, trailing
+    empty cells dropped). Formatting, notes, charts and column widths are not values and are not covered.
+    In the two machine sheets a Korean label counts as its key (a column named "평균" is "mean"), and the
+    value beside the `checksum` key of the metadata sheet is left out (it holds the result)."""
+    h = hashlib.sha256()
+    for name, rows in sheets:
+        h.update(json.dumps(["sheet", str(name)], ensure_ascii=False).encode("utf-8") + b"\n")
+        machine = name in (SUBMISSION_SHEET, META_SHEET)
+        for r, row in enumerate(rows):
+            cells = [_canon(v) for v in row]
+            while cells and cells[-1] == "":
+                cells.pop()
+            if not cells:
+                continue
+            if machine:
+                cells = [_LABEL_KEYS.get(c, c) for c in cells]
+                if name == META_SHEET and cells[0] == "checksum":
+                    cells = cells[:1]
+            h.update(json.dumps([r, cells], ensure_ascii=False).encode("utf-8") + b"\n")
+    return h.hexdigest()
+
+
+def read_sheets(data: bytes) -> list[tuple[str, list[list]]]:
+    """Every sheet of an xlsx (bytes) as (name, rows from A1), for `workbook_checksum`. Raises what calamine
+    raises for a file that is not a readable workbook."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return [(name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in wb.sheet_names]
+
+
+def seal(path) -> str:
+    """Put the whole-workbook checksum of a written workbook in place of CHECKSUM_PLACEHOLDER; returns it.
+
+    The checksum is computed from the file as written (read back), so it is what any reader computes,
+    whatever the writer did to numbers and text. The file is rewritten in place (call it on a temporary file
+    before the rename that publishes it). Raises OSError when it cannot be written."""
+    import io
+    import zipfile
+    from pathlib import Path
+    path = Path(path)
+    data = path.read_bytes()
+    sheets = read_sheets(data)
+    value = workbook_checksum(sheets)
+    needle = CHECKSUM_PLACEHOLDER.encode("ascii")
+    src = zipfile.ZipFile(io.BytesIO(data))
+    names = set(src.namelist())
+    # xlsxwriter names sheet parts by position; the metadata sheet's text is inline (constant_memory) or shared
+    meta_part = f"xl/worksheets/sheet{[n for n, _ in sheets].index(META_SHEET) + 1}.xml"
+    part = next((p for p in (meta_part, "xl/sharedStrings.xml") if p in names and src.read(p).count(needle) == 1),
+                None)
+    if part is None:
+        raise ValueError("the checksum placeholder is not in the metadata sheet")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == part:
+                body = body.replace(needle, value.encode("ascii"))
+            dst.writestr(info, body, compress_type=info.compress_type, compresslevel=1)
+    with open(path, "wb") as f:
+        f.write(out.getvalue())
+        f.flush()
+        os.fsync(f.fileno())
+    return value
 
 
 def cell(v):

@@ -21,7 +21,7 @@ from ..forms.groups import canonical_district, canonical_group, canonical_level
 from ..forms.scoring import SUPPRESSED
 
 KINDS = ("respondents", "item", "factor", "domain", "rating")
-KINDS_OF = {1: KINDS, 2: (*KINDS, submission.LEVEL_KIND)}  # the row kinds each format version has
+KINDS_OF = {1: KINDS, 2: (*KINDS, submission.LEVEL_KIND), 3: (*KINDS, submission.LEVEL_KIND)}  # the row kinds each format version has
 _HEADER = {**{c: c for c in submission.COLUMNS}, **dict(zip(submission.COLUMN_LABELS, submission.COLUMNS))}
 _META = {**{k: k for k in submission.META_KEYS}, **{v: k for k, v in submission.META_LABELS.items()}}
 _NUMERIC = ("mean", "sd", "score100", "positive_rate", "alpha")
@@ -185,7 +185,16 @@ def read_submission_bytes(data: bytes, path: Path, *, items: bool = True) -> Sub
         checksum_ok = False
         warnings.append("검증값(체크섬)이 없습니다 — 내용이 수정되었는지 확인할 수 없습니다.")
     else:
-        checksum_ok = fast_checksum(raw_rows, meta) == expected
+        if version >= submission.WHOLE_WORKBOOK_VERSION:  # every sheet's values
+            try:
+                sheets = [(n, meta_cells if n == submission.META_SHEET else body if n == submission.SUBMISSION_SHEET
+                           else wb.get_sheet_by_name(n).to_python(skip_empty_area=False)) for n in names]
+            except Exception as e:  # noqa: BLE001 — calamine raises several error types for a broken sheet
+                raise _refuse(path, "엑셀 파일의 시트를 읽을 수 없습니다 (손상된 파일).",
+                              f"학교에 파일을 다시 내보내 달라고 하세요. ({type(e).__name__}: {e})") from None
+            checksum_ok = submission.workbook_checksum(sheets) == expected
+        else:  # format 1 and 2: the two machine sheets, as those versions computed it
+            checksum_ok = fast_checksum(raw_rows, meta) == expected
         if not checksum_ok:
             warnings.append("내보낸 뒤 내용이 수정된 파일입니다 (검증값 불일치). 수정된 값 그대로 가져왔습니다.")
 

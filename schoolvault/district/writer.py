@@ -17,12 +17,20 @@ from ..xlsx import new_workbook
 
 
 def finish_meta(rows: Sequence[Sequence], meta: dict) -> dict:
-    """Meta with format, version and checksum filled in, in META_KEYS order."""
+    """Meta with format, version and checksum filled in, in META_KEYS order.
+
+    This writer writes nothing but the two sheets, so their values are the whole workbook's
+    (`submission.workbook_checksum` over exactly what `write_sheets` writes)."""
     m = {k: meta.get(k) for k in submission.META_KEYS}
     m["format"] = submission.FORMAT
     m["format_version"] = submission.FORMAT_VERSION
-    m["checksum"] = submission.checksum(rows, m)
+    m["checksum"] = submission.workbook_checksum(_sheets(rows, m))
     return m
+
+
+def _sheets(rows: Sequence[Sequence], meta: dict) -> list[tuple[str, list]]:
+    return [(submission.SUBMISSION_SHEET, [list(submission.COLUMNS), *rows]),
+            (submission.META_SHEET, [[key, meta.get(key)] for key in submission.META_KEYS])]
 
 
 def write_sheets(workbook, rows: Sequence[Sequence], meta: dict) -> None:

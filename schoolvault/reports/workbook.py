@@ -267,7 +267,7 @@ def submission_meta(data: YearData, rows: list[tuple], exported_at: str) -> dict
     meta = {"format": submission.FORMAT, "format_version": submission.FORMAT_VERSION, "app_version": __version__,
             "school_name": _t(s.name), "school_code": _t(s.code or ""), "level": s.level, "district": s.district,
             "year": data.year, "exported_at": exported_at, "rating_points": data.guidebook.rating.points}
-    meta["checksum"] = submission.checksum(rows, meta)
+    meta["checksum"] = submission.CHECKSUM_PLACEHOLDER  # `submission.seal` puts the whole-workbook checksum here
     return meta
 
 
@@ -682,6 +682,7 @@ def export_workbook(ws, out: str | Path, *, year: int | None = None, benchmark: 
         _sheet_submission(wb, fmt, rows, meta)
         progress.report(8, 8, "파일 저장 중")
         wb.close()
+        meta["checksum"] = submission.seal(tmp)
         os.replace(tmp, out)
     except PermissionError as e:
         raise SchoolVaultError("파일을 저장할 수 없습니다.", where=str(out),

@@ -114,7 +114,7 @@ def test_submission_sheet_checksum_verifies(book):
     meta = {k: v for k, v in book["wb"][submission.META_SHEET].iter_rows(values_only=True)}
     assert list(meta) == list(submission.META_KEYS)
     assert meta["format"] == submission.FORMAT and meta["checksum"] == book["result"]["checksum"]
-    assert submission.checksum([list(r) for r in body[1:]], meta) == meta["checksum"]
+    assert submission.workbook_checksum(submission.read_sheets(book["path"].read_bytes())) == meta["checksum"]
     ratings = [r for r in body[1:] if r[0] == "rating"]
     assert len(ratings) == sum(1 for x in services_list(book) if x["rating"])
 
@@ -131,13 +131,15 @@ def test_district_reader_accepts_the_export(book):
     assert sub.year == 2025 and sub.level == "초"
 
 
-def test_edited_submission_fails_the_checksum(book):
-    body = [list(r) for r in book["wb"][submission.SUBMISSION_SHEET].iter_rows(min_row=2, values_only=True)]
+@pytest.mark.parametrize("sheet", [submission.SUBMISSION_SHEET, "요인·영역 점수", "지표별 자체평가"])
+def test_edited_submission_fails_the_checksum(book, sheet):
+    sheets = submission.read_sheets(book["path"].read_bytes())
     meta = {k: v for k, v in book["wb"][submission.META_SHEET].iter_rows(values_only=True)}
-    assert submission.checksum(body, meta) == meta["checksum"]
-    factor = next(r for r in body if r[0] == "factor")
-    factor[6] += 0.5  # a consultant "corrects" a mean
-    assert submission.checksum(body, meta) != meta["checksum"]
+    assert submission.workbook_checksum(sheets) == meta["checksum"]
+    rows = dict(sheets)[sheet]
+    r, c = next((r, c) for r, row in enumerate(rows) for c, v in enumerate(row) if isinstance(v, float) and r > 0)
+    rows[r][c] += 0.5  # a consultant "corrects" a figure, in the machine sheet or a visible one
+    assert submission.workbook_checksum(sheets) != meta["checksum"]
 
 
 def _replace_group(ws, instrument: str, group: str, n: int, comment: str) -> None:

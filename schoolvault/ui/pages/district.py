@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import submission
 from ...district.aggregate import ALL, district_stats
 from ...district.benchmark import write_benchmark
 from ...district.importer import import_submissions, stored_rows
@@ -368,7 +369,9 @@ class DistrictPage(QWidget):
             t.setItem(r, 4, _item(_fmt(s["percentile"], 0), number=s["percentile"], align_right=True))
             t.setItem(r, 5, _item(_fmt(s["rating_mean"], 2), number=s["rating_mean"], align_right=True))
             t.setItem(r, 6, _item("예" if s["needs_support"] else ""))
-            t.setItem(r, 7, _item("정상" if s["checksum_ok"] else "수정됨"))
+            status = _item(submission.UNEDITED_LABEL if s["checksum_ok"] else submission.EDITED_LABEL)
+            status.setToolTip(submission.CHECKSUM_NOTE)
+            t.setItem(r, 7, status)
         t.setSortingEnabled(True)
 
     def _fill_ratings(self) -> None:
@@ -444,7 +447,9 @@ class DistrictPage(QWidget):
         self.detail = d
         s = d["school"]
         self.school_title.setText(f"{s.school_name} ({s.level} · {s.district})")
-        info = [f"{s.year}학년도 · 파일 {s.source_name} · " + ("검증값 일치" if s.checksum_ok else "내보낸 뒤 수정된 파일")]
+        info = [f"{s.year}학년도 · 파일 {s.source_name} · " + (f"{submission.UNEDITED_LABEL} (검증값 일치)" if s.checksum_ok
+                                                              else "내보낸 뒤 수정된 파일")]
+        self.school_info.setToolTip(submission.CHECKSUM_NOTE)
         info += s.warnings
         self.school_info.setText("\n".join(info))
         rows = [r for r in d["rows"] if r["kind"] in ("respondents", "domain", "factor", "level", "rating")]
