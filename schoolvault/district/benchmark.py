@@ -129,7 +129,10 @@ def read_benchmark(path: str | Path) -> tuple[dict, list[str]]:
         raise SchoolVaultError("벤치마크 파일을 읽을 수 없습니다.", where=path.name,
                                hint=f"읽기 권한을 확인하세요. ({e.strerror})") from None
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_constant=_no_constant)
+    except _NotANumber as e:
+        raise SchoolVaultError(f"벤치마크 파일에 숫자가 아닌 값({e.args[0]})이 있어 가져오지 않았습니다.",
+                               where=path.name, hint=_RESEND) from None
     except json.JSONDecodeError as e:
         raise SchoolVaultError("벤치마크 파일 형식이 아닙니다 (JSON이 아님).", where=f"{path.name}:{e.lineno}",
                                hint="교육청에서 받은 벤치마크 파일(.json)을 고르세요.") from None
@@ -139,7 +142,10 @@ def read_benchmark(path: str | Path) -> tuple[dict, list[str]]:
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise SchoolVaultError("SchoolVault 벤치마크 파일이 아닙니다.", where=path.name,
                                hint="교육청이 'district benchmark'로 만든 파일을 고르세요.")
-    if not isinstance(doc.get("format_version"), int) or doc["format_version"] > FORMAT_VERSION:
+    version = doc.get("format_version")
+    if not _is_int(version) or version < 1:
+        raise SchoolVaultError("잘못된 벤치마크 파일입니다 (형식 버전을 읽을 수 없음).", where=path.name, hint=_RESEND)
+    if version > FORMAT_VERSION:
         raise SchoolVaultError("더 새로운 SchoolVault에서 만든 벤치마크 파일입니다.", where=path.name,
                                hint="SchoolVault를 최신 버전으로 업데이트하세요.")
     levels = doc.get("levels")
@@ -147,10 +153,103 @@ def read_benchmark(path: str | Path) -> tuple[dict, list[str]]:
                                                and isinstance(b.get("domains"), dict) for b in levels.values()):
         raise SchoolVaultError("벤치마크 파일에 학교급별 자료가 없습니다.", where=path.name,
                                hint="교육청에 파일을 다시 받으세요.")
+    problem = _problem(doc)
+    if problem is not None:
+        field, what = problem
+        raise SchoolVaultError(f"잘못된 벤치마크 파일입니다: {what}.", where=f"{path.name} ({field})", hint=_RESEND)
     warnings = []
     if doc.get("checksum") != hashlib.sha256(_canonical(levels)).hexdigest():
         warnings.append("배포된 뒤 내용이 수정된 벤치마크 파일입니다 (검증값 불일치).")
     return doc, warnings
+
+
+_RESEND = "교육청에 벤치마크 파일을 다시 보내 달라고 하세요. 지금 쓰는 벤치마크는 그대로입니다."
+
+
+class _NotANumber(ValueError):
+    pass
+
+
+def _no_constant(name: str):
+    """json's NaN / Infinity / -Infinity: no statistic of a benchmark can be one."""
+    raise _NotANumber(name)
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_num(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _problem(doc: dict) -> tuple[str, str] | None:
+    """(field, what is wrong) of the first value that a report could not use, or None.
+
+    Reports divide by SD, interpolate percentiles and print the issuer: a text where a number belongs,
+    a negative SD or an issuer that is not text would break them long after the import."""
+    for key in ("issuer", "created_at"):
+        if doc.get(key) is not None and not isinstance(doc[key], str):
+            return key, "텍스트가 아닌 값"
+    for key in ("year", "n_schools"):
+        if doc.get(key) is not None and not (_is_int(doc[key]) and doc[key] >= 0):
+            return key, "0 이상의 정수가 아닌 값"
+    if "labels" in doc and not isinstance(doc["labels"], dict):
+        return "labels", "형식이 다른 값"
+    for level, block in doc["levels"].items():
+        if not _is_int(block.get("n_schools", 0)) or block.get("n_schools", 0) < 0:
+            return f"levels.{level}.n_schools", "0 이상의 정수가 아닌 값"
+        for kind in ("factors", "domains"):
+            for key, entry in block[kind].items():
+                where = f"levels.{level}.{kind}.{key}"
+                bad = _entry_problem(entry, where)
+                if bad is None and isinstance(entry.get("groups", {}), dict):
+                    for g, ge in entry.get("groups", {}).items():
+                        if (bad := _entry_problem(ge, f"{where}.groups.{g}")) is not None:
+                            break
+                elif bad is None:
+                    bad = f"{where}.groups", "형식이 다른 값"
+                if bad is not None:
+                    return bad
+        indicators = block.get("indicators", {})
+        if not isinstance(indicators, dict):
+            return f"levels.{level}.indicators", "형식이 다른 값"
+        for code, d in indicators.items():
+            where = f"levels.{level}.indicators.{code}"
+            if not isinstance(d, dict):
+                return where, "형식이 다른 값"
+            if d.get("mean") is not None and not _is_num(d["mean"]):
+                return f"{where}.mean", "숫자가 아닌 값"
+            counts = d.get("counts", {})
+            if not isinstance(counts, dict) or not all(_is_int(n) and n >= 0 for n in counts.values()):
+                return f"{where}.counts", "0 이상의 정수가 아닌 값"
+    return None
+
+
+def _entry_problem(entry, where: str) -> tuple[str, str] | None:
+    if not isinstance(entry, dict):
+        return where, "형식이 다른 값"
+    if not _is_int(entry.get("n_schools", 0)) or entry.get("n_schools", 0) < 0:
+        return f"{where}.n_schools", "0 이상의 정수가 아닌 값"
+    for key in ("mean", "sd", "score100"):
+        v = entry.get(key)
+        if v is not None and not _is_num(v):
+            return f"{where}.{key}", "숫자가 아닌 값"
+    if entry.get("sd") is not None and entry["sd"] < 0:
+        return f"{where}.sd", "음수인 표준편차"
+    if entry.get("score100") is not None and not 0 <= entry["score100"] <= 100:
+        return f"{where}.score100", "0–100 밖의 100점 환산 점수"
+    pct = entry.get("percentiles", {})
+    if not isinstance(pct, dict):
+        return f"{where}.percentiles", "형식이 다른 값"
+    for p, x in pct.items():
+        try:
+            ok = 0 <= float(p) <= 100
+        except ValueError:
+            ok = False
+        if not ok or (x is not None and not _is_num(x)):
+            return f"{where}.percentiles.{p}", "숫자가 아닌 값"
+    return None
 
 
 def import_benchmark(ws: Workspace, path: str | Path) -> dict:
