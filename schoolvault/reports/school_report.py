@@ -3,7 +3,8 @@
 `school_report(ws, out, kind=…)` reads the year once (`school_report_view.prepare`), lays the view out as a
 `docmodel.Document` with the section functions below, and writes it by the suffix of `out`. Formatting a
 figure for print happens here (two decimals for a mean, one for a rounded mean); nothing is computed.
-The 제출용 carries no item-level score: the item list (서식3-2) has only ○ marks.
+The 제출용 carries no item-level score: the item list (서식3-2) has only ○ marks, and it quotes no comment.
+The 교내 보관용 ends with the comment themes of each survey (`themes_section`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from .school_report_view import (
     SUBMISSION,
     GroupSection,
     SchoolReportView,
+    SurveyThemes,
     cell_text,
     prepare,
 )
@@ -45,6 +47,9 @@ from .school_report_view import (
 GRID_NOTE = ("평가주체별 학년말 설문 응답을 영역마다 모두 모아 평균(응답 값의 합 ÷ 응답 수)을 내고, 소수 첫째 자리에서 "
              "반올림하여 4단계로 표시하였습니다. 응답자가 5명 미만인 평가주체는 n<5로, 참여하지 않았거나 "
              "그 영역의 문항이 없는 평가주체는 빈칸으로 두었습니다.")
+THEMES_NOTE = ("학년말 설문의 서술형 의견을 핵심어가 겹치는 것끼리 묶었습니다 (한 의견은 한 주제에만 듭니다). "
+               "대표 의견은 주제에 가장 가까운 의견이며 이름·연락처 등은 가렸습니다. 응답자가 5명 미만인 칸은 n<5로 "
+               "두고, 응답자가 5명 미만인 평가주체의 의견은 인용하지 않았습니다.")
 ITEMS_NOTE = "○: 해당 평가주체가 응답한 문항. 문항별 점수는 학교 안에서만 봅니다 (교내 보관용)."
 
 
@@ -94,6 +99,11 @@ def build_document(view: SchoolReportView) -> Document:
     if view.kind == INTERNAL:
         for g in view.groups:
             doc.add(PageBreak(), *group_section(view, g))
+        if view.themes:
+            doc.add(PageBreak(), Heading("서술형 의견 주제", 1),
+                    Paragraph(THEMES_NOTE, "note"))
+            for t in view.themes:
+                doc.add(*themes_section(t))
     if view.notes:
         doc.add(Heading("참고", 2), *[Paragraph(n, "note") for n in view.notes])
     return doc
@@ -208,3 +218,19 @@ def group_section(view: SchoolReportView, g: GroupSection) -> list:
     out += [Table(widths=(2.4, 2.6, 6.0, 0.9, 1.1) + (0.8,) * k, header=header, rows=tuple(rows), font_size=7.5),
             Paragraph(f"1 = 전혀 그렇지 않다 … {k} = 매우 그렇다 (역문항은 뒤집은 값).", "note")]
     return out
+
+
+def themes_section(t: SurveyThemes) -> list:
+    """교내 보관용: one survey's comment themes — label, keywords, comments per 평가주체, representative quotes."""
+    groups = list(t.groups)
+    header = (head("주제", "핵심어", "의견 수", *groups, "대표 의견"),)
+    rows = tuple(
+        (Cell(r.label, bold=True), Cell(", ".join(r.keywords[:6])), Cell(str(r.comments), align="r"))
+        + tuple(Cell(str(r.by_group[g]), align="c") for g in groups)
+        + (Cell("\n".join(f"[{g}] {text}" for g, text in r.quotes)),)
+        for r in t.themes)
+    per = ", ".join(f"{g} {v['comments']}개" if isinstance(v["comments"], int) else f"{g} {v['comments']}"
+                    for g, v in t.groups.items())
+    return [Heading(t.survey, 2), Paragraph(f"평가주체별 의견 수: {per}", "note"),
+            Table(widths=(2.4, 3.0, 1.1) + (1.0,) * len(groups) + (7.0,), header=header, rows=rows,
+                  font_size=7.5)]

@@ -14,6 +14,11 @@ and `stats.pooled` (the one pooling rule) gives the mean, the half-up rounding a
 contribution this is exactly the `stats` figure of that domain. The cell's respondent count is the largest
 of the contributing surveys' counts for the group (the same people may have answered several surveys, so
 counts are not added); under MIN_GROUP_N the cell shows "n<5" instead of a tick.
+
+The 교내 보관용 also gets each survey's comment themes (`comment_themes`, 학년말 answers) through
+`themes.publishable` (docs/THEMES.md): a document can be printed or passed on, so a theme cell under
+MIN_GROUP_N respondents (and its complementary cell) is n<5 and no quote comes from a group under
+MIN_GROUP_N or a hidden cell, as in the consultant workbook. Kiwi is loaded only when a survey has comments.
 """
 
 from __future__ import annotations
@@ -112,6 +117,24 @@ class GroupSection:
     items: tuple[ItemRow, ...]
 
 
+@dataclass(frozen=True)
+class ThemeRow:
+    """One comment theme of a survey as it may be printed (themes.publishable)."""
+
+    label: str
+    keywords: tuple[str, ...]
+    comments: int                  # the sum of the cells shown, so no hidden cell can be worked out
+    by_group: dict[str, int | str] # group → comments, or "n<5"
+    quotes: tuple[tuple[str, str], ...]  # (group, masked text)
+
+
+@dataclass(frozen=True)
+class SurveyThemes:
+    survey: str                    # title
+    groups: dict[str, dict]        # group → {"respondents", "comments"} (or "n<5")
+    themes: tuple[ThemeRow, ...]   # 기타 last, when it has comments
+
+
 @dataclass
 class SchoolReportView:
     kind: str
@@ -127,6 +150,7 @@ class SchoolReportView:
     groups: list[GroupSection]
     surveys: list[str]             # titles of the surveys read
     notes: list[str]
+    themes: list[SurveyThemes] = field(default_factory=list)  # 교내 보관용 only
 
     def has_answers(self) -> bool:
         return bool(self.surveys)
@@ -146,7 +170,34 @@ def prepare(ws, data: YearData, kind: str) -> SchoolReportView:
         scale_points=surveys[0].survey.scale.points if surveys else 5,
         grid=grid, findings=findings(ws, data), features=features(ws, data),
         items=items, groups=group_sections(gb, surveys, items) if kind == INTERNAL else [],
-        surveys=[s.survey.title for s in surveys], notes=notes)
+        surveys=[s.survey.title for s in surveys], notes=notes,
+        themes=comment_theme_tables(ws, data.year, surveys) if kind == INTERNAL else [])
+
+
+def comment_theme_tables(ws, year: int, surveys: list[SurveyResult]) -> list[SurveyThemes]:
+    """Each survey's 학년말 comment themes as they may be printed (see the module docstring)."""
+    from ..forms.groups import group_order
+    from ..forms.periods import DOCUMENT_PERIOD
+    from ..themes import comment_themes, publishable
+    out = []
+    for sr in surveys:
+        if not sr.survey.open_questions:
+            continue
+        result = comment_themes(ws, sr.id, year=year, period=DOCUMENT_PERIOD)
+        if not result.comments:
+            continue
+        pub = publishable(result)
+        groups = sorted(pub["groups"], key=lambda g: (group_order(g), g))
+        rows = []
+        for t in pub["themes"] + [pub["other"]]:
+            cells = {g: t["by_group"][g]["comments"] for g in groups}
+            shown = sum(v for v in cells.values() if isinstance(v, int))
+            if not shown and all(v != SUPPRESSED for v in cells.values()):
+                continue
+            quotes = () if t is pub["other"] else tuple((q["group"], q["text"]) for q in t["quotes"])
+            rows.append(ThemeRow(t["label"], tuple(t["keywords"]), shown, cells, quotes))
+        out.append(SurveyThemes(sr.survey.title, {g: pub["groups"][g] for g in groups}, tuple(rows)))
+    return out
 
 
 def area_grid(gb: Guidebook, levels: SurveyLevels | None, surveys: list[SurveyResult],
