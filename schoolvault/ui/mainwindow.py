@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 
 from .. import __version__, services
 from ..errors import SchoolVaultError
+from ..workspace import school as school_db
+from . import readonly as ro
 from .errors import show_error, show_info
 from .session import ALL, RESPONSES, ReadOnlyWorkspace, Session
 
@@ -59,6 +61,12 @@ PAGES = [
 ]
 
 
+def _year_info(ws):
+    """The school, the year shown and every year of the workspace (a past year opens read-only)."""
+    s, year = services.require_school(ws)
+    return s, year, school_db.years(ws)
+
+
 class MainWindow(QMainWindow):
     """One workspace open; `workspace_changed(flags)` tells pages what a job changed."""
 
@@ -87,6 +95,12 @@ class MainWindow(QMainWindow):
         self.banner = self._readonly_banner() if readonly else None
         if self.banner is not None:
             outer.addWidget(self.banner)
+        # a past year (chosen on the dashboard) opens read-only until unlocked on purpose (issue 15)
+        self.year: int | None = None
+        self.latest_year: int | None = None
+        self.unlocked_year: int | None = None
+        self.past_banner = self._past_year_banner()
+        outer.addWidget(self.past_banner)
         lay = QHBoxLayout()
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
@@ -132,6 +146,64 @@ class MainWindow(QMainWindow):
         row.addWidget(again)
         self.reopen_button = again
         return banner
+
+    def _past_year_banner(self) -> QFrame:
+        banner = QFrame()
+        banner.setObjectName("readonly")
+        row = QHBoxLayout(banner)
+        row.setContentsMargins(16, 8, 16, 8)
+        self.past_label = QLabel("")
+        self.past_label.setWordWrap(True)
+        self.unlock_button = QPushButton("지난 학년도 고치기…")
+        self.unlock_button.setToolTip("지난 학년도의 자체평가·계획·설문을 고칠 수 있게 합니다.")
+        self.unlock_button.clicked.connect(lambda: self.unlock_past_year())
+        row.addWidget(self.past_label, 1)
+        row.addWidget(self.unlock_button)
+        banner.hide()
+        return banner
+
+    def past_year_locked(self) -> bool:
+        return (self.year is not None and self.latest_year is not None and self.year < self.latest_year
+                and self.unlocked_year != self.year)
+
+    def read_only_reason(self) -> str | None:
+        """Why nothing may be edited in this window now, or None."""
+        if self.readonly:
+            return ro.HELD_REASON
+        if self.past_year_locked():
+            return ro.past_year_reason(self.year, self.latest_year)
+        return None
+
+    def apply_read_only(self) -> None:
+        """The one place that locks or unlocks the edit widgets of every page and extra window."""
+        reason = self.read_only_reason()
+        past = self.past_year_locked() and not self.readonly
+        self.past_banner.setVisible(past)
+        if past:
+            self.past_label.setText(f"<b>{self.year}학년도 (지난 학년도) — 읽기 전용</b> · 보기만 할 수 있습니다. "
+                                    f"지금 학년도({self.latest_year}학년도)로 돌아가려면 대시보드에서 고르세요.")
+        for a in (self.act_import, self.act_paper, self.act_builder):
+            a.setEnabled(reason is None)
+        for w in list(self.pages.values()) + self._open_extra_windows():
+            ro.apply(w, reason, held=self.readonly)
+
+    def confirm_unlock(self) -> bool:
+        return QMessageBox.question(
+            self, "지난 학년도 고치기",
+            f"{self.year}학년도는 지난 학년도입니다. 이미 낸 결과와 달라질 수 있습니다.\n"
+            "그래도 고치시겠습니까? (다른 학년도로 옮기면 다시 읽기 전용이 됩니다.)") == QMessageBox.Yes
+
+    def unlock_past_year(self, *, confirm: bool = True) -> bool:
+        """'지난 학년도 고치기': edit a past year on purpose, after a confirmation."""
+        if not self.past_year_locked() or self.readonly:
+            return False
+        if confirm and not self.confirm_unlock():
+            return False
+        self.unlocked_year = self.year
+        self.apply_read_only()
+        self._update_title()
+        self.set_status(f"{self.year}학년도를 고칠 수 있습니다.")
+        return True
 
     def _preload_next(self) -> None:
         if self._preload:
@@ -202,6 +274,7 @@ class MainWindow(QMainWindow):
             self.workspace_changed.connect(w.on_changed)
             self.pages[key] = w
             self.stack.addWidget(w)
+            ro.apply(w, self.read_only_reason(), held=self.readonly)
         return self.pages[key]
 
     def current_key(self) -> str:
@@ -241,9 +314,15 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         def done(info) -> None:
-            s, year = info
-            self.setWindowTitle(f"SchoolVault — {s.name} {year}학년도" + (" [읽기 전용]" if self.readonly else ""))
-        self.session.run(services.require_school, on_done=done)
+            s, year, years = info
+            if year != self.year:  # another year: a past one is locked again
+                self.unlocked_year = None
+            self.year, self.latest_year = year, max(years, default=year)
+            past = self.past_year_locked()
+            self.setWindowTitle(f"SchoolVault — {s.name} {year}학년도"
+                                + (" [읽기 전용]" if self.readonly else " [지난 학년도 · 읽기 전용]" if past else ""))
+            self.apply_read_only()
+        self.session.run(_year_info, on_done=done)
 
     def set_status(self, text: str) -> None:
         self.status.setText(text)
@@ -280,6 +359,7 @@ class MainWindow(QMainWindow):
         params = inspect.signature(factory).parameters
         w = factory(str(self.session.path), self, **{k: v for k, v in kwargs.items() if k in params and v})
         w.setWindowFlag(Qt.Window, True)
+        ro.apply(w, self.read_only_reason(), held=self.readonly)
         # imported/saved: answers; created: a new survey (the survey lists read the same flag)
         for name in ("imported", "saved", "created"):
             sig = getattr(w, name, None)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ...importing import commit as import_core
 from ...importing.comments import list_comments, select_comments
+from .. import readonly as ro
 from ..dialogs.ws_jobs import WorkspaceJobs
 
 PERSONAL_MARK = "⚠ 개인정보"
@@ -56,6 +57,7 @@ class CommentPickerPage(QWidget):
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)
         lay.addWidget(self.list, 1)
+        ro.editable(self.list)  # ticking stores the pick: locked in a read-only window (ui/readonly.py)
         self._filling = False
         self.survey.currentIndexChanged.connect(self._survey_changed)
         self.group.currentIndexChanged.connect(self.reload)

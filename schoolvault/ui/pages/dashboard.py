@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ... import guide
 from ...forms.groups import GROUPS
+from .. import readonly as ro
 from .. import session as flags
 from .base import Page, heading, hint
 
@@ -172,6 +173,9 @@ class DashboardPage(Page):
         l3.addWidget(steps)
         lay.addWidget(c3)
         lay.addStretch(1)
+        # the year selector writes only which year is shown: usable in a past year (to leave it)
+        ro.editable(self.year_combo, kind=ro.HELD)
+        ro.editable(self.advance_button)
 
     def refresh(self) -> None:
         self.session.run(guide.overview, on_done=self.show_data)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import composing, guide, results, services
+from .. import readonly as ro
 from .. import session as flags
 from .base import Page, heading, hint
 
@@ -79,6 +80,8 @@ class PlanPage(Page):
         self.done_button.clicked.connect(self.finish_plan)
         row.addWidget(self.done_button)
         lay.addLayout(row)
+        # ticking indicators, 자율지표 and the plan's finish write to the workspace (ui/readonly.py)
+        ro.editable(self.tree, self.custom_button, self.remove_button, self.done_button)
 
     def finish_plan(self) -> None:
         """The plan's one finish: the year moves to 중간점검 (never back), then the indicator workspace."""
@@ -150,6 +153,7 @@ class PlanPage(Page):
         button = QPushButton("지표 추가…")
         button.setAccessibleName(f"{code} {title}에 지표 추가")
         button.clicked.connect(lambda _=False, c=code, t=title: self.add_indicator(c, t))
+        ro.editable(button)
         self.tree.setItemWidget(item, 1, button)
         self.add_buttons[code] = button
 

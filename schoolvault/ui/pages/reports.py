@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import guide, readiness, results, services
+from .. import readonly as ro
 from .. import session as flags
 from ..dialogs.pre_submission import PreSubmissionDialog
 from ..errors import show_info
@@ -183,6 +184,7 @@ class ReportsPage(Page):
         self.submit_button = QPushButton("제출을 마쳤습니다")
         self.submit_button.clicked.connect(self.mark_submitted)
         lay.addWidget(self.submit_button, 0, Qt.AlignLeft)
+        ro.editable(self.submit_button)  # the year's stage: locked in a read-only window (ui/readonly.py)
         bl.addWidget(f)
         bl.addStretch(1)
         scroll.setWidget(body)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ... import results, services
 from ...workspace.selfeval import MIDYEAR_LABELS, MIDYEAR_STATUSES
+from .. import readonly as ro
 from .. import session as flags
 from ..widgets.charts import BarChart
 from .base import Page, heading, hint
@@ -201,6 +202,8 @@ class SelfEvalPage(Page):
 
         self.form_scroll = QScrollArea()
         self.form_scroll.setWidgetResizable(True)
+        # texts wrap to the pane's width: never a horizontal scrollbar (issue 15, item 5)
+        self.form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.form = QWidget()
         self.form_scroll.setWidget(self.form)
         fl = QVBoxLayout(self.form)
@@ -214,23 +217,30 @@ class SelfEvalPage(Page):
         fl.addWidget(self.tabs, 1)
         final = QWidget()
         self.final_lay = QVBoxLayout(final)
+        # 평가요소 and last year's 개선 계획 (환류) side by side above the rubric: at 1366×768 the rubric,
+        # the rating and the first text field fit on one screen (issue 15, item 5)
         self.criteria_box = QGroupBox("평가요소 — 이렇게 살펴보세요")
         self.criteria_label = QLabel("")
         self.criteria_label.setWordWrap(True)
         QVBoxLayout(self.criteria_box).addWidget(self.criteria_label)
-        self.final_lay.addWidget(self.criteria_box)
-        self.rubric_box = QGroupBox("등급 — 학교의 모습에 가장 가까운 수준을 고르세요")
-        self.rubric_lay = QVBoxLayout(self.rubric_box)
-        self.rating_group = QButtonGroup(self)
-        self.rating_group.idClicked.connect(self._rating_clicked)
-        self.rubric_options: list[RubricOption] = []
-        self.final_lay.addWidget(self.rubric_box)
         self.prev_box = QGroupBox("지난 학년도")
+        self.prev_box.setObjectName("prevplan")
+        self.prev_box.setStyleSheet("QGroupBox#prevplan { background:#fff8e6; }")
         self.prev_label = QLabel("")
         self.prev_label.setWordWrap(True)
         self.prev_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         QVBoxLayout(self.prev_box).addWidget(self.prev_label)
-        self.final_lay.addWidget(self.prev_box)
+        top_row = QHBoxLayout()
+        top_row.addWidget(self.criteria_box, 1)
+        top_row.addWidget(self.prev_box, 1)
+        self.final_lay.addLayout(top_row)
+        self.rubric_box = QGroupBox("등급 — 학교의 모습에 가장 가까운 수준을 고르세요")
+        self.rubric_lay = QVBoxLayout(self.rubric_box)
+        self.rubric_lay.setSpacing(2)
+        self.rating_group = QButtonGroup(self)
+        self.rating_group.idClicked.connect(self._rating_clicked)
+        self.rubric_options: list[RubricOption] = []
+        self.final_lay.addWidget(self.rubric_box)
         self.texts: dict[str, AutoText] = {}
         for field, label, placeholder in TEXT_FIELDS:
             cap = QLabel(f"<b>{label}</b>")
@@ -308,13 +318,15 @@ class SelfEvalPage(Page):
         rl.addWidget(self.linked, 1)
         right_scroll.setWidget(right)
         split.addWidget(right_scroll)
-        split.setSizes([330, 600, 380])
+        split.setSizes([250, 700, 300])  # at 1366×768 the form keeps ~640 px
         split.setStretchFactor(1, 1)
         self.split = split
         state = QSettings().value("selfeval/splitter")
         if state is not None:
             split.restoreState(state)
         self.form.setEnabled(False)
+        # what writes to the workspace: locked in a read-only window (ui/readonly.py)
+        ro.editable(*self.texts.values(), self.feature_text, *self.mid_radios.values())
 
     # ------------------------------------------------------------ loading
     def refresh(self) -> None:
@@ -460,6 +472,7 @@ class SelfEvalPage(Page):
                 self.rubric_options = []
                 for n, label in enumerate(labels, 1):
                     opt = RubricOption(n, label, "")
+                    ro.editable(opt.radio)
                     self.rating_group.addButton(opt.radio, n)
                     self.rubric_lay.addWidget(opt)
                     self.rubric_options.append(opt)
@@ -487,9 +500,9 @@ class SelfEvalPage(Page):
             p = d["previous"]
             self.prev_box.setVisible(p is not None)
             if p:
-                self.prev_box.setTitle(f"{p['year']}학년도 결과 — 올해 계획의 출발점")
+                self.prev_box.setTitle(f"{p['year']}학년도 개선 계획 (환류) — 올해의 출발점")
                 self.prev_label.setText(
-                    f"등급: {p['rating_label'] or '없음'}\n개선 계획: {p['improvements'] or '(적지 않음)'}")
+                    f"{p['improvements'] or '(적지 않음)'}\n등급: {p['rating_label'] or '없음'}")
         finally:
             self._loading = False
         self.form.setEnabled(True)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import results, services
+from .. import readonly as ro
 from .. import session as flags
 from ..dialogs.form_questions import FormQuestionsDialog
 from .base import Page, heading, hint
@@ -58,6 +59,7 @@ class SurveysPage(Page):
         self.results_button.clicked.connect(lambda: self.main.show_page("results"))
         row.addWidget(self.results_button)
         outer.addLayout(row)
+        ro.editable(self.import_button, self.paper_button)  # ui/readonly.py
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
@@ -105,6 +107,7 @@ class SurveysPage(Page):
                 b = QPushButton("가져오기…" if not n else "더 가져오기…")
                 b.setAccessibleName(f"{s['title']} {g} 응답 가져오기")
                 b.clicked.connect(lambda _=False, sid=s["id"], grp=g: self.main.open_import_wizard(sid, grp))
+                ro.editable(b)
                 grid.addWidget(b, r, 3)
                 q = QPushButton("온라인 설문 문항…")
                 q.setToolTip("구글 설문·네이버 폼에 붙여 넣을 문항과 선택지 (텍스트, 엑셀)")
@@ -154,9 +157,7 @@ class SurveysPage(Page):
                 t.setItem(r, c, it)
             b = QPushButton("삭제…")
             b.setAccessibleName(f"{name} {i['group']} 가져오기 삭제")
-            b.setEnabled(not self.main.readonly)
-            if self.main.readonly:
-                b.setToolTip("읽기 전용으로 연 작업 파일이라 삭제할 수 없습니다.")
+            ro.editable(b)  # locked with the reason in a read-only window (ui/readonly.py)
             b.clicked.connect(lambda _=False, adm=i: self.delete_import(adm["id"], adm["file"], adm["group"],
                                                                         adm["rows"]))
             t.setCellWidget(r, 6, b)

@@ -1,0 +1,90 @@
+"""One read-only mechanism for every page (issue 15, item 7).
+
+A page marks the widgets that write to the workspace with `editable(widget, …)`; the main window
+decides whether the window is read-only (another SchoolVault holds the file, or a past year not
+unlocked) and calls `apply(root, reason, held=…)` on every page and extra window. Marked widgets are
+disabled with the reason as their tooltip, and stay disabled when a page re-enables them later (a
+row rebuilt, a button re-enabled after a job): an event filter disables them again.
+
+Kinds: `WRITE` (disabled whenever the window is read-only) and `HELD` (disabled only when another
+SchoolVault holds the file; e.g. the year selector, which must stay usable to leave a past year).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QWidget
+
+PROPERTY = "sv_editable"
+WRITE, HELD = "write", "held"
+_TIP = "sv_tooltip"  # the widget's own tooltip, restored when unlocked
+
+HELD_REASON = "다른 SchoolVault 창(또는 컴퓨터)이 이 작업 파일을 쓰고 있어 읽기 전용입니다."
+
+
+def past_year_reason(year: int, latest: int) -> str:
+    return (f"지난 학년도({year}학년도)는 읽기 전용으로 엽니다. 고치려면 위쪽 띠의 "
+            f"'지난 학년도 고치기'를 누르세요. 지금 학년도는 {latest}학년도입니다.")
+
+
+def editable(*widgets: QWidget, kind: str = WRITE) -> None:
+    """Mark widgets that change the workspace (text fields, ticks, buttons that write)."""
+    for w in widgets:
+        w.setProperty(PROPERTY, kind)
+        # a widget created after apply() (a rebuilt row) is locked when it first shows
+        w.installEventFilter(_guard())
+
+
+def marked(root: QWidget) -> list[QWidget]:
+    out = [root] if root.property(PROPERTY) else []
+    return out + [w for w in root.findChildren(QWidget) if w.property(PROPERTY)]
+
+
+def _locks(w: QWidget) -> str | None:
+    """The reason `w` is locked now: the nearest window's state (set by apply)."""
+    win = w.window()
+    reason, held = win.property("sv_readonly_reason"), win.property("sv_readonly_held")
+    if not reason:
+        return None
+    return reason if (held or w.property(PROPERTY) != HELD) else None
+
+
+def _lock(w: QWidget, reason: str | None) -> None:
+    if reason:
+        if w.property(_TIP) is None:
+            w.setProperty(_TIP, w.toolTip())
+        w.setToolTip(reason)
+        w.setEnabled(False)
+    elif w.property(_TIP) is not None:
+        w.setToolTip(w.property(_TIP))
+        w.setProperty(_TIP, None)
+        w.setEnabled(True)
+
+
+class _Guard(QObject):
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+        t = event.type()
+        if t in (QEvent.EnabledChange, QEvent.Show, QEvent.ParentChange) and isinstance(obj, QWidget):
+            if obj.isEnabled() and _locks(obj):
+                _lock(obj, _locks(obj))
+        return False
+
+
+_GUARD: _Guard | None = None
+
+
+def _guard() -> _Guard:
+    global _GUARD
+    if _GUARD is None:
+        _GUARD = _Guard()
+    return _GUARD
+
+
+def apply(root: QWidget, reason: str | None, *, held: bool = False) -> None:
+    """Lock (reason given) or unlock every marked widget under `root`'s window."""
+    _guard()
+    win = root.window()
+    win.setProperty("sv_readonly_reason", reason or "")
+    win.setProperty("sv_readonly_held", bool(held))
+    for w in marked(root):
+        _lock(w, reason if (held or w.property(PROPERTY) != HELD) else None)
