@@ -26,6 +26,8 @@ def register(sub, common) -> None:
              example="schoolvault-cli --db 교육청.sqlite district import 제출파일/ 추가.xlsx")
     p.add_argument("files", nargs="+", help="워크북 파일 또는 폴더")
     p.add_argument("--workers", type=int, help="읽기 프로세스 수 (기본: 파일이 많으면 CPU 수)")
+    p.add_argument("--replace-school", nargs="+", action="extend", default=[], metavar="CODE",
+                   help="이 학교 코드의 앞 제출을 이 파일로 바꿉니다 (다른 학교 정보나 수정된 파일이라 보류된 경우)")
     p = _cmd(dsub, common, "stats", cmd_stats, "학교급·소속청별 통계 (학교 단위)", human=_stats_human,
              example="schoolvault-cli --db 교육청.sqlite district stats --json")
     p.add_argument("--year", type=int)
@@ -76,9 +78,10 @@ def cmd_import(args):
     from ..district.importer import import_submissions
     from ..errors import SchoolVaultError
     with closing(open_ws(args, create=True)) as ws:
-        result = import_submissions(ws, args.files, workers=args.workers, progress=_terminal_progress())
+        result = import_submissions(ws, args.files, workers=args.workers, replace_schools=args.replace_school,
+                                    progress=_terminal_progress())
     if result["imported"] + result["replaced"] == 0:
-        refused = [f"{f['file']}: {f['reason']}" for f in result["files"] if f["status"] == "refused"]
+        refused = [f"{f['file']}: {f['reason']}" for f in result["files"] if f["status"] in ("refused", "conflict")]
         raise SchoolVaultError("가져온 파일이 없습니다. " + " / ".join(refused[:5]),
                                hint=next((f["hint"] for f in result["files"] if f.get("hint")), None))
     return result
@@ -86,9 +89,12 @@ def cmd_import(args):
 
 def _import_human(r) -> str:
     lines = [f"가져옴 {r['imported']}개, 바꿔 넣음 {r['replaced']}개, 거부 {r['refused']}개"
+             + (f", 보류 {r['conflicts']}개" if r.get("conflicts") else "")
              + (f", 수정된 파일 {r['edited']}개" if r["edited"] else "")]
     for f in r["files"]:
-        if f["status"] == "refused":
+        if f["status"] == "conflict":
+            lines.append(f"  ? {f['file']}: {f['reason']} ({f['hint']})")
+        elif f["status"] == "refused":
             lines.append(f"  ✗ {f['file']}: {f['reason']}" + (f" ({f['hint']})" if f.get("hint") else ""))
         elif f["status"] == "replaced":
             lines.append(f"  ↻ {f['file']}: {f['school']} {f['year']}학년도 — 이전 파일 '{f['replaced']['file']}'을(를) 바꿔 넣음")

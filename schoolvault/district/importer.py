@@ -148,13 +148,53 @@ def _outcome(sub: Submission, status: str, replaced=None) -> dict:
     return d
 
 
+def _who(name: str, level: str, district: str) -> str:
+    return f"'{name}'({level}·{district})"
+
+
+def _judge(ws: Workspace, sub: Submission, replace: set[str]) -> tuple[str, object, str | None]:
+    """What to do with a read submission: ("store", replaced or None, warning) or ("conflict", kept, reason).
+
+    Schools are keyed by school code; a file without one is keyed by its own content, so two schools of the
+    same name are both kept (never matched by name alone). Behind a known code the earlier submission is
+    kept — until the user names the code in `replace` — when the file says it is another school (name,
+    학교급 or 교육지원청 differ) or when it was edited after export and the earlier one was not."""
+    code = sub.meta.get("school_code")
+    name = sub.meta["school_name"]
+    existing = district_db.find_school(ws, sub.school_key, sub.year)
+    if existing is None:
+        if code:
+            return "store", None, None
+        twins = [s for s in district_db.schools_named(ws, name, sub.year) if s.school_key != sub.school_key]
+        warning = None
+        if twins:
+            warning = (f"학교 코드가 없는 파일이고, 같은 이름의 학교가 이미 있습니다 ({', '.join(t.source_name or '?' for t in twins)}). "
+                       "다른 학교로 보고 따로 보관했습니다. 같은 학교라면 학교 코드를 넣어 다시 내보내 달라고 하세요.")
+        return "store", None, warning
+    if code and code in replace:
+        return "store", existing, None
+    old_who = _who(existing.school_name, existing.level, existing.district)
+    new_who = _who(name, sub.level, sub.district)
+    if old_who != new_who:
+        return "conflict", existing, (f"학교 코드 {code}은(는) 이미 {old_who}(파일 {existing.source_name})로 가져왔는데, "
+                                      f"이 파일은 {new_who}이라고 합니다. 앞의 제출을 그대로 두었습니다.")
+    if existing.checksum_ok and not sub.checksum_ok:
+        return "conflict", existing, (f"내보낸 뒤 수정된 파일이라, 수정 흔적 없는 앞의 제출(파일 {existing.source_name})을 "
+                                      "바꾸지 않았습니다.")
+    return "store", existing, None
+
+
 def import_submissions(ws: Workspace, paths: Iterable[str | Path], *, workers: int | None = None,
-                       progress=NULL_PROGRESS) -> dict:
+                       replace_schools: Iterable[str] = (), progress=NULL_PROGRESS) -> dict:
     """Import workbooks and folders of workbooks; returns per-file outcomes and totals.
 
+    A file that would replace another school's submission, or a verified one by an edited file, is not
+    stored: its outcome is "conflict" with the reason, and the earlier submission stays until the user
+    imports it again naming its code in `replace_schools` (CLI `--replace-school CODE`).
     Raises SchoolVaultError when no file was given or found. Refused files do not raise: they are
     listed with their reason, so one bad file never spoils the others.
     """
+    replace = {str(c).strip() for c in replace_schools}
     files = expand(paths)
     if not files:
         raise SchoolVaultError("가져올 파일이 없습니다.", hint="학교 제출 파일(.xlsx)이나 그 파일들이 든 폴더를 고르세요.")
@@ -176,9 +216,24 @@ def import_submissions(ws: Workspace, paths: Iterable[str | Path], *, workers: i
             else:
                 sub: Submission = got
                 layout, vals, extra = sub.packed
+                verdict, other, note = _judge(ws, sub, replace)
+                if verdict == "conflict":
+                    code = sub.meta.get("school_code")
+                    outcomes.append({**_outcome(sub, "conflict"), "reason": note, "path": str(path),
+                                     "kept": {"file": other.source_name, "school": other.school_name,
+                                              "level": other.level, "district": other.district,
+                                              "checksum_ok": other.checksum_ok, "imported_at": other.imported_at},
+                                     "hint": f"이 파일로 바꾸려면: district import --replace-school {code} \"{path}\""})
+                    if i % 8 == 0 or i == n:
+                        progress.report(i, n, path.name)
+                    continue
+                if note:
+                    sub.warnings.append(note)
                 with ws.transaction():  # savepoint: a failed insert takes only this file with it
                     if layout not in layout_ids:
                         layout_ids[layout] = district_db.add_layout(ws, layout)
+                    if other is not None:
+                        district_db.delete_school(ws, other.id)
                     _, replaced = district_db.add_school(
                         ws, school_key=sub.school_key, school_name=sub.meta["school_name"],
                         school_code=sub.meta.get("school_code"), level=sub.level, district=sub.district,
@@ -192,12 +247,14 @@ def import_submissions(ws: Workspace, paths: Iterable[str | Path], *, workers: i
                     if new:
                         district_db.add_labels(ws, new)
                         seen_labels.update(lab[:3] for lab in new)
+                replaced = replaced or other
                 outcomes.append(_outcome(sub, "replaced" if replaced is not None else "imported", replaced))
             if i % 8 == 0 or i == n:
                 progress.report(i, n, path.name)
         totals = _totals(outcomes)
-        if totals["imported"] + totals["replaced"]:
-            ws.audit("district_import", files=len(outcomes), **totals)
+        if totals["imported"] + totals["replaced"]:  # a batch that stored nothing leaves the file as it was
+            ws.audit("district_import", files=len(outcomes), **totals,
+                     conflicts_kept=[o["kept"]["file"] for o in outcomes if o["status"] == "conflict"])
     return {"files": outcomes, **totals}
 
 
@@ -205,7 +262,8 @@ def _totals(outcomes: list[dict]) -> dict:
     return {"imported": sum(1 for o in outcomes if o["status"] == "imported"),
             "replaced": sum(1 for o in outcomes if o["status"] == "replaced"),
             "refused": sum(1 for o in outcomes if o["status"] == "refused"),
-            "edited": sum(1 for o in outcomes if o["status"] != "refused" and not o["checksum_ok"]),
+            "conflicts": sum(1 for o in outcomes if o["status"] == "conflict"),
+            "edited": sum(1 for o in outcomes if o["status"] in ("imported", "replaced") and not o["checksum_ok"]),
             "warnings": sum(1 for o in outcomes if o.get("warnings"))}
 
 

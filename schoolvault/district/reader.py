@@ -206,7 +206,7 @@ def read_submission_bytes(data: bytes, path: Path, *, items: bool = True) -> Sub
         raise _refuse(path, "제출자료 시트에 자료가 없습니다.", "학교에 설문 결과와 지표 평가를 넣어 다시 내보내 달라고 하세요.")
     code = _text(meta.get("school_code")) or None
     meta = {**meta, "school_name": name, "school_code": code}
-    return Submission(path=path, sha256=sha, data=data, meta=meta, school_key=code or f"name:{name}", level=level,
+    return Submission(path=path, sha256=sha, data=data, meta=meta, school_key=code or f"file:{sha}", level=level,
                       district=district, year=year, rows=rows, checksum_ok=checksum_ok, warnings=warnings,
                       version=version)
 

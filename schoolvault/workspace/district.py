@@ -53,6 +53,13 @@ def find_school(ws: Workspace, school_key: str, year: int) -> DistrictSchool | N
     return _school(row) if row else None
 
 
+def schools_named(ws: Workspace, school_name: str, year: int) -> list[DistrictSchool]:
+    """The year's stored schools of this name (any code): a warning, never a match."""
+    rows = ws.conn.execute(f"SELECT {_SCHOOL_COLS} FROM district_schools WHERE school_name = ? AND year = ? ORDER BY id",
+                           (school_name, year)).fetchall()
+    return [_school(r) for r in rows]
+
+
 def add_school(ws: Workspace, *, school_key: str, school_name: str, school_code: str | None, level: str,
                district: str, year: int, rating_points: int | None, format_version: int,
                app_version: str | None, exported_at: str | None, source_name: str | None,

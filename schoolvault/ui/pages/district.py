@@ -187,6 +187,12 @@ class DistrictPage(QWidget):
         self.log.setMaximumHeight(110)
         self.log.setPlaceholderText("가져오기 결과와 주의할 점이 여기에 나옵니다.")
         lay.addWidget(self.log)
+        # a file kept out because it claims a known school code differently, or is an edited copy of a
+        # verified submission: the earlier one stays until the user chooses this
+        self.btn_replace = QPushButton("보류된 파일로 바꾸기", clicked=self.replace_pending)
+        self.btn_replace.setToolTip("보류된 파일이 같은 학교 코드의 앞 제출을 대신합니다.")
+        self.btn_replace.setVisible(False)
+        lay.addWidget(self.btn_replace)
 
     @staticmethod
     def _table() -> QTableWidget:
@@ -234,15 +240,29 @@ class DistrictPage(QWidget):
         self.last_import = result
         lines = [f"가져옴 {result['imported']}개, 바꿔 넣음 {result['replaced']}개, 거부 {result['refused']}개"
                  + (f", 수정된 파일 {result['edited']}개" if result["edited"] else "")]
+        pending = [f for f in result["files"] if f["status"] == "conflict"]
+        if pending:
+            lines[0] += f", 보류 {len(pending)}개"
         for f in result["files"]:
-            if f["status"] == "refused":
+            if f["status"] == "conflict":
+                lines.append(f"보류: {f['file']} — {f['reason']}")
+            elif f["status"] == "refused":
                 lines.append(f"거부: {f['file']} — {f['reason']}")
             elif f["status"] == "replaced":
                 lines.append(f"바꿔 넣음: {f['file']} ({f['school']}) ← {f['replaced']['file']}")
             for w in f.get("warnings") or ():
                 lines.append(f"주의: {f['file']} — {w}")
         self.log.setPlainText("\n".join(lines))
+        self.pending = [(f["path"], f["school_code"]) for f in pending]
+        self.btn_replace.setVisible(bool(pending))
         self.refresh()
+
+    def replace_pending(self) -> None:
+        """Import the held-back files again, letting each replace the earlier submission of its code."""
+        pending, self.pending = getattr(self, "pending", []), []
+        if pending:
+            self.session.run(import_submissions, [p for p, _ in pending], on_done=self._imported, with_progress=True,
+                             replace_schools=[c for _, c in pending], label="보류된 파일로 바꾸는 중")
 
     def export(self, path: str | Path) -> None:
         """PDF or xlsx report, or (.json) the benchmark file, by the file's suffix."""
