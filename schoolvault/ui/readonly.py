@@ -51,10 +51,10 @@ def _locks(w: QWidget) -> str | None:
 
 def _lock(w: QWidget, reason: str | None) -> None:
     if reason:
+        w.setEnabled(False)
         if w.property(_TIP) is None:
             w.setProperty(_TIP, w.toolTip())
         w.setToolTip(reason)
-        w.setEnabled(False)
     elif w.property(_TIP) is not None:
         w.setToolTip(w.property(_TIP))
         w.setProperty(_TIP, None)
@@ -64,9 +64,17 @@ def _lock(w: QWidget, reason: str | None) -> None:
 class _Guard(QObject):
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
         t = event.type()
-        if t in (QEvent.EnabledChange, QEvent.Show, QEvent.ParentChange) and isinstance(obj, QWidget):
-            if obj.isEnabled() and _locks(obj):
-                _lock(obj, _locks(obj))
+        if t in (QEvent.EnabledChange, QEvent.Show, QEvent.ParentChange, QEvent.ToolTipChange) \
+                and isinstance(obj, QWidget):
+            reason = _locks(obj)
+            if not reason:
+                return False
+            if t == QEvent.ToolTipChange:
+                if obj.toolTip() != reason:  # the page set its own tooltip: kept for when unlocked
+                    obj.setProperty(_TIP, obj.toolTip())
+                    obj.setToolTip(reason)
+            elif obj.isEnabled():
+                _lock(obj, reason)
         return False
 
 
