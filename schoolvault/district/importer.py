@@ -11,6 +11,7 @@ processes while this process writes, so a district of 1,346 schools imports in s
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
@@ -35,7 +36,10 @@ from .reader import (
     SubmissionRefused,
     read_submission,
     read_submission_bytes,
+    stored_form_of_workbook,
 )
+
+log = logging.getLogger(__name__)
 
 PARALLEL_MIN_FILES = 48   # below this, starting worker processes costs more than it saves
 MAX_WORKERS = 4
@@ -206,6 +210,7 @@ def import_submissions(ws: Workspace, paths: Iterable[str | Path], *, workers: i
     workers = _default_workers(n) if workers is None else workers
     progress.report(0, n, "학교 제출 파일 읽는 중")
     with ws.transaction():
+        _slim_stored(ws)
         seen_labels = district_db.label_keys(ws)
         layout_ids = district_db.layouts(ws)
         for i, (path, got) in enumerate(_read_all(files, workers), start=1):
@@ -258,6 +263,18 @@ def import_submissions(ws: Workspace, paths: Iterable[str | Path], *, workers: i
     return {"files": outcomes, **totals}
 
 
+def _slim_stored(ws: Workspace) -> None:
+    """Keep only the machine sheets of submissions an older import stored whole (raw answers and comments
+    included): the district needs nothing else, and should not hold it."""
+    for sid, data in district_db.whole_workbooks(ws):
+        try:
+            slim = stored_form_of_workbook(data)
+        except Exception as e:  # noqa: BLE001 — calamine's error types; an unreadable blob stays as it is
+            log.warning("stored submission %s could not be slimmed: %s", sid, e)
+            continue
+        district_db.set_submission_file(ws, sid, slim)
+
+
 def _totals(outcomes: list[dict]) -> dict:
     return {"imported": sum(1 for o in outcomes if o["status"] == "imported"),
             "replaced": sum(1 for o in outcomes if o["status"] == "replaced"),
@@ -279,7 +296,7 @@ def _str(v) -> str | None:
 
 
 def stored_rows(ws: Workspace, school_id: int) -> list[dict]:
-    """One stored school's submission rows (ROW_COLUMNS keys), read back from the file as received."""
+    """One stored school's submission rows (ROW_COLUMNS keys), read back from the stored sheets."""
     from ..workspace.district import ROW_COLUMNS
     data = district_db.submission_file(ws, school_id)
     if data is None:

@@ -47,7 +47,7 @@ class Submission:
     checksum_ok: bool
     warnings: list[str] = field(default_factory=list)
     packed: tuple = ()                                  # aggregate.pack_summary (importer)
-    data: bytes = b""                                   # the file as read (stored as received)
+    data: bytes = b""                                   # the two machine sheets' values, as stored (`stored_form`)
     labels: set = field(default_factory=set)            # aggregate.school_labels (importer)
     version: int = submission.FORMAT_VERSION            # format version of the file (1: no 영역 results)
 
@@ -97,6 +97,9 @@ def read_submission_bytes(data: bytes, path: Path, *, items: bool = True) -> Sub
     from python_calamine import CalamineWorkbook
 
     sha = hashlib.sha256(data).hexdigest()
+    if data.startswith(STORED_PREFIX):  # what a district workspace keeps: the two sheets, already verified
+        names, meta_cells, body = _stored_cells(data, path)
+        return _from_cells(names, meta_cells, body, None, path, sha, items, verify=False)
     if not data.startswith(b"PK"):
         raise _refuse(path, "엑셀 통합문서(.xlsx)가 아니라서 가져오지 않았습니다.",
                       "학교가 SchoolVault에서 내보낸 결과 워크북(.xlsx)을 고르세요.")
@@ -114,7 +117,34 @@ def read_submission_bytes(data: bytes, path: Path, *, items: bool = True) -> Sub
     except Exception as e:  # noqa: BLE001 — calamine raises several error types for broken or encrypted files
         raise _refuse(path, "엑셀 파일을 열 수 없습니다 (손상되었거나 암호가 걸린 파일).",
                       f"학교에 파일을 다시 내보내 달라고 하세요. ({type(e).__name__}: {e})") from None
+    return _from_cells(names, meta_cells, body, wb, path, sha, items, verify=True)
 
+
+STORED_PREFIX = b'{"stored": "schoolvault-submission-sheets"'
+
+
+def stored_form(meta_cells: list, body: list) -> bytes:
+    """What a district workspace keeps of a submission: the values of its two machine sheets (JSON), never
+    the visible sheets with raw answers and comments."""
+    text = json.dumps({"stored": "schoolvault-submission-sheets", "version": 1, "meta": meta_cells, "body": body},
+                      ensure_ascii=False, default=str, separators=(", ", ": "))
+    return text.encode("utf-8")
+
+
+def _stored_cells(data: bytes, path: Path) -> tuple[list[str], list, list]:
+    doc = json.loads(data.decode("utf-8"))
+    return [submission.SUBMISSION_SHEET, submission.META_SHEET], doc["meta"], doc["body"]
+
+
+def stored_form_of_workbook(data: bytes) -> bytes:
+    """`stored_form` of a whole workbook (an older district import kept files as received)."""
+    sheets = dict(submission.read_sheets(data))
+    return stored_form(sheets.get(submission.META_SHEET, []), sheets.get(submission.SUBMISSION_SHEET, []))
+
+
+def _from_cells(names, meta_cells: list, body: list, wb, path: Path, sha: str, items: bool, *,
+                verify: bool) -> Submission:
+    """A Submission from the machine sheets' cells; `verify` checks the checksum (needs `wb` from format 3)."""
     meta: dict = {}
     for row in meta_cells:
         if not row:
@@ -181,7 +211,9 @@ def read_submission_bytes(data: bytes, path: Path, *, items: bool = True) -> Sub
         raw_rows.append(vals)
 
     expected = _text(meta.get("checksum"))
-    if not expected:
+    if not verify:
+        checksum_ok = bool(expected)  # stored after verification; the workspace keeps the verdict
+    elif not expected:
         checksum_ok = False
         warnings.append("검증값(체크섬)이 없습니다 — 내용이 수정되었는지 확인할 수 없습니다.")
     else:
@@ -206,7 +238,7 @@ def read_submission_bytes(data: bytes, path: Path, *, items: bool = True) -> Sub
         raise _refuse(path, "제출자료 시트에 자료가 없습니다.", "학교에 설문 결과와 지표 평가를 넣어 다시 내보내 달라고 하세요.")
     code = _text(meta.get("school_code")) or None
     meta = {**meta, "school_name": name, "school_code": code}
-    return Submission(path=path, sha256=sha, data=data, meta=meta, school_key=code or f"file:{sha}", level=level,
+    return Submission(path=path, sha256=sha, data=stored_form(meta_cells, body), meta=meta, school_key=code or f"file:{sha}", level=level,
                       district=district, year=year, rows=rows, checksum_ok=checksum_ok, warnings=warnings,
                       version=version)
 

@@ -1,7 +1,8 @@
 """District tables: schools' submissions read back (학교별 제출자료) and imported benchmarks (벤치마크).
 
-Hot path: `add_school` writes one school as two rows (packed values + the submitted rows as JSON)
-inside the caller's transaction; a school already stored for the same year is deleted first.
+Hot path: `add_school` writes one school as two rows (packed values + the submission and metadata sheets'
+values as JSON, never the visible sheets with raw answers and comments) inside the caller's transaction; a
+school already stored for the same year is deleted first.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def add_school(ws: Workspace, *, school_key: str, school_name: str, school_code:
                layout_id: int, vals: bytes, extra: str, file: bytes) -> tuple[int, DistrictSchool | None]:
     """Store one school's submission (replacing the same school and year); returns (id, replaced).
 
-    layout_id/vals/extra are the packed values the statistics read; file the workbook as received.
+    layout_id/vals/extra are the packed values the statistics read; file the two machine sheets' values.
     Call inside ws.transaction().
     """
     conn = ws.conn
@@ -142,8 +143,19 @@ def label_keys(ws: Workspace) -> set[tuple[str, str, str]]:
     return {tuple(r) for r in ws.conn.execute("SELECT kind, instrument, code FROM district_labels")}
 
 
+def whole_workbooks(ws: Workspace) -> list[tuple[int, bytes]]:
+    """(school id, file) of submissions an older import kept as whole workbooks (xlsx: "PK…")."""
+    return [(sid, bytes(f)) for sid, f in ws.conn.execute(
+        "SELECT school_id, file FROM district_submissions WHERE substr(file, 1, 2) = X'504B'")]
+
+
+def set_submission_file(ws: Workspace, school_id: int, data: bytes) -> None:
+    ws.conn.execute("UPDATE district_submissions SET file = ? WHERE school_id = ?", (data, school_id))
+
+
 def submission_file(ws: Workspace, school_id: int) -> bytes | None:
-    """The school's workbook as it was imported."""
+    """What the district keeps of a school's submission: its two machine sheets' values (JSON, see
+    district.reader.stored_form); a workspace last used by an older import may still hold the whole workbook."""
     row = ws.conn.execute("SELECT file FROM district_submissions WHERE school_id = ?", (school_id,)).fetchone()
     return bytes(row[0]) if row else None
 
