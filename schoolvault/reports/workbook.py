@@ -77,20 +77,24 @@ class _Sheet:
 
         A wrapped text taller than Excel's row limit goes on in rows below (see `_overflow`)."""
         if height is None and formats is not None:
-            parts = self._overflow(values, formats)
-            if len(parts) > 1:
-                first = self.put(parts[0], formats)
-                for more in parts[1:]:
-                    self.put(more, formats)
+            lines = self._lines(values, formats)
+            if lines > MAX_LINES:
+                first = self.row
+                for part in self._overflow(values, formats):  # each part fits: no further split
+                    self._write(part, formats, self._height(self._lines(part, formats)))
                 return first
+            height = self._height(lines)
+        return self._write(values, formats, height)
+
+    def _write(self, values, formats, height: float | None) -> int:
+        """One row as it is. Text is neutralised by the workbook's writer rule (`xlsx.cell_text`), which every
+        string cell passes, so the rows are not walked here a second time."""
         ws, r = self.ws, self.row
-        if height is None and formats is not None:
-            height = self._wrapped_height(values, formats)
         if height:
             ws.set_row(r, height)
         if formats is not None and formats is self.col_formats:
             # the columns carry these formats already: one call for the row (the bulk of a sheet)
-            ws.write_row(r, 0, [None if v == "" else _t(v) for v in values])
+            ws.write_row(r, 0, [None if v == "" else v for v in values])
             self.row += 1
             return r
         for c, v in enumerate(values):
@@ -100,7 +104,7 @@ class _Sheet:
                     ws.write_blank(r, c, None, f)
                 continue
             if isinstance(v, str):
-                ws.write_string(r, c, _t(v), f)
+                ws.write_string(r, c, v, f)
             elif isinstance(v, bool):
                 ws.write_boolean(r, c, v, f)
             else:
@@ -118,20 +122,31 @@ class _Sheet:
             lines += max(1, -(-int(units) // width))
         return lines
 
-    def _wrapped_height(self, values, formats) -> float | None:
-        """Row height for wrapped text: spreadsheet programs do not grow rows of a generated file
-        on open, so long texts would be cut off or overlap without this estimate."""
+    def _lines(self, values, formats) -> int:
+        """Estimated lines of the row: the most of its wrapped texts (1 without any)."""
         wrap = self.fmt["wrap"]
         lines = 1
+        each = not isinstance(formats, (list, tuple))
+        if each and formats is not wrap:
+            return 1
         for c, v in enumerate(values):
-            f = formats[c] if isinstance(formats, (list, tuple)) else formats
-            if f is wrap and isinstance(v, str) and v:
+            if (each or formats[c] is wrap) and isinstance(v, str) and v:
                 lines = max(lines, self._text_lines(c, v))
+        return lines
+
+    @staticmethod
+    def _height(lines: int) -> float | None:
+        """Row height for wrapped text: spreadsheet programs do not grow rows of a generated file
+        on open, so long texts would be cut off or overlap without this estimate."""
         return min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines + 2) if lines > 1 else None
+
+    def _wrapped_height(self, values, formats) -> float | None:
+        return self._height(self._lines(values, formats))
 
     def _overflow(self, values, formats) -> list[list]:
         """The row, and continuation rows when a wrapped text needs more than MAX_LINES lines: Excel cuts
-        a row at 409 points, so the rest of the text goes on below ("(이어서) …"), breaking between words."""
+        a row at 409 points, so the rest of the text goes on below ("(이어서) …"), breaking between words
+        (inside a word only when the word alone is too long for a row)."""
         wrap = self.fmt["wrap"]
         chunks: dict[int, list[str]] = {}
         for c, v in enumerate(values):
@@ -146,15 +161,31 @@ class _Sheet:
                 rows[n][c] = part if n == 0 else CONTINUED + part
         return rows
 
+    def _fits(self, c: int, text: str) -> bool:
+        return self._text_lines(c, CONTINUED + text.replace("\n ", "\n")) <= MAX_LINES
+
     def _chunks(self, c: int, text: str) -> list[str]:
+        """Pieces of `text` that each fit a row with the CONTINUED prefix, cut between words; a word too long
+        for a row on its own (a long run without spaces) is cut where the row is full."""
         out, cur = [], ""
         for word in text.replace("\n", "\n ").split(" "):
             joined = f"{cur} {word}" if cur else word
-            if cur and self._text_lines(c, CONTINUED + joined.replace("\n ", "\n")) > MAX_LINES:
-                out.append(cur.replace("\n ", "\n").rstrip())
-                cur = word
-            else:
+            if self._fits(c, joined):
                 cur = joined
+                continue
+            if cur:
+                out.append(cur.replace("\n ", "\n").rstrip())
+            cur = word
+            while not self._fits(c, cur):
+                lo, hi = 1, len(cur) - 1  # the longest head that fits (at least one character)
+                while lo < hi:
+                    mid = (lo + hi + 1) // 2
+                    if self._fits(c, cur[:mid]):
+                        lo = mid
+                    else:
+                        hi = mid - 1
+                out.append(cur[:lo].replace("\n ", "\n").rstrip())
+                cur = cur[lo:]
         return out + [cur.replace("\n ", "\n").rstrip()]
 
     def columns(self, widths, formats=None) -> None:
@@ -571,29 +602,15 @@ def _sheet_raw(wb, fmt, sr: SurveyResult, name: str, answers: dict) -> int:
     ws.set_column(2, len(items) + 1, 6.5)
     ws.freeze_panes(1, 2)
     r = 1
-    width = len(items)
-    slot = {i.code: (n, i) for n, i in enumerate(items)}
-    write_row = ws.write_row
+    slot = {i.code: (c, i) for c, i in enumerate(items, start=2)}
+    numbers, text = ws.write_numbers, ws.write_string
     for g in sr.shown:
         for resp in answers.get((sr.id, g), ()):
-            vals: list = [None] * width
-            for code, v in resp.items():
-                hit = slot.get(code)
-                if hit is not None and v is not None:
-                    vals[hit[0]] = scored(hit[1], v, k)  # the one reverse rule (forms.scoring)
-            # one call per run of answered items: a group answers only its own items, and every
-            # blank passed to xlsxwriter still costs a call
-            write_row(r, 0, (r, g))
-            start = None
-            for c, v in enumerate(vals):
-                if v is None:
-                    if start is not None:
-                        write_row(r, start + 2, vals[start:c])
-                        start = None
-                elif start is None:
-                    start = c
-            if start is not None:
-                write_row(r, start + 2, vals[start:])
+            # only the answered cells (a group answers only its own items), numbers without xlsxwriter's
+            # per-cell dispatch (xlsx.SafeWorksheet.write_numbers); scored by the one reverse rule (forms.scoring)
+            numbers(r, [(0, r)] + [(hit[0], scored(hit[1], v, k)) for code, v in resp.items()
+                                   if v is not None and (hit := slot.get(code)) is not None])
+            text(r, 1, g)
             r += 1
     if r > 1:
         ws.autofilter(0, 0, r - 1, len(items) + 1)

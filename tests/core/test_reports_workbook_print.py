@@ -81,3 +81,30 @@ def test_a_text_longer_than_a_row_goes_on_in_the_rows_below(demo_ws, tmp_path):
         lines = sum(max(1, -(-int(len(p) * 1.6) // int(width - 1))) for p in text.split("\n"))
         assert lines * 14.5 + 2 <= ROW_LIMIT, (row, lines)
         assert (ws.row_dimensions[row].height or 15) <= ROW_LIMIT
+
+
+@pytest.mark.parametrize("long", [
+    "가" * 32767,                                    # one word, no space at all
+    "가" * 20000 + "\n" + "나" * 12766,              # no space, one line break
+    "미흡 " + "가" * 32000,                          # a short word, then one far too long for a row
+], ids=["no-space", "line-break", "word-after-space"])
+def test_a_long_text_without_spaces_goes_on_below_cut_inside_the_word(demo_ws, tmp_path, long):
+    """Was a RecursionError (or a row cut at 409 points): a word longer than a row is cut where the row is full."""
+    from schoolvault.reports import export_workbook
+    code = services.self_eval_list(demo_ws)[0]["indicator"]
+    services.self_eval_set(demo_ws, code, achievements=long)
+    export_workbook(demo_ws, tmp_path / "w.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "w.xlsx")["지표별 자체평가"]
+    col = [c.value for c in ws[1]].index("주요 성과") + 1
+    width = ws.column_dimensions[get_column_letter(col)].width
+    start = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 3).value == code)
+    pieces, r = [ws.cell(start, col).value], start + 1
+    while r <= ws.max_row and ws.cell(r, 3).value is None and str(ws.cell(r, col).value or "").startswith("(이어서) "):
+        pieces.append(ws.cell(r, col).value.removeprefix("(이어서) "))
+        r += 1
+    assert len(pieces) > 10
+    assert "".join(p.replace("\n", "").replace(" ", "") for p in pieces) == long.replace("\n", "").replace(" ", "")
+    for row in range(start, r):
+        text = ws.cell(row, col).value
+        lines = sum(max(1, -(-int(len(p) * 1.6) // int(width - 1))) for p in text.split("\n"))
+        assert lines * 14.5 + 2 <= ROW_LIMIT, (row, lines)

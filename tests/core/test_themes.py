@@ -316,3 +316,26 @@ def test_workbook_themes_sheet_suppresses_small_cells(themed_ws_path, tmp_path):
     quotes = "\n".join(str(r[-1] or "") for r in body)
     assert "[직원]" not in quotes and "주차장" not in quotes
     assert re.search(r"\[(학생|학부모|교원)\]", quotes)
+
+
+def test_keywords_are_kept_for_the_session_and_equal_a_fresh_analysis(kiwi, monkeypatch):
+    """Kiwi tokenises a text once a session (the workbook after the 의견 주제 tab, the next export, the same
+    answer twice); the keywords are what analysing each text on its own gives."""
+    texts = [t for _, t, _ in corpus()]
+    fresh = [T.keywords_of(kiwi.tokenize(T._unmasked_words(mask_personal(t)))) for t in texts]
+    monkeypatch.setattr(T, "_KEYWORDS", {})
+    seen: list[str] = []
+
+    class Counting:
+        def tokenize(self, chunk):
+            seen.extend(chunk)
+            return kiwi.tokenize(chunk)
+    monkeypatch.setattr(T, "tokenizer", lambda: Counting())
+    assert T.extract_keywords(texts + texts[:5]) == fresh + fresh[:5]
+    assert len(seen) == len(set(texts))               # a repeated answer is tokenised once
+    again = T.extract_keywords(texts[::-1])
+    assert again == fresh[::-1] and len(seen) == len(set(texts))  # nothing tokenised the second time
+    again[0].append("바뀐 말")                         # a caller's list is its own
+    assert T.extract_keywords(texts[-1:]) == fresh[-1:]
+    monkeypatch.setattr(T, "KEYWORDS_KEPT", 3)          # full: forgets, analyses again, same answer
+    assert T.extract_keywords(texts[:10]) == fresh[:10]

@@ -110,3 +110,57 @@ def test_the_workbook_writes_no_formula_and_says_when_it_cut(demo_ws, tmp_path, 
     # the end of the answer is there (continued in the rows below), or the cell says what it left out
     assert any(c.endswith(comment[-30:].strip()) for c in cells) or (
         r["cut_cells"] and any("싣지 못했습니다]" in c for c in cells))
+
+
+def test_the_fast_path_skips_no_risky_first_character():
+    """`cell_text` returns most texts after one set lookup; for every first character (the whole BMP, with a
+    formula after it) the answer is what the full rule (`neutralize_formula`) gives."""
+    from schoolvault.safe_text import neutralize_formula
+    for n in range(0x10000):
+        if 0xD800 <= n <= 0xDFFF:
+            continue
+        for text in (chr(n) + "=1+1", chr(n) + " +A1", chr(n)):
+            assert cell_text(text) == (neutralize_formula(text), False), hex(n)
+    assert cell_text("") == ("", False)
+
+
+def test_raw_numbers_are_numbers_only(tmp_path):
+    wb = new_workbook(tmp_path / "n.xlsx", {"constant_memory": True})
+    ws = wb.add_worksheet("원자료")
+    ws.write_numbers(0, [(0, 1), (2, 3.5)])
+    with pytest.raises(TypeError):
+        ws.write_numbers(1, [(0, "=1+1")])
+    wb.close()
+    assert [c.value for c in openpyxl.load_workbook(tmp_path / "n.xlsx")["원자료"][1]] == [1, None, 3.5]
+
+
+def test_every_sheet_of_the_workbook_keeps_text_plain(demo_ws, tmp_path):
+    """Formula-like text wherever people type it (school name, self-evaluation, comments) is neutralised on
+    every sheet it reaches, and no text cell of any sheet could run as a formula."""
+    from test_reports_workbook import EVAL, SODI, _replace_group
+
+    from schoolvault import services, submission
+    from schoolvault.reports import export_workbook
+    from schoolvault.safe_text import is_formula_like
+    from schoolvault.workspace import school as school_db
+    with demo_ws.transaction():
+        school_db.save_school(demo_ws, dataclasses.replace(school_db.get_school(demo_ws), name=EVIL[1]))
+    _replace_group(demo_ws, SODI, "교원", 10, EVIL[0])
+    _replace_group(demo_ws, EVAL, "교원", 8, "+급식 메뉴 " + "정말 좋아요 " * 900)  # long: continued below
+    codes = [r["indicator"] for r in services.self_eval_list(demo_ws)]
+    services.self_eval_set(demo_ws, codes[0], evidence=EVIL[2], achievements=EVIL[3])
+    services.self_eval_set(demo_ws, codes[1], improvements="@" + "개선 " * 4000)
+    r = export_workbook(demo_ws, tmp_path / "b.xlsx")
+    assert _formulas(tmp_path / "b.xlsx") == []
+    book = openpyxl.load_workbook(tmp_path / "b.xlsx", read_only=True)
+    texts = {ws.title: [v for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+             for ws in book.worksheets}
+    assert set(r["sheets"]) <= set(texts) and "의견 주제" in texts
+    for name, cells in texts.items():
+        assert not [v for v in cells if is_formula_like(v)], name
+    expect = {"요약": ["'" + EVIL[1]], submission.META_SHEET: ["'" + EVIL[1]],
+              "지표별 자체평가": ["'" + EVIL[2], "'" + EVIL[3], "'@개선 개선"],
+              "의견": ["'" + EVIL[0], "'+급식 메뉴 정말"]}
+    for name, starts in expect.items():
+        for s in starts:
+            assert any(v.startswith(s) for v in texts[name]), (name, s)
