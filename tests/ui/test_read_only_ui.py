@@ -221,6 +221,14 @@ def test_selfeval_at_1366x768_shows_last_years_plan_above_the_rubric_rating_and_
     assert se.rubric_box.mapTo(vp, QPoint(0, se.rubric_box.height())).y() \
         <= se.texts["evidence"].mapTo(vp, QPoint(0, 0)).y()
     assert not se.form_scroll.horizontalScrollBar().isVisible()
-    assert se.form.width() <= vp.width()
+    assert se.form.minimumSizeHint().width() <= vp.width()  # nothing cut off at the right either
+    # the form pane squeezed (the tree and the survey results widened): plan stacked above, still no clipping
+    se.split.setSizes([420, 300, 500])
+    qtbot.wait(100)
+    assert vp.width() < 600 and se.form.minimumSizeHint().width() <= vp.width()
+    assert not se.form_scroll.horizontalScrollBar().isVisible()
+    prev_bottom = se.prev_box.mapTo(vp, QPoint(0, se.prev_box.height())).y()
+    assert prev_bottom <= se.criteria_box.mapTo(vp, QPoint(0, 0)).y()
+    assert _inside(se.prev_box, vp)
     w.close()
 

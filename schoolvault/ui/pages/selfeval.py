@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QCheckBox,
     QFrame,
@@ -34,6 +35,8 @@ from .. import session as flags
 from ..widgets.charts import BarChart
 from .base import Page, heading, hint
 
+SIDE_BY_SIDE_MIN = 520  # narrower form pane: last year's plan above the 평가요소, not beside
+SPLITTER_KEY = "selfeval/splitter-v2"  # the layout of issue 15 item 5 (older saved sizes squeezed the form)
 AUTOSAVE_MS = 800  # typed text reaches the workspace within ~1 s (DESIGN: within two seconds)
 
 TEXT_FIELDS = [
@@ -204,6 +207,8 @@ class SelfEvalPage(Page):
         self.form_scroll.setWidgetResizable(True)
         # texts wrap to the pane's width: never a horizontal scrollbar (issue 15, item 5)
         self.form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.form_scroll.setMinimumWidth(400)
+        self.form_scroll.viewport().installEventFilter(self)
         self.form = QWidget()
         self.form_scroll.setWidget(self.form)
         fl = QVBoxLayout(self.form)
@@ -229,11 +234,13 @@ class SelfEvalPage(Page):
         self.prev_label = QLabel("")
         self.prev_label.setWordWrap(True)
         self.prev_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.prev_label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         QVBoxLayout(self.prev_box).addWidget(self.prev_label)
-        top_row = QHBoxLayout()
-        top_row.addWidget(self.criteria_box, 1)
-        top_row.addWidget(self.prev_box, 1)
-        self.final_lay.addLayout(top_row)
+        # side by side when the pane is wide enough, else last year's plan first (never clipped)
+        self.top_row = QBoxLayout(QBoxLayout.LeftToRight)
+        self.top_row.addWidget(self.prev_box, 1)
+        self.top_row.addWidget(self.criteria_box, 1)
+        self.final_lay.addLayout(self.top_row)
         self.rubric_box = QGroupBox("등급 — 학교의 모습에 가장 가까운 수준을 고르세요")
         self.rubric_lay = QVBoxLayout(self.rubric_box)
         self.rubric_lay.setSpacing(2)
@@ -262,6 +269,7 @@ class SelfEvalPage(Page):
         self.feature_text.textChanged.connect(self._feature_changed)
         self.final_lay.addWidget(self.feature_caption)
         self.final_lay.addWidget(self.feature_text)
+        self.texts["evidence"].setMaximumHeight(120)  # a list of documents: keeps the next fields near
         self.evidence_hint = hint("")
         self.final_lay.insertWidget(self.final_lay.indexOf(self.texts["evidence"]) + 1, self.evidence_hint)
         nav = QHBoxLayout()
@@ -318,10 +326,10 @@ class SelfEvalPage(Page):
         rl.addWidget(self.linked, 1)
         right_scroll.setWidget(right)
         split.addWidget(right_scroll)
-        split.setSizes([250, 700, 300])  # at 1366×768 the form keeps ~640 px
+        split.setSizes([240, 660, 290])  # at 1366×768 the form keeps ~620 px
         split.setStretchFactor(1, 1)
         self.split = split
-        state = QSettings().value("selfeval/splitter")
+        state = QSettings().value(SPLITTER_KEY)
         if state is not None:
             split.restoreState(state)
         self.form.setEnabled(False)
@@ -500,7 +508,8 @@ class SelfEvalPage(Page):
             p = d["previous"]
             self.prev_box.setVisible(p is not None)
             if p:
-                self.prev_box.setTitle(f"{p['year']}학년도 개선 계획 (환류) — 올해의 출발점")
+                self.prev_box.setTitle(f"{p['year']}학년도 개선 계획 (환류)")
+                self.prev_box.setToolTip("지난 학년도 자체평가의 개선 계획입니다. 올해 계획과 평가의 출발점입니다.")
                 self.prev_label.setText(
                     f"{p['improvements'] or '(적지 않음)'}\n등급: {p['rating_label'] or '없음'}")
         finally:
@@ -609,7 +618,13 @@ class SelfEvalPage(Page):
         self.changed(flags.SELFEVAL)
 
     def save_settings(self) -> None:
-        QSettings().setValue("selfeval/splitter", self.split.saveState())
+        QSettings().setValue(SPLITTER_KEY, self.split.saveState())
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+        if obj is self.form_scroll.viewport() and event.type() == QEvent.Resize:
+            wide = event.size().width() >= SIDE_BY_SIDE_MIN
+            self.top_row.setDirection(QBoxLayout.LeftToRight if wide else QBoxLayout.TopToBottom)
+        return super().eventFilter(obj, event)
 
     def flush_now(self) -> None:
         """Save pending text before the window closes (synchronously, after queued jobs)."""
