@@ -14,7 +14,7 @@ import logging
 import sys
 from pathlib import Path
 
-from ..errors import Cancelled, SchoolVaultError
+from ..errors import STORAGE_ERRNOS, Cancelled, SchoolVaultError, storage_error
 
 # Command modules, in help order. Add a module here to add commands.
 COMMAND_MODULES = ["core", "responses", "safety", "district", "reports"]
@@ -84,6 +84,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:  # output piped into `head`: not an error of ours
         return 0
+    except OSError as e:
+        if e.errno not in STORAGE_ERRNOS:
+            raise
+        sys.stderr.write(f"오류: {storage_error(e, e.filename)}\n")  # a full disk is not a traceback
+        return 1
     except KeyboardInterrupt:
         sys.stderr.write("중단되었습니다. 변경된 내용은 없습니다.\n")
         return 1

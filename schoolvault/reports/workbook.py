@@ -14,8 +14,10 @@ import os
 import tempfile
 from pathlib import Path
 
+from xlsxwriter.exceptions import FileCreateError
+
 from .. import __version__, submission
-from ..errors import SchoolVaultError
+from ..errors import SchoolVaultError, storage_error
 from ..forms.scoring import (
     MIN_GROUP_N,
     SUPPRESSED,
@@ -704,6 +706,13 @@ def export_workbook(ws, out: str | Path, *, year: int | None = None, benchmark: 
     except PermissionError as e:
         raise SchoolVaultError("파일을 저장할 수 없습니다.", where=str(out),
                                hint="같은 파일이 엑셀 등 다른 프로그램에서 열려 있으면 닫고 다시 시도하세요.") from e
+    except OSError as e:  # a full disk, a read-only folder, a path too long: said as what it is
+        raise storage_error(e, out) from e
+    except FileCreateError as e:  # xlsxwriter's wrapping of the same OSError
+        cause = e.args[0] if e.args and isinstance(e.args[0], OSError) else e.__context__
+        if not isinstance(cause, OSError):
+            raise
+        raise storage_error(cause, out) from e
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -8,7 +8,7 @@ import traceback
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ..errors import Cancelled, SchoolVaultError
+from ..errors import STORAGE_ERRNOS, Cancelled, SchoolVaultError, storage_error
 
 log = logging.getLogger(__name__)
 
@@ -16,8 +16,16 @@ log = logging.getLogger(__name__)
 last_box: QMessageBox | None = None
 
 
+def known(exc: BaseException) -> BaseException:
+    """A full disk, a read-only folder or an over-long path as the Korean error it is (not a bug dialog)."""
+    if isinstance(exc, OSError) and exc.errno in STORAGE_ERRNOS:
+        return storage_error(exc, exc.filename)
+    return exc
+
+
 def error_text(exc: BaseException) -> tuple[str, str]:
     """(main text, informative text) for a dialog."""
+    exc = known(exc)
     if isinstance(exc, SchoolVaultError):
         info = []
         if exc.where:
@@ -34,6 +42,7 @@ def show_error(parent: QWidget | None, exc: BaseException, tb: str | None = None
     global last_box
     if isinstance(exc, Cancelled):
         return
+    exc = known(exc)
     text, info = error_text(exc)
     box = QMessageBox(parent)
     box.setWindowTitle("SchoolVault")

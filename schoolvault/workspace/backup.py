@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from ..errors import WorkspaceError
+from ..errors import StorageError, WorkspaceError, sqlite_errno, storage_error
 
 log = logging.getLogger(__name__)
 
@@ -198,14 +198,21 @@ def damaged_error(ws_path: str | Path, detail: str) -> WorkspaceDamaged:
 def _copy_verified(src: sqlite3.Connection, dest: Path) -> None:
     """Backup-API copy of `src` into `dest`, written under a temporary name and checked first."""
     tmp = dest.with_name(dest.name + ".partial")
-    if tmp.exists():
-        tmp.unlink()
-    out = sqlite3.connect(str(tmp), isolation_level=None)
+    try:
+        if tmp.exists():
+            tmp.unlink()
+        out = sqlite3.connect(str(tmp), isolation_level=None)
+    except (OSError, sqlite3.Error) as e:
+        raise _storage(e, tmp, dest.parent) from None
     try:
         src.backup(out)  # one step: a consistent snapshot even while others write (WAL)
         out.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
         bad = [r[0] for r in out.execute("PRAGMA quick_check").fetchall() if r[0] != "ok"]
     except sqlite3.DatabaseError as e:
+        if sqlite_errno(e, tmp) is not None:  # the destination's disk or folder, not the workspace
+            out.close()
+            tmp.unlink(missing_ok=True)
+            raise _storage(e, tmp, dest.parent) from None
         bad = [str(e)]
     finally:
         out.close()
@@ -215,9 +222,20 @@ def _copy_verified(src: sqlite3.Connection, dest: Path) -> None:
                              where=str(dest.parent),
                              hint="restore 명령으로 가장 최근의 정상 백업에서 복원하세요. (세부: "
                                   + "; ".join(bad[:3]) + ")")
-    with open(tmp, "rb+") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, dest)
+    try:
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, dest)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise storage_error(e, dest.parent) from None
+
+
+def _storage(exc: Exception, path: Path, where: Path) -> StorageError:
+    """A failed write of a backup as what it is (full disk, read-only folder, path too long)."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return storage_error(exc, where)
+    return storage_error(sqlite_errno(exc, path) or 0, where)
 
 
 def _rotate(ws_path: Path, keep: int, protect: Path) -> None:
@@ -281,6 +299,8 @@ def make_backup(ws_path: str | Path, out: str | Path | None = None, *, reason: s
         out.parent.mkdir(parents=True, exist_ok=True)
         _copy_verified(src, out)
         return out
+    except OSError as e:
+        raise storage_error(e, out or ws_path.parent) from None
     except sqlite3.DatabaseError as e:
         raise damaged_error(ws_path, str(e)) from None
     finally:

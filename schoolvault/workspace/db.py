@@ -13,7 +13,7 @@ from typing import Self
 
 import sqlite_utils
 
-from ..errors import WorkspaceError
+from ..errors import STORAGE_ERRNOS, WorkspaceError, sqlite_errno, storage_error
 from . import migrations
 
 APP_ID = 0x53564C54  # "SVLT": marks a SQLite file as a SchoolVault workspace
@@ -159,8 +159,18 @@ def open_workspace(path: str | Path, *, create: bool = False, readonly: bool = F
     For writing, takes the one-writer lock (lock.WorkspaceInUse when another instance holds it;
     open readonly=True instead) and makes the throttled daily backup. Raises WorkspaceError when
     the file is missing, not a workspace, damaged (the hint names the latest good backup), or from
-    a newer version of the app. A damaged file is never written to.
+    a newer version of the app; errors.StorageError when the disk is full, the folder cannot be
+    written or the path is too long. A damaged file is never written to.
     """
+    try:
+        return _open_for_use(path, create=create, readonly=readonly, check=check)
+    except OSError as e:
+        if e.errno in STORAGE_ERRNOS:
+            raise storage_error(e, path) from None
+        raise
+
+
+def _open_for_use(path: str | Path, *, create: bool, readonly: bool, check: str) -> Workspace:
     from . import backup, lock
     path = Path(path)
     if path.exists() and not path.is_file():
@@ -208,6 +218,8 @@ def _open_workspace(path: Path, *, create: bool, readonly: bool, check: str) -> 
         version = migrations.schema_version(conn)
         objects = conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.DatabaseError as e:
+        if (code := sqlite_errno(e, path)) is not None:  # the disk or folder, not the file: say so
+            raise storage_error(code, path) from None
         raise backup.damaged_error(path, str(e)) from None
     # app_id 0 with tables in it is another program's database: never migrate into it
     if app_id not in (0, APP_ID) or (app_id == 0 and (version > 0 or objects > 0)):
@@ -225,6 +237,9 @@ def _open_workspace(path: Path, *, create: bool, readonly: bool, check: str) -> 
         try:
             bad = [r[0] for r in conn.execute(f"PRAGMA {pragma}").fetchall() if r[0] != "ok"]
         except sqlite3.DatabaseError as e:
+            if (code := sqlite_errno(e, path)) is not None:
+                conn.close()
+                raise storage_error(code, path) from None
             bad = [str(e)]
         if bad:
             conn.close()
@@ -243,6 +258,8 @@ def _open_workspace(path: Path, *, create: bool, readonly: bool, check: str) -> 
                 migrations.migrate(conn)
         except sqlite3.OperationalError as e:
             conn.close()
+            if (code := sqlite_errno(e, path)) is not None:
+                raise storage_error(code, path) from None
             if "locked" in str(e) or "busy" in str(e):
                 raise WorkspaceError("다른 SchoolVault 창이나 프로그램이 이 작업 파일을 쓰고 있습니다.",
                                      where=str(path), hint="다른 창을 닫은 뒤 다시 여세요.") from None
