@@ -232,3 +232,21 @@ def test_selfeval_at_1366x768_shows_last_years_plan_above_the_rubric_rating_and_
     assert _inside(se.prev_box, vp)
     w.close()
 
+
+
+def test_a_report_made_in_a_past_year_leaves_that_years_stage(qtbot, past_year_path, tmp_path):
+    _set_year(past_year_path, 2024)
+    with open_workspace(past_year_path, readonly=True) as ws:
+        before = school_db.stage(ws, 2024)
+    w = _open(qtbot, past_year_path)
+    qtbot.waitUntil(lambda: w.past_year_locked(), timeout=5000)
+    page = _visit(qtbot, w, "reports")
+    assert not page.submit_button.isEnabled()
+    out = tmp_path / "2024.xlsx"
+    page.make("workbook", str(out))
+    qtbot.waitUntil(lambda: out.exists() and w.session.runner.idle, timeout=30000)
+    qtbot.wait(200)
+    wait_idle(qtbot, w)
+    with open_workspace(past_year_path, readonly=True) as ws:
+        assert school_db.stage(ws, 2024) == before != "report"
+    w.close()

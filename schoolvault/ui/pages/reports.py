@@ -299,7 +299,8 @@ class ReportsPage(Page):
             row["open"].setVisible(True)
             self.show_preview(kind, str(path))
             self.main.set_status(f"{kind.title}: {path}")
-            if key in ("evaluation", "workbook"):
+            # a read-only window (held file, past year) makes the document but leaves the year's stage
+            if key in ("evaluation", "workbook") and self.main.read_only_reason() is None:
                 self.session.run(guide.reach_stage, "report", on_done=lambda changed: changed and self.changed(flags.STAGE))
 
         def failed(_exc) -> bool:
