@@ -6,14 +6,17 @@ unlocked) and calls `apply(root, reason, held=…)` on every page and extra wind
 disabled with the reason as their tooltip, and stay disabled when a page re-enables them later (a
 row rebuilt, a button re-enabled after a job): an event filter disables them again.
 
+An item view marked editable (the plan's indicator tree, the comment picker's list) stays usable for
+reading: only its ticks are refused (a delegate swallows the click or Space that would toggle one).
+
 Kinds: `WRITE` (disabled whenever the window is read-only) and `HELD` (disabled only when another
 SchoolVault holds the file; e.g. the year selector, which must stay usable to leave a past year).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QAbstractItemView, QStyledItemDelegate, QWidget
 
 PROPERTY = "sv_editable"
 WRITE, HELD = "write", "held"
@@ -31,6 +34,8 @@ def editable(*widgets: QWidget, kind: str = WRITE) -> None:
     """Mark widgets that change the workspace (text fields, ticks, buttons that write)."""
     for w in widgets:
         w.setProperty(PROPERTY, kind)
+        if isinstance(w, QAbstractItemView) and type(w.itemDelegate()) is QStyledItemDelegate:
+            w.setItemDelegate(_TickGuard(w))
         # a widget created after apply() (a rebuilt row) is locked when it first shows
         w.installEventFilter(_guard())
 
@@ -49,16 +54,23 @@ def _locks(w: QWidget) -> str | None:
     return reason if (held or w.property(PROPERTY) != HELD) else None
 
 
+def _reads_only(w: QWidget) -> bool:
+    """An item view whose ticks the delegate refuses: it stays enabled (scrolling, choosing, reading)."""
+    return isinstance(w, QAbstractItemView) and isinstance(w.itemDelegate(), _TickGuard)
+
+
 def _lock(w: QWidget, reason: str | None) -> None:
     if reason:
-        w.setEnabled(False)
+        if not _reads_only(w):
+            w.setEnabled(False)
         if w.property(_TIP) is None:
             w.setProperty(_TIP, w.toolTip())
         w.setToolTip(reason)
     elif w.property(_TIP) is not None:
         w.setToolTip(w.property(_TIP))
         w.setProperty(_TIP, None)
-        w.setEnabled(True)
+        if not _reads_only(w):
+            w.setEnabled(True)
 
 
 class _Guard(QObject):
@@ -73,9 +85,29 @@ class _Guard(QObject):
                 if obj.toolTip() != reason:  # the page set its own tooltip: kept for when unlocked
                     obj.setProperty(_TIP, obj.toolTip())
                     obj.setToolTip(reason)
-            elif obj.isEnabled():
+            elif obj.isEnabled() and not _reads_only(obj):
                 _lock(obj, reason)
         return False
+
+
+class _TickGuard(QStyledItemDelegate):
+    """The default delegate, except that a locked view's check boxes do not toggle (Qt toggles on
+    mouse release and on Space/Select; pressing still selects the row)."""
+
+    def editorEvent(self, event, model, option, index) -> bool:  # noqa: N802 (Qt name)
+        view = self.parent()
+        if isinstance(view, QWidget) and _locks(view) and index.flags() & Qt.ItemIsUserCheckable:
+            t = event.type()
+            if t == QEvent.MouseButtonRelease:
+                return True
+            if t == QEvent.KeyPress and event.key() in (Qt.Key_Space, Qt.Key_Select):
+                return True
+        return super().editorEvent(event, model, option, index)
+
+
+def locked(w: QWidget) -> bool:
+    """Whether `w` (a marked widget) is locked now: disabled, or an item view refusing ticks."""
+    return bool(_locks(w)) and (_reads_only(w) or not w.isEnabled())
 
 
 _GUARD: _Guard | None = None

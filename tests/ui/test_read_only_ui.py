@@ -97,7 +97,10 @@ def test_a_held_workspace_disables_every_marked_edit_widget_on_every_page_with_t
         widgets = _marked(page)
         found[key] = len(widgets)
         for x in widgets:
-            assert not x.isEnabled(), f"{key}: {type(x).__name__} {getattr(x, 'text', lambda: '')()!r} enabled"
+            what = f"{key}: {type(x).__name__} {getattr(x, 'text', lambda: '')()!r}"
+            assert ro.locked(x), what
+            if isinstance(x, EDIT_TYPES):
+                assert not x.isEnabled(), what
             assert x.toolTip() == ro.HELD_REASON
     assert all(found.values()), found
     se = w.pages["selfeval"]
@@ -118,8 +121,29 @@ def test_a_held_workspace_disables_every_marked_edit_widget_on_every_page_with_t
     assert not sv.import_button.isEnabled()
     # the comment picker (another window) is locked the same way
     picker = w.open_comment_picker()
-    assert not picker.list.isEnabled() and picker.list.toolTip() == ro.HELD_REASON
+    assert ro.locked(picker.list) and picker.list.toolTip() == ro.HELD_REASON
     assert picker.survey.isEnabled()  # reading: choosing what to see stays possible
+    w.close()
+
+
+@pytest.mark.parametrize("readonly", [True, False])
+def test_the_plan_tree_stays_readable_but_refuses_ticks_only_when_read_only(qtbot, demo_ws_path, readonly):
+    from PySide6.QtCore import Qt
+    w = _open(qtbot, demo_ws_path, readonly=readonly)
+    plan = _visit(qtbot, w, "plan")
+    assert plan.tree.isEnabled()  # browsing the plan and its indicator notes stays possible
+    code, item = next((c, it) for c, it in plan._items.items()
+                      if it.flags() & Qt.ItemIsUserCheckable and it.checkState(0) == Qt.Unchecked)
+    other = next(c for c in plan._items if c != code)
+    plan.tree.setCurrentItem(plan._items[other])
+    qtbot.waitUntil(lambda: plan.info.toPlainText().startswith(other), timeout=5000)
+    plan.tree.setCurrentItem(item)
+    qtbot.waitUntil(lambda: plan.info.toPlainText().startswith(code), timeout=5000)
+    plan.tree.setFocus()
+    qtbot.keyClick(plan.tree, Qt.Key_Space)
+    assert (item.checkState(0) == Qt.Unchecked) is readonly
+    wait_idle(qtbot, w)
+    assert w.session.runner.refusals == 0 if readonly else True
     w.close()
 
 
