@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import leftovers
 from .db import Workspace
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ def record_export(ws: Workspace, kind: str, out: str | Path, **detail) -> bool:
     Returns False (and logs) when the workspace is read-only or busy: a finished export is never
     turned into an error because its record could not be written.
     """
+    leftovers.clean_documents(Path(out).parent)  # temporary files of earlier exports there that were killed
     if ws.readonly:
         log.info("export of %s not recorded: workspace opened read-only", Path(out).name)
         return False

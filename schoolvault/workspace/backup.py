@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from .. import leftovers
 from ..errors import StorageError, WorkspaceError, sqlite_errno, storage_error
 
 log = logging.getLogger(__name__)
@@ -342,6 +343,22 @@ def backup_before_change(ws, reason: str = "import") -> Path | None:
     except (OSError, sqlite3.Error, WorkspaceError) as e:
         log.warning("backup before %s of %s failed: %s", reason, ws.path, e)
         return None
+
+
+def clean_leftovers(ws_path: str | Path) -> list[Path]:
+    """Remove what killed backups and restores of this workspace left (`*.partial` backups, `.restoring`
+    files) and temporary documents beside it; only files older than this process. Call holding the
+    workspace's write lock. Never raises."""
+    ws_path = Path(ws_path)
+    found = [ws_path.with_name(ws_path.name + s) for s in (".restoring", ".restoring.partial")]
+    for folder in _candidate_dirs(ws_path):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        found += [folder / n for n in names if n.endswith(".partial")
+                  and (m := _NAME.match(n.removesuffix(".partial"))) and m["stem"] == ws_path.stem]
+    return leftovers.remove_old(found) + leftovers.clean_documents(ws_path.parent)
 
 
 # ---------------------------------------------------------------- restoring

@@ -13,6 +13,7 @@ from typing import Self
 
 import sqlite_utils
 
+from .. import leftovers  # noqa: F401 — loaded first: its fallback start time must precede any write
 from ..errors import STORAGE_ERRNOS, WorkspaceError, sqlite_errno, storage_error
 from . import migrations
 
@@ -193,6 +194,8 @@ def _open_for_use(path: str | Path, *, create: bool, readonly: bool, check: str)
             write_lock.release()
         raise
     ws._write_lock = write_lock
+    if not readonly:
+        backup.clean_leftovers(path)  # what a killed backup, restore or export left (we hold the lock)
     if not readonly and existed:
         backup.auto_backup(ws.conn, path)
     return ws

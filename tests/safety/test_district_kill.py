@@ -21,7 +21,7 @@ from schoolvault.district import importer
 from schoolvault.workspace import open_workspace
 
 def slow_read(path, items=True):
-    print("worker", os.getpid(), flush=True)
+    os.write(1, f"worker {os.getpid()}\\n".encode())  # one write: two workers share the pipe
     time.sleep(60)  # a reading process busy with a big file
 
 importer.read_submission = slow_read   # forked workers inherit the patch
@@ -52,10 +52,13 @@ def test_kill_9_of_district_import_frees_the_workspace_and_ends_its_workers(tmp_
         f.write_bytes(b"PK not really")
         files.append(f)
     p = subprocess.Popen([sys.executable, "-c", DISTRICT_IMPORT_CHILD, str(db), *map(str, files)],
-                         stdout=subprocess.PIPE, text=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        assert p.stdout.readline().strip() == "open"
-        workers = {int(p.stdout.readline().split()[1]) for _ in range(2)}
+        first = p.stdout.readline()
+        assert first.strip() == "open", (first, p.wait(10), p.stderr.read()[-1500:])
+        lines = [p.stdout.readline() for _ in range(2)]
+        assert all(line.startswith("worker ") for line in lines), (lines, p.poll())
+        workers = {int(line.split()[1]) for line in lines}
         p.send_signal(signal.SIGKILL)
         p.wait(10)
         assert lock.wait_until_free(db, timeout=5), "the killed import's workers still hold the workspace"
