@@ -74,7 +74,7 @@ def _lock(w: QWidget, reason: str | None) -> None:
 
 
 class _Guard(QObject):
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+    def eventFilter(self, obj, event) -> bool:  # Qt name
         t = event.type()
         if t in (QEvent.EnabledChange, QEvent.Show, QEvent.ParentChange, QEvent.ToolTipChange) \
                 and isinstance(obj, QWidget):
@@ -94,7 +94,7 @@ class _TickGuard(QStyledItemDelegate):
     """The default delegate, except that a locked view's check boxes do not toggle (Qt toggles on
     mouse release and on Space/Select; pressing still selects the row)."""
 
-    def editorEvent(self, event, model, option, index) -> bool:  # noqa: N802 (Qt name)
+    def editorEvent(self, event, model, option, index) -> bool:  # Qt name
         view = self.parent()
         if isinstance(view, QWidget) and _locks(view) and index.flags() & Qt.ItemIsUserCheckable:
             t = event.type()

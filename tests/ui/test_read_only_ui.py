@@ -27,7 +27,10 @@ from schoolvault import services
 from schoolvault.workspace import open_workspace, selfeval
 from schoolvault.workspace import school as school_db
 
-from conftest import type_text, wait_idle  # tests/ui/conftest.py (rootdir-relative like test_periods_ui)
+
+def wait_idle(qtbot, w, timeout=10000):
+    qtbot.waitUntil(lambda: w.session.runner.idle and w.session.saver.idle, timeout=timeout)
+
 
 EDIT_TYPES = (QLineEdit, QTextEdit, QPlainTextEdit, QCheckBox, QComboBox, QPushButton, QRadioButton)
 PAGES = ["dashboard", "plan", "selfeval", "surveys", "reports"]  # 결과 has no edit widget of its own
@@ -86,7 +89,8 @@ def _set_year(path: Path, year: int) -> None:
 
 
 # ---------------------------------------------------------------- item 7
-def test_a_held_workspace_disables_every_marked_edit_widget_on_every_page_with_the_reason(qtbot, demo_ws_path):
+def test_a_held_workspace_disables_every_marked_edit_widget_on_every_page_with_the_reason(qtbot, demo_ws_path,
+                                                                                           typer):
     from schoolvault.ui import readonly as ro
     w = _open(qtbot, demo_ws_path, readonly=True)
     assert w.banner.isVisible()
@@ -109,7 +113,7 @@ def test_a_held_workspace_disables_every_marked_edit_widget_on_every_page_with_t
         assert x.property(ro.PROPERTY), x
     assert len(se.rubric_options) == 4 and all(not o.radio.isEnabled() for o in se.rubric_options)
     before = se.texts["evidence"].toPlainText()
-    type_text(se.texts["evidence"], "고쳐 본다")
+    typer(se.texts["evidence"], "고쳐 본다")
     se.rubric_options[0].radio.click()
     qtbot.wait(1200)  # past the autosave delay
     assert se.texts["evidence"].toPlainText() == before and se.rubric_options[0].radio.isChecked() is False
@@ -159,7 +163,7 @@ def test_a_writable_window_on_the_latest_year_locks_nothing(qtbot, demo_ws_path)
     w.close()
 
 
-def test_a_past_year_is_read_only_until_unlocked_then_typed_text_autosaves(qtbot, past_year_path):
+def test_a_past_year_is_read_only_until_unlocked_then_typed_text_autosaves(qtbot, past_year_path, typer):
     _set_year(past_year_path, 2024)
     w = _open(qtbot, past_year_path)
     qtbot.waitUntil(lambda: w.past_banner.isVisible(), timeout=5000)
@@ -185,7 +189,7 @@ def test_a_past_year_is_read_only_until_unlocked_then_typed_text_autosaves(qtbot
     assert se.texts["improvements"].isEnabled() and se.rubric_options[0].radio.isEnabled()
     assert se.texts["improvements"].toolTip() != reason
     se.texts["improvements"].setFocus()
-    type_text(se.texts["improvements"], "협의회를 격주로 연다")
+    typer(se.texts["improvements"], "협의회를 격주로 연다")
 
     def saved() -> str | None:
         with open_workspace(past_year_path, readonly=True) as ws:

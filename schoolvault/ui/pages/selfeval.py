@@ -620,7 +620,7 @@ class SelfEvalPage(Page):
     def save_settings(self) -> None:
         QSettings().setValue(SPLITTER_KEY, self.split.saveState())
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+    def eventFilter(self, obj, event) -> bool:  # Qt name
         if obj is self.form_scroll.viewport() and event.type() == QEvent.Resize:
             wide = event.size().width() >= SIDE_BY_SIDE_MIN
             self.top_row.setDirection(QBoxLayout.LeftToRight if wide else QBoxLayout.TopToBottom)
