@@ -25,6 +25,7 @@ from ..progress import NULL_PROGRESS
 from ..workspace import district as district_db
 from ..workspace import lock
 from ..workspace.db import Workspace
+from ..workspace.district import DistrictSchool
 from .aggregate import (
     AREA_RESULTS_VERSION,
     pack_summary,
@@ -156,7 +157,7 @@ def _who(name: str, level: str, district: str) -> str:
     return f"'{name}'({level}·{district})"
 
 
-def _judge(ws: Workspace, sub: Submission, replace: set[str]) -> tuple[str, object, str | None]:
+def _judge(ws: Workspace, sub: Submission, replace: set[str]) -> tuple[str, DistrictSchool | None, str | None]:
     """What to do with a read submission: ("store", replaced or None, warning) or ("conflict", kept, reason).
 
     Schools are keyed by school code; a file without one is keyed by its own content, so two schools of the
@@ -222,7 +223,7 @@ def import_submissions(ws: Workspace, paths: Iterable[str | Path], *, workers: i
                 sub: Submission = got
                 layout, vals, extra = sub.packed
                 verdict, other, note = _judge(ws, sub, replace)
-                if verdict == "conflict":
+                if verdict == "conflict" and other is not None:
                     code = sub.meta.get("school_code")
                     outcomes.append({**_outcome(sub, "conflict"), "reason": note, "path": str(path),
                                      "kept": {"file": other.source_name, "school": other.school_name,
