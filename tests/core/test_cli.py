@@ -96,7 +96,7 @@ def test_init_accepts_level_and_district_aliases(tmp_path, capsys, level, distri
 @pytest.mark.parametrize("args,fragment", [
     (("--level", "대", "--district", "동부", "--year", "2025"), "학교급"),
     (("--level", "초", "--district", "부산", "--year", "2025"), "교육지원청"),
-    (("--level", "초", "--district", "동부", "--year", "1999"), "연도"),
+    (("--level", "초", "--district", "동부", "--year", "1999"), "1999학년도는 쓸 수 있는 범위(2000~2100학년도) 밖입니다"),
 ])
 def test_init_with_bad_values_exits_1_and_creates_nothing(tmp_path, capsys, args, fragment):
     db = tmp_path / "none.sqlite"
