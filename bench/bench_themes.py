@@ -42,7 +42,7 @@ PERSONAL = ["김민준 선생님께 010-1234-5678로 연락 부탁드립니다",
 def make_texts(n: int, seed: int = 17) -> list[tuple[str, str]]:
     rng = random.Random(seed)
     out = []
-    for i in range(n):
+    for _ in range(n):
         g = ("교원", "학생", "학부모")[rng.choices([0, 1, 2], [1, 5, 4])[0]]
         r = rng.random()
         if r < 0.1:

@@ -423,7 +423,7 @@ def aggregate(schools: list[dict], labels: Sequence[tuple], layouts: dict[int, l
     for lid, lay in layouts.items():  # k from any school's factor: score100 = (mean − 1) / (k − 1) × 100
         for sch in schools:
             if sch["layout_id"] == lid:
-                for p, (grp, kind, inst, code) in enumerate(lay):
+                for p, (_grp, kind, inst, _code) in enumerate(lay):
                     m, s100 = sch["vals"][2 * p], sch["vals"][2 * p + 1]
                     if kind == "factors" and inst not in scale_points and not math.isnan(s100) and s100:
                         scale_points[inst] = round(1 + 100 * (m - 1) / s100)

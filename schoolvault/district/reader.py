@@ -88,7 +88,8 @@ def read_submission(path: str | Path, *, items: bool = True) -> Submission:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise _refuse(path, "파일을 읽을 수 없습니다.", f"파일이 있는지, 다른 프로그램이 쓰고 있지 않은지 확인하세요. ({e})")
+        raise _refuse(path, "파일을 읽을 수 없습니다.",
+                      f"파일이 있는지, 다른 프로그램이 쓰고 있지 않은지 확인하세요. ({e})") from None
     return read_submission_bytes(data, path, items=items)
 
 

@@ -67,7 +67,7 @@ def write_xlsx_report(stats: dict, out: Path, *, title: str) -> dict:
                 if v is not None:
                     sh.write_number(first + i, 1 + j, v, num1)
         ch = wb.add_chart({"type": "column"})
-        for j, lv in enumerate(levels):
+        for j in range(len(levels)):
             ch.add_series({"name": ["요약", r + 1, 1 + j], "categories": ["요약", first, 0, first + len(keys) - 1, 0],
                            "values": ["요약", first, 1 + j, first + len(keys) - 1, 1 + j]})
         ch.set_title({"name": f"{titles.get(inst, inst)} — 학교급별 영역 점수", "name_font": {"size": 10}})
@@ -131,7 +131,7 @@ def write_xlsx_report(stats: dict, out: Path, *, title: str) -> dict:
     sh.write_row(0, 0, ["범위", "지표", "지표명", "학교 수", *rl, "평균"], head)
     sh.freeze_panes(1, 3)
     r = 1
-    for scope_name, blocks in (("전체", {"전체": ind["overall"]}), ("학교급", ind["by_level"])):
+    for _scope, blocks in (("전체", {"전체": ind["overall"]}), ("학교급", ind["by_level"])):
         for sc, block in blocks.items():
             for code, d in block.items():
                 sh.write_row(r, 0, [sc, code, d["title"], d["n_schools"],
@@ -147,7 +147,7 @@ def write_xlsx_report(stats: dict, out: Path, *, title: str) -> dict:
     sh.write_row(0, 0, ["범위", "설문", "집단", "응답자 수", "참여 학교", f"{MIN_GROUP_N}명 미만 학교"], head)
     r = 1
     resp = stats["responses"]
-    for scope, blocks in (("전체", {"전체": resp["total"]}), ("학교급", resp["by_level"]), ("소속청", resp["by_district"])):
+    for _scope, blocks in (("전체", {"전체": resp["total"]}), ("학교급", resp["by_level"]), ("소속청", resp["by_district"])):
         for sc, block in blocks.items():
             for inst, groups in block.items():
                 for g, e in groups.items():

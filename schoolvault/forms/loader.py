@@ -192,6 +192,7 @@ def _header(ctx: _Ctx, d: dict) -> tuple[str, str, int]:
     year = d.get("year")
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         ctx.fail(d, "year", "year는 2025처럼 네 자리 연도여야 합니다.", key="year")
+    assert isinstance(year, int)  # ctx.fail raised otherwise
     return ident, title, year
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import sqlite_utils
 
@@ -17,7 +17,18 @@ from .. import leftovers  # noqa: F401 — loaded first: its fallback start time
 from ..errors import STORAGE_ERRNOS, WorkspaceError, sqlite_errno, storage_error
 from . import migrations
 
+if TYPE_CHECKING:
+    from .lock import WriteLock
+
 APP_ID = 0x53564C54  # "SVLT": marks a SQLite file as a SchoolVault workspace
+
+
+def inserted_id(cur: sqlite3.Cursor) -> int:
+    """The rowid an INSERT just made (sqlite3 types it Optional; after an INSERT it never is)."""
+    rowid = cur.lastrowid
+    if rowid is None:
+        raise WorkspaceError("저장한 행의 번호를 알 수 없습니다.", hint="작업 파일을 검사(check)해 보세요.")
+    return rowid
 
 
 def now() -> str:
@@ -62,6 +73,7 @@ class Workspace:
         self.readonly = readonly
         self._lock = threading.RLock()
         self._depth = 0
+        self._write_lock: WriteLock | None = None
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .db import Workspace, now
+from .db import Workspace, inserted_id, now
 
 ROW_COLUMNS = ("kind", "instrument", "grp", "code", "title", "n", "suppressed", "mean", "sd", "score100",
                "positive_rate", "alpha", "rating", "answers", "rounded", "level", "area")
@@ -82,7 +82,7 @@ def add_school(ws: Workspace, *, school_key: str, school_name: str, school_code:
         (school_key, school_name, school_code, level, district, year, rating_points, format_version, app_version,
          exported_at, source_name, source_sha256, int(checksum_ok),
          json.dumps(list(warnings), ensure_ascii=False) if warnings else None, now(), layout_id, vals, extra))
-    sid = cur.lastrowid
+    sid = inserted_id(cur)
     conn.execute("INSERT INTO district_submissions (school_id, file) VALUES (?, ?)", (sid, file))
     return sid, replaced
 
@@ -93,7 +93,7 @@ def layouts(ws: Workspace) -> dict[str, int]:
 
 
 def add_layout(ws: Workspace, layout_json: str) -> int:
-    return ws.conn.execute("INSERT INTO district_layouts (layout) VALUES (?)", (layout_json,)).lastrowid
+    return inserted_id(ws.conn.execute("INSERT INTO district_layouts (layout) VALUES (?)", (layout_json,)))
 
 
 def layout_map(ws: Workspace) -> dict[int, str]:
@@ -109,7 +109,7 @@ def years(ws: Workspace) -> list[int]:
 
 
 def schools(ws: Workspace, year: int | None = None) -> list[DistrictSchool]:
-    sql, args = f"SELECT {_SCHOOL_COLS} FROM district_schools", ()
+    sql, args = f"SELECT {_SCHOOL_COLS} FROM district_schools", tuple[int, ...]()
     if year is not None:
         sql, args = sql + " WHERE year = ?", (year,)
     return [_school(r) for r in ws.conn.execute(sql + " ORDER BY level, district, school_name, id", args)]
@@ -167,7 +167,7 @@ def add_benchmark(ws: Workspace, *, year: int | None, issuer: str | None, source
     cur = ws.conn.execute(
         "INSERT INTO benchmarks (year, issuer, source_name, sha256, checksum_ok, imported_at, content) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)", (year, issuer, source_name, sha256, int(checksum_ok), now(), content))
-    return cur.lastrowid
+    return inserted_id(cur)
 
 
 def latest_benchmark(ws: Workspace) -> tuple | None:

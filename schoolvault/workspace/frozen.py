@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..forms.loader import content_hash
-from .db import Workspace, now
+from .db import Workspace, inserted_id, now
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def freeze(ws: Workspace, instrument, text: str, source: str, filename: str | No
         "INSERT INTO instruments (instrument_id, kind, title, year, sha256, source, filename, content, added_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (instrument.id, instrument.kind, instrument.title, instrument.year, sha, source, filename, text, now()))
-    return cur.lastrowid
+    return inserted_id(cur)
 
 
 def get(ws: Workspace, ref: int) -> FrozenInstrument:

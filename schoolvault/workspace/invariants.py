@@ -37,7 +37,7 @@ def problems(ws: Workspace) -> list[str]:
         except (SchoolVaultError, ValueError, KeyError, TypeError) as e:  # reported, not raised
             out.append(f"보관된 도구 '{f.instrument_id}'(#{f.ref})를 읽을 수 없습니다: {e}")
 
-    for adm_id, ref, grp, n in conn.execute(
+    for adm_id, ref, grp, _n in conn.execute(
             "SELECT a.id, a.instrument_ref, a.grp, a.n_respondents FROM administrations a "
             "LEFT JOIN instruments i ON i.id = a.instrument_ref WHERE i.id IS NULL"):
         out.append(f"응답 묶음 #{adm_id}({grp})의 설문 도구 보관본(#{ref})이 없습니다.")

@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import socket
+import sys
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,7 +60,7 @@ def pid_alive(pid: int) -> bool:
     """True when a process with this pid runs on this computer."""
     if pid <= 0:
         return False
-    if os.name == "nt":
+    if sys.platform == "win32":
         import ctypes
         handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
         if not handle:
@@ -79,7 +80,7 @@ def pid_alive(pid: int) -> bool:
 
 def _os_lock(fd: int) -> str:
     """Try to take an exclusive OS lock without waiting: "taken", "held" (by another) or "unsupported"."""
-    if os.name == "nt":
+    if sys.platform == "win32":
         import msvcrt
         try:
             os.lseek(fd, _WIN_LOCK_OFFSET, os.SEEK_SET)
@@ -102,7 +103,7 @@ def _os_lock(fd: int) -> str:
 
 def _os_unlock(fd: int) -> None:
     try:
-        if os.name == "nt":
+        if sys.platform == "win32":
             import msvcrt
             os.lseek(fd, _WIN_LOCK_OFFSET, os.SEEK_SET)
             msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)

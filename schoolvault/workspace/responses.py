@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..forms.periods import DEFAULT_PERIOD
 from ..masking import has_personal
-from .db import Workspace, now
+from .db import Workspace, inserted_id, now
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def add_administration(ws: Workspace, *, year: int, instrument_ref: int, group: 
         "imported_at, n_respondents, summary, period) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (year, instrument_ref, group, source_name, source_sha256, method, now(), len(rows),
          json.dumps(summary, ensure_ascii=False) if summary else None, period))
-    adm_id = cur.lastrowid
+    adm_id = inserted_id(cur)
     first = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM respondents").fetchone()[0]
     conn.executemany("INSERT INTO respondents (id, administration_id, row_no) VALUES (?, ?, ?)",
                      ((first + n, adm_id, r.row_no) for n, r in enumerate(rows)))
@@ -83,7 +83,7 @@ def add_administration(ws: Workspace, *, year: int, instrument_ref: int, group: 
 def administrations(ws: Workspace, year: int | None = None, instrument_id: str | None = None,
                     group: str | None = None, period: str | None = None) -> list[Administration]:
     """Administrations in import order; `period` None means every period."""
-    sql, args = _ADM + " WHERE 1=1", []
+    sql, args = _ADM + " WHERE 1=1", list[object]()
     if year is not None:
         sql += " AND a.year = ?"
         args.append(year)
