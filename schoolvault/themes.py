@@ -175,19 +175,50 @@ def extract_keywords(texts: Sequence[str], progress=NULL_PROGRESS) -> list[list[
         known = {t: _KEYWORDS[t] for t in texts if t in _KEYWORDS}
     todo = [t for t in dict.fromkeys(texts) if t not in known]
     if todo:
-        kiwi = tokenizer()
-        stop = stopwords()
+        pool = _keyword_pool()
         for start in range(0, len(todo), TOKENIZE_CHUNK):
             progress.report(start, len(todo), "형태소 분석 중")
             chunk = todo[start:start + TOKENIZE_CHUNK]
-            found = {t: tuple(keywords_of(tokens, stop))
-                     for t, tokens in zip(chunk, kiwi.tokenize([_unmasked_words(mask_personal(t)) for t in chunk]))}
+            found = dict(zip(chunk, pool.submit(_chunk_keywords, chunk).result() if pool else _chunk_keywords(chunk)))
             known.update(found)
             with _keywords_lock:
                 if len(_KEYWORDS) + len(found) > KEYWORDS_KEPT:
                     _KEYWORDS.clear()
                 _KEYWORDS.update(found)
     return [list(known[t]) for t in texts]
+
+
+def _chunk_keywords(chunk: list[str]) -> list[tuple[str, ...]]:
+    """Keywords of each text of one chunk (in this process, or in the keyword process)."""
+    stop = stopwords()
+    return [tuple(keywords_of(tokens, stop))
+            for tokens in tokenizer().tokenize([_unmasked_words(mask_personal(t)) for t in chunk])]
+
+
+_pool_wanted = False
+_pool: Any = None
+
+
+def use_keyword_process(wanted: bool = True) -> None:
+    """Tokenise in a separate process from now on (the GUI calls this at start-up).
+
+    Why: loading Kiwi and its first analysis (about 1.4 s) run in C++ holding the GIL, so even on a worker
+    thread they freeze the GUI thread. A one-worker process pool loads Kiwi once, in its own process."""
+    global _pool_wanted
+    _pool_wanted = wanted
+
+
+def _keyword_pool():
+    """The keyword process pool when wanted (started on first use), else None."""
+    global _pool
+    if not _pool_wanted:
+        return None
+    with _kiwi_lock:
+        if _pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+            _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    return _pool
 
 
 def _unmasked_words(masked: str) -> str:

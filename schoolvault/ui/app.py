@@ -91,6 +91,8 @@ def make_app(argv: list[str] | None = None):
     register_fonts()
     from . import gcguard
     gcguard.install(app)
+    from .. import themes
+    themes.use_keyword_process()  # Kiwi's load holds the GIL for ~1.4 s: keep it off this process
     from PySide6.QtGui import QIcon
 
     from ..resources import resource_dir
