@@ -200,8 +200,10 @@ def test_stats_by_grade_match_pandas_and_multi_grade_parents_count_in_both(fresh
     # 3학년 (3), 5학년 (2) and 무응답 (1) are under five: three small cells need no complement
     assert entry["hidden_outside"] == ["3학년", "5학년", NO_ANSWER]
     assert [c for c, st in entry["cells"].items() if st["suppressed_outside"]] == entry["hidden_outside"]
-    # the whole group is the ordinary group statistic
-    assert entry["total"] == services.stats(fresh_ws, GB, "학부모")["groups"]["학부모"]
+    # the whole group is the ordinary group statistic; `stats` adds only its disclosure flag (41 ≥ 5: shown)
+    whole = services.stats(fresh_ws, GB, "학부모")["groups"]["학부모"]
+    assert whole.pop("suppressed_outside") is False
+    assert entry["total"] == whole
 
 
 def test_publishable_keeps_hidden_cells_inside_the_school(fresh_ws, tmp_path):

@@ -143,6 +143,18 @@ def oracle(spec: dict, group: str, rows: list[dict], levels: dict | None = None)
     return {"n": len(rows), "items": items, "factors": factors, "domains": domains}
 
 
+# the documented disclosure rule (docs/SCORING.md): a group of fewer than 5 respondents stays inside the school
+OUTSIDE_MIN_N = 5
+
+
+def services_oracle(spec: dict, group: str, rows: list[dict], levels: dict | None = None) -> dict:
+    """What `services.stats` gives per group: the oracle's statistics and whether the group is kept out of
+    what leaves the school (`suppressed_outside`, n < 5)."""
+    want = oracle(spec, group, rows, levels)
+    want["suppressed_outside"] = want["n"] < OUTSIDE_MIN_N
+    return want
+
+
 def assert_same(got, want, path="stats"):
     """Recursive comparison: same keys, ints equal, floats within 1e-9 (relative beyond 1)."""
     if isinstance(want, dict):
@@ -385,7 +397,7 @@ def test_services_stats_match_oracle_through_the_workspace(_template_ws, case):
     assert got["scale_points"] == spec["scale"]["points"]
     assert set(got["groups"]) == set(answers)
     for g, rows in answers.items():
-        assert_same(got["groups"][g], oracle(spec, g, rows), g)
+        assert_same(got["groups"][g], services_oracle(spec, g, rows), g)
 
 
 @pytest.mark.parametrize("k", [4, 5])
@@ -400,10 +412,10 @@ def test_services_stats_match_oracle_for_hand_built_survey_and_empty_group(fresh
     got = services.stats(fresh_ws, spec["id"])
     assert list(got["groups"]) == ["교원", "학생", "학부모"]
     for g, rows in data.items():
-        assert_same(got["groups"][g], oracle(spec, g, rows), g)
+        assert_same(got["groups"][g], services_oracle(spec, g, rows), g)
     one = services.stats(fresh_ws, spec["id"], group="교원용")
     assert list(one["groups"]) == ["교원"]
-    assert_same(one["groups"]["교원"], oracle(spec, "교원", data["교원"]))
+    assert_same(one["groups"]["교원"], services_oracle(spec, "교원", data["교원"]))
 
 
 def _raw_rows(db: Path, instrument_id: str, group: str, year: int) -> list[dict]:
@@ -458,7 +470,7 @@ def test_shipped_surveys_match_oracle_on_demo_workspace(demo_ws_path, path):
     for g in spec["groups"]:
         rows = _raw_rows(demo_ws_path, spec["id"], g, 2025)
         assert len(rows) >= 3
-        assert_same(got["groups"][g], oracle(spec, g, rows, levels), g)
+        assert_same(got["groups"][g], services_oracle(spec, g, rows, levels), g)
         # demo data are realistic: reliable factors, not degenerate
         alphas = [f["alpha"] for f in got["groups"][g]["factors"].values() if f["alpha"] is not None]
         assert alphas and float(np.median(alphas)) > 0.3

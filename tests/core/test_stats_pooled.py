@@ -20,6 +20,7 @@ from test_stats_oracle import (
     hand_spec,
     oracle,
     random_rows,
+    services_oracle,
     shipped_survey_levels,
     survey_yaml,
     surveys_and_answers,
@@ -255,7 +256,7 @@ def test_services_stats_use_the_years_thresholds(fresh_ws, tmp_path):
     assert levels is not None, "the shipped 2025 guidebook names its 4단계"
     got = json.loads(json.dumps(services.stats(fresh_ws, spec["id"])))
     for g, rows in data.items():
-        assert_same(got["groups"][g], oracle(spec, g, rows, levels), g)
+        assert_same(got["groups"][g], services_oracle(spec, g, rows, levels), g)
 
 
 def test_a_frozen_guidebook_without_thresholds_falls_back_to_the_shipped_file_of_that_year(fresh_ws):
