@@ -27,14 +27,14 @@ def survey():
     return catalog.resolve(None, INSTRUMENT).instrument
 
 
-def items():
-    return list(survey().items_for(GROUP))
+def items(group: str = GROUP):
+    return list(survey().items_for(group))
 
 
-def valid_table(n: int = N_ROWS, seed: int = 1, extra: dict | None = None) -> list[list]:
-    """Header of item texts (plus extra columns) and n rows of answers 1..5 as labels and numbers."""
+def valid_table(n: int = N_ROWS, seed: int = 1, extra: dict | None = None, group: str = GROUP) -> list[list]:
+    """Header of the group's item texts (plus extra columns) and n rows of answers 1..5 as labels and numbers."""
     rng = random.Random(seed)
-    its = items()
+    its = items(group)
     labels = survey().scale.labels
     header = ["타임스탬프"] + [i.text for i in its] + list(extra or {})
     rows = [header]

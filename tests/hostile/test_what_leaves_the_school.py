@@ -20,7 +20,8 @@ def exported(fresh_ws_path, tmp_path):
     teachers = tmp_path / "교원.csv"
     teachers.write_bytes(csv_bytes(valid_table(extra={OPEN_Q: lambda r: FORMULAS[r % len(FORMULAS)] + f" #{r}"})))
     staff = tmp_path / "직원.csv"
-    staff.write_bytes(csv_bytes(valid_table(3, seed=9, extra={OPEN_Q: lambda r: f"직원 의견 비밀 {r}"})))
+    # the 직원 questionnaire (not the 교원 one: that is refused as the wrong group)
+    staff.write_bytes(csv_bytes(valid_table(3, seed=9, extra={OPEN_Q: lambda r: f"직원 의견 비밀 {r}"}, group="직원")))
     out = tmp_path / "결과.xlsx"
     with open_workspace(fresh_ws_path) as ws:
         assert import_responses(ws, teachers, INSTRUMENT, GROUP)["respondents"] == 12
