@@ -106,7 +106,7 @@ def split_cell(text: str) -> tuple[int | None, str]:
     return num, t
 
 
-_INTEGRAL = re.compile(r"^[+]?(\d{1,2})(?:[.,]0+)?$")
+_INTEGRAL = re.compile(r"^(\d{1,2})(?:[.,]0+)?$")  # no sign: "+5" is not an answer a form writes
 
 
 def _integral(text: str) -> int | None:

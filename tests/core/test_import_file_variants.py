@@ -89,7 +89,7 @@ def test_value_parser_takes_integral_numbers_only():
     from schoolvault.forms.model import Scale
     p = ValueParser(Scale(5, tuple(AGREE5)))
     assert [p(x) for x in ("5.0", "4,0", "３", "3.00", 2.0)] == [5, 4, 3, 3, 2]
-    assert all(p(x) == -1 for x in ("3.5", "6.0", "0.0"))
+    assert all(p(x) == -1 for x in ("3.5", "6.0", "0.0", "+5", "+5.0"))
     assert guess_column(["5.0", "4.0", "1.0"]).kind == "numbers"
 
 
