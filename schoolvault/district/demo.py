@@ -49,9 +49,12 @@ class DemoSchool:
 
 
 def instruments() -> tuple[list[Survey], Guidebook]:
-    """The shipped surveys and the guidebook of the demo year (the latest one when none is of that year)."""
+    """The shipped surveys the demo schools answer and the guidebook of the demo year (the latest one when none
+    is of that year). As in a school's demo, every survey but a 교육공동체 (guidebook-scored) one of another year:
+    a school answers its own year's survey, and two years' surveys share their codes."""
     shipped = catalog.shipped()
-    surveys = [a.instrument for a in shipped if isinstance(a.instrument, Survey)]
+    surveys = [a.instrument for a in shipped if isinstance(a.instrument, Survey)
+               and (a.instrument.scoring != "guidebook" or a.instrument.year == YEAR)]
     books = [a.instrument for a in shipped if isinstance(a.instrument, Guidebook)]
     if not surveys or not books:
         raise SchoolVaultError("예시 설문·지표 파일이 없습니다.", hint="resources/instruments를 확인하세요.")
