@@ -12,8 +12,24 @@ from ..errors import STORAGE_ERRNOS, Cancelled, SchoolVaultError, storage_error
 
 log = logging.getLogger(__name__)
 
-# The last dialog shown; tests read it, and it keeps the non-blocking box alive.
+# The last dialog shown; tests read it, and it keeps the non-blocking box alive. Back to None when that
+# dialog is destroyed (with its window), so it never names a deleted dialog.
 last_box: QMessageBox | None = None
+_shown = 0  # how many boxes were remembered: a destroyed box forgets itself only if still the last one
+
+
+def _remember(box: QMessageBox) -> None:
+    global last_box, _shown
+    _shown += 1
+    mine = _shown
+
+    def forget(*_args) -> None:  # holds no reference to the box: an unparented one can still be freed
+        global last_box
+        if _shown == mine:
+            last_box = None
+
+    box.destroyed.connect(forget)
+    last_box = box
 
 
 def known(exc: BaseException) -> BaseException:
@@ -39,7 +55,6 @@ def error_text(exc: BaseException) -> tuple[str, str]:
 
 def show_error(parent: QWidget | None, exc: BaseException, tb: str | None = None, *, modal: bool = False) -> None:
     """Show `exc`; Cancelled shows nothing. Non-SchoolVault errors are logged as bugs."""
-    global last_box
     if isinstance(exc, Cancelled):
         return
     exc = known(exc)
@@ -57,7 +72,7 @@ def show_error(parent: QWidget | None, exc: BaseException, tb: str | None = None
         box.setDetailedText(details)
         log.error("unexpected error: %s", details)
     box.setStandardButtons(QMessageBox.Ok)
-    last_box = box
+    _remember(box)
     if modal:
         box.exec()
     else:
@@ -77,8 +92,7 @@ def install_excepthook() -> None:
 
 def show_info(parent: QWidget | None, title: str, text: str) -> QMessageBox:
     """A short non-blocking notice (e.g. '준비 중'); returns the box (kept alive in last_box)."""
-    global last_box
     box = QMessageBox(QMessageBox.Information, title, text, QMessageBox.Ok, parent)
-    last_box = box
+    _remember(box)
     box.open()
     return box

@@ -87,6 +87,21 @@ def test_a_schoolvault_error_becomes_a_korean_dialog_with_where_and_hint(runner,
     box.close()
 
 
+def test_last_box_forgets_a_dialog_destroyed_with_its_window(qtbot):
+    """A dialog deleted with its window is no longer the last box; an older one's end keeps the newer."""
+    import shiboken6
+    from PySide6.QtWidgets import QWidget
+    old_window, window = QWidget(), QWidget()
+    ui_errors.show_info(old_window, "알림", "먼저")
+    ui_errors.show_error(window, SchoolVaultError("나중"))
+    box = ui_errors.last_box
+    assert box is not None and box.text() == "나중"
+    shiboken6.delete(old_window)
+    assert ui_errors.last_box is box
+    shiboken6.delete(window)
+    assert ui_errors.last_box is None
+
+
 def test_an_unexpected_error_shows_details_and_is_logged(runner, qtbot, caplog):
     def bug(_ws):
         return {}["missing"]
