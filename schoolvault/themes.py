@@ -217,8 +217,19 @@ def _keyword_pool():
         if _pool is None:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
-            _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_exit_with_parent)
     return _pool
+
+
+def _exit_with_parent() -> None:
+    """In the keyword process: end when the app ends, even when it was killed (no orphan holding Kiwi)."""
+    import multiprocessing
+    import os
+
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=lambda: (parent.join(), os._exit(0)), daemon=True).start()
 
 
 def _unmasked_words(masked: str) -> str:
