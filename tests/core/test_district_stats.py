@@ -178,7 +178,7 @@ def test_percentile_within_level_is_the_mid_rank_of_the_overall_score(district):
     stats, _ = district
     df = pd.DataFrame(stats["schools"])
     df = df[df["score100"].notna()]
-    for level, g in df.groupby("level"):
+    for _level, g in df.groupby("level"):
         expected = (g["score100"].rank(method="average") - 0.5) / len(g) * 100
         assert list(g["percentile"]) == pytest.approx(list(expected), abs=TOL)
 
