@@ -12,7 +12,7 @@ from .forms.groups import group_order
 from .forms.labels import COMPOSED_NOTE, indicator_type_label
 from .forms.model import Survey
 from .forms.periods import DEFAULT_PERIOD
-from .forms.scoring import MIN_GROUP_N
+from .forms.scoring import MIN_GROUP_N, answered_counts
 from .importing.comments import is_meaningless
 from .workspace import frozen, responses, selfeval
 from .workspace import school as school_db
@@ -90,6 +90,8 @@ def _item_rows(survey: Survey, gstats: dict, prev: dict | None) -> list[dict]:
                          "reverse": item.reverse, "indicator": item.indicator,
                          "n": st["n"], "mean": st["mean"], "sd": st["sd"], "score100": st["score100"],
                          "positive_rate": st["positive_rate"], "counts": st["counts"],
+                         # options as people chose them (a reverse item's counts un-reversed)
+                         "answered": answered_counts(item, st["counts"], survey.scale.points),
                          "prev_mean": p.get("mean"), "prev_positive_rate": p.get("positive_rate")})
     return rows
 

@@ -184,7 +184,15 @@ class ResultsPage(Page):
         self.item_table.verticalHeader().setVisible(False)
         self.item_table.setWordWrap(True)
         self.item_table.setAccessibleName("문항별 결과")
-        il.addWidget(self.item_table)
+        self.item_table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        il.addWidget(self.item_table, 3)
+        # the chosen question's answers per option, as answered (like a Google Forms summary)
+        self.dist_caption = hint("문항을 고르면 보기별 응답 분포가 여기에 나옵니다.")
+        il.addWidget(self.dist_caption)
+        self.dist_chart = BarChart(value_format="{:.0f}%")
+        self.dist_chart.setAccessibleName("보기별 응답 분포")
+        il.addWidget(self.dist_chart, 1)
+        self.item_table.itemSelectionChanged.connect(self._show_distribution)
         self.tabs.addTab(items, "문항별 결과")
         # groups
         comp = QWidget()
@@ -549,6 +557,23 @@ class ResultsPage(Page):
         h.setSectionResizeMode(1, QHeaderView.Stretch)
         t.setSortingEnabled(True)
         t.sortByColumn(5, Qt.DescendingOrder)
+
+    def _show_distribution(self) -> None:
+        """Bars per option of the selected question: the share who chose it, with the count."""
+        rows = self.item_table.selectionModel().selectedRows() if self.data else []
+        if not rows:
+            return
+        code = self.item_table.item(rows[0].row(), 0).key
+        d = self.data["by_group"][self.group_combo.currentData()]
+        it = next((r for r in d["items"] if r["code"] == code), None)
+        if it is None:
+            return
+        counts = [it["answered"].get(v, 0) for v in range(1, len(self.data["scale_labels"]) + 1)]
+        total = sum(counts)
+        self.dist_caption.setText(f"{it['code']} {it['text']} — 응답 {total}명"
+                                  + (" · 역문항이지만 고른 그대로 보여 줍니다" if it["reverse"] else ""))
+        self.dist_chart.set_data([f"{label} ({n}명)" for label, n in zip(self.data["scale_labels"], counts)],
+                                 [("응답 비율", [n / total * 100 if total else None for n in counts])])
 
     def _fill_top_bottom(self, d: dict) -> None:
         for lw, rows, color in ((self.top_list, d["top"], "#25613a"), (self.bottom_list, d["bottom"], "#a33a1f")):
