@@ -14,6 +14,8 @@ from .forms.model import Survey
 from .forms.periods import DEFAULT_PERIOD
 from .forms.scoring import MIN_GROUP_N, answered_counts
 from .importing.comments import is_meaningless
+from .reports import data as report_data
+from .reports import school_report_view as report_view
 from .workspace import frozen, responses, selfeval
 from .workspace import school as school_db
 from .workspace.db import Workspace
@@ -308,3 +310,15 @@ def grade_breakdown(ws: Workspace, instrument_id: str, group: str, period: str =
 def period_comparison(ws: Workspace, instrument_id: str) -> dict:
     """중간 and 학년말 side by side for the results page (services.compare_periods)."""
     return services.compare_periods(ws, instrument_id)
+
+
+def area_levels(ws: Workspace, year: int | None = None) -> dict:
+    """The 4단계 grid of 영역 × 평가주체 as the 학교평가서 prints it (서식3-1 (1), `school_report_view.area_grid`):
+    the results page shows the very cells the document does."""
+    data = report_data.collect(ws, year)
+    surveys = [s for s in data.surveys if s.survey.scoring == report_view.GUIDEBOOK_SCORING]
+    notes: list[str] = []
+    grid = report_view.area_grid(data.guidebook, data.levels, surveys, notes)
+    keys = report_view.AREA_KEYS[:len(data.guidebook.areas)]
+    return {"year": data.year, "areas": [(k, a.title) for k, a in zip(keys, data.guidebook.areas)],
+            "groups": list(report_view.FORM_GROUPS), "grid": grid, "notes": notes}

@@ -162,6 +162,13 @@ class ResultsPage(Page):
         self.level_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.level_table.verticalHeader().setVisible(False)
         pl.addWidget(self.level_table)
+        # 영역 × 평가주체 4단계: the cells the 학교평가서 prints (results.area_levels)
+        pl.addWidget(heading("영역 × 평가주체 4단계 (학교평가서와 같은 표)", 12))
+        self.grid_table = QTableWidget()
+        self.grid_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.grid_table.verticalHeader().setVisible(False)
+        self.grid_table.setAccessibleName("영역 평가주체 4단계")
+        pl.addWidget(self.grid_table)
         pl.addWidget(heading("영역별 점수 (100점 환산)", 12))
         self.domain_chart = BarChart()
         pl.addWidget(self.domain_chart)
@@ -275,6 +282,27 @@ class ResultsPage(Page):
     # ------------------------------------------------------------ loading
     def refresh(self) -> None:
         self.session.run(results.surveys_overview, on_done=self._show_surveys)
+        self.session.run(results.area_levels, on_done=self._show_area_grid)
+
+    GRID_STATES = {"suppressed": "n<5", "absent": "응답 없음", "not_asked": "해당 없음", "no_answers": "응답 없음"}
+
+    def _show_area_grid(self, g: dict) -> None:
+        """One row per 영역, one column per 평가주체: the 4단계 (mean), or why there is none."""
+        t = self.grid_table
+        t.clear()
+        t.setColumnCount(1 + len(g["groups"]))
+        t.setHorizontalHeaderLabels(["영역", *g["groups"]])
+        t.setRowCount(len(g["areas"]))
+        for r, (key, title) in enumerate(g["areas"]):
+            t.setItem(r, 0, SortItem(f"{key}. {title}", key))
+            for c, grp in enumerate(g["groups"], 1):
+                cell = g["grid"][key, grp]
+                text = (f"{cell.level or '—'} ({num(cell.mean)})" if cell.state == "level"
+                        else self.GRID_STATES.get(cell.state, ""))
+                t.setItem(r, c, SortItem(text, cell.mean))
+        t.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        t.resizeRowsToContents()
+        t.setFixedHeight(t.horizontalHeader().height() + sum(t.rowHeight(r) for r in range(t.rowCount())) + 4)
 
     def _show_surveys(self, surveys: list[dict]) -> None:
         keep = (getattr(self, "_want_survey", None) or self.survey_combo.currentData()
