@@ -14,8 +14,6 @@ from .forms.model import Survey
 from .forms.periods import DEFAULT_PERIOD
 from .forms.scoring import MIN_GROUP_N, answered_counts
 from .importing.comments import is_meaningless
-from .reports import data as report_data
-from .reports import school_report_view as report_view
 from .workspace import frozen, responses, selfeval
 from .workspace import school as school_db
 from .workspace.db import Workspace
@@ -315,6 +313,10 @@ def period_comparison(ws: Workspace, instrument_id: str) -> dict:
 def area_levels(ws: Workspace, year: int | None = None) -> dict:
     """The 4단계 grid of 영역 × 평가주체 as the 학교평가서 prints it (서식3-1 (1), `school_report_view.area_grid`):
     the results page shows the very cells the document does."""
+    # reports/ pulls in reportlab (~250 ms): imported here, on the worker, not when the GUI starts
+    from .reports import data as report_data
+    from .reports import school_report_view as report_view
+
     data = report_data.collect(ws, year)
     surveys = [s for s in data.surveys if s.survey.scoring == report_view.GUIDEBOOK_SCORING]
     notes: list[str] = []
