@@ -266,9 +266,6 @@ def add_custom_indicator(ws: Workspace, *, subarea: str, title: str, criteria: l
     return code
 
 
-def _plain_title(text: str) -> str:
-    """Titles compared without spaces and with one kind of middle dot (the official names mix ‧ and ·)."""
-    return "".join(text.split()).replace("‧", "·").replace("ㆍ", "·")
 def year_surveys(ws: Workspace, year: int | None = None) -> list[Survey]:
     """The year's 교육공동체 (guidebook-scored) surveys, the one to use first: those answered in the year (most
     respondents first), then those made for the year (the school's own before the shipped example)."""
@@ -299,6 +296,9 @@ def year_survey(ws: Workspace, year: int | None = None) -> Survey | None:
     return max(older, key=lambda s: s.year) if older else None
 
 
+def _plain_title(text: str) -> str:
+    """Titles compared without spaces and with one kind of middle dot (the official names mix ‧ and ·)."""
+    return "".join(text.split()).replace("‧", "·").replace("ㆍ", "·")
 
 
 def close_titles(key: str, titles, limit: int = 3, cutoff: float = 70) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 SODI = "sodi-example-2025"
 
 
