@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_DB := demo/demo-school.sqlite
 
-.PHONY: run test demo lint bench bundle clean
+.PHONY: run test check demo lint typecheck bench bundle clean
 
 $(VENV)/.installed: pyproject.toml
 	PYTHON=$(PYTHON) ./scripts/system-deps.sh venv
@@ -31,11 +31,18 @@ demo: $(DEMO_DB)
 run: .sysdeps-run $(VENV)/.installed $(DEMO_DB)
 	$(VENV)/bin/schoolvault --db $(DEMO_DB)
 
-test: .sysdeps-test $(VENV)/.installed
+# `make test` is `make check`: ruff, mypy on the typed core, then the whole suite.
+test: .sysdeps-test $(VENV)/.installed lint typecheck
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
 
+check: test
+
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check schoolvault tests
+	$(VENV)/bin/ruff check schoolvault tests bench scripts installer
+
+# The typed core to begin with (issue 16): instrument model and loader, statistics, the workspace.
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy schoolvault/forms schoolvault/stats.py schoolvault/workspace
 
 # Not part of `make test`: builds dist/SchoolVault (both executables) and smoke-tests it outside the venv.
 $(VENV)/.bundle-installed: pyproject.toml | $(VENV)/.installed
