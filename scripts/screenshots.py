@@ -1,6 +1,6 @@
 """Regenerate the README's GUI screenshots and report page images in docs/ from fresh demo data.
 
-Builds a demo school workspace in a temporary folder through the CLI (init 서울예시초등학교 초 동부 2025,
+Builds a demo school workspace in a temporary folder through the CLI (init 서울예시초등학교 초 동부 2026,
 code B100000001; demo --seed 7), opens the real MainWindow at 1366×768 with the Nanum fonts, visits
 each page the README shows, waits until its data is in, and saves `QWidget.grab()` of the window to
 docs/screenshot-*.png. The report images are pages of the 학교평가 결과 보고서 and the SODI report,
@@ -29,14 +29,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (1366, 768)  # the smallest laptop screen schools use
-SCHOOL = ["--school", "서울예시초등학교", "--level", "초", "--district", "동부", "--year", "2025",
+YEAR = 2026  # the official year `make run` opens
+SCHOOL = ["--school", "서울예시초등학교", "--level", "초", "--district", "동부", "--year", str(YEAR),
           "--code", "B100000001"]
 SODI = "sodi-example-2025"
-GUIDEBOOK_SURVEY = "seoul-eval-survey-2025"
+GUIDEBOOK_SURVEY = "seoul-eval-survey-2026"
+INDICATOR = "2-2-S1"  # a composed 평가지표 of the 2026 demo, linked to survey items
 # report image -> (which report, text that marks its page, text that must be on the same page)
 REPORT_PAGES = {
     "report-evaluation-summary.png": ("evaluation", "1. 한눈에 보는 올해 결과", None),
-    "report-evaluation-indicator.png": ("evaluation", "1-1-2 학교 비전 공유 및 실현", "관련 설문 문항"),
+    "report-evaluation-indicator.png": ("evaluation", "2-2-S1 학생 참여 중심 수업 혁신", "관련 설문 문항"),
     "report-sodi-profile.png": ("sodi", "2. 영역·요인 프로필", None),
 }
 
@@ -120,8 +122,8 @@ def gui_shots(db: Path, out: Path) -> None:
     shot("screenshot-plan.png")
 
     se = page("selfeval")
-    se.focus(code="2-2-1", tab="final")
-    s.wait(lambda: idle() and se.detail is not None and se.detail["code"] == "2-2-1", "indicator 2-2-1")
+    se.focus(code=INDICATOR, tab="final")
+    s.wait(lambda: idle() and se.detail is not None and se.detail["code"] == INDICATOR, f"indicator {INDICATOR}")
     shot("screenshot-indicator.png")
     se.focus(tab="midyear")
     s.pump(0.5)
@@ -141,11 +143,16 @@ def gui_shots(db: Path, out: Path) -> None:
     shot("screenshot-imports.png")
 
     res = page("results")
+    res.focus(GUIDEBOOK_SURVEY, "학부모")  # the 영역 results with 4단계 and the 4단계 grid
+    s.wait(lambda: idle() and res.data and res.survey_combo.currentData() == GUIDEBOOK_SURVEY
+           and res.group_combo.currentData() == "학부모", "guidebook survey results")
+    res.tabs.setCurrentIndex(0)
+    s.wait(idle, "results tab 0")
+    shot("screenshot-results.png")
     res.focus(SODI, "교원")
     s.wait(lambda: idle() and res.data and res.survey_combo.currentData() == SODI
            and res.group_combo.currentData() == "교원", "SODI results")
-    for tab, name in ((0, "screenshot-results.png"), (2, "screenshot-results-groups.png"),
-                      (3, "screenshot-results-strengths.png")):
+    for tab, name in ((2, "screenshot-results-groups.png"), (3, "screenshot-results-strengths.png")):
         res.tabs.setCurrentIndex(tab)
         s.wait(idle, f"results tab {tab}")
         shot(name)
@@ -168,7 +175,7 @@ def gui_shots(db: Path, out: Path) -> None:
     from schoolvault.workspace import open_workspace
     with open_workspace(db) as ws, ws.transaction():
         ws.conn.execute("UPDATE self_evaluations SET rating = NULL, achievements = '', shortcomings = '' "
-                        "WHERE year = 2025 AND indicator IN ('2-2-2', '3-1-5')")
+                        "WHERE year = ? AND indicator IN ('2-2-S2', '3-1-S1')", (YEAR,))
         ws.conn.execute("DELETE FROM administrations WHERE grp = '학부모'")
     w.notify_changed(frozenset({"responses", "selfeval"}))
     from schoolvault.ui.pages.reports import REPORTS
