@@ -32,6 +32,7 @@ from .forms.scoring import GUIDEBOOK_SCORING, suppressed
 from .importing import form_questions, itembank_files
 from .importing.history import delete_import, list_imports  # noqa: F401 — the verbs the 설문 page calls
 from .stats import group_stats
+from .workspace import asked as asked_db
 from .workspace import frozen, responses, selfeval
 from .workspace import school as school_db
 from .workspace.db import Workspace, open_workspace
@@ -479,6 +480,65 @@ def stats(ws: Workspace, instrument_id: str, group: str | None = None, year: int
         st["suppressed_outside"] = suppressed(st["n"])  # n<5: shown here, kept out of what leaves the school
         out["groups"][g] = st
     return out
+
+
+# ---------------------------------------------------------------- response rate (응답률)
+
+MAX_ASKED = 10000  # more people than any school asks in one group: a typo, not a count
+OVER_ASKED = "응답자가 대상자보다 많습니다"
+
+
+def _asked_target(ws: Workspace, instrument_id: str, year: int, group: str) -> tuple[str, str]:
+    """(instrument id as stored, canonical group) for a count of people asked; Korean error otherwise."""
+    _, inst, _ = _period_survey(ws, instrument_id, year, DEFAULT_PERIOD, None)
+    g = canonical_group(group)
+    known = list(inst.groups) + [x for x in survey_groups(ws, inst.id, year) if x not in inst.groups]
+    if g not in known:
+        raise SchoolVaultError(f"응답 집단 '{group}'은(는) 이 설문에 없습니다.",
+                               hint=f"다음 중 하나: {', '.join(known)}")
+    return inst.id, g
+
+
+def set_asked(ws: Workspace, instrument_id: str, group: str, count: int | None, year: int | None = None) -> dict:
+    """Store how many people of a group were asked (설문 대상자 수) for the response rate; None or 0 forgets
+    the count (the rate is then unknown). Returns the group's `response_rates` row."""
+    if year is None:
+        _, year = require_school(ws)
+    if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
+        raise SchoolVaultError(f"대상자 수 '{count}'은(는) 숫자가 아닙니다.", hint="사람 수를 정수로 쓰세요. 예: 40")
+    if count is not None and count < 0:
+        raise SchoolVaultError(f"대상자 수는 0보다 작을 수 없습니다 ({count}).",
+                               hint="설문을 요청한 사람 수를 쓰세요. 모르면 0을 쓰면 지워집니다.")
+    if count is not None and count > MAX_ASKED:
+        raise SchoolVaultError(f"대상자 수 {count:,}명은 너무 많습니다.",
+                               hint=f"한 집단의 대상자는 {MAX_ASKED:,}명 이하로 쓰세요. 자릿수를 확인하세요.")
+    inst_id, g = _asked_target(ws, instrument_id, year, group)
+    value = count or None
+    with ws.transaction():
+        asked_db.set_count(ws, year, inst_id, g, value)
+        ws.audit("asked", instrument=inst_id, year=year, group=g, count=value)
+    return next(r for r in response_rates(ws, inst_id, year)["groups"] if r["group"] == g)
+
+
+def response_rates(ws: Workspace, instrument_id: str, year: int | None = None,
+                   period: str = DEFAULT_PERIOD) -> dict:
+    """Per group: respondents (as `stats` counts them, of the period), people asked (None when not entered)
+    and the rate in percent (None when asked is unknown); a rate over 100% is kept and flagged in `warning`."""
+    if year is None:
+        _, year = require_school(ws)
+    period = require_period(period)
+    st = stats(ws, instrument_id, year=year, period=period)
+    _, inst, _ = _period_survey(ws, instrument_id, year, period, None)
+    known = asked_db.counts(ws, year, inst.id)
+    groups = sorted(set(inst.groups) | set(st["groups"]) | set(known), key=group_order)
+    rows = []
+    for g in groups:
+        n = st["groups"][g]["n"] if g in st["groups"] else 0
+        asked = known.get(g)
+        rate = 100 * n / asked if asked else None
+        rows.append({"group": g, "respondents": n, "asked": asked, "rate": rate,
+                     "warning": OVER_ASKED if asked and n > asked else None})
+    return {"instrument": inst.id, "year": year, "period": period, "groups": rows}
 
 
 def stats_by(ws: Workspace, instrument_id: str, by: str = GRADE, group: str | None = None,

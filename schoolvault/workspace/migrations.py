@@ -154,8 +154,20 @@ def m006_row_fingerprints(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
+def m007_asked(conn: sqlite3.Connection) -> None:
+    """How many people were asked per group (설문 대상자 수), entered by the user, for the response rate
+    (응답률 = 응답자 ÷ 대상자). One count per year, instrument and group; no row means not known."""
+    conn.execute(
+        """CREATE TABLE asked (
+            year INTEGER NOT NULL,
+            instrument_id TEXT NOT NULL,
+            grp TEXT NOT NULL,
+            count INTEGER NOT NULL CHECK (count >= 0),
+            PRIMARY KEY (year, instrument_id, grp))""")
+
+
 MIGRATIONS = [m001_initial, m002_district, m003_periods_and_attributes, m004_support_and_features,
-              m005_comment_personal, m006_row_fingerprints]
+              m005_comment_personal, m006_row_fingerprints, m007_asked]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
