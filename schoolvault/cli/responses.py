@@ -70,6 +70,8 @@ def register(sub, common) -> None:
              example="schoolvault-cli survey link --instrument gadong-2026 Q01=1-1-3 Q02=2-2-1")
     p.add_argument("--instrument", required=True)
     p.add_argument("links", nargs="+", help="문항코드=지표코드 (연결을 지우려면 문항코드=)")
+    from .asked import register_survey
+    register_survey(ssub, common)
 
     p = _cmd(sub, common, "template", cmd_template, "설문 양식(문항 목록 + 빈 응답 시트)을 만듭니다",
              human=lambda r: f"양식을 만들었습니다: {r['file']} (문항 {r['questions']}개)",
