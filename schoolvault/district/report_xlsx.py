@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..forms.groups import GROUPS, LEVELS
 from ..forms.scoring import MIN_GROUP_N
+from ..reports.charts import xlsx_series_style
 from ..safe_text import neutralize_formula
 from ..xlsx import new_workbook
 from .aggregate import ALL, LOW_RATING_SHARE, SUPPORT_PERCENTILE
@@ -68,8 +69,10 @@ def write_xlsx_report(stats: dict, out: Path, *, title: str) -> dict:
                     sh.write_number(first + i, 1 + j, v, num1)
         ch = wb.add_chart({"type": "column"})
         for j in range(len(levels)):
+            # a school level is told apart by its fill pattern too (black-and-white print), as in the PDF
             ch.add_series({"name": ["요약", r + 1, 1 + j], "categories": ["요약", first, 0, first + len(keys) - 1, 0],
-                           "values": ["요약", first, 1 + j, first + len(keys) - 1, 1 + j]})
+                           "values": ["요약", first, 1 + j, first + len(keys) - 1, 1 + j],
+                           **xlsx_series_style(levels[j], j)})
         ch.set_title({"name": f"{titles.get(inst, inst)} — 학교급별 영역 점수", "name_font": {"size": 10}})
         ch.set_y_axis({"min": 0, "max": 100})
         ch.set_size({"width": 620, "height": 300})

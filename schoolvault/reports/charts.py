@@ -52,6 +52,29 @@ def series_look(name: str, index: int) -> int:
     return groups.index(name) if name in groups else index
 
 
+# The same looks in the Excel charts (xlsxwriter series options), so both workbooks print as the PDF does.
+XLSX_PATTERNS = {"diagonal": "wide_upward_diagonal", "tint": "percent_25", "cross": "outlined_diamond",
+                 "horizontal": "light_horizontal"}  # "solid" is a plain fill
+XLSX_DASHES = ("solid", "dash", "round_dot", "long_dash_dot", "square_dot")   # as DASHES
+XLSX_MARKERS = ("circle", "square", "triangle", "diamond", "x")              # as MARKERS
+
+
+def xlsx_series_style(name: str, index: int, *, kind: str = "bar") -> dict:
+    """xlsxwriter `add_series` options for a series: a column/bar gets the fill pattern of `patterned_rect`,
+    a line/radar series the dash and marker of `radar_chart`; the colour is `series_color`."""
+    look = series_look(name, index)
+    hexcol = "#" + series_color(name, index).hexval()[2:].upper()
+    if kind in ("line", "radar", "scatter"):
+        return {"line": {"color": hexcol, "width": 1.5, "dash_type": XLSX_DASHES[look % len(XLSX_DASHES)]},
+                "marker": {"type": XLSX_MARKERS[look % len(XLSX_MARKERS)], "size": 6,
+                           "border": {"color": hexcol}, "fill": {"color": hexcol}}}
+    kind_ = PATTERNS[look % len(PATTERNS)]
+    if kind_ == "solid":
+        return {"fill": {"color": hexcol}, "border": {"color": hexcol}}
+    return {"pattern": {"pattern": XLSX_PATTERNS[kind_], "fg_color": hexcol, "bg_color": "#FFFFFF"},
+            "border": {"color": hexcol, "width": 0.75}}
+
+
 def _fit(text: str, font: str, size: float, width: float) -> str:
     """Shorten a label with … so it fits the width."""
     text = printable(text)

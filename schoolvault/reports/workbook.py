@@ -32,6 +32,7 @@ from ..workspace.auditlog import record_export
 from ..workspace.selfeval import MIDYEAR_LABELS
 from ..xlsx import new_workbook
 from . import indicator_sheet
+from .charts import xlsx_series_style
 from .data import SurveyResult, YearData, collect, comments, imported_benchmark
 from .evaluation_report import LEVEL_NAMES, TYPE_NAMES, district_name
 
@@ -504,11 +505,11 @@ def _sheet_compare(wb, fmt, data: YearData, benchmark: dict | None) -> None:
                                   {"type": "3_color_scale", "min_color": "#F8C9C4", "mid_color": "#FFFFFF",
                                    "max_color": "#BFD7F0"})
             ch = wb.add_chart({"type": "bar"})
-            colors = {"교원": "#2F6DB5", "직원": "#2A9D8F", "학생": "#E07A1F", "학부모": "#8E5BB5"}
             for c, g in enumerate(groups, start=2):
+                # a pattern per group as in the PDF charts: the printed page reads without colour
                 ch.add_series({"name": ["집단 비교", top, c], "categories": ["집단 비교", first, 1, last, 1],
-                               "values": ["집단 비교", first, c, last, c],
-                               "fill": {"color": colors.get(g, "#7F8C8D")}, "gap": 60})
+                               "values": ["집단 비교", first, c, last, c], "gap": 60,
+                               **xlsx_series_style(g, c - 2)})
             ch.set_title({"name": sr.survey.title, "name_font": {"size": 10}})
             ch.set_x_axis({"min": 0, "max": 100, "major_gridlines": {"visible": True, "line": {"color": "#E5E7EB"}}})
             ch.set_y_axis({"reverse": True, "num_font": {"size": 8}})

@@ -285,3 +285,15 @@ def test_no_figure_of_fewer_than_five_schools_is_printed(dws, tmp_path):
     section = text[text.rindex("6. 지표별 평가 분포"):text.rindex("7. 지원이 필요한 학교")]
     after = section[section.index(code):].splitlines()
     assert SUPPRESSED_SCHOOLS in after[:4 + len(stats["indicators"]["overall"][code]["counts"]) + 4]
+
+
+def test_the_internal_workbook_charts_tell_school_levels_apart_without_colour(dws, tmp_path):
+    from _chart_xml import series_looks
+    out = tmp_path / "내부.xlsx"
+    write_report(dws, out)
+    charts = series_looks(out)
+    assert charts
+    for chart in charts:
+        looks = [look for _, look in chart]
+        assert len(chart) >= 2 and len(set(looks)) == len(looks), chart
+        assert sum(look.startswith("solid") for look in looks) <= 1, chart  # the others hatched or dotted

@@ -75,3 +75,30 @@ def test_a_label_too_long_for_two_lines_is_shortened_not_lost():
     for s in d.contents:
         if isinstance(s, String):
             assert 0 <= s.getBounds()[0] and s.getBounds()[2] <= d.width
+
+
+def test_excel_line_series_of_the_groups_differ_in_dash_and_marker(tmp_path):
+    """The one group → look mapping also gives line/radar series in a workbook their own dash and marker,
+    in the PDF's order (교원 solid line with circles)."""
+    from _chart_xml import series_looks
+
+    from schoolvault.reports.charts import xlsx_series_style
+    from schoolvault.xlsx import new_workbook
+    groups = ["교원", "직원", "학생", "학부모"]
+    wb = new_workbook(tmp_path / "lines.xlsx")
+    sh = wb.add_worksheet("표")
+    sh.write_row(0, 0, ["영역", *groups])
+    for r in range(1, 4):
+        sh.write_row(r, 0, [f"영역{r}", *(60 + r + 5 * c for c in range(len(groups)))])
+    ch = wb.add_chart({"type": "radar"})
+    for c, g in enumerate(groups, start=1):
+        ch.add_series({"name": ["표", 0, c], "categories": ["표", 1, 0, 3, 0], "values": ["표", 1, c, 3, c],
+                       **xlsx_series_style(g, c - 1, kind="radar")})
+    sh.insert_chart(5, 0, ch)
+    wb.close()
+    [chart] = series_looks(tmp_path / "lines.xlsx")
+    looks = dict(chart)
+    assert looks["교원"].endswith("/solid/circle") and looks["직원"].endswith("/dash/square")
+    marks = [look.split("/")[2] for look in looks.values()]
+    dashes = [look.split("/")[1] for look in looks.values()]
+    assert len(set(marks)) == len(set(dashes)) == len(groups)

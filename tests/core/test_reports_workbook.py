@@ -248,3 +248,18 @@ def test_the_rating_chart_counts_in_whole_numbers(book):
     val_axis = re.search(r"<c:valAx>.*?</c:valAx>", rating, re.DOTALL).group(0)
     assert 'formatCode="0"' in val_axis and re.search(r'<c:majorUnit val="\d+"/>', val_axis)
     assert '<c:min val="0"/>' in val_axis
+
+
+def test_groups_in_the_workbook_charts_differ_by_pattern_not_colour_alone(book):
+    from _chart_xml import series_looks
+    charts = [c for c in series_looks(book["path"]) if len(c) > 1]
+    assert charts, "the 집단 비교 sheet carries multi-group charts"
+    seen: dict[str, str] = {}
+    for chart in charts:
+        looks = [look for _, look in chart]
+        assert len(set(looks)) == len(looks), chart           # no two series of a chart look alike
+        assert any(look.startswith("wdUpDiag") for look in looks), chart  # a real hatch, not only solid fills
+        for name, look in chart:
+            assert seen.setdefault(name, look) == look, name  # a group looks the same in every chart
+    assert seen["교원"].startswith("solid") and seen["직원"].startswith("wdUpDiag")  # as in the PDF charts
+    assert len(set(seen.values())) == len(seen) >= 3
