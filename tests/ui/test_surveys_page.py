@@ -91,3 +91,27 @@ def test_delete_can_be_declined(qtbot, demo_window, demo_ws_path):
     conn = sqlite3.connect(demo_ws_path)
     assert conn.execute("SELECT COUNT(*) FROM administrations WHERE id = ?", (adm_id,)).fetchone()[0] == 1
     conn.close()
+
+
+def test_typing_the_people_asked_saves_it_and_shows_the_rate(qtbot, demo_window, demo_ws_path):
+    from PySide6.QtWidgets import QSpinBox
+
+    from schoolvault import services
+    from schoolvault.workspace import open_workspace
+    page = _surveys(qtbot, demo_window)
+    title = next(s["title"] for s in page.data if s["id"] == GB)
+    (box,) = [b for b in page.findChildren(QSpinBox) if b.accessibleName() == f"{title} 학부모 대상자 수"]
+    assert box.value() == 0 and box.text() == "모름" and page.rate_labels[(GB, "학부모")].text() == "—"
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, "250")
+    assert getattr(page, "asked_saves", 0) == 0  # not saved digit by digit
+    qtbot.keyClick(box, Qt.Key_Return)
+    qtbot.waitUntil(lambda: getattr(page, "asked_saves", 0) == 1, timeout=10000)
+    conn = sqlite3.connect(demo_ws_path)
+    assert conn.execute("SELECT grp, count FROM asked WHERE instrument_id = ?", (GB,)).fetchall() == [("학부모", 250)]
+    conn.close()
+    with open_workspace(demo_ws_path, readonly=True) as ws:
+        n = services.stats(ws, GB, "학부모")["groups"]["학부모"]["n"]
+    assert n > 0
+    assert page.rate_labels[(GB, "학부모")].text() == f"{n}/250명 · {n / 250 * 100:.1f}%"

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -29,8 +30,17 @@ from .dashboard import card
 METHODS = {"import": "파일", "demo": "예시 데이터", "paper": "종이 설문", "manual": "직접 입력"}
 
 
-def _overview(ws) -> tuple[list[dict], list[dict]]:
-    return results.surveys_overview(ws), services.list_imports(ws)
+def _overview(ws) -> tuple[list[dict], list[dict], dict[str, dict[str, dict]]]:
+    data = results.surveys_overview(ws)
+    rates = {s["id"]: {r["group"]: r for r in services.response_rates(ws, s["id"])["groups"]} for s in data}
+    return data, services.list_imports(ws), rates
+
+
+def rate_text(row: dict | None) -> str:
+    """'9/12명 · 75.0%' (학년말 respondents of the people asked); '—' while the count is not entered."""
+    if not row or row["rate"] is None:
+        return "—"
+    return f"{row['respondents']}/{row['asked']}명 · {row['rate']:.1f}%"
 
 
 class SurveysPage(Page):
@@ -72,9 +82,11 @@ class SurveysPage(Page):
     def refresh(self) -> None:
         self.session.run(_overview, on_done=self._show)
 
-    def _show(self, got: tuple[list[dict], list[dict]]) -> None:
-        data, imports = got
+    def _show(self, got: tuple[list[dict], list[dict], dict[str, dict[str, dict]]]) -> None:
+        data, imports, rates = got
         self.data = data
+        self.asked_boxes: dict[tuple[str, str], QSpinBox] = {}
+        self.rate_labels: dict[tuple[str, str], QLabel] = {}
         while self.body_lay.count():
             w = self.body_lay.takeAt(0).widget()
             if w:
@@ -86,7 +98,7 @@ class SurveysPage(Page):
             lay.addWidget(hint(f"문항 {s['items']}개 · 응답 집단 {', '.join(s['groups'])}"
                                + (f" · 올해 응답자 {total}명" if total else " · 아직 응답이 없습니다")))
             grid = QGridLayout()
-            for c, text in enumerate(["집단", "응답자", "가져온 자료", "", ""]):
+            for c, text in enumerate(["집단", "응답자", "가져온 자료", "대상자", "응답률", "", ""]):
                 lab = QLabel(f"<b>{text}</b>")
                 grid.addWidget(lab, 0, c)
             for r, g in enumerate(s["groups"], 1):
@@ -104,16 +116,22 @@ class SurveysPage(Page):
                 src = QLabel(", ".join(srcs) or "—")
                 src.setWordWrap(True)
                 grid.addWidget(src, r, 2)
+                row = rates.get(s["id"], {}).get(g)
+                grid.addWidget(self._asked_box(s["id"], s["title"], g, row), r, 3)
+                rl = QLabel()
+                self.rate_labels[(s["id"], g)] = rl
+                self._show_rate(s["id"], g, row)
+                grid.addWidget(rl, r, 4)
                 b = QPushButton("가져오기…" if not n else "더 가져오기…")
                 b.setAccessibleName(f"{s['title']} {g} 응답 가져오기")
                 b.clicked.connect(lambda _=False, sid=s["id"], grp=g: self.main.open_import_wizard(sid, grp))
                 ro.editable(b)
-                grid.addWidget(b, r, 3)
+                grid.addWidget(b, r, 5)
                 q = QPushButton("온라인 설문 문항…")
                 q.setToolTip("구글 설문·네이버 폼에 붙여 넣을 문항과 선택지 (텍스트, 엑셀)")
                 q.setAccessibleName(f"{s['title']} {g} 온라인 설문 문항")
                 q.clicked.connect(lambda _=False, sid=s["id"], t=s["title"], grp=g: self.open_form_questions(sid, t, grp))
-                grid.addWidget(q, r, 4)
+                grid.addWidget(q, r, 6)
             grid.setColumnStretch(2, 1)
             lay.addLayout(grid)
             if total:
@@ -124,6 +142,41 @@ class SurveysPage(Page):
         self.body_lay.addWidget(self._imports_card(imports))
         self.body_lay.addStretch(1)
         self.loaded = True
+
+    def _asked_box(self, sid: str, title: str, group: str, row: dict | None) -> QSpinBox:
+        """How many people of the group were asked (설문 대상자 수); saved when typed in (Enter, leaving the box)."""
+        box = QSpinBox()
+        box.setRange(0, services.MAX_ASKED)
+        box.setSpecialValueText("모름")
+        box.setSuffix("명")
+        box.setKeyboardTracking(False)  # one save per entry, not per digit
+        box.setValue((row or {}).get("asked") or 0)
+        box.setToolTip("설문을 요청한 사람 수 (응답률 = 학년말 응답자 ÷ 대상자). 0은 '모름'입니다.")
+        box.setAccessibleName(f"{title} {group} 대상자 수")
+        box.valueChanged.connect(lambda v, sid=sid, grp=group: self.save_asked(sid, grp, v))
+        ro.editable(box)  # locked with the reason in a read-only window (ui/readonly.py)
+        self.asked_boxes[(sid, group)] = box
+        return box
+
+    def _show_rate(self, sid: str, group: str, row: dict | None) -> None:
+        label = self.rate_labels.get((sid, group))
+        if label is None:
+            return
+        label.setText(rate_text(row))
+        warn = (row or {}).get("warning")
+        label.setToolTip(warn or "학년말 응답자 ÷ 대상자")
+        label.setStyleSheet("color:#b00020;" if warn else "")
+
+    def save_asked(self, sid: str, group: str, count: int) -> None:
+        self.session.save(services.set_asked, sid, group, count,
+                          on_done=lambda row, sid=sid: self._asked_saved(sid, row))
+
+    def _asked_saved(self, sid: str, row: dict) -> None:
+        self.asked_saves = getattr(self, "asked_saves", 0) + 1
+        self._show_rate(sid, row["group"], row)
+        what = f"{row['asked']}명" if row["asked"] else "모름"
+        self.main.set_status(f"{row['group']} 대상자 수를 저장했습니다: {what}"
+                             + (f" (응답률 {row['rate']:.1f}%)" if row["rate"] is not None else ""))
 
     def open_form_questions(self, instrument_id: str, title: str, group: str) -> FormQuestionsDialog:
         dlg = FormQuestionsDialog(self.main, instrument_id, title, group)
