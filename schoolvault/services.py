@@ -488,6 +488,13 @@ MAX_ASKED = 10000  # more people than any school asks in one group: a typo, not 
 OVER_ASKED = "응답자가 대상자보다 많습니다"
 
 
+def response_rate(respondents: int, asked: int | None) -> tuple[float | None, str | None]:
+    """(rate in percent, warning): None when the count asked is not known; over 100% kept and flagged."""
+    if not asked:
+        return None, None
+    return 100 * respondents / asked, (OVER_ASKED if respondents > asked else None)
+
+
 def _asked_target(ws: Workspace, instrument_id: str, year: int, group: str) -> tuple[str, str]:
     """(instrument id as stored, canonical group) for a count of people asked; Korean error otherwise."""
     _, inst, _ = _period_survey(ws, instrument_id, year, DEFAULT_PERIOD, None)
@@ -535,9 +542,8 @@ def response_rates(ws: Workspace, instrument_id: str, year: int | None = None,
     for g in groups:
         n = st["groups"][g]["n"] if g in st["groups"] else 0
         asked = known.get(g)
-        rate = 100 * n / asked if asked else None
-        rows.append({"group": g, "respondents": n, "asked": asked, "rate": rate,
-                     "warning": OVER_ASKED if asked and n > asked else None})
+        rate, warning = response_rate(n, asked)
+        rows.append({"group": g, "respondents": n, "asked": asked, "rate": rate, "warning": warning})
     return {"instrument": inst.id, "year": year, "period": period, "groups": rows}
 
 

@@ -16,6 +16,7 @@ from ..forms.periods import DOCUMENT_PERIOD
 from ..forms.scoring import GUIDEBOOK_SCORING, MIN_GROUP_N, displayed_n
 from ..importing.comments import is_meaningless
 from ..masking import mask_personal
+from ..workspace import asked as asked_db
 from ..workspace import frozen, responses, selfeval
 from ..workspace import school as school_db
 
@@ -30,6 +31,7 @@ class SurveyResult:
     shown: list[str]                # groups with n >= MIN_GROUP_N
     suppressed: list[str]           # groups with fewer respondents
     adm_ids: dict[str, list[int]] = field(default_factory=dict)
+    asked: dict[str, int] = field(default_factory=dict)  # people asked per group, where the school entered it
 
     @property
     def id(self) -> str:
@@ -102,7 +104,8 @@ def survey_result(ws, instrument_id: str, year: int, answers_cache: dict | None 
             answers_cache[(instrument_id, g)] = rows
     counts = {g: st["groups"][g]["n"] for g in groups}
     shown = [g for g in groups if counts[g] >= MIN_GROUP_N]
-    return SurveyResult(inst, st, counts, shown, [g for g in groups if g not in shown], by_group)
+    asked = asked_db.counts(ws, year, inst.id)
+    return SurveyResult(inst, st, counts, shown, [g for g in groups if g not in shown], by_group, asked)
 
 
 def surveys_of_year(ws, year: int, answers_cache: dict | None = None) -> list[SurveyResult]:
@@ -163,6 +166,19 @@ def respondent_counts(surveys: list[SurveyResult]) -> list[tuple[SurveyResult, l
     maxed: the same person may answer two surveys, and nobody can tell. The summary sentence and the
     participation table of every report read this one function."""
     return [(sr, [(g, displayed_n(n, "명")) for g, n in sr.counts.items()]) for sr in surveys]
+
+
+def response_rates(sr: SurveyResult) -> dict[str, str] | None:
+    """Per group with respondents, its 응답률 as documents print it ("75.0%", "104.2% ※" over 100%, "–" where
+    the count asked is unknown or the group is hidden: a hidden group's rate would give its size away);
+    None when the school entered no count for this survey, so the documents leave the column out."""
+    if not any(sr.asked.get(g) for g in sr.counts):
+        return None
+    out = {}
+    for g, n in sr.counts.items():
+        rate, warning = services.response_rate(n, sr.asked.get(g))
+        out[g] = "–" if rate is None or g in sr.suppressed else f"{rate:.1f}%" + (" ※" if warning else "")
+    return out
 
 
 def scoring_note(data: YearData, surveys: list[Survey]) -> dict:

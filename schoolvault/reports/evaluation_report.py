@@ -17,6 +17,7 @@ from reportlab.platypus import PageBreak, Spacer, Table
 from ..forms.groups import group_order
 from ..forms.scoring import GUIDEBOOK_SCORING, MIN_GROUP_N, SUPPRESSED, level_text
 from ..progress import NULL_PROGRESS
+from ..services import OVER_ASKED
 from ..workspace.auditlog import record_export
 from ..workspace.selfeval import MIDYEAR_LABELS
 from . import narrative
@@ -31,6 +32,7 @@ from .data import (
     linked_items,
     pick_comments,
     respondent_counts,
+    response_rates,
     scoring_note,
 )
 from .pdf_common import (
@@ -172,12 +174,14 @@ def _participation(data: YearData) -> list:
     groups = sorted({g for sr in data.surveys for g in sr.counts}, key=group_order)
     shown = {sr.id: dict(cells) for sr, cells in respondent_counts(data.surveys)}
     before = {sr.id: dict(cells) for sr, cells in respondent_counts(data.last_surveys)}
+    rates = {sr.id: response_rates(sr) for sr in data.surveys}  # None: no count entered, no 응답률 column
     rows = []
     for g in groups:
         row = [g]
         for sr in data.surveys:
+            rate = rates[sr.id]
             if g not in sr.counts:
-                row.append("–")
+                row += ["–"] * (2 if rate is not None else 1)
                 continue
             cell = shown[sr.id][g]
             if g in before.get(sr.id, {}):
@@ -185,13 +189,25 @@ def _participation(data: YearData) -> list:
             if g in sr.suppressed:
                 cell += " · 결과 비공개"
             row.append(cell)
+            if rate is not None:
+                row.append(rate[g])
         rows.append(row)
-    w = (BODY_W - 26 * mm) / len(data.surveys)
-    out.append(table(["응답 집단"] + [sr.survey.title for sr in data.surveys], rows,
-                     [26 * mm] + [w] * len(data.surveys), align="l" + "r" * len(data.surveys)))
+    header = ["응답 집단"]
+    for sr in data.surveys:
+        header += [sr.survey.title] + (["응답률"] if rates[sr.id] is not None else [])
+    n_rate = len(header) - 1 - len(data.surveys)
+    w = (BODY_W - 26 * mm - 18 * mm * n_rate) / len(data.surveys)
+    widths = [26 * mm]
+    for sr in data.surveys:
+        widths += [w] + ([18 * mm] if rates[sr.id] is not None else [])
+    out.append(table(header, rows, widths, align="l" + "r" * (len(header) - 1)))
     notes = [f"응답자가 {MIN_GROUP_N}명 미만인 집단의 결과는 싣지 않았습니다."]
     if last:
         notes.insert(0, f"괄호 안은 {data.last_year}학년도 응답자 수입니다.")
+    if n_rate:
+        notes.append("응답률은 학교가 입력한 대상자 수에 대한 학년말 응답자의 비율입니다.")
+    if any(r and any(v.endswith("※") for v in r.values()) for r in rates.values()):
+        notes.append(f"※ {OVER_ASKED}: 대상자 수를 확인하세요.")
     out.append(para(" ".join(notes), "small"))
     return out
 

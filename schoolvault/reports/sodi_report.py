@@ -16,6 +16,7 @@ from reportlab.platypus import PageBreak, Spacer
 from ..errors import SchoolVaultError
 from ..forms.scoring import MIN_GROUP_N, SUPPRESSED, alpha_note, alpha_text
 from ..progress import NULL_PROGRESS
+from ..services import OVER_ASKED
 from ..workspace.auditlog import record_export
 from . import narrative
 from .charts import bar_chart, factor_series, radar_chart
@@ -26,6 +27,7 @@ from .data import (
     imported_benchmark,
     pick_comments,
     respondent_counts,
+    response_rates,
     scoring_note,
 )
 from .evaluation_report import LEVEL_NAMES, district_name
@@ -193,7 +195,17 @@ def build_sodi_story(ws, data, sr: SurveyResult, *, benchmark: dict | None, prog
     story.append(box([markup(p) for p in narrative.render("sodi_summary.j2", **ctx)]))
     story.append(Spacer(1, 4 * mm))
     rows = [[g, n, "공개" if g in sr.shown else f"비공개 ({SUPPRESSED})"] for g, n in counts]
-    story.append(table(["응답 집단", "응답자 수", "결과"], rows, [40 * mm, 30 * mm, 40 * mm], align="lrc"))
+    rates = response_rates(sr)  # None: the school entered no count asked, so no 응답률 column
+    if rates is None:
+        story.append(table(["응답 집단", "응답자 수", "결과"], rows, [40 * mm, 30 * mm, 40 * mm], align="lrc"))
+    else:
+        rows = [[g, n, rates[g], shown] for g, n, shown in rows]
+        story.append(table(["응답 집단", "응답자 수", "응답률", "결과"], rows,
+                           [40 * mm, 30 * mm, 30 * mm, 40 * mm], align="lrrc"))
+        note = "응답률은 학교가 입력한 대상자 수에 대한 응답자의 비율입니다."
+        if any(v.endswith("※") for v in rates.values()):
+            note += f" ※ {OVER_ASKED}: 대상자 수를 확인하세요."
+        story.append(para(note, "small"))
     progress.report(1, 6, "프로필 그리는 중")
 
     # 2. profile
