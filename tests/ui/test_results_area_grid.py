@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from schoolvault.forms.scoring import level_text
 from schoolvault.reports import data as report_data
 from schoolvault.reports.school_report_view import SUBMISSION, prepare
 

@@ -297,7 +297,7 @@ class ResultsPage(Page):
             t.setItem(r, 0, SortItem(f"{key}. {title}", key))
             for c, grp in enumerate(g["groups"], 1):
                 cell = g["grid"][key, grp]
-                text = (f"{cell.level or '—'} ({num(cell.mean)})" if cell.state == "level"
+                text = (level_text(cell.rounded, cell.level) if cell.state == "level"
                         else self.GRID_STATES.get(cell.state, ""))
                 t.setItem(r, c, SortItem(text, cell.mean))
         t.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
