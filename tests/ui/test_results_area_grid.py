@@ -20,7 +20,7 @@ def test_results_grid_shows_the_school_reports_cells(demo_window, demo_ws, idle)
             cell = view.grid[key, g]
             text = t.item(r, c).text()
             if cell.state == "level":
-                assert text == f"{cell.level or '—'} ({cell.mean:.2f})"
+                assert text == level_text(cell.rounded, cell.level)  # '3.5 우수', as everywhere
                 levels += 1
             else:
                 assert cell.level is None and "(" not in text
