@@ -26,7 +26,7 @@ def register(sub, common) -> None:
              "학교조직진단 보고서, 종이 설문지",
              human=_report_human,
              example="schoolvault-cli --db 학교.sqlite report 학교평가서.hwpx --kind submission")
-    p.add_argument("out", help="저장할 파일 (OUT.pdf; 학교평가서는 OUT.hwpx, OUT.docx도 됩니다)")
+    p.add_argument("out", help="저장할 파일 (OUT.pdf; 학교평가서와 종이 설문지는 OUT.hwpx, OUT.docx도 됩니다)")
     p.add_argument("--kind", required=True, help=KIND_HELP)
     p.add_argument("--instrument", help="설문 도구 id (sodi: 기본은 올해 응답이 있는 SODI 설문, questionnaire: 필수)")
     p.add_argument("--group", help="응답 집단 (questionnaire: 교원, 직원, 학생, 학부모)")

@@ -6,7 +6,7 @@ a worker with progress and cancel:
 
     evaluation_report(ws, out, *, year=None, benchmark=None, progress)        학교평가 결과 보고서
     sodi_report(ws, out, *, instrument=None, year=None, benchmark=None, progress)  학교조직진단 보고서
-    questionnaire(ws | None, out, *, instrument, group, progress)             종이 설문지
+    questionnaire(ws | None, out, *, instrument, group, progress)             종이 설문지 (.pdf/.hwpx/.docx)
     export_workbook(ws, out, *, year=None, benchmark=None, progress)          컨설팅용 워크북 (= 제출 파일)
     survey_chart_svg(ws, instrument_id, *, group=None, kind="radar", year=None) -> bytes
     school_report(ws, out, *, kind="submission" | "internal", year=None, progress)  학교평가서 (.hwpx/.docx/.pdf)

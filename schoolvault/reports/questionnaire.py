@@ -19,6 +19,7 @@ from ..forms.groups import canonical_group
 from ..forms.model import Survey
 from ..progress import NULL_PROGRESS
 from ..workspace import school as school_db
+from .docmodel import check_suffix, write_document
 from .pdf_common import (
     BODY_W,
     HEAD_BG,
@@ -37,6 +38,7 @@ from .pdf_common import (
     styles,
     write_pdf,
 )
+from .questionnaire_doc import questionnaire_document
 
 OPEN_ANSWER_LINES = 4
 
@@ -77,10 +79,11 @@ def _open_box(question: str, n: int, lead: list) -> list:
 
 
 def questionnaire(ws, out: str | Path, *, instrument: str, group: str, progress=NULL_PROGRESS) -> dict:
-    """Write a paper form of `instrument` for `group` (교원, 직원, 학생, 학부모) to `out` (PDF).
+    """Write a paper form of `instrument` for `group` (교원, 직원, 학생, 학부모) to `out`: PDF, or .hwpx/.docx
+    (the same form as a document model, questionnaire_doc.py) by the file's suffix.
 
     ws may be None (blank form without the school's name). Raises SchoolVaultError when the
-    instrument is not a survey or the group is not one of its groups.
+    instrument is not a survey, the group is not one of its groups or the suffix is not one of the three.
     """
     inst = catalog.resolve(ws, instrument).instrument
     if not isinstance(inst, Survey):
@@ -89,9 +92,16 @@ def questionnaire(ws, out: str | Path, *, instrument: str, group: str, progress=
     if g not in inst.groups:
         raise SchoolVaultError(f"'{group}' 집단은 이 설문에 없습니다.", where=instrument,
                                hint=f"다음 중 하나를 쓰세요: {', '.join(inst.groups)}")
+    suffix = check_suffix(out)
     school = school_db.get_school(ws) if ws is not None else None
     items = inst.items_for(g)
     opens = [q for q in inst.open_questions if q.applies_to(g)]
+    if suffix != ".pdf":
+        progress.report(0, 1, "설문지 만드는 중")
+        doc = questionnaire_document(inst, g, school.name if school else "", school.level if school else None)
+        result = write_document(doc, out, progress=progress)
+        result.update(instrument=inst.id, group=g, items=len(items), open_questions=len(opens))
+        return result
     progress.report(0, 1, "설문지 만드는 중")
     name = school.name if school else ""
     title = f"{inst.title}"

@@ -176,6 +176,68 @@ def test_questionnaire_refuses_a_group_the_survey_does_not_ask():
     assert "교원" in e.value.hint
 
 
+def _docx_text(path) -> str:
+    import docx
+    d = docx.Document(str(path))
+    out = [p.text for p in d.paragraphs]
+    out += [c.text for t in d.tables for row in t.rows for c in row.cells]
+    return "\n".join(out)
+
+
+def _hwpx_text(path) -> str:
+    from hwpx import TextExtractor
+    with TextExtractor(str(path)) as ex:
+        return ex.extract_text(include_nested=True, object_behavior="nested")
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".hwpx"])
+@pytest.mark.parametrize("group", ["학부모", "교원"])
+def test_questionnaire_as_hwpx_and_docx_holds_the_groups_items_and_the_scale(tmp_path, suffix, group):
+    from schoolvault import catalog
+    from schoolvault.reports import questionnaire
+    sv = catalog.resolve(None, SODI).instrument
+    out = tmp_path / f"설문지{suffix}"
+    r = questionnaire(None, out, instrument=SODI, group=group)
+    raw = _docx_text(out) if suffix == ".docx" else _hwpx_text(out)
+    text = _plain(raw)
+    mine = [i for i in sv.items() if i.applies_to(group)]
+    others = [i for i in sv.items() if not i.applies_to(group) and all(i.text != m.text for m in mine)]
+    opens = [q for q in sv.open_questions if q.applies_to(group)]
+    assert r["format"] == suffix[1:] and r["items"] == len(mine) > 0 and r["open_questions"] == len(opens)
+    for item in mine:
+        assert _plain(item.text) in text, item.code
+    for q in opens:
+        assert _plain(q.text) in text
+    for item in others:
+        assert _plain(item.text) not in text, item.code
+    labels = [_plain(lab) for lab in sv.scale.labels]
+    assert all(lab in text for lab in labels)
+    # the answer boxes are headed highest first, as printed forms are: 매우 그렇다 … 전혀 그렇지 않다
+    header = "".join(labels[::-1])
+    assert header in text
+    first_item = text.index(_plain(mine[0].text))
+    if group == "학부모":  # the 학년 question comes first, as in the Google Form list
+        assert -1 < text.find("자녀의학년을") < first_item
+    else:
+        assert "학년을" not in text[:first_item]
+
+
+def test_questionnaire_in_an_unknown_format_says_so_in_korean(tmp_path):
+    from schoolvault.reports import questionnaire
+    out = tmp_path / "설문지.odt"
+    with pytest.raises(SchoolVaultError) as e:
+        questionnaire(None, out, instrument=SODI, group="학생")
+    assert "파일 형식" in e.value.message and ".hwpx" in e.value.hint
+    assert not out.exists()
+
+
+def test_cli_writes_the_questionnaire_as_docx(tmp_path):
+    from schoolvault.cli import main
+    out = tmp_path / "q.docx"
+    main(["report", str(out), "--kind", "questionnaire", "--instrument", SODI, "--group", "학생"])
+    assert "몇 학년입니까?" in _docx_text(out)
+
+
 def test_sodi_report_without_answers_says_what_to_do(fresh_ws, tmp_path):
     from schoolvault.reports import sodi_report
     with pytest.raises(SchoolVaultError) as e:

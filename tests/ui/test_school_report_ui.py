@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from pathlib import Path
 
 from schoolvault.workspace import open_workspace, selfeval
 
@@ -46,3 +47,24 @@ def test_reports_page_offers_hwpx_first_and_writes_the_submission(demo_window, q
         assert z.read("mimetype") == b"application/hwp+zip"
         assert b"hp:tbl" in z.read("Contents/section0.xml")
     assert page.rows["submission"]["open"].isVisible()
+
+
+def test_paper_questionnaire_offers_hwpx_and_docx_and_writes_the_chosen_group(demo_window, qtbot, tmp_path):
+    import docx
+    page = demo_window.show_page("reports")
+    qtbot.waitUntil(lambda: page.loaded, timeout=10000)
+    row = page.rows["questionnaire"]
+    fmt = row["format"]
+    assert [fmt.itemData(i) for i in range(fmt.count())] == [".pdf", ".hwpx", ".docx"]
+    fmt.setCurrentIndex(fmt.findData(".docx"))
+    qtbot.waitUntil(lambda: row["group"].findData("학부모") >= 0, timeout=10000)
+    row["group"].setCurrentIndex(row["group"].findData("학부모"))
+    out = tmp_path / "설문지.docx"
+    page.make("questionnaire", str(out))
+    qtbot.waitUntil(lambda: row["status"].text().startswith("저장했습니다"), timeout=30000)
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert "학부모용" in text and "자녀의 학년을" in text
+    # the preview is the PDF form of the same survey and group (it needs both, or it would fail)
+    qtbot.waitUntil(lambda: getattr(page.preview, "path", None) is not None, timeout=30000)
+    assert page.preview.path.endswith(".pdf") and Path(page.preview.path).exists()
+    page.preview.wait()
