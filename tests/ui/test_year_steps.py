@@ -110,3 +110,21 @@ def test_new_year_from_a_submitted_year_does_not_warn(qtbot, fresh_window, fresh
     from PySide6.QtWidgets import QDialogButtonBox
     assert dlg.unfinished is None and not dlg.warning.isVisible()
     assert dlg.buttons.button(QDialogButtonBox.Ok).text() == "새 학년도 시작"
+
+
+def test_making_the_report_and_the_workbook_leaves_the_stage(qtbot, demo_window, demo_ws_path, tmp_path, idle):
+    """The 보고서 page writes files; only the dashboard's finish moves the year (one explicit finish)."""
+    with open_workspace(demo_ws_path, readonly=True) as ws:
+        year = school_db.current_year(ws)
+        before = school_db.stage(ws, year)
+    assert before != "report"
+    page = demo_window.show_page("reports")
+    qtbot.waitUntil(lambda: page.loaded, timeout=10000)
+    for key, name in (("evaluation", "r.pdf"), ("workbook", "w.xlsx")):
+        page.make(key, str(tmp_path / name))
+        qtbot.waitUntil(lambda k=key: page.rows[k]["status"].text().startswith("저장했습니다"), timeout=60000)
+        idle(demo_window, 30000)
+    with open_workspace(demo_ws_path, readonly=True) as ws:
+        assert school_db.stage(ws, year) == before
+    dash = _dashboard(qtbot, demo_window)
+    qtbot.waitUntil(lambda: dash.data["stage"] == before, timeout=10000)

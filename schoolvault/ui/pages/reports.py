@@ -56,6 +56,7 @@ FORMAT_LABELS = {".hwpx": "한글 (.hwpx)", ".docx": "워드 (.docx)", ".pdf": "
 FORMAT_FILTERS = {".hwpx": "한글 문서 (*.hwpx)", ".docx": "워드 문서 (*.docx)", ".pdf": "PDF 파일 (*.pdf)",
                   ".xlsx": "엑셀 파일 (*.xlsx)"}
 DOCUMENT_FORMATS = (".hwpx", ".docx", ".pdf")  # 한글 first: schools edit the 학교평가서 there before it goes out
+QUESTIONNAIRE_FORMATS = (".pdf", ".hwpx", ".docx")  # PDF first: a paper form is mostly printed as it is
 
 
 REPORTS = [
@@ -78,10 +79,11 @@ REPORTS = [
     ReportKind("workbook", "컨설팅·제출용 엑셀 파일 (.xlsx)",
                "컨설팅단이 검토하고 교육지원청이 모으는 파일입니다. 요약, 지표별 자체평가, 문항 통계, 원자료(익명)가 들어갑니다.",
                "schoolvault.reports.workbook", "export_workbook", ".xlsx", "학교평가자료"),
-    ReportKind("questionnaire", "종이 설문지 (PDF)",
-               "종이로 설문할 때 인쇄할 설문지입니다. 설문과 응답 집단을 고르세요.",
+    ReportKind("questionnaire", "종이 설문지",
+               "종이로 설문할 때 인쇄할 설문지입니다. 설문과 응답 집단을 고르세요. 한글이나 워드로 만들면 "
+               "인쇄 전에 고쳐 쓸 수 있습니다.",
                "schoolvault.reports.questionnaire", "questionnaire", ".pdf", "설문지",
-               needs_survey=True, needs_group=True),
+               needs_survey=True, needs_group=True, formats=QUESTIONNAIRE_FORMATS),
 ]
 
 
@@ -299,9 +301,7 @@ class ReportsPage(Page):
             row["open"].setVisible(True)
             self.show_preview(kind, str(path))
             self.main.set_status(f"{kind.title}: {path}")
-            # a read-only window (held file, past year) makes the document but leaves the year's stage
-            if key in ("evaluation", "workbook") and self.main.read_only_reason() is None:
-                self.session.run(guide.reach_stage, "report", on_done=lambda changed: changed and self.changed(flags.STAGE))
+            # making a document never moves the year's stage: each stage has one explicit finish (dashboard)
 
         def failed(_exc) -> bool:
             row["button"].setEnabled(True)
@@ -334,7 +334,10 @@ class ReportsPage(Page):
                 "줄과 쪽이 나뉘는 자리가 조금 다를 수 있습니다.")
         self.preview.setVisible(True)
         self.preview.show_message(title, "미리보기를 만드는 중…")
-        self.session.run(write_report, kind.key, pdf,
+        row = self.rows[kind.key]
+        instrument = row["survey"].currentData() if row["survey"] is not None else None
+        group = row["group"].currentData() if row["group"] is not None else None
+        self.session.run(write_report, kind.key, pdf, instrument=instrument, group=group,
                          on_done=lambda _r: self.preview.show_pdf(pdf, title=title, note=note),
                          on_error=lambda _e: self.preview.show_message(
                              title, "미리보기를 만들지 못했습니다. 저장한 파일은 '열기'로 확인하세요.") or True)
