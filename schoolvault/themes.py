@@ -219,6 +219,9 @@ def _keyword_pool():
             from concurrent.futures import ProcessPoolExecutor
             _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                         initializer=_exit_with_parent)
+            # shut down before the interpreter tears modules down (else a noisy "Exception ignored" at exit)
+            import atexit
+            atexit.register(_pool.shutdown, wait=False, cancel_futures=True)
     return _pool
 
 
