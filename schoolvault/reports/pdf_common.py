@@ -7,8 +7,6 @@ Headings made with `h1`/`h2`/`h3` feed the table of contents and the PDF outline
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +35,7 @@ from reportlab.platypus import (
 
 from ..errors import SchoolVaultError
 from ..progress import NULL_PROGRESS
+from .atomic import replace_file
 from .fonts import printable, register_fonts
 
 PAGE_W, PAGE_H = A4
@@ -494,18 +493,5 @@ def write_pdf(path: str | Path, make) -> dict:
     buf = io.BytesIO()
     pages = make(buf)
     data = buf.getvalue()
-    fd, tmp = tempfile.mkstemp(prefix=".schoolvault-", suffix=".pdf", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except PermissionError as e:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise SchoolVaultError("파일을 저장할 수 없습니다.", where=str(path),
-                               hint="같은 파일이 다른 프로그램에서 열려 있으면 닫고 다시 시도하세요.") from e
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    replace_file(path, data)
     return {"file": str(path), "pages": pages, "bytes": len(data)}
