@@ -10,6 +10,7 @@ from ..forms.groups import GROUPS, LEVELS
 from ..forms.scoring import MIN_GROUP_N
 from ..reports.charts import xlsx_series_style
 from ..safe_text import neutralize_formula
+from ..submission import EDITED_LABEL, UNEDITED_LABEL
 from ..xlsx import new_workbook
 from .aggregate import ALL, LOW_RATING_SHARE, SUPPORT_PERCENTILE
 from .report_view import (
@@ -180,7 +181,7 @@ def write_xlsx_report(stats: dict, out: Path, *, title: str) -> dict:
         if s["rating_mean"] is not None:
             sh.write_number(r, 6, s["rating_mean"], num2)
         sh.write_row(r, 7, [s["ratings"], s["low_ratings"], "예" if s["needs_support"] else "",
-                            "; ".join(s["support_reasons"]), "정상" if s["checksum_ok"] else "수정됨"])
+                            "; ".join(s["support_reasons"]), UNEDITED_LABEL if s["checksum_ok"] else EDITED_LABEL])
         if not s["checksum_ok"]:
             sh.write(r, 11, "수정됨", warn)
         c = 12
