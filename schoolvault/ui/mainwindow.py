@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         self.banner = self._readonly_banner() if readonly else None
         if self.banner is not None:
             outer.addWidget(self.banner)
-        # a past year (chosen on the dashboard) opens read-only until unlocked on purpose (issue 15)
+        # a past year (chosen on the dashboard) opens read-only until unlocked on purpose
         self.year: int | None = None
         self.latest_year: int | None = None
         self.unlocked_year: int | None = None
