@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
-import inspect
 import logging
 from pathlib import Path
 
@@ -244,7 +242,6 @@ class MainWindow(QMainWindow):
             m_go.addAction(act)
 
         m_survey = mb.addMenu("설문(&S)")
-        # Integration point: the import wizard and paper entry are separate modules (issue 3).
         self.act_import = QAction("응답 파일 가져오기…", self, triggered=lambda: self.open_import_wizard())
         self.act_import.setShortcut(QKeySequence("Ctrl+I"))
         self.act_paper = QAction("종이 설문 입력…", self, triggered=self.open_paper_entry)
@@ -342,22 +339,12 @@ class MainWindow(QMainWindow):
         self.new_year_dialog = dlg
         dlg.open()
 
-    def _open_optional(self, module: str, cls: str, what: str, **kwargs) -> QWidget | None:
-        """Open a window another part of the project provides (issue 3), if it is there yet.
+    def _show_window(self, w: QWidget) -> QWidget:
+        """Show a tool window (import wizard, paper entry, survey builder, comment picker) over this one.
 
-        It gets the workspace path and this window as parent (so it shares our job runner); when
-        it imports or saves answers, the pages that show responses refresh.
+        It got the workspace path and this window as parent (so it shares our job runner); when it
+        imports or saves answers, the pages that show responses refresh.
         """
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as e:
-            if e.name and module.startswith(e.name):
-                show_info(self, "준비 중", f"{what} 기능은 준비 중입니다. 다음 판에서 쓸 수 있습니다.")
-                return None
-            raise
-        factory = getattr(mod, cls)
-        params = inspect.signature(factory).parameters
-        w = factory(str(self.session.path), self, **{k: v for k, v in kwargs.items() if k in params and v})
         w.setWindowFlag(Qt.Window, True)
         ro.apply(w, self.read_only_reason(), held=self.readonly)
         # imported/saved: answers; created: a new survey (the survey lists read the same flag)
@@ -370,40 +357,30 @@ class MainWindow(QMainWindow):
         w.show()
         return w
 
-    # Integration point (issue 3): ui/dialogs/import_wizard.py provides ImportWizard(ws_path, parent,
-    # instrument_id=, group=). Were it missing, a plain file/survey/group dialog calls the core import.
-    def open_import_wizard(self, instrument_id: str | None = None, group: str | None = None) -> QWidget | None:
-        if importlib.util.find_spec("schoolvault.ui.dialogs.import_wizard") is not None:
-            return self._open_optional("schoolvault.ui.dialogs.import_wizard", "ImportWizard", "응답 파일 가져오기",
-                                       instrument_id=instrument_id, group=group)
-        from .dialogs.simple_import import SimpleImportDialog
-        if getattr(self, "import_dialog", None) is not None:
-            self.import_dialog.deleteLater()
-        dlg = SimpleImportDialog(self, instrument_id, group)
-        self.import_dialog = dlg
-        dlg.open()
-        return dlg
+    def open_import_wizard(self, instrument_id: str | None = None, group: str | None = None) -> QWidget:
+        from .dialogs.import_wizard import ImportWizard
+        return self._show_window(ImportWizard(str(self.session.path), self, instrument_id=instrument_id,
+                                              group=group))
 
-    # Integration point (issue 3): ui/pages/paper_entry.py provides PaperEntryPage(ws_path, parent).
-    def open_paper_entry(self) -> QWidget | None:
-        w = self._open_optional("schoolvault.ui.pages.paper_entry", "PaperEntryPage", "종이 설문 입력")
-        if w is not None:
-            w.setWindowTitle("종이 설문 입력")
-            w.resize(1100, 720)
+    def open_paper_entry(self) -> QWidget:
+        from .pages.paper_entry import PaperEntryPage
+        w = self._show_window(PaperEntryPage(str(self.session.path), self))
+        w.setWindowTitle("종이 설문 입력")
+        w.resize(1100, 720)
         return w
 
-    # Integration point: ui/dialogs/survey_builder.py provides SurveyBuilderDialog(ws_path, parent);
-    # its created(dict) refreshes the survey lists like an import does.
-    def open_survey_builder(self) -> QWidget | None:
-        return self._open_optional("schoolvault.ui.dialogs.survey_builder", "SurveyBuilderDialog",
-                                   "문항 예시자료로 설문 만들기")
+    def open_survey_builder(self) -> QWidget:
+        """Its created(dict) refreshes the survey lists like an import does."""
+        from .dialogs.survey_builder import SurveyBuilderDialog
+        return self._show_window(SurveyBuilderDialog(str(self.session.path), self))
 
-    # Also reached from the 결과 page's 서술형 의견 tab.
-    def open_comment_picker(self) -> QWidget | None:
-        return self._open_optional("schoolvault.ui.pages.comment_picker", "CommentPickerPage", "의견 고르기")
+    def open_comment_picker(self) -> QWidget:
+        """Also reached from the 결과 page's 서술형 의견 tab."""
+        from .pages.comment_picker import CommentPickerPage
+        return self._show_window(CommentPickerPage(str(self.session.path), self))
 
-    # Integration point (issue 6): the district office's page in its own window, on its own
-    # workspace (user_data_dir()/district.sqlite), never on the school's.
+    # The district office's page in its own window, on its own workspace (user_data_dir()/district.sqlite),
+    # never on the school's.
     def open_district(self) -> QWidget:
         from .pages.district import open_district_window
         w = self.district_window if self.district_window is not None and shiboken6.isValid(self.district_window) \
@@ -416,7 +393,7 @@ class MainWindow(QMainWindow):
         w.activateWindow()
         return w
 
-    # ------------------------------------------------------------ workspace files (issue 8, issue 7)
+    # ------------------------------------------------------------ workspace files
     def switch_to(self, path: str | Path) -> MainWindow | None:
         """Open `path` in a new main window and close this one; this one stays when that fails."""
         from . import opening

@@ -242,10 +242,9 @@ class ResultsPage(Page):
         self.comment_list = None
         self.comment_caption = hint("")
         crow.addWidget(self.comment_caption, 1)
-        # Integration point (issue 3): the comment picker chooses the comments the report quotes.
+        # the comment picker chooses the comments the report quotes
         pick = QPushButton("보고서에 실을 의견 고르기…")
-        pick.clicked.connect(lambda: self.main._open_optional(
-            "schoolvault.ui.pages.comment_picker", "CommentPickerPage", "의견 고르기"))
+        pick.clicked.connect(lambda: self.main.open_comment_picker())
         crow.addWidget(pick)
         cml.addLayout(crow)
         self.comment_list = QListWidget()
