@@ -91,7 +91,7 @@ def install_excepthook() -> None:
 
 
 def show_info(parent: QWidget | None, title: str, text: str) -> QMessageBox:
-    """A short non-blocking notice (e.g. '준비 중'); returns the box (kept alive in last_box)."""
+    """A short non-blocking notice; returns the box (kept alive in last_box)."""
     box = QMessageBox(QMessageBox.Information, title, text, QMessageBox.Ok, parent)
     _remember(box)
     box.open()

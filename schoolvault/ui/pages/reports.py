@@ -1,6 +1,5 @@
-"""보고서: the documents that leave the school. Each button calls a function of `schoolvault.reports`
-(written under issue 5), imported when pressed; a document whose function is not there yet says
-'준비 중' instead of failing."""
+"""보고서: the documents that leave the school. Each button calls a function of `schoolvault.reports`,
+imported when pressed, on the worker: reportlab and friends stay out of the GUI's start-up."""
 
 from __future__ import annotations
 
@@ -31,7 +30,6 @@ from ... import guide, readiness, results, services
 from .. import readonly as ro
 from .. import session as flags
 from ..dialogs.pre_submission import PreSubmissionDialog
-from ..errors import show_info
 from ..widgets.pdf_preview import PdfPreview
 from .base import Page, heading, hint
 from .dashboard import card
@@ -88,14 +86,8 @@ REPORTS = [
 
 
 def report_function(kind: ReportKind):
-    """The core function that writes this document, or None while it does not exist yet."""
-    try:
-        mod = importlib.import_module(kind.module)
-    except ModuleNotFoundError as e:
-        if e.name and kind.module.startswith(e.name):
-            return None
-        raise
-    return getattr(mod, kind.function, None)
+    """The core function that writes this document (its module is imported on first use)."""
+    return getattr(importlib.import_module(kind.module), kind.function)
 
 
 def write_report(ws, kind_key: str, out: str, *, instrument: str | None = None, group: str | None = None,
@@ -246,9 +238,6 @@ class ReportsPage(Page):
         return "_".join(p for p in parts if p) + self.suffix(kind)
 
     def ask_and_make(self, kind: ReportKind) -> None:
-        if report_function(kind) is None:
-            show_info(self, "준비 중", f"'{kind.title}' 만들기는 준비 중입니다. 다음 판에서 쓸 수 있습니다.")
-            return
         if kind.key in DISTRICT_BOUND:
             self.check_before(kind)
             return
@@ -283,9 +272,6 @@ class ReportsPage(Page):
         """Write one document to `path` in a job (the button's work, without the file dialog)."""
         kind = next(k for k in REPORTS if k.key == key)
         row = self.rows[key]
-        if report_function(kind) is None:
-            row["status"].setText("준비 중입니다.")
-            return
         row["button"].setEnabled(False)
         row["status"].setText("만드는 중…")
         row["open"].setVisible(False)
