@@ -1,4 +1,4 @@
-"""One read-only mechanism for every page (issue 15, item 7).
+"""One read-only mechanism for every page.
 
 A page marks the widgets that write to the workspace with `editable(widget, …)`; the main window
 decides whether the window is read-only (another SchoolVault holds the file, or a past year not

@@ -1,4 +1,4 @@
-"""백업 및 복원: the workspace's backups, a backup now, and restoring one (issue 7).
+"""백업 및 복원: the workspace's backups, a backup now, and restoring one.
 
 Listing and backing up are jobs; a restore is the main window's (`MainWindow.restore_from`),
 because the workspace must be closed first and the window reopened on it afterwards.

@@ -34,7 +34,7 @@ from .comment_themes import CommentThemesPanel
 ALL_GROUPS = "__all__"
 COMPARE = "비교"  # the period selector's third choice: 중간 and 학년말 side by side
 GRADE_TAB = 5     # index of the 학년별 tab (appended after the comments)
-THEMES_TAB = 6    # 의견 주제: comments by theme (issue 17), analysed only when the tab is opened
+THEMES_TAB = 6    # 의견 주제: comments by theme, analysed only when the tab is opened
 
 
 def pct(v: float | None) -> str:

@@ -36,7 +36,7 @@ from ..widgets.charts import BarChart
 from .base import Page, heading, hint
 
 SIDE_BY_SIDE_MIN = 520  # narrower form pane: last year's plan above the 평가요소, not beside
-SPLITTER_KEY = "selfeval/splitter-v2"  # the layout of issue 15 item 5 (older saved sizes squeezed the form)
+SPLITTER_KEY = "selfeval/splitter-v2"  # v2: the 1366×768 layout (older saved sizes squeezed the form)
 AUTOSAVE_MS = 800  # typed text reaches the workspace within ~1 s (DESIGN: within two seconds)
 
 TEXT_FIELDS = [
@@ -205,7 +205,7 @@ class SelfEvalPage(Page):
 
         self.form_scroll = QScrollArea()
         self.form_scroll.setWidgetResizable(True)
-        # texts wrap to the pane's width: never a horizontal scrollbar (issue 15, item 5)
+        # texts wrap to the pane's width: never a horizontal scrollbar
         self.form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.form_scroll.setMinimumWidth(400)
         self.form_scroll.viewport().installEventFilter(self)
@@ -223,7 +223,7 @@ class SelfEvalPage(Page):
         final = QWidget()
         self.final_lay = QVBoxLayout(final)
         # 평가요소 and last year's 개선 계획 (환류) side by side above the rubric: at 1366×768 the rubric,
-        # the rating and the first text field fit on one screen (issue 15, item 5)
+        # the rating and the first text field fit on one screen
         self.criteria_box = QGroupBox("평가요소 — 이렇게 살펴보세요")
         self.criteria_label = QLabel("")
         self.criteria_label.setWordWrap(True)

@@ -56,7 +56,7 @@ class SurveysPage(Page):
         outer.addWidget(hint("온라인 설문(구글 설문, 네이버 폼)의 응답 파일을 가져오거나 종이 설문을 입력하세요. "
                              "집단(교원·직원·학생·학부모)마다 한 파일씩 가져옵니다. 응답자를 알아볼 수 있는 정보는 저장하지 않습니다."))
         row = QHBoxLayout()
-        # Integration points (issue 3): the import wizard and paper entry open from here and from the 설문 menu.
+        # the import wizard and paper entry open from here and from the 설문 menu.
         self.import_button = QPushButton("응답 파일 가져오기…")
         self.import_button.setObjectName("primary")
         self.import_button.clicked.connect(lambda: self.main.open_import_wizard())
