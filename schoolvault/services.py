@@ -28,7 +28,7 @@ from .forms.periods import (
     YEAR_END,
     require_period,
 )
-from .forms.scoring import GUIDEBOOK_SCORING, suppressed
+from .forms.scoring import GUIDEBOOK_SCORING, MAX_ASKED, response_rate, suppressed
 from .importing import form_questions, itembank_files
 from .importing.history import delete_import, list_imports  # noqa: F401 — the verbs the 설문 page calls
 from .stats import group_stats
@@ -483,17 +483,6 @@ def stats(ws: Workspace, instrument_id: str, group: str | None = None, year: int
 
 
 # ---------------------------------------------------------------- response rate (응답률)
-
-MAX_ASKED = 10000  # more people than any school asks in one group: a typo, not a count
-OVER_ASKED = "응답자가 대상자보다 많습니다"
-
-
-def response_rate(respondents: int, asked: int | None) -> tuple[float | None, str | None]:
-    """(rate in percent, warning): None when the count asked is not known; over 100% kept and flagged."""
-    if not asked:
-        return None, None
-    return 100 * respondents / asked, (OVER_ASKED if respondents > asked else None)
-
 
 def _asked_target(ws: Workspace, instrument_id: str, year: int, group: str) -> tuple[str, str]:
     """(instrument id as stored, canonical group) for a count of people asked; Korean error otherwise."""

@@ -106,3 +106,16 @@ def level_text(rounded: float | None, level: str | None) -> str:
     if rounded is None:
         return "–"
     return f"{rounded:.1f} {level}" if level else f"{rounded:.1f}"
+
+
+# ---------------------------------------------------------------- response rate (응답률)
+
+MAX_ASKED = 10000  # more people than any school asks in one group: a typo, not a count
+OVER_ASKED = "응답자가 대상자보다 많습니다"
+
+
+def response_rate(respondents: int, asked: int | None) -> tuple[float | None, str | None]:
+    """(rate in percent, warning): None when the count asked is not known; over 100% kept and flagged."""
+    if not asked:
+        return None, None
+    return 100 * respondents / asked, (OVER_ASKED if respondents > asked else None)

@@ -13,7 +13,7 @@ from ..errors import SchoolVaultError
 from ..forms.groups import group_order
 from ..forms.model import Guidebook, Survey, SurveyLevels
 from ..forms.periods import DOCUMENT_PERIOD
-from ..forms.scoring import GUIDEBOOK_SCORING, MIN_GROUP_N, displayed_n
+from ..forms.scoring import GUIDEBOOK_SCORING, MIN_GROUP_N, displayed_n, response_rate
 from ..importing.comments import is_meaningless
 from ..masking import mask_personal
 from ..workspace import asked as asked_db
@@ -176,7 +176,7 @@ def response_rates(sr: SurveyResult) -> dict[str, str] | None:
         return None
     out = {}
     for g, n in sr.counts.items():
-        rate, warning = services.response_rate(n, sr.asked.get(g))
+        rate, warning = response_rate(n, sr.asked.get(g))
         out[g] = "–" if rate is None or g in sr.suppressed else f"{rate:.1f}%" + (" ※" if warning else "")
     return out
 

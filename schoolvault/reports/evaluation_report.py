@@ -15,9 +15,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer, Table
 
 from ..forms.groups import group_order
-from ..forms.scoring import GUIDEBOOK_SCORING, MIN_GROUP_N, SUPPRESSED, level_text
+from ..forms.scoring import GUIDEBOOK_SCORING, MIN_GROUP_N, OVER_ASKED, SUPPRESSED, level_text
 from ..progress import NULL_PROGRESS
-from ..services import OVER_ASKED
 from ..workspace.auditlog import record_export
 from ..workspace.selfeval import MIDYEAR_LABELS
 from . import narrative

@@ -14,9 +14,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
 from ..errors import SchoolVaultError
-from ..forms.scoring import MIN_GROUP_N, SUPPRESSED, alpha_note, alpha_text
+from ..forms.scoring import MIN_GROUP_N, OVER_ASKED, SUPPRESSED, alpha_note, alpha_text
 from ..progress import NULL_PROGRESS
-from ..services import OVER_ASKED
 from ..workspace.auditlog import record_export
 from . import narrative
 from .charts import bar_chart, factor_series, radar_chart
