@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..workspace import backup
+from ..workspace import backup, restore
 
 
 def _cmd(sub, common, name: str, handler, help: str, human=None, example: str = ""):
@@ -69,7 +69,7 @@ def _backups_human(rows) -> str:
 
 
 def cmd_restore(args):
-    return backup.restore_backup(_ws_path(args), args.file)
+    return restore.restore_backup(_ws_path(args), args.file)
 
 
 def _restore_human(r) -> str:

@@ -462,7 +462,7 @@ class MainWindow(QMainWindow):
 
     def restore_from(self, backup_path: str | Path) -> MainWindow | None:
         """Close this workspace, replace it with a backup (a safety copy is kept) and reopen it."""
-        from ..workspace.backup import restore_backup
+        from ..workspace.restore import restore_backup
         from . import opening
         path = self.session.path
         self.shut_down()  # typed text saved, session and extra windows closed: the file is free

@@ -25,6 +25,7 @@ from ..errors import Cancelled, SchoolVaultError
 from ..progress import NULL_PROGRESS
 from ..workspace import backup as backup_mod
 from ..workspace import lock
+from ..workspace.restore import restore_backup
 from . import errors as ui_errors
 from .jobs import JobRunner
 
@@ -201,7 +202,7 @@ def open_window(path: str | Path, parent: QWidget | None = None, *, readonly: bo
             if not ask_restore(e, parent, give_up="끝내기" if at_start else "열지 않기"):
                 return None
             try:
-                result = run_and_wait(backup_mod.restore_backup, path, e.backup, parent=parent,
+                result = run_and_wait(restore_backup, path, e.backup, parent=parent,
                                       label="백업에서 작업 파일을 복원하는 중…")
             except SchoolVaultError as err:
                 ui_errors.show_error(parent, err, modal=True)

@@ -1,4 +1,4 @@
-"""Rotating backups of a workspace through SQLite's backup API (백업과 복원).
+"""Rotating backups of a workspace through SQLite's backup API (백업); restore.py puts one back.
 
 Why the backup API and not a file copy: it copies a consistent snapshot, including what is still
 in the WAL, while the app keeps the workspace open. Every backup is written under a temporary
@@ -33,6 +33,7 @@ from pathlib import Path
 
 from .. import leftovers
 from ..errors import StorageError, WorkspaceError, sqlite_errno, storage_error
+from . import migrations
 
 log = logging.getLogger(__name__)
 
@@ -144,8 +145,6 @@ def check_file(path: str | Path) -> list[str]:
 
     Opens read-only and never changes the file.
     """
-    from . import migrations
-    from .db import APP_ID
     path = Path(path)
     try:
         with open(path, "rb") as f:
@@ -161,7 +160,7 @@ def check_file(path: str | Path) -> list[str]:
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if app_id != APP_ID:
+        if app_id != migrations.APP_ID:
             return ["SchoolVault 작업 파일이 아닙니다"]
         if version > migrations.SCHEMA_VERSION:
             return [f"더 새로운 버전의 작업 파일입니다 (스키마 {version})"]
@@ -361,9 +360,9 @@ def clean_leftovers(ws_path: str | Path) -> list[Path]:
     return leftovers.remove_old(found) + leftovers.clean_documents(ws_path.parent)
 
 
-# ---------------------------------------------------------------- restoring
+# ---------------------------------------------------------------- what a restore uses
 
-def _safety_copy(ws_path: Path) -> Path | None:
+def safety_copy(ws_path: Path) -> Path | None:
     """Keep what a restore replaces: a verified backup if healthy, else a raw copy marked damaged."""
     if not ws_path.exists():
         return None
@@ -384,54 +383,10 @@ def _safety_copy(ws_path: Path) -> Path | None:
     return dest
 
 
-def restore_backup(ws_path: str | Path, backup_path: str | Path) -> dict:
-    """Replace the workspace with a backup, after keeping a safety copy of what it replaces.
-
-    The workspace must not be open in this process (close it first) nor in another one.
-    The restored workspace is upgraded if it is from an older schema, and the restore is recorded
-    in its audit log. Returns {"restored_from", "safety_copy", "workspace"}.
-    Raises WorkspaceError when the backup is not a usable workspace (nothing is changed then).
-    """
-    from . import lock
-    from .db import open_workspace
-    ws_path = Path(ws_path)
-    backup_path = Path(backup_path)
-    if not backup_path.is_file():
-        raise WorkspaceError("백업 파일이 없습니다.", where=str(backup_path), hint="경로를 확인하세요.")
-    if ws_path.exists() and backup_path.resolve() == ws_path.resolve():
-        raise WorkspaceError("작업 파일 자신으로는 복원할 수 없습니다.", where=str(backup_path),
-                             hint="백업 폴더의 파일을 고르세요 ('backups' 명령으로 목록을 볼 수 있습니다).")
-    problems = check_file(backup_path)
-    if problems:
-        raise WorkspaceError("이 파일로는 복원할 수 없습니다: " + "; ".join(problems[:3]) + ". 작업 파일은 그대로입니다.",
-                             where=str(backup_path), hint="다른 백업을 고르세요 ('backups' 명령으로 목록을 볼 수 있습니다).")
-    if lock.held_here(ws_path):
-        raise WorkspaceError("작업 파일이 열려 있어 복원할 수 없습니다.", where=str(ws_path),
-                             hint="작업 파일을 닫은 뒤 복원하세요.")
-    ws_path.parent.mkdir(parents=True, exist_ok=True)
-    held = lock.acquire(ws_path)
+def copy_file_verified(src_path: Path, dest: Path) -> None:
+    """A checked backup-API copy of the file `src_path` (opened read-only) at `dest`."""
+    src = sqlite3.connect(f"{src_path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        safety = _safety_copy(ws_path)
-        tmp = ws_path.with_name(ws_path.name + ".restoring")
-        tmp.unlink(missing_ok=True)
-        src = sqlite3.connect(f"{backup_path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            _copy_verified(src, tmp)
-        finally:
-            src.close()
-        # A leftover WAL of the replaced file would be replayed onto the restored one: remove it
-        # (its content is in the safety copy) before the atomic rename.
-        for suffix in ("-wal", "-shm"):
-            ws_path.with_name(ws_path.name + suffix).unlink(missing_ok=True)
-        os.replace(tmp, ws_path)
-        ws = open_workspace(ws_path)
-        try:
-            with ws.transaction():
-                ws.audit("restore", backup=backup_path.name, safety_copy=safety.name if safety else None)
-        finally:
-            ws.close()
+        _copy_verified(src, dest)
     finally:
-        if held is not None:
-            held.release()
-    return {"restored_from": str(backup_path), "safety_copy": str(safety) if safety else None,
-            "workspace": str(ws_path)}
+        src.close()

@@ -20,9 +20,6 @@ from . import migrations
 if TYPE_CHECKING:
     from .lock import WriteLock
 
-APP_ID = 0x53564C54  # "SVLT": marks a SQLite file as a SchoolVault workspace
-
-
 def inserted_id(cur: sqlite3.Cursor) -> int:
     """The rowid an INSERT just made (sqlite3 types it Optional; after an INSERT it never is)."""
     rowid = cur.lastrowid
@@ -237,7 +234,7 @@ def _open_workspace(path: Path, *, create: bool, readonly: bool, check: str) -> 
             raise storage_error(code, path) from None
         raise backup.damaged_error(path, str(e)) from None
     # app_id 0 with tables in it is another program's database: never migrate into it
-    if app_id not in (0, APP_ID) or (app_id == 0 and (version > 0 or objects > 0)):
+    if app_id not in (0, migrations.APP_ID) or (app_id == 0 and (version > 0 or objects > 0)):
         conn.close()
         raise WorkspaceError("SchoolVault 작업 파일이 아닙니다.", where=str(path),
                              hint="올바른 작업 파일을 고르세요.")
@@ -266,7 +263,7 @@ def _open_workspace(path: Path, *, create: bool, readonly: bool, check: str) -> 
             # fsync per transaction, which for autosave every few seconds and one per import is nothing.
             conn.execute("PRAGMA synchronous = FULL")
             if version == 0:
-                conn.execute(f"PRAGMA application_id = {APP_ID}")
+                conn.execute(f"PRAGMA application_id = {migrations.APP_ID}")
             if migrations.pending(conn):
                 if version > 0:  # an upgrade: keep the old schema's data first
                     backup.backup_connection(conn, path, reason="migrate")

@@ -10,6 +10,8 @@ import sqlite3
 
 from ..masking import has_personal
 
+APP_ID = 0x53564C54  # "SVLT": PRAGMA application_id, marks a SQLite file as a SchoolVault workspace
+
 
 def m001_initial(conn: sqlite3.Connection) -> None:
     for sql in (

@@ -12,7 +12,7 @@ from safety_helpers import corrupt, digest, table_rows
 
 from schoolvault import services
 from schoolvault.errors import WorkspaceError
-from schoolvault.workspace import backup, open_workspace
+from schoolvault.workspace import backup, open_workspace, restore
 
 
 def rate(path, evidence: str) -> None:
@@ -116,7 +116,7 @@ def test_restoring_over_a_damaged_workspace_keeps_it_aside_but_never_offers_it(f
     good = backup.make_backup(fresh_ws_path)
     corrupt(fresh_ws_path)
     damaged_bytes = fresh_ws_path.read_bytes()
-    result = backup.restore_backup(fresh_ws_path, good)
+    result = restore.restore_backup(fresh_ws_path, good)
     assert ".damaged." in result["safety_copy"]
     newest = backup.list_backups(fresh_ws_path)[0]
     assert newest.reason == "damaged" and newest.path.read_bytes() == damaged_bytes
@@ -128,7 +128,7 @@ def test_restore_brings_back_the_backup_and_keeps_what_it_replaced(fresh_ws_path
     rate(fresh_ws_path, "지난주 내용")
     last_week = backup.make_backup(fresh_ws_path)
     rate(fresh_ws_path, "오늘 잘못 고친 내용")
-    result = backup.restore_backup(fresh_ws_path, last_week)
+    result = restore.restore_backup(fresh_ws_path, last_week)
     assert evidence_of(fresh_ws_path) == "지난주 내용"
     assert evidence_of(result["safety_copy"]) == "오늘 잘못 고친 내용"
     with open_workspace(fresh_ws_path) as ws:
@@ -150,7 +150,7 @@ def test_restore_discards_a_leftover_wal_of_the_replaced_file(fresh_ws_path):
     conn.close()  # (closing checkpoints; put the crashed state back)
     shutil.copy(fresh_ws_path.with_name("main-only"), fresh_ws_path)
     shutil.copy(fresh_ws_path.with_name("wal-only"), wal)
-    result = backup.restore_backup(fresh_ws_path, old)
+    result = restore.restore_backup(fresh_ws_path, old)
     assert evidence_of(fresh_ws_path) == ""
     assert evidence_of(result["safety_copy"]) == "WAL에만 있는 내용"  # the safety copy includes the WAL
 
@@ -171,7 +171,7 @@ def test_restore_refuses_an_unusable_backup_and_changes_nothing(bad, fresh_ws_pa
             sqlite3.connect(candidate).execute("PRAGMA application_id = 0")
     before = digest(fresh_ws_path)
     with pytest.raises(WorkspaceError, match="복원할 수 없습니다"):
-        backup.restore_backup(fresh_ws_path, candidate)
+        restore.restore_backup(fresh_ws_path, candidate)
     assert digest(fresh_ws_path) == before
     assert [b for b in backup.list_backups(fresh_ws_path) if b.reason in ("restore", "damaged")] == []
 
@@ -179,7 +179,7 @@ def test_restore_refuses_an_unusable_backup_and_changes_nothing(bad, fresh_ws_pa
 def test_restore_is_refused_while_the_workspace_is_open_here(fresh_ws_path):
     old = backup.make_backup(fresh_ws_path)
     with open_workspace(fresh_ws_path), pytest.raises(WorkspaceError, match="열려 있어"):
-        backup.restore_backup(fresh_ws_path, old)
+        restore.restore_backup(fresh_ws_path, old)
 
 
 def test_restore_of_an_older_schema_backup_upgrades_it(fresh_ws_path):
@@ -188,7 +188,7 @@ def test_restore_of_an_older_schema_backup_upgrades_it(fresh_ws_path):
     from schoolvault.workspace import migrations
     fixture = Path(__file__).resolve().parent.parent / "fixtures" / "schema_v1.sqlite"
     fixture_hash = digest(fixture)
-    result = backup.restore_backup(fresh_ws_path, fixture)
+    result = restore.restore_backup(fresh_ws_path, fixture)
     assert result["safety_copy"]
     with open_workspace(fresh_ws_path) as ws:
         assert ws.conn.execute("PRAGMA user_version").fetchone()[0] == migrations.SCHEMA_VERSION
@@ -218,7 +218,7 @@ def test_restore_when_the_workspace_file_is_gone(fresh_ws_path, tmp_path):
     rate(fresh_ws_path, "사라지기 전")
     kept = backup.make_backup(fresh_ws_path, tmp_path / "usb" / "학교.sqlite")
     target = tmp_path / "새컴퓨터" / "작업" / "school.sqlite"
-    result = backup.restore_backup(target, kept)
+    result = restore.restore_backup(target, kept)
     assert result["safety_copy"] is None
     assert evidence_of(target) == "사라지기 전"
 
@@ -235,7 +235,7 @@ def test_restore_is_refused_while_another_instance_has_the_workspace(fresh_ws_pa
         assert hold.stdout.readline().strip() == "open"
         before = digest(fresh_ws_path)
         with pytest.raises(WorkspaceError, match="사용하고 있습니다"):
-            backup.restore_backup(fresh_ws_path, old)
+            restore.restore_backup(fresh_ws_path, old)
         assert digest(fresh_ws_path) == before
     finally:
         hold.kill()
