@@ -1,12 +1,12 @@
 """A document as data (문서 모델): sections, headings, paragraphs and tables, written by several writers.
 
-The 학교평가서 is built once as a `Document` and written as PDF, HWPX or DOCX (`write_document`, by the
-output's suffix). The model holds only text: every number is formatted before it gets here, so no writer
+The 학교평가서 is built once as a `Document` and written as PDF, HWPX or DOCX (`writers.write_document`, by
+the output's suffix). The model holds only text: every number is formatted before it gets here, so no writer
 computes or rounds anything. Tables carry their header rows separately (writers repeat them on every page),
 cells may span rows and columns (merged header cells), and a tick cell (`TICK`) is drawn as each format
 draws a check mark best. Widths are relative weights; each writer scales them to its page.
 
-No Qt, no I/O here; the writers import their heavy libraries when called.
+No Qt, no I/O here, and no writer: the writers import this module.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SchoolVaultError
-from ..progress import NULL_PROGRESS
 
 TICK = "✔"     # one 4단계 of a 영역 and 평가주체 (서식3-1); the PDF draws it, its font has no such glyph
 ASKED = "○"    # a 평가주체 that answered an item (서식3-2)
@@ -145,25 +144,3 @@ def check_suffix(out: str | Path) -> str:
                                hint="파일 이름을 .hwpx(한글), .docx(워드) 또는 .pdf로 끝내세요.")
     return suffix
 
-
-def write_document(doc: Document, out: str | Path, *, progress=NULL_PROGRESS) -> dict:
-    """Write `doc` to `out` by its suffix, atomically (a failed write leaves no file).
-
-    Returns {"file", "format", "bytes", "pages"} (pages only for PDF: the other formats are laid out by the
-    word processor that opens them). Raises SchoolVaultError for an unknown suffix or a missing folder."""
-    suffix = check_suffix(out)
-    path = Path(out)
-    if not path.parent.exists():
-        raise SchoolVaultError("저장할 폴더가 없습니다.", where=str(path.parent), hint="폴더를 먼저 만드세요.")
-    if suffix == ".pdf":
-        from .write_pdf import write_pdf_document
-        data, pages = write_pdf_document(doc, progress=progress)
-    elif suffix == ".hwpx":
-        from .write_hwpx import write_hwpx_document
-        data, pages = write_hwpx_document(doc, progress=progress), None
-    else:
-        from .write_docx import write_docx_document
-        data, pages = write_docx_document(doc, progress=progress), None
-    from .atomic import replace_file
-    replace_file(path, data)
-    return {"file": str(path), "format": suffix[1:], "bytes": len(data), "pages": pages}

@@ -19,7 +19,7 @@ from ..forms.groups import canonical_group
 from ..forms.model import Survey
 from ..progress import NULL_PROGRESS
 from ..workspace import school as school_db
-from .docmodel import check_suffix, write_document
+from .docmodel import check_suffix
 from .pdf_common import (
     BODY_W,
     HEAD_BG,
@@ -39,6 +39,7 @@ from .pdf_common import (
     write_pdf,
 )
 from .questionnaire_doc import questionnaire_document
+from .writers import write_document
 
 OPEN_ANSWER_LINES = 4
 

@@ -1,4 +1,4 @@
-"""The paper questionnaire (설문지) as a document model, for .hwpx and .docx (`docmodel.write_document`).
+"""The paper questionnaire (설문지) as a document model, for .hwpx and .docx (`writers.write_document`).
 
 Same content as the PDF form (reports/questionnaire.py): title, instructions, one table per 영역 with
 번호 · 문항 · one empty answer box per scale point headed by the survey's scale labels (highest first, as

@@ -27,7 +27,6 @@ from .docmodel import (
     Table,
     check_suffix,
     head,
-    write_document,
 )
 from .school_report_view import (
     FINDING_KINDS,
@@ -43,6 +42,7 @@ from .school_report_view import (
     cell_text,
     prepare,
 )
+from .writers import write_document
 
 GRID_NOTE = ("평가주체별 학년말 설문 응답을 영역마다 모두 모아 평균(응답 값의 합 ÷ 응답 수)을 내고, 소수 첫째 자리에서 "
              "반올림하여 4단계로 표시하였습니다. 응답자가 5명 미만인 평가주체는 n<5로, 참여하지 않았거나 "

@@ -60,10 +60,11 @@ def test_sodi_report_breaks_item_texts_between_words(demo_ws, tmp_path):
 
 def test_the_school_report_writer_uses_the_same_rule(tmp_path):
     from schoolvault.reports import docmodel as dm
+    from schoolvault.reports.writers import write_document
     doc = dm.Document("학교평가서", "학교")
     doc.add(dm.Paragraph(LONG_TEXT),
             dm.Table((1, 3), (dm.head("구분", "내용"),), ((dm.Cell("우수한 점"), dm.Cell(LONG_TEXT)),)))
-    out = dm.write_document(doc, tmp_path / "d.pdf")["file"]
+    out = write_document(doc, tmp_path / "d.pdf")["file"]
     assert not mid_word_breaks(out, _words(LONG_TEXT))
 
 
