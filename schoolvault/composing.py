@@ -2,7 +2,7 @@
 
 From 2026 the 세부영역 are fixed and the school composes its 평가지표 under each, typed or taken from the
 examples of an imported item bank (예시자료) whose 세부영역 matches. Each composed indicator is a school
-indicator (services.add_custom_indicator, code "<세부영역>-S<n>"), so self-evaluation, the mid-year check,
+indicator (self_eval.add_custom_indicator, code "<세부영역>-S<n>"), so self-evaluation, the mid-year check,
 환류 and the reports treat it like any other indicator.
 
 Starting such a year from one with other 세부영역 never carries indicators silently: `carry_proposals` lists
@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import cast
 
-from . import catalog, itembank, services
+from . import catalog, itembank, reads, self_eval, years
 from .errors import SchoolVaultError
 from .forms.labels import (
     EARLIER,
@@ -63,8 +63,8 @@ def bank_examples(ws: Workspace, subarea: str | None = None) -> list[dict]:
     Each: bank, indicator name, the bank's 세부영역 label, its placement (exact, or an earlier year's label
     offered to a 세부영역), up to MAX_EXAMPLES example sentences and whether it is in the plan already.
     With `subarea`, only those placed (exactly or as offered) in that 세부영역."""
-    _, year = services.require_school(ws)
-    gb = services.year_guidebook(ws, year)
+    _, year = reads.require_school(ws)
+    gb = reads.year_guidebook(ws, year)
     taken = {(s.code, plain(i.title)) for a in gb.areas for s in a.subareas for i in s.indicators}
     out = []
     for av in catalog.available(ws):
@@ -94,8 +94,8 @@ def compose_indicator(ws: Workspace, *, title: str, subarea: str | None = None,
     `items` links survey items to it ("INSTRUMENT:ITEM", see `link_items`); checked before anything is written.
 
     An earlier year's or unknown bank label is not placed silently: SchoolVaultError asks for `subarea`."""
-    _, year = services.require_school(ws)
-    gb = services.year_guidebook(ws, year)
+    _, year = reads.require_school(ws)
+    gb = reads.year_guidebook(ws, year)
     links = check_links(ws, parse_items(items)) if items else []
     code = resolve_subarea(gb, subarea) if subarea else None
     origin = None
@@ -129,12 +129,12 @@ def compose_indicator(ws: Workspace, *, title: str, subarea: str | None = None,
             raise SchoolVaultError(f"'{title}'은(는) 이미 {code} 세부영역에 있습니다 ({same.code}).",
                                    hint="다른 이름을 쓰거나 이미 있는 지표를 평가하세요.")
         with ws.transaction():
-            services.choose_indicators(ws, [same.code], True)  # taken out earlier with its texts kept
+            self_eval.choose_indicators(ws, [same.code], True)  # taken out earlier with its texts kept
             if links:
                 _save_links(ws, year, same.code, links)
         new = same.code
     else:
-        new = services.add_custom_indicator(ws, subarea=code, title=title, origin=origin, survey_items=links)
+        new = self_eval.add_custom_indicator(ws, subarea=code, title=title, origin=origin, survey_items=links)
     return {"indicator": new, "title": title, "subarea": code, "subarea_title": _subarea_title(gb, code),
             "from_bank": bank_id, "survey_items": links}
 
@@ -172,7 +172,7 @@ def check_links(ws: Workspace, links: list[str]) -> list[str]:
     """The links as given when every survey and item exists; a Korean error naming the first that does not."""
     for link in links:
         sid, _, code = link.partition(":")
-        survey = services.survey(ws, sid)
+        survey = reads.survey(ws, sid)
         if code == "*":
             continue
         codes = [i.code for i in survey.items()]
@@ -201,8 +201,8 @@ def linkable_items(ws: Workspace, subarea: str, *, indicator: str | None = None)
     """The items a 평가지표 of `subarea` may link: the year's 교육공동체 surveys' items in the factor whose
     title is that 세부영역. Each: link, survey, item, text, groups, the other 평가지표 linking it (`linked_to`),
     whether `indicator` links it (`linked`) and whether it is proposed (linked by no other 평가지표)."""
-    _, year = services.require_school(ws)
-    gb = services.year_guidebook(ws, year)
+    _, year = reads.require_school(ws)
+    gb = reads.year_guidebook(ws, year)
     code = resolve_subarea(gb, subarea)
     own = set(gb.indicator(indicator).survey_items) if indicator else set()
     by_link: dict[str, list[str]] = {}
@@ -211,7 +211,7 @@ def linkable_items(ws: Workspace, subarea: str, *, indicator: str | None = None)
             for link in ind.survey_items:
                 by_link.setdefault(link, []).append(ind.code)
     out = []
-    for survey in services.year_surveys(ws, year):
+    for survey in reads.year_surveys(ws, year):
         for f in survey.factors():
             if place_label(gb, f.title).subarea != code or place_label(gb, f.title).kind != EXACT:
                 continue
@@ -233,9 +233,9 @@ def proposed_items(ws: Workspace, subarea: str, *, indicator: str | None = None)
 def link_items(ws: Workspace, code: str, items: list[str] | None = None, *, proposed: bool = False) -> dict:
     """Set the survey items a school 평가지표 links (replacing earlier links; [] clears them), or with
     `proposed` the proposal of `proposed_items`. Returns the indicator and its links."""
-    _, year = services.require_school(ws)
-    gb = services.year_guidebook(ws, year)
-    ind = services.find_indicator(gb, code)
+    _, year = reads.require_school(ws)
+    gb = reads.year_guidebook(ws, year)
+    ind = reads.find_indicator(gb, code)
     sub = gb.locate(ind.code)[1].code
     if proposed:
         links = proposed_items(ws, sub, indicator=ind.code)
@@ -255,9 +255,9 @@ def link_items(ws: Workspace, code: str, items: list[str] | None = None, *, prop
 def remove_indicator(ws: Workspace, code: str) -> dict:
     """Take a school indicator out of the year's plan: deleted when nothing was written for it, otherwise
     only unchosen so the typed text is kept (choosing it again brings it back)."""
-    _, year = services.require_school(ws)
-    gb = services.year_guidebook(ws, year)
-    ind = services.find_indicator(gb, code)
+    _, year = reads.require_school(ws)
+    gb = reads.year_guidebook(ws, year)
+    ind = reads.find_indicator(gb, code)
     if "-S" not in ind.code:
         raise SchoolVaultError(f"'{ind.code}'은(는) 가이드북의 지표라 지울 수 없습니다.",
                                hint="'self-eval choose --indicator 코드 --remove'로 계획에서 빼세요.")
@@ -296,20 +296,20 @@ def carry_proposals(ws: Workspace, year: int | None = None) -> dict:
     Before `year` is started: from the current year into the guidebook `year` would use; after: from the
     year before it into its own guidebook, without those already carried. `needed` is False when the
     years share their 세부영역 (indicators then carry by code, as before 2026)."""
-    _, cur = services.require_school(ws)
-    years = school_db.years(ws)
+    _, cur = reads.require_school(ws)
+    opened = school_db.years(ws)
     year = year or cur + 1
-    if year in years:
-        earlier = [y for y in years if y < year]
+    if year in opened:
+        earlier = [y for y in opened if y < year]
         if not earlier:
             return {"from_year": None, "to_year": year, "needed": False, "rows": []}
-        from_year, gb = earlier[-1], services.year_guidebook(ws, year)
+        from_year, gb = earlier[-1], reads.year_guidebook(ws, year)
     else:
-        from_year, gb = cur, cast(Guidebook, services.guidebook_for_year(ws, year).instrument)
-    if not services.needs_placement(ws, gb, from_year):
+        from_year, gb = cur, cast(Guidebook, years.guidebook_for_year(ws, year).instrument)
+    if not years.needs_placement(ws, gb, from_year):
         return {"from_year": from_year, "to_year": year, "needed": False, "rows": []}
-    done = {o["indicator"] for o in _origins(ws, year).values() if o["year"] == from_year} if year in years else set()
-    prev_gb = services.year_guidebook(ws, from_year)
+    done = {o["indicator"] for o in _origins(ws, year).values() if o["year"] == from_year} if year in opened else set()
+    prev_gb = reads.year_guidebook(ws, from_year)
     rows = []
     for e in selfeval.entries(ws, from_year):
         if e.indicator in done:
@@ -330,7 +330,7 @@ def carry_proposals(ws: Workspace, year: int | None = None) -> dict:
 def carry_indicators(ws: Workspace, *, place: dict[str, str] | None = None, accept_proposed: bool = False) -> dict:
     """Carry last year's indicators the user placed (`place`: last year's code → this year's 세부영역) or
     whose proposal they accept, into the current year. Everything is checked before anything is written."""
-    _, year = services.require_school(ws)
+    _, year = reads.require_school(ws)
     prop = carry_proposals(ws, year)
     place = dict(place or {})
     if not prop["needed"]:
@@ -339,7 +339,7 @@ def carry_indicators(ws: Workspace, *, place: dict[str, str] | None = None, acce
                                    hint="이 학년도는 지난해와 세부영역이 같아 지표를 코드 그대로 이어받습니다.")
         return {"year": year, "from_year": prop["from_year"], "placement_needed": False, "carried": [],
                 "not_carried": [], "message": ""}
-    gb = services.year_guidebook(ws, year)
+    gb = reads.year_guidebook(ws, year)
     rows = {r["indicator"]: r for r in prop["rows"]}
     targets: dict[str, str] = {}
     for old, target in place.items():
@@ -353,12 +353,12 @@ def carry_indicators(ws: Workspace, *, place: dict[str, str] | None = None, acce
         for code, r in rows.items():
             if code not in targets and r["proposed"]:
                 targets[code] = r["proposed"]
-    prev_gb = services.year_guidebook(ws, prop["from_year"])
+    prev_gb = reads.year_guidebook(ws, prop["from_year"])
     carried = []
     with ws.transaction():
         for old, target in targets.items():
             ind = prev_gb.indicator(old)
-            new = services.add_custom_indicator(
+            new = self_eval.add_custom_indicator(
                 ws, subarea=target, title=ind.title, criteria=list(ind.criteria),
                 rubric=list(ind.rubric) if len(ind.rubric) == gb.rating.points else [],
                 evidence=list(ind.evidence), origin={"year": prop["from_year"], "indicator": old})
@@ -378,7 +378,7 @@ def start_new_year(ws: Workspace, year: int | None = None, *, place: dict[str, s
                    accept_proposed: bool = False) -> dict:
     """새 학년도 시작 with placements: the year starts and the confirmed indicators are carried, all or nothing."""
     with ws.transaction():
-        started = services.new_year(ws, year)
+        started = years.new_year(ws, year)
         out = carry_indicators(ws, place=place, accept_proposed=accept_proposed)
     out["year"] = started
     return out
@@ -404,7 +404,7 @@ def coverage_of_year(ws: Workspace, year: int | None = None) -> list[str]:
         year = school_db.current_year(ws)
         if year is None:  # a district office's workspace: no school year to check
             return []
-    gb = services.year_guidebook(ws, year)
+    gb = reads.year_guidebook(ws, year)
     answered = set(responses.response_counts(ws, year))
     out = []
     for av in catalog.available(ws):

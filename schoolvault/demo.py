@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 
-from . import catalog, services
+from . import catalog, reads, self_eval
 from .forms.breakdown import GRADE
 from .forms.model import Survey
 from .forms.periods import MIDYEAR, PERIODS, YEAR_END
@@ -93,8 +93,8 @@ def _demo_surveys(ws, year: int) -> list:
 def fill_demo(ws, seed: int = 1, progress=None) -> dict:
     """Fill the current year with a plan, ratings, texts and answers. Replaces earlier demo answers."""
     rng = random.Random(seed)
-    s, year = services.require_school(ws)
-    gb = services.year_guidebook(ws, year)
+    s, year = reads.require_school(ws)
+    gb = reads.year_guidebook(ws, year)
     if gb.composed:
         return _fill_composed(ws, s, year, rng, seed)
     surveys = _demo_surveys(ws, year)
@@ -118,7 +118,7 @@ def fill_demo(ws, seed: int = 1, progress=None) -> dict:
         sizes = GROUP_SIZES[s.level]
         for av in surveys:
             sv: Survey = av.instrument
-            ref = services.freeze_for_use(ws, sv.id)
+            ref = reads.freeze_for_use(ws, sv.id)
             for g in sv.groups:
                 n = max(3, int(sizes.get(g, 30) * rng.uniform(0.85, 1.1)))
                 rows = _answers(sv, g, n, rng)
@@ -271,7 +271,7 @@ def _compose_plan(ws, year: int, rng: random.Random) -> list[str]:
     few items of the year's survey in that 세부영역 (dealt out in turn, so each gets some of every group's).
     An indicator already in the plan (a second demo run) is kept as it is."""
     from . import composing
-    gb = services.year_guidebook(ws, year)
+    gb = reads.year_guidebook(ws, year)
     chosen = {e.indicator for e in selfeval.entries(ws, year)}
     codes = []
     for a in gb.areas:
@@ -297,8 +297,8 @@ def _eul(word: str) -> str:
 
 def _rate_plan(ws, year: int, codes: list[str], rng: random.Random) -> None:
     """Most indicators rated with texts; every one with a mid-year status; 지원 요청 for one or two; 특색사례
-    for a couple of 세부영역. Through the services verbs the CLI and the plan page use."""
-    gb = services.year_guidebook(ws, year)
+    for a couple of 세부영역. Through the self-evaluation verbs the CLI and the plan page use."""
+    gb = reads.year_guidebook(ws, year)
     supported = set()
     for n, code in enumerate(codes):
         ind = gb.indicator(code)
@@ -313,10 +313,10 @@ def _rate_plan(ws, year: int, codes: list[str], rng: random.Random) -> None:
         if sub in _SUPPORT and sub not in supported:
             supported.add(sub)
             texts["support_needed"] = _SUPPORT[sub]
-        services.self_eval_set(ws, code, rating=rng.choices([2, 3, 4], weights=[2, 5, 3])[0] if rated else None,
+        self_eval.self_eval_set(ws, code, rating=rng.choices([2, 3, 4], weights=[2, 5, 3])[0] if rated else None,
                                **texts)
     for sub, text in _FEATURES.items():
-        services.self_eval_set_feature(ws, sub, text)
+        self_eval.self_eval_set_feature(ws, sub, text)
 
 
 def _fill_composed(ws, s, year: int, rng: random.Random, seed: int) -> dict:
@@ -331,7 +331,7 @@ def _fill_composed(ws, s, year: int, rng: random.Random, seed: int) -> dict:
         surveys = _demo_surveys(ws, year)
         for av in surveys:
             sv: Survey = av.instrument
-            ref = services.freeze_for_use(ws, sv.id)
+            ref = reads.freeze_for_use(ws, sv.id)
             both = sv.scoring == "guidebook"  # the 교육공동체 survey is taken twice a year; SODI once
             for g in sv.groups:
                 n_end = max(3, int(sizes.get(g, 30) * rng.uniform(0.85, 1.1)))

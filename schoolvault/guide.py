@@ -1,4 +1,4 @@
-"""Where the year stands and what to do next (다음에 할 일). Pure rules over `services.dashboard`.
+"""Where the year stands and what to do next (다음에 할 일). Pure rules over `reads.dashboard`.
 
 The stage (계획 → 중간점검 → 자체평가 → 결과 분석 → 보고서 → 제출) is what the school says it has reached;
 the next step also looks at the counts, so an unrated indicator or a missing survey is never skipped.
@@ -6,7 +6,7 @@ the next step also looks at the counts, so an unrated indicator or a missing sur
 
 from __future__ import annotations
 
-from . import services
+from . import catalog, reads
 from .errors import SchoolVaultError
 from .workspace import school as school_db
 from .workspace import selfeval
@@ -22,7 +22,7 @@ NEXT_LABELS = {"midyear": "중간점검으로", "selfeval": "자체평가로", "
 
 
 def next_step(d: dict) -> dict:
-    """{"stage", "title", "detail", "page", "can_advance", "ready"} for a `services.dashboard` result.
+    """{"stage", "title", "detail", "page", "can_advance", "ready"} for a `reads.dashboard` result.
 
     `page` names where the work is done: plan, selfeval, midyear, surveys, results, reports, new_year.
     `ready` says the stage's work is done, so moving on is the main action.
@@ -78,7 +78,7 @@ def set_stage(ws: Workspace, stage: str) -> str:
     if stage not in STAGES:
         raise SchoolVaultError(f"단계 '{stage}'을(를) 알 수 없습니다.",
                                hint="다음 중 하나: " + ", ".join(STAGE_LABELS[s] for s in STAGES))
-    _, year = services.require_school(ws)
+    _, year = reads.require_school(ws)
     with ws.transaction():
         school_db.set_stage(ws, year, stage)
         ws.audit("stage", year=year, stage=stage)
@@ -98,7 +98,7 @@ def finish_stage(ws: Workspace, stage: str) -> str:
     if stage not in FINISH_LABELS:
         raise SchoolVaultError(f"'{STAGE_LABELS.get(stage, stage)}' 단계는 마칠 수 없습니다.",
                                hint="제출은 보고서 화면의 '제출을 마쳤습니다'로 합니다.")
-    _, year = services.require_school(ws)
+    _, year = reads.require_school(ws)
     target = STAGES[STAGES.index(stage) + 1]
     cur = school_db.stage(ws, year)
     if STAGES.index(cur) >= STAGES.index(target):
@@ -109,7 +109,7 @@ def finish_stage(ws: Workspace, stage: str) -> str:
 def unfinished(ws: Workspace) -> dict | None:
     """The current year when it has not reached 제출: {"year", "stage", "stage_label"}; None when finished.
     Starting a new year from an unfinished one is allowed but warned about."""
-    _, year = services.require_school(ws)
+    _, year = reads.require_school(ws)
     cur = school_db.stage(ws, year)
     if cur == STAGES[-1]:
         return None
@@ -118,7 +118,7 @@ def unfinished(ws: Workspace) -> dict | None:
 
 def advance(ws: Workspace) -> str:
     """Move the current year to the next stage; the last stage stays."""
-    _, year = services.require_school(ws)
+    _, year = reads.require_school(ws)
     cur = school_db.stage(ws, year)
     i = STAGES.index(cur) if cur in STAGES else 0
     return set_stage(ws, STAGES[min(i + 1, len(STAGES) - 1)])
@@ -126,8 +126,8 @@ def advance(ws: Workspace) -> str:
 
 def overview(ws: Workspace) -> dict:
     """The dashboard plus its next step, in one read."""
-    d = services.dashboard(ws)
-    gb = services.year_guidebook(ws, d["year"])
+    d = reads.dashboard(ws)
+    gb = reads.year_guidebook(ws, d["year"])
     common = {i.code for i in gb.indicators() if i.type == "common"}
     chosen = [e.indicator for e in selfeval.entries(ws, d["year"])]
     d["indicators_common"] = sum(1 for c in chosen if c in common)
@@ -135,9 +135,9 @@ def overview(ws: Workspace) -> dict:
     d["next"] = next_step(d)
     d["finish"] = finish_label(d["stage"])
     d["stage_labels"] = [(s, STAGE_LABELS[s]) for s in STAGES]
-    titles = {i["id"]: i["title"] for i in services.list_instruments(ws) if i["kind"] == "survey"}
+    titles = {a.instrument.id: a.instrument.title for a in catalog.available(ws) if a.instrument.kind == "survey"}
     d["survey_titles"] = titles
-    d["flow"] = year_flow(services.year_guidebook(ws, d["year"]))
+    d["flow"] = year_flow(reads.year_guidebook(ws, d["year"]))
     return d
 
 
@@ -167,7 +167,7 @@ def switch_year(ws: Workspace, year: int) -> int:
 def reach_stage(ws: Workspace, stage: str) -> bool:
     """Move the year forward to `stage` if it is not there yet (making the report means the year
     has reached 보고서); never moves back. Returns True when the stage changed."""
-    _, year = services.require_school(ws)
+    _, year = reads.require_school(ws)
     cur = school_db.stage(ws, year)
     if STAGES.index(cur) >= STAGES.index(stage):
         return False

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from . import catalog, services
+from . import catalog, reads
 from .errors import SchoolVaultError
 from .forms.groups import GROUPS, canonical_group
 from .forms.labels import coverage_warnings
@@ -66,7 +66,7 @@ def find_indicator_name(bank: ItemBank, key: str, guidebook=None) -> str:
         return hits[0]
     if len(hits) > 1:
         raise SchoolVaultError(f"'{key}'에 맞는 지표가 여러 개입니다.", hint="다음 중 하나를 고르세요: " + ", ".join(hits))
-    near = services.close_titles(key, names)
+    near = reads.close_titles(key, names)
     raise SchoolVaultError(f"문항 예시자료에 지표 '{key}'이(가) 없습니다.",
                            hint=("비슷한 지표: " + ", ".join(near) + ". " if near else "")
                            + f"'instruments show {bank.id}'로 지표 이름을 확인하세요.")
@@ -121,7 +121,7 @@ def build_survey(ws: Workspace, *, survey_id: str, bank_id: str, groups: list[st
     `picks[(indicator name, group)]` lists the chosen sentences (0-based) and wins over per_indicator.
     Areas become domains and sub-areas factors; every item carries its guidebook indicator code.
     """
-    _, year = services.require_school(ws)
+    _, year = reads.require_school(ws)
     bank = get_bank(ws, bank_id)
     gs = []
     for g in groups:
@@ -137,7 +137,7 @@ def build_survey(ws: Workspace, *, survey_id: str, bank_id: str, groups: list[st
     if per_indicator < 1:
         raise SchoolVaultError("지표당 문항 수는 1 이상이어야 합니다.")
     try:
-        gb = services.year_guidebook(ws, year)
+        gb = reads.year_guidebook(ws, year)
     except SchoolVaultError:
         gb = None
     gb_codes = {plain(i.title): i.code for i in gb.indicators()} if gb is not None else {}

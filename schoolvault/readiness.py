@@ -8,7 +8,7 @@ shows the list before writing (the user may go on anyway); `check --submission` 
 
 from __future__ import annotations
 
-from . import catalog, results, services
+from . import catalog, reads, results
 from .forms.model import Survey
 from .forms.periods import DOCUMENT_PERIOD, PERIOD_LABELS
 from .forms.scoring import GUIDEBOOK_SCORING
@@ -36,13 +36,13 @@ def pre_submission_check(ws, year: int | None = None) -> list[dict]:
     text (one Korean sentence), page (plan, selfeval, surveys, comments — where it is fixed), target
     (the indicator code or survey id there). Empty when nothing is missing. Never raises for an
     unfinished year: that is what it reports."""
-    _, cur = services.require_school(ws)
+    _, cur = reads.require_school(ws)
     year = year or cur
     return _indicators(ws, year) + _answers(ws, year) + _personal(ws, year)
 
 
 def _indicators(ws, year: int) -> list[dict]:
-    gb = services.year_guidebook(ws, year)
+    gb = reads.year_guidebook(ws, year)
     entries = {e.indicator: e for e in selfeval.entries(ws, year)}
     out: list[dict] = []
     if not entries:

@@ -1,13 +1,13 @@
 """Results as the GUI reads them: survey summaries, indicator-linked items, last year beside this year.
 
-Pure reads over `services` and the workspace (no Qt). Numbers are the `services.stats` numbers;
+Pure reads over `reads`, `survey_stats` and the workspace (no Qt). Numbers are the `survey_stats.stats` numbers;
 this module only arranges them: profiles, sortable item rows, group comparison, strengths and
 weaknesses (강점·약점 문항), comments, and the previous year's figures when that year exists.
 """
 
 from __future__ import annotations
 
-from . import catalog, composing, services
+from . import catalog, composing, reads, survey_stats
 from .forms.groups import group_order
 from .forms.labels import COMPOSED_NOTE, indicator_type_label
 from .forms.model import Survey
@@ -26,7 +26,7 @@ _STATS_CACHE_MAX = 16
 
 
 def cached_stats(ws: Workspace, instrument_id: str, year: int, period: str = DEFAULT_PERIOD) -> dict:
-    """services.stats of one period, remembered while the year's administrations of the survey stay the same.
+    """`survey_stats.stats` of one period, remembered while the year's administrations of the survey stay the same.
 
     Answers of an administration never change after import, so the set of administrations (and
     their instrument versions) identifies the numbers; switching indicators then costs no recount.
@@ -36,7 +36,7 @@ def cached_stats(ws: Workspace, instrument_id: str, year: int, period: str = DEF
            tuple((a.id, a.instrument_ref, a.n_respondents, a.imported_at) for a in adms))
     hit = _STATS_CACHE.get(key)
     if hit is None:
-        hit = services.stats(ws, instrument_id, year=year, period=period)
+        hit = survey_stats.stats(ws, instrument_id, year=year, period=period)
         if len(_STATS_CACHE) >= _STATS_CACHE_MAX:
             _STATS_CACHE.pop(next(iter(_STATS_CACHE)))
         _STATS_CACHE[key] = hit
@@ -48,14 +48,14 @@ def survey_for_year(ws: Workspace, instrument_id: str, year: int) -> Survey:
     adms = responses.administrations(ws, year, instrument_id)
     if adms:
         return catalog.parse_frozen(frozen.get(ws, adms[-1].instrument_ref))
-    return services.survey(ws, instrument_id)
+    return reads.survey(ws, instrument_id)
 
 
 def surveys_overview(ws: Workspace, year: int | None = None) -> list[dict]:
     """Every survey the school can use, with respondents per group and the imports made this year."""
     if year is None:
-        _, year = services.require_school(ws)
-    default = services.year_survey(ws, year)  # what every survey choice starts on
+        _, year = reads.require_school(ws)
+    default = reads.year_survey(ws, year)  # what every survey choice starts on
     out = []
     for a in catalog.available(ws):
         inst = a.instrument
@@ -111,7 +111,7 @@ def survey_results(ws: Workspace, instrument_id: str, year: int | None = None,
     """One survey's year for the results page: per group profile, items, top/bottom; comparison; comments.
     Of one period (중간 | 학년말); last year's figures are of the same period."""
     if year is None:
-        _, year = services.require_school(ws)
+        _, year = reads.require_school(ws)
     survey = survey_for_year(ws, instrument_id, year)
     st = cached_stats(ws, instrument_id, year, period)
     prev_year = school_db.previous_year(ws, year)
@@ -183,8 +183,8 @@ def indicator_results(ws: Workspace, code: str, year: int | None = None) -> list
     ("INSTRUMENT:ITEM"); "INSTRUMENT:*" links the whole survey, shown by domain.
     """
     if year is None:
-        _, year = services.require_school(ws)
-    gb = services.year_guidebook(ws, year)
+        _, year = reads.require_school(ws)
+    gb = reads.year_guidebook(ws, year)
     try:
         links = gb.indicator(code).survey_items
     except KeyError:
@@ -225,14 +225,14 @@ def indicator_results(ws: Workspace, code: str, year: int | None = None) -> list
 def previous_entry(ws: Workspace, code: str, year: int | None = None) -> dict | None:
     """Last year's self-evaluation of the same indicator (its rating and improvement plan: 환류)."""
     if year is None:
-        _, year = services.require_school(ws)
+        _, year = reads.require_school(ws)
     prev = school_db.previous_year(ws, year)
     if prev is None:
         return None
     e = selfeval.entry(ws, prev, composing.previous_codes(ws, year).get(code, code))
     if e is None:
         return None
-    labels = services.year_guidebook(ws, prev).rating.labels
+    labels = reads.year_guidebook(ws, prev).rating.labels
     return {"year": prev, "rating": e.rating, "rating_label": labels[e.rating - 1] if e.rating else None,
             "improvements": e.improvements or "", "shortcomings": e.shortcomings or "",
             "achievements": e.achievements or ""}
@@ -244,9 +244,9 @@ def indicator_tree(ws: Workspace, year: int | None = None) -> dict:
     For the plan page (every indicator with `chosen`, `applies`) and the self-evaluation tree
     (filter on chosen; `done` = rated, `midyear` = mid-year status set).
     """
-    s, cur = services.require_school(ws)
+    s, cur = reads.require_school(ws)
     year = year or cur
-    gb = services.year_guidebook(ws, year)
+    gb = reads.year_guidebook(ws, year)
     entries = {e.indicator: e for e in selfeval.entries(ws, year, chosen_only=False)}
     areas = []
     for a in gb.areas:
@@ -269,9 +269,9 @@ def indicator_tree(ws: Workspace, year: int | None = None) -> dict:
 
 def indicator_detail(ws: Workspace, code: str, year: int | None = None) -> dict:
     """Everything the indicator workspace shows for one indicator (the form, not the survey part)."""
-    _, cur = services.require_school(ws)
+    _, cur = reads.require_school(ws)
     year = year or cur
-    gb = services.year_guidebook(ws, year)
+    gb = reads.year_guidebook(ws, year)
     area, sub, ind = gb.locate(code)
     e = selfeval.entry(ws, year, code)
     composed = gb.composed and "-S" in ind.code
@@ -289,8 +289,8 @@ def indicator_detail(ws: Workspace, code: str, year: int | None = None) -> dict:
 
 def grade_breakdown(ws: Workspace, instrument_id: str, group: str, period: str = DEFAULT_PERIOD) -> dict:
     """The results page's 학년 view of one group: each cell's respondents and 영역 figures, with whether the
-    cell may leave the school (the rule of `forms.breakdown.hidden_cells`, via services.stats_by)."""
-    r = services.stats_by(ws, instrument_id, "학년", group, period=period)
+    cell may leave the school (the rule of `forms.breakdown.hidden_cells`, via survey_stats.stats_by)."""
+    r = survey_stats.stats_by(ws, instrument_id, "학년", group, period=period)
     entry = r["groups"].get(group) or {"n": 0, "cells": {}, "several": 0, "hidden_outside": [], "total": {}}
     survey = survey_for_year(ws, instrument_id, r["year"])
     titles = {d.code: d.title for d in survey.domains}
@@ -306,8 +306,8 @@ def grade_breakdown(ws: Workspace, instrument_id: str, group: str, period: str =
 
 
 def period_comparison(ws: Workspace, instrument_id: str) -> dict:
-    """중간 and 학년말 side by side for the results page (services.compare_periods)."""
-    return services.compare_periods(ws, instrument_id)
+    """중간 and 학년말 side by side for the results page (survey_stats.compare_periods)."""
+    return survey_stats.compare_periods(ws, instrument_id)
 
 
 def area_levels(ws: Workspace, year: int | None = None) -> dict:

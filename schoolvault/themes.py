@@ -533,17 +533,17 @@ def survey_comments(ws, instrument_id: str, group: str | None = None, *, year: i
     """Meaningful comments of the survey's administrations of the year and period, and respondents per group.
 
     Raises SchoolVaultError for an unknown survey or a group the survey does not have."""
-    from . import services
+    from . import reads
     from .importing.comments import is_meaningless
     from .workspace import responses
 
-    survey = services.survey(ws, instrument_id)
+    survey = reads.survey(ws, instrument_id)
     g = canonical_group(group) if group else None
     if g is not None and g not in survey.groups:
         raise SchoolVaultError(f"응답 집단 '{group}'은(는) 이 설문에 없습니다.",
                                hint="이 설문의 응답 집단: " + ", ".join(survey.groups))
     if year is None:
-        _, year = services.require_school(ws)
+        _, year = reads.require_school(ws)
     period = require_period(period) if period is not None else None
     by_group: dict[str, list] = {}
     for adm in responses.administrations(ws, year, instrument_id, g, period=period):
@@ -567,8 +567,8 @@ def comment_themes(ws, instrument_id: str, group: str | None = None, *, year: in
     missing) and Cancelled."""
     comments, sizes = survey_comments(ws, instrument_id, group, year=year, period=period)
     if year is None:
-        from . import services
-        _, year = services.require_school(ws)
+        from . import reads
+        _, year = reads.require_school(ws)
     keywords = extract_keywords([c.text for c in comments], progress) if comments else []
     return themes_of(comments, keywords, instrument=instrument_id, year=year, period=period,
                      group=canonical_group(group) if group else None, group_sizes=sizes, progress=progress)

@@ -275,7 +275,7 @@ def _guidebook(ctx: _Ctx, d: dict) -> Guidebook:
             inds = []
             for ii, im in enumerate(sm.get("indicators") or []):
                 f_i = f"{f_s}.indicators[{ii}]"
-                inds.append(parse_indicator(ctx, im, f_i, seen, len(labels)))
+                inds.append(_indicator(ctx, im, f_i, seen, len(labels)))
             subs.append(Subarea(code=scode, title=ctx.need(sm, "title", f_s), indicators=tuple(inds)))
         areas.append(Area(code=acode, title=ctx.need(am, "title", f_a), subareas=tuple(subs)))
     levels = _survey_levels(ctx, d["survey_levels"]) if d.get("survey_levels") is not None else None
@@ -332,8 +332,13 @@ def _survey_levels(ctx: _Ctx, m: Any) -> SurveyLevels:
     return SurveyLevels(scale_points=points, decimals=decimals, levels=tuple(levels))
 
 
-def parse_indicator(ctx: _Ctx, im: dict, field: str, seen: set, rating_points: int) -> Indicator:
-    """One indicator mapping → Indicator; also used for a school's own 자율지표."""
+def parse_custom_indicator(definition: dict, code: str, rating_points: int) -> Indicator:
+    """A school's own 자율지표 as the workspace stores it (its definition without the code) → Indicator."""
+    return _indicator(_Ctx("자율지표"), {**definition, "code": code}, code, set(), rating_points)
+
+
+def _indicator(ctx: _Ctx, im: dict, field: str, seen: set, rating_points: int) -> Indicator:
+    """One indicator mapping → Indicator."""
     code = ctx.code(im, field, seen)
     typ = str(im.get("type", "common"))
     if typ not in INDICATOR_TYPES:

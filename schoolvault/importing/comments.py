@@ -32,11 +32,11 @@ def list_comments(ws: Workspace, instrument_id: str, group: str | None = None, y
                   *, include_meaningless: bool = False) -> list[dict]:
     """Comments of the year's administrations of an instrument: id, item, question, group, text, selected,
     personal (flagged at import: the text holds personal data) and personal_kinds (what was found, Korean)."""
-    from .. import catalog, services
+    from .. import catalog, reads
     from ..workspace import frozen
 
     if year is None:
-        _, year = services.require_school(ws)
+        _, year = reads.require_school(ws)
     g = canonical_group(group) if group else None
     out = []
     for adm in responses.administrations(ws, year, instrument_id, g):

@@ -77,13 +77,13 @@ def load_mapping_file(path: str | Path) -> dict:
 def prepare(ws: Workspace, path: str | Path, instrument_id: str, group: str, *, sheet: str | None = None,
             mapping: dict | None = None, progress=NULL_PROGRESS) -> ImportPlan:
     """The plan for importing this file (reads the file; writes nothing)."""
-    from .. import services
+    from .. import reads
 
     path = Path(path)
     if not path.exists():
         raise ImportRefused("파일이 없습니다.", where=str(path), hint="경로를 확인하세요.")
-    services.require_school(ws)
-    survey = services.survey(ws, instrument_id)
+    reads.require_school(ws)
+    survey = reads.survey(ws, instrument_id)
     group = canonical_group(group)
     if group not in survey.groups:
         raise ImportRefused(f"응답 집단 '{group}'은(는) 이 설문에 없습니다.",
@@ -109,9 +109,9 @@ def _period_notes(summary: dict, period: str, saved: bool) -> None:
 
 def earlier_import(ws: Workspace, plan: ImportPlan):
     """The administration this plan's file (or the same answers) was imported as before, if any."""
-    from .. import services
+    from .. import reads
 
-    _, year = services.require_school(ws)
+    _, year = reads.require_school(ws)
     return imports_db.find_earlier(ws, year, plan.sha256, plan.content_sha256)
 
 
@@ -195,9 +195,9 @@ def check_plan(ws: Workspace, plan: ImportPlan, *, replace=False, force_group: b
     Refuses a file imported before (same bytes or answers) unless `replace`; a file whose headers fit
     another group clearly better unless `force_group`; a file that holds part of an earlier import (with
     submission times: a corrected file) unless that import is replaced; a file with no new rows."""
-    from .. import services
+    from .. import reads
 
-    _, year = services.require_school(ws)
+    _, year = reads.require_school(ws)
     if plan.likely_group and not force_group:
         raise ImportRefused(wrong_group_text(plan.group, plan.likely_group, plan.group_matches), where=plan.path.name,
                             hint=f"'{plan.likely_group}' 응답이면 --group {plan.likely_group}로 가져오세요. "
@@ -237,10 +237,10 @@ def commit_plan(ws: Workspace, plan: ImportPlan, *, replace=False, method: str =
     refuses). `replace` is True (the import this file repeats) or the id of the import to replace.
 
     `period` is 중간 or 학년말 (aliases accepted; default 학년말)."""
-    from .. import services
+    from .. import reads
 
     period = require_period(period)
-    _, year = services.require_school(ws)
+    _, year = reads.require_school(ws)
     plan, target, overlap, notes = check_plan(ws, plan, replace=replace, force_group=force_group)
     summary = plan.summary()
     stored = {k: summary[k] for k in ("file", "sheet", "rows_read", "respondents", "columns_dropped",
@@ -253,7 +253,7 @@ def commit_plan(ws: Workspace, plan: ImportPlan, *, replace=False, method: str =
     with ws.transaction():
         if target is not None:
             responses.delete_administration(ws, target.id)
-        ref = services.freeze_for_use(ws, plan.instrument)
+        ref = reads.freeze_for_use(ws, plan.instrument)
         adm = responses.add_administration(ws, year=year, instrument_ref=ref, group=plan.group, rows=plan.rows,
                                            source_name=plan.path.name, source_sha256=plan.sha256,
                                            method=method, summary=stored, period=period, progress=progress)
@@ -285,8 +285,8 @@ def import_responses(ws: Workspace, path: str | Path, instrument_id: str, group:
     period = require_period(period)  # before reading the file: a typo costs nothing
     plan = prepare(ws, path, instrument_id, group, sheet=sheet, mapping=mapping, progress=progress)
     if dry_run:
-        from .. import services
-        _, year = services.require_school(ws)
+        from .. import reads
+        _, year = reads.require_school(ws)
         earlier = imports_db.find_earlier(ws, year, plan.sha256, plan.content_sha256)
         overlap = find_overlap(ws, plan, year, exclude=earlier.id if earlier and replace else None)
         summary = _without_covered(plan, overlap).summary()

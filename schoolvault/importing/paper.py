@@ -40,12 +40,12 @@ def save_paper_rows(ws: Workspace, instrument_id: str, group: str, rows: list[di
     ('3', '1학년, 3학년' or a list), kept as a respondent attribute. Empty forms are left out; returns
     the administration id (None when nothing is left to store).
     """
-    from .. import services
+    from .. import reads
 
     period = require_period(period)
 
-    _, year = services.require_school(ws)
-    survey = services.survey(ws, instrument_id)
+    _, year = reads.require_school(ws)
+    survey = reads.survey(ws, instrument_id)
     g = canonical_group(group)
     if g not in survey.groups:
         raise SchoolVaultError(f"응답 집단 '{group}'은(는) 이 설문에 없습니다.", hint=", ".join(survey.groups))
@@ -81,7 +81,7 @@ def save_paper_rows(ws: Workspace, instrument_id: str, group: str, rows: list[di
             responses.delete_administration(ws, administration)
         if not out:
             return None
-        ref = services.freeze_for_use(ws, instrument_id)
+        ref = reads.freeze_for_use(ws, instrument_id)
         adm = responses.add_administration(ws, year=year, instrument_ref=ref, group=g, rows=out,
                                            source_name=PAPER_SOURCE, method=PAPER_METHOD, period=period)
         if administration is None:  # autosaves of the same batch are one change, not many

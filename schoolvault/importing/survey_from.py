@@ -151,11 +151,11 @@ def survey_from_file(path: str | Path, *, survey_id: str, group: str, title: str
 def create_from_file(ws: Workspace, path: str | Path, *, survey_id: str, group: str, title: str | None = None,
                      sheet: str | None = None, points: int | None = None, replace: bool = False) -> dict:
     """`survey create-from`: make the survey and keep it in the workspace."""
-    from .. import services
+    from .. import reads
 
-    _, year = services.require_school(ws)
+    _, year = reads.require_school(ws)
     try:
-        guidebook = services.year_guidebook(ws, year)
+        guidebook = reads.year_guidebook(ws, year)
     except SchoolVaultError:
         guidebook = None
     survey, report = survey_from_file(path, survey_id=survey_id, group=group, title=title, year=year,
@@ -186,9 +186,9 @@ def free_survey_id(ws: Workspace, year: int, stem: str = "school-survey") -> str
 
 def create_from_file_auto(ws: Workspace, path: str | Path, *, group: str, sheet: str | None = None) -> dict:
     """The GUI's "make a survey from this file": a free id, the file name as title."""
-    from .. import services
+    from .. import reads
 
-    _, year = services.require_school(ws)
+    _, year = reads.require_school(ws)
     return create_from_file(ws, path, survey_id=free_survey_id(ws, year), group=group,
                             title=f"{Path(path).stem} ({canonical_group(group)})", sheet=sheet)
 
@@ -197,19 +197,19 @@ def link_items(ws: Workspace, instrument_id: str, links: dict[str, str | None]) 
     """Link items of a workspace-made survey to guidebook indicators (item code → indicator code or name)."""
     from dataclasses import replace as dc_replace
 
-    from .. import catalog, services
+    from .. import catalog, reads
 
     a = catalog.resolve(ws, instrument_id)
     if not isinstance(a.instrument, Survey) or a.source == "shipped":
         raise SchoolVaultError(f"'{instrument_id}'은(는) 이 작업 파일에서 만든 설문이 아닙니다.",
                                hint="'survey create-from'이나 'survey build'로 만든 설문만 바꿀 수 있습니다.")
-    gb = services.year_guidebook(ws)
+    gb = reads.year_guidebook(ws)
     codes = {i.code for i in a.instrument.items()}
     resolved = {}
     for item, ind in links.items():
         if item not in codes:
             raise SchoolVaultError(f"문항 '{item}'이(가) 설문에 없습니다.", hint="문항 코드: " + ", ".join(sorted(codes)))
-        resolved[item] = services.find_indicator(gb, ind).code if ind else None
+        resolved[item] = reads.find_indicator(gb, ind).code if ind else None
     s = a.instrument
     domains = tuple(dc_replace(d, factors=tuple(dc_replace(f, items=tuple(
         dc_replace(i, indicator=resolved.get(i.code, i.indicator)) for i in f.items)) for f in d.factors))

@@ -329,12 +329,12 @@ def survey_chart_svg(ws, instrument_id: str, *, group: str | None = None, kind: 
     even when smaller (the school's own screen, not a document that leaves the school).
     Raises SchoolVaultError when the survey has no answers for the year.
     """
-    from .. import services
+    from .. import reads
     from ..errors import SchoolVaultError
     from ..forms.groups import canonical_group
     from .data import survey_result
     if year is None:
-        _, year = services.require_school(ws)
+        _, year = reads.require_school(ws)
     sr = survey_result(ws, instrument_id, year)
     groups = [canonical_group(group)] if group else sr.shown
     groups = [g for g in groups if g in sr.stats["groups"]]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import catalog, composing, services
+from .. import catalog, composing, reads, survey_stats
 from ..errors import SchoolVaultError
 from ..forms.groups import group_order
 from ..forms.model import Guidebook, Survey, SurveyLevels
@@ -23,7 +23,7 @@ from ..workspace import school as school_db
 
 @dataclass
 class SurveyResult:
-    """One survey's statistics for the year (services.stats shape) and who may be shown."""
+    """One survey's statistics for the year (survey_stats.stats shape) and who may be shown."""
 
     survey: Survey
     stats: dict
@@ -87,11 +87,11 @@ class YearData:
 
 
 def survey_result(ws, instrument_id: str, year: int, answers_cache: dict | None = None) -> SurveyResult:
-    """Statistics of one survey for the year; same instrument version and numbers as services.stats.
+    """Statistics of one survey for the year; same instrument version and numbers as survey_stats.stats.
 
     Documents read the 학년말 answers only (가이드북 Q12): the 1학기 중간평가 stays inside the school."""
     adms = responses.administrations(ws, year, instrument_id, period=DOCUMENT_PERIOD)
-    inst = catalog.parse_frozen(frozen.get(ws, adms[-1].instrument_ref)) if adms else services.survey(ws, instrument_id)
+    inst = catalog.parse_frozen(frozen.get(ws, adms[-1].instrument_ref)) if adms else reads.survey(ws, instrument_id)
     by_group: dict[str, list[int]] = {}
     for a in adms:
         by_group.setdefault(a.group, []).append(a.id)
@@ -99,7 +99,7 @@ def survey_result(ws, instrument_id: str, year: int, answers_cache: dict | None 
     st = {"instrument": instrument_id, "year": year, "scale_points": inst.scale.points, "period": DOCUMENT_PERIOD,
           "groups": {}}
     for g in groups:
-        _, rows, st["groups"][g] = services.group_result(ws, g, [a for a in adms if a.group == g], inst)
+        _, rows, st["groups"][g] = survey_stats.group_result(ws, g, [a for a in adms if a.group == g], inst)
         if answers_cache is not None:
             answers_cache[(instrument_id, g)] = rows
     counts = {g: st["groups"][g]["n"] for g in groups}
@@ -118,11 +118,11 @@ def surveys_of_year(ws, year: int, answers_cache: dict | None = None) -> list[Su
 
 def indicator_results(ws, year: int) -> list[IndicatorResult]:
     """The year's chosen indicators in guidebook order, with last year's rating beside."""
-    gb = services.year_guidebook(ws, year)
+    gb = reads.year_guidebook(ws, year)
     entries = {e.indicator: e for e in selfeval.entries(ws, year)}
     prev_year = school_db.previous_year(ws, year)
     prev = {e.indicator: e for e in selfeval.entries(ws, prev_year)} if prev_year else {}
-    prev_labels = services.year_guidebook(ws, prev_year).rating.labels if prev_year else ()
+    prev_labels = reads.year_guidebook(ws, prev_year).rating.labels if prev_year else ()
     prev_code = composing.previous_codes(ws, year)  # indicators placed in 2026's 세부영역 keep last year's code
     out = []
     for area in gb.areas:
@@ -147,17 +147,17 @@ def indicator_results(ws, year: int) -> list[IndicatorResult]:
 def collect(ws, year: int | None = None, *, with_surveys: bool = True,
             answers_cache: dict | None = None) -> YearData:
     """Everything a report needs for the year (default: the current year)."""
-    s, cur = services.require_school(ws)
+    s, cur = reads.require_school(ws)
     year = year or cur
     if year not in school_db.years(ws):
         raise SchoolVaultError(f"{year}학년도 자료가 없습니다.",
                                hint="작업 파일에 있는 학년도: " + ", ".join(map(str, school_db.years(ws))))
-    gb = services.year_guidebook(ws, year)
+    gb = reads.year_guidebook(ws, year)
     inds = indicator_results(ws, year)
     surveys = surveys_of_year(ws, year, answers_cache) if with_surveys else []
     last = school_db.previous_year(ws, year)
     last_surveys = surveys_of_year(ws, last) if (last and with_surveys) else []
-    return YearData(s, year, gb, inds, surveys, last, last_surveys, services.survey_levels(ws, year))
+    return YearData(s, year, gb, inds, surveys, last, last_surveys, reads.survey_levels(ws, year))
 
 
 def respondent_counts(surveys: list[SurveyResult]) -> list[tuple[SurveyResult, list[tuple[str, str]]]]:

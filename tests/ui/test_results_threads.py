@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from schoolvault import results, services, themes
+from schoolvault import results, survey_stats, themes
 from schoolvault.ui.pages.results import COMPARE, GRADE_TAB, THEMES_TAB
 
 SURVEY = "seoul-eval-survey-2025"  # the demo survey with open answers
@@ -24,10 +24,10 @@ def calls(monkeypatch):
             return fn(*args, **kwargs)
         return wrapper
 
-    for mod, name in ((services, "stats"), (services, "stats_by"), (services, "compare_periods"),
+    for mod, name in ((survey_stats, "stats"), (survey_stats, "stats_by"), (survey_stats, "compare_periods"),
                       (themes, "extract_keywords"), (themes, "themes_of")):
         monkeypatch.setattr(mod, name, recording(name, getattr(mod, name)))
-    monkeypatch.setattr(results, "_STATS_CACHE", {})  # a cached survey would skip services.stats
+    monkeypatch.setattr(results, "_STATS_CACHE", {})  # a cached survey would skip survey_stats.stats
     return seen
 
 
