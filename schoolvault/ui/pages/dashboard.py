@@ -92,6 +92,20 @@ class DashboardPage(Page):
         lay.setContentsMargins(28, 22, 28, 22)
         lay.setSpacing(16)
 
+        lay.addLayout(self._build_header())
+        lay.addWidget(heading("올해 평가 단계", 12))
+        self.stages = StageBar()
+        lay.addWidget(self.stages)
+        lay.addWidget(self._build_next_card())
+        lay.addLayout(self._build_counts())
+        lay.addWidget(self._build_flow_card())
+        lay.addStretch(1)
+        # the year selector writes only which year is shown: usable in a past year (to leave it)
+        ro.editable(self.year_combo, kind=ro.HELD)
+        ro.editable(self.advance_button)
+
+    def _build_header(self) -> QHBoxLayout:
+        """The school's name and facts, and the year shown."""
         top = QHBoxLayout()
         names = QVBoxLayout()
         self.school_label = heading("", 20)
@@ -106,12 +120,10 @@ class DashboardPage(Page):
         self.year_combo.setAccessibleName("학년도 선택")
         self.year_combo.activated.connect(self._year_chosen)
         top.addWidget(self.year_combo)
-        lay.addLayout(top)
+        return top
 
-        lay.addWidget(heading("올해 평가 단계", 12))
-        self.stages = StageBar()
-        lay.addWidget(self.stages)
-
+    def _build_next_card(self) -> QFrame:
+        """다음에 할 일: the one next step, its button, and the button that moves the year's stage on."""
         nxt, nlay = card("nextcard")
         cap = QLabel("다음에 할 일")
         cap.setStyleSheet("color:#2f6db5; font-weight:bold;")
@@ -130,8 +142,10 @@ class DashboardPage(Page):
         row.addWidget(self.advance_button)
         row.addStretch(1)
         nlay.addLayout(row)
-        lay.addWidget(nxt)
+        return nxt
 
+    def _build_counts(self) -> QGridLayout:
+        """Two cards side by side: indicators rated and checked, respondents per survey and group."""
         grid = QGridLayout()
         grid.setSpacing(14)
         c1, l1 = card()
@@ -163,19 +177,16 @@ class DashboardPage(Page):
         grid.addWidget(c2, 0, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        lay.addLayout(grid)
+        return grid
 
+    def _build_flow_card(self) -> QFrame:
         c3, l3 = card()
         l3.addWidget(heading("한 해의 흐름", 12))
         steps = self.flow_label = QLabel("")  # guide.year_flow of the year, filled in show_data
         steps.setWordWrap(True)
         steps.setTextFormat(Qt.RichText)
         l3.addWidget(steps)
-        lay.addWidget(c3)
-        lay.addStretch(1)
-        # the year selector writes only which year is shown: usable in a past year (to leave it)
-        ro.editable(self.year_combo, kind=ro.HELD)
-        ro.editable(self.advance_button)
+        return c3
 
     def refresh(self) -> None:
         self.session.run(guide.overview, on_done=self.show_data)

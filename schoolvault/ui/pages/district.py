@@ -112,6 +112,36 @@ class DistrictPage(QWidget):
     # ------------------------------------------------------------ layout
     def _build(self) -> None:
         lay = QVBoxLayout(self)
+        lay.addLayout(self._build_toolbar())
+        self.summary = hint("")
+        lay.addWidget(self.summary)
+        lay.addLayout(self._build_filters())
+
+        self.tabs = QTabWidget()
+        self.level_table = self._table()
+        self.district_table = self._table()
+        self.ratings_table = self._table()
+        schools = self._build_schools()
+        self.tabs.addTab(self.level_table, "")
+        self.tabs.addTab(self.district_table, "")
+        self.tabs.addTab(schools, "")
+        self.tabs.addTab(self.ratings_table, "")
+        self.tabs.addTab(self._build_area_levels(), "")
+        lay.addWidget(self.tabs, 1)
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setMaximumHeight(110)
+        self.log.setPlaceholderText("가져오기 결과와 주의할 점이 여기에 나옵니다.")
+        lay.addWidget(self.log)
+        # a file kept out because it claims a known school code differently, or is an edited copy of a
+        # verified submission: the earlier one stays until the user chooses this
+        self.btn_replace = QPushButton("보류된 파일로 바꾸기", clicked=self.replace_pending)
+        self.btn_replace.setToolTip("보류된 파일이 같은 학교 코드의 앞 제출을 대신합니다.")
+        self.btn_replace.setVisible(False)
+        lay.addWidget(self.btn_replace)
+
+    def _build_toolbar(self) -> QHBoxLayout:
+        """The title, the two ways to import and the three exports (texts set in retranslate)."""
         top = QHBoxLayout()
         self.title = heading("")
         top.addWidget(self.title, 1)
@@ -122,10 +152,10 @@ class DistrictPage(QWidget):
         self.btn_bench = QPushButton(clicked=lambda: self._pick_export("json"))
         for b in (self.btn_folder, self.btn_files, self.btn_pdf, self.btn_xlsx, self.btn_bench):
             top.addWidget(b)
-        lay.addLayout(top)
-        self.summary = hint("")
-        lay.addWidget(self.summary)
+        return top
 
+    def _build_filters(self) -> QHBoxLayout:
+        """Which survey and which respondent group the tables show."""
         filt = QHBoxLayout()
         self.instrument_label = QLabel()
         self.instrument = QComboBox()
@@ -137,12 +167,10 @@ class DistrictPage(QWidget):
         for w in (self.instrument_label, self.instrument, self.group_label, self.group):
             filt.addWidget(w)
         filt.addStretch(1)
-        lay.addLayout(filt)
+        return filt
 
-        self.tabs = QTabWidget()
-        self.level_table = self._table()
-        self.district_table = self._table()
-        self.ratings_table = self._table()
+    def _build_schools(self) -> QSplitter:
+        """The school list beside the chosen school's own rows."""
         schools = QSplitter(Qt.Horizontal)
         self.school_table = self._table()
         self.school_table.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -160,10 +188,10 @@ class DistrictPage(QWidget):
         schools.addWidget(self.school_table)
         schools.addWidget(right)
         schools.setSizes([600, 400])
-        self.tabs.addTab(self.level_table, "")
-        self.tabs.addTab(self.district_table, "")
-        self.tabs.addTab(schools, "")
-        self.tabs.addTab(self.ratings_table, "")
+        return schools
+
+    def _build_area_levels(self) -> QWidget:
+        """영역 4단계: the table for the chosen scope, and its note."""
         levels = QWidget()
         ll = QVBoxLayout(levels)
         ll.setContentsMargins(0, 0, 0, 0)
@@ -180,19 +208,7 @@ class DistrictPage(QWidget):
         ll.addWidget(self.area_table, 1)
         self.area_note = hint("")
         ll.addWidget(self.area_note)
-        self.tabs.addTab(levels, "")
-        lay.addWidget(self.tabs, 1)
-        self.log = QPlainTextEdit()
-        self.log.setReadOnly(True)
-        self.log.setMaximumHeight(110)
-        self.log.setPlaceholderText("가져오기 결과와 주의할 점이 여기에 나옵니다.")
-        lay.addWidget(self.log)
-        # a file kept out because it claims a known school code differently, or is an edited copy of a
-        # verified submission: the earlier one stays until the user chooses this
-        self.btn_replace = QPushButton("보류된 파일로 바꾸기", clicked=self.replace_pending)
-        self.btn_replace.setToolTip("보류된 파일이 같은 학교 코드의 앞 제출을 대신합니다.")
-        self.btn_replace.setVisible(False)
-        lay.addWidget(self.btn_replace)
+        return levels
 
     @staticmethod
     def _table() -> QTableWidget:

@@ -88,6 +88,16 @@ def _scroll(widget: QWidget) -> QScrollArea:
     return s
 
 
+def _readonly_table(name: str = "") -> QTableWidget:
+    """A table the user reads but does not edit, without row numbers."""
+    t = QTableWidget()
+    t.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    t.verticalHeader().setVisible(False)
+    if name:
+        t.setAccessibleName(name)
+    return t
+
+
 class ResultsPage(Page):
     title = "결과"
     concerns = frozenset({flags.RESPONSES, flags.YEAR, flags.SCHOOL})
@@ -100,6 +110,34 @@ class ResultsPage(Page):
         self.data: dict | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 10)
+        outer.addLayout(self._build_selectors())
+        self.caption = hint("")
+        outer.addWidget(self.caption)
+
+        self.stack = QStackedWidget()
+        outer.addWidget(self.stack, 1)
+        self.stack.addWidget(self._build_empty())
+        self.tabs = QTabWidget()
+        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self._build_period_compare())  # stack page 2: 중간 and 학년말 side by side
+        self.tabs.addTab(_scroll(self._build_profile()), "영역·요인 프로필")
+        self.tabs.addTab(self._build_items(), "문항별 결과")
+        self.tabs.addTab(_scroll(self._build_group_compare()), "집단 비교")
+        self.tabs.addTab(self._build_strengths(), "강점·약점")
+        self.tabs.addTab(self._build_comments(), "서술형 의견")
+        self.tabs.addTab(self._build_grades(), "학년별")
+        self.themes_panel = CommentThemesPanel(self.session.run)
+        self.tabs.addTab(self.themes_panel, "의견 주제")
+        outer.addLayout(self._build_footer())
+
+        self.tabs.currentChanged.connect(lambda i: self._fill_tab(i))
+        self.survey_combo.activated.connect(lambda _i: self._load_survey())
+        self.group_combo.activated.connect(lambda _i: self._group_changed())
+        self.period_combo.activated.connect(lambda _i: self._load_survey())
+
+    # ------------------------------------------------------------ layout
+    def _build_selectors(self) -> QHBoxLayout:
+        """The heading and the survey, group and period choosers."""
         top = QHBoxLayout()
         top.addWidget(heading("설문 결과", 16))
         top.addStretch(1)
@@ -123,12 +161,10 @@ class ResultsPage(Page):
         self.period_combo.setAccessibleName("설문 시기 선택")
         self.period_combo.setToolTip("학교평가서에는 학년말평가 결과만 들어갑니다.")
         top.addWidget(self.period_combo)
-        outer.addLayout(top)
-        self.caption = hint("")
-        outer.addWidget(self.caption)
+        return top
 
-        self.stack = QStackedWidget()
-        outer.addWidget(self.stack, 1)
+    def _build_empty(self) -> QWidget:
+        """Stack page 0: no answers yet, and the way to import them."""
         empty = QWidget()
         el = QVBoxLayout(empty)
         self.empty_label = heading("아직 분석할 설문 응답이 없습니다", 13)
@@ -139,35 +175,28 @@ class ResultsPage(Page):
         b.clicked.connect(lambda: self.main.open_import_wizard(self.survey_combo.currentData()))
         el.addWidget(b, 0, Qt.AlignLeft)
         el.addStretch(1)
-        self.stack.addWidget(empty)
+        return empty
 
-        self.tabs = QTabWidget()
-        self.stack.addWidget(self.tabs)
-        cmpw = QWidget()  # stack page 2: 중간 and 학년말 side by side
-        cml_ = QVBoxLayout(cmpw)
-        cml_.addWidget(hint("같은 집단의 1학기 중간평가와 학년말평가를 영역·세부영역별로 나란히 봅니다 (평균, 변화 = 학년말 − 중간)."))
-        self.period_table = QTableWidget()
-        self.period_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.period_table.verticalHeader().setVisible(False)
-        self.period_table.setAccessibleName("시기 비교")
-        cml_.addWidget(self.period_table, 1)
-        self.stack.addWidget(cmpw)
-        # profile
+    def _build_period_compare(self) -> QWidget:
+        cmpw = QWidget()
+        cml = QVBoxLayout(cmpw)
+        cml.addWidget(hint("같은 집단의 1학기 중간평가와 학년말평가를 영역·세부영역별로 나란히 봅니다 (평균, 변화 = 학년말 − 중간)."))
+        self.period_table = _readonly_table("시기 비교")
+        cml.addWidget(self.period_table, 1)
+        return cmpw
+
+    def _build_profile(self) -> QWidget:
+        """영역 4단계 (guidebook-scored surveys), the 영역 × 평가주체 grid, 영역 and 요인 charts."""
         prof = QWidget()
         pl = QVBoxLayout(prof)
         # guidebook-scored surveys only: the 영역 result of the group as the school submits it
         self.level_heading = heading("영역별 결과 (가이드북 방식: 모든 응답의 평균, 4단계)", 12)
         pl.addWidget(self.level_heading)
-        self.level_table = QTableWidget()
-        self.level_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.level_table.verticalHeader().setVisible(False)
+        self.level_table = _readonly_table()
         pl.addWidget(self.level_table)
         # 영역 × 평가주체 4단계: the cells the 학교평가서 prints (results.area_levels)
         pl.addWidget(heading("영역 × 평가주체 4단계 (학교평가서와 같은 표)", 12))
-        self.grid_table = QTableWidget()
-        self.grid_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.grid_table.verticalHeader().setVisible(False)
-        self.grid_table.setAccessibleName("영역 평가주체 4단계")
+        self.grid_table = _readonly_table("영역 평가주체 4단계")
         pl.addWidget(self.grid_table)
         pl.addWidget(heading("영역별 점수 (100점 환산)", 12))
         self.domain_chart = BarChart()
@@ -175,20 +204,18 @@ class ResultsPage(Page):
         pl.addWidget(heading("요인별 점수 (100점 환산)", 12))
         self.factor_chart = BarChart()
         pl.addWidget(self.factor_chart)
-        self.factor_table = QTableWidget()
-        self.factor_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.factor_table.verticalHeader().setVisible(False)
+        self.factor_table = _readonly_table()
         pl.addWidget(self.factor_table)
         pl.addStretch(1)
-        self.tabs.addTab(_scroll(prof), "영역·요인 프로필")
-        # items
+        return prof
+
+    def _build_items(self) -> QWidget:
+        """The sortable item table and the chosen question's answers per option."""
         items = QWidget()
         il = QVBoxLayout(items)
         il.addWidget(hint("열 머리글을 누르면 그 기준으로 정렬됩니다. 긍정률 = 위 두 단계('그렇다' 이상)를 고른 비율."))
-        self.item_table = QTableWidget()
-        self.item_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.item_table = _readonly_table()
         self.item_table.setSortingEnabled(True)
-        self.item_table.verticalHeader().setVisible(False)
         self.item_table.setWordWrap(True)
         self.item_table.setAccessibleName("문항별 결과")
         self.item_table.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -200,8 +227,9 @@ class ResultsPage(Page):
         self.dist_chart.setAccessibleName("보기별 응답 분포")
         il.addWidget(self.dist_chart, 1)
         self.item_table.itemSelectionChanged.connect(self._show_distribution)
-        self.tabs.addTab(items, "문항별 결과")
-        # groups
+        return items
+
+    def _build_group_compare(self) -> QWidget:
         comp = QWidget()
         cl = QVBoxLayout(comp)
         cl.addWidget(hint("같은 영역·요인을 집단마다 어떻게 보는지 비교합니다 (100점 환산)."))
@@ -216,8 +244,10 @@ class ResultsPage(Page):
         self.compare_factor_chart = BarChart(bar_height=9)
         cl.addWidget(self.compare_factor_chart)
         cl.addStretch(1)
-        self.tabs.addTab(_scroll(comp), "집단 비교")
-        # strengths / weaknesses
+        return comp
+
+    def _build_strengths(self) -> QWidget:
+        """Two lists side by side: the items with the highest and the lowest 긍정률."""
         sw = QWidget()
         sl = QHBoxLayout(sw)
         for attr, title, note in (("top_list", "강점 문항", "긍정률이 가장 높은 문항"),
@@ -234,12 +264,12 @@ class ResultsPage(Page):
             setattr(self, attr, lw)
             col.addWidget(lw, 1)
             sl.addLayout(col)
-        self.tabs.addTab(sw, "강점·약점")
-        # comments
+        return sw
+
+    def _build_comments(self) -> QWidget:
         cm = QWidget()
         cml = QVBoxLayout(cm)
         crow = QHBoxLayout()
-        self.comment_list = None
         self.comment_caption = hint("")
         crow.addWidget(self.comment_caption, 1)
         # the comment picker chooses the comments the report quotes
@@ -251,32 +281,25 @@ class ResultsPage(Page):
         self.comment_list.setWordWrap(True)
         self.comment_list.setAccessibleName("서술형 의견")
         cml.addWidget(self.comment_list, 1)
-        self.tabs.addTab(cm, "서술형 의견")
-        # 학년별 (GRADE_TAB): each 학년 cell of the group, computed on a worker when the tab is shown
+        return cm
+
+    def _build_grades(self) -> QWidget:
+        """학년별 (GRADE_TAB): each 학년 cell of the group, computed on a worker when the tab is shown."""
         gw = QWidget()
         gl = QVBoxLayout(gw)
         self.grade_caption = hint("")
         gl.addWidget(self.grade_caption)
-        self.grade_table = QTableWidget()
-        self.grade_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.grade_table.verticalHeader().setVisible(False)
-        self.grade_table.setAccessibleName("학년별 결과")
+        self.grade_table = _readonly_table("학년별 결과")
         gl.addWidget(self.grade_table, 1)
-        self.tabs.addTab(gw, "학년별")
-        self.themes_panel = CommentThemesPanel(self.session.run)
-        self.tabs.addTab(self.themes_panel, "의견 주제")
+        return gw
 
+    def _build_footer(self) -> QHBoxLayout:
         foot = QHBoxLayout()
         foot.addWidget(hint("다음 할 일: 약점 문항과 의견을 살펴보고, 관련 지표의 '개선 계획(환류)'에 반영하세요."), 1)
         go = QPushButton("자체평가로 가서 개선 계획 쓰기 →")
         go.clicked.connect(lambda: self.main.show_page("selfeval"))
         foot.addWidget(go)
-        outer.addLayout(foot)
-
-        self.tabs.currentChanged.connect(lambda i: self._fill_tab(i))
-        self.survey_combo.activated.connect(lambda _i: self._load_survey())
-        self.group_combo.activated.connect(lambda _i: self._group_changed())
-        self.period_combo.activated.connect(lambda _i: self._load_survey())
+        return foot
 
     # ------------------------------------------------------------ loading
     def refresh(self) -> None:

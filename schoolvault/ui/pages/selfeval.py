@@ -174,6 +174,28 @@ class SelfEvalPage(Page):
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 10, 12, 6)
+        outer.addLayout(self._build_header())
+        outer.addWidget(hint("왼쪽에서 지표를 고르고 등급과 근거를 입력하세요. 입력한 내용은 자동으로 저장됩니다. "
+                             "✓ 표시는 등급을 매긴 지표(중간 자율점검 탭에서는 점검한 지표)입니다."))
+
+        split = QSplitter(Qt.Horizontal)
+        outer.addWidget(split, 1)
+        split.addWidget(self._build_tree_pane())
+        split.addWidget(self._build_form_pane())
+        split.addWidget(self._build_linked_pane())
+        split.setSizes([240, 660, 290])  # at 1366×768 the form keeps ~620 px
+        split.setStretchFactor(1, 1)
+        self.split = split
+        state = QSettings().value(SPLITTER_KEY)
+        if state is not None:
+            split.restoreState(state)
+        self.form.setEnabled(False)
+        # what writes to the workspace: locked in a read-only window (ui/readonly.py)
+        ro.editable(*self.texts.values(), self.feature_text, *self.mid_radios.values())
+
+    # ------------------------------------------------------------ layout
+    def _build_header(self) -> QHBoxLayout:
+        """The heading, how many indicators are done, and the last save."""
         top = QHBoxLayout()
         top.addWidget(heading("지표별 자체평가", 16))
         self.progress_label = QLabel("")
@@ -183,13 +205,9 @@ class SelfEvalPage(Page):
         self.save_label = QLabel("")
         self.save_label.setStyleSheet("color:#25613a;")
         top.addWidget(self.save_label)
-        outer.addLayout(top)
-        outer.addWidget(hint("왼쪽에서 지표를 고르고 등급과 근거를 입력하세요. 입력한 내용은 자동으로 저장됩니다. "
-                             "✓ 표시는 등급을 매긴 지표(중간 자율점검 탭에서는 점검한 지표)입니다."))
+        return top
 
-        split = QSplitter(Qt.Horizontal)
-        outer.addWidget(split, 1)
-
+    def _build_tree_pane(self) -> QWidget:
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
@@ -201,8 +219,10 @@ class SelfEvalPage(Page):
         self.tree.setAccessibleName("평가 지표 목록")
         self.tree.currentItemChanged.connect(self._on_tree)
         ll.addWidget(self.tree, 1)
-        split.addWidget(left)
+        return left
 
+    def _build_form_pane(self) -> QScrollArea:
+        """The chosen indicator's path and title over its two tabs: 학년 말 자체평가 and 중간 자율점검."""
         self.form_scroll = QScrollArea()
         self.form_scroll.setWidgetResizable(True)
         # texts wrap to the pane's width: never a horizontal scrollbar
@@ -220,10 +240,47 @@ class SelfEvalPage(Page):
 
         self.tabs = QTabWidget()
         fl.addWidget(self.tabs, 1)
+        self.tabs.addTab(self._build_final_tab(), "학년 말 자체평가")
+        for n in range(1, 10):  # Alt+1 … picks a rating level from the keyboard, wherever the cursor is
+            sc = QShortcut(QKeySequence(f"Alt+{n}"), self, context=Qt.WidgetWithChildrenShortcut)
+            sc.activated.connect(lambda n=n: self._rating_key(n))
+        self.tabs.addTab(self._build_midyear_tab(), "중간 자율점검")
+        self.tabs.currentChanged.connect(lambda _i: self._remark())
+        return self.form_scroll
+
+    def _build_final_tab(self) -> QWidget:
+        """Last year's plan and the 평가요소, the rubric, the texts, the 특색사례 and the way on."""
         final = QWidget()
         self.final_lay = QVBoxLayout(final)
-        # 평가요소 and last year's 개선 계획 (환류) side by side above the rubric: at 1366×768 the rubric,
-        # the rating and the first text field fit on one screen
+        self.final_lay.addLayout(self._build_context_row())
+        self.final_lay.addWidget(self._build_rubric())
+        self.texts: dict[str, AutoText] = {}
+        for field, label, placeholder in TEXT_FIELDS:
+            cap = QLabel(f"<b>{label}</b>")
+            box = AutoText(field, placeholder)
+            cap.setBuddy(box)
+            box.textChanged.connect(lambda f=field: self._text_changed(f))
+            self.texts[field] = box
+            self.final_lay.addWidget(cap)
+            self.final_lay.addWidget(box)
+        self._add_feature_field()
+        self.texts["evidence"].setMaximumHeight(120)  # a list of documents: keeps the next fields near
+        self.evidence_hint = hint("")
+        self.final_lay.insertWidget(self.final_lay.indexOf(self.texts["evidence"]) + 1, self.evidence_hint)
+        nav = QHBoxLayout()
+        nav.addStretch(1)
+        self.next_button = QPushButton("다음 남은 지표 →")
+        self.next_button.setObjectName("primary")
+        self.next_button.setShortcut(QKeySequence("Ctrl+Return"))
+        self.next_button.setToolTip("Ctrl+Enter")
+        self.next_button.clicked.connect(self.go_next_todo)
+        nav.addWidget(self.next_button)
+        self.final_lay.addLayout(nav)
+        return final
+
+    def _build_context_row(self) -> QBoxLayout:
+        """평가요소 and last year's 개선 계획 (환류) side by side above the rubric: at 1366×768 the rubric,
+        the rating and the first text field fit on one screen."""
         self.criteria_box = QGroupBox("평가요소 — 이렇게 살펴보세요")
         self.criteria_label = QLabel("")
         self.criteria_label.setWordWrap(True)
@@ -240,24 +297,20 @@ class SelfEvalPage(Page):
         self.top_row = QBoxLayout(QBoxLayout.LeftToRight)
         self.top_row.addWidget(self.prev_box, 1)
         self.top_row.addWidget(self.criteria_box, 1)
-        self.final_lay.addLayout(self.top_row)
+        return self.top_row
+
+    def _build_rubric(self) -> QGroupBox:
+        """The box the rating levels go in (filled per indicator)."""
         self.rubric_box = QGroupBox("등급 — 학교의 모습에 가장 가까운 수준을 고르세요")
         self.rubric_lay = QVBoxLayout(self.rubric_box)
         self.rubric_lay.setSpacing(2)
         self.rating_group = QButtonGroup(self)
         self.rating_group.idClicked.connect(self._rating_clicked)
         self.rubric_options: list[RubricOption] = []
-        self.final_lay.addWidget(self.rubric_box)
-        self.texts: dict[str, AutoText] = {}
-        for field, label, placeholder in TEXT_FIELDS:
-            cap = QLabel(f"<b>{label}</b>")
-            box = AutoText(field, placeholder)
-            cap.setBuddy(box)
-            box.textChanged.connect(lambda f=field: self._text_changed(f))
-            self.texts[field] = box
-            self.final_lay.addWidget(cap)
-            self.final_lay.addWidget(box)
-        # the 세부영역's 특색사례 (학교평가서 서식3-1 (3)): one text per 세부영역, shown with each of its 지표
+        return self.rubric_box
+
+    def _add_feature_field(self) -> None:
+        """The 세부영역's 특색사례 (학교평가서 서식3-1 (3)): one text per 세부영역, shown with each of its 지표."""
         self.feature_caption = QLabel("<b>학교교육활동 특색사례 (세부영역)</b>")
         self.feature_text = AutoText("feature", "이 세부영역에서 학교가 자랑할 만한 교육활동을 적으세요 (세부영역마다 하나).")
         self.feature_caption.setBuddy(self.feature_text)
@@ -269,23 +322,9 @@ class SelfEvalPage(Page):
         self.feature_text.textChanged.connect(self._feature_changed)
         self.final_lay.addWidget(self.feature_caption)
         self.final_lay.addWidget(self.feature_text)
-        self.texts["evidence"].setMaximumHeight(120)  # a list of documents: keeps the next fields near
-        self.evidence_hint = hint("")
-        self.final_lay.insertWidget(self.final_lay.indexOf(self.texts["evidence"]) + 1, self.evidence_hint)
-        nav = QHBoxLayout()
-        nav.addStretch(1)
-        self.next_button = QPushButton("다음 남은 지표 →")
-        self.next_button.setObjectName("primary")
-        self.next_button.setShortcut(QKeySequence("Ctrl+Return"))
-        self.next_button.setToolTip("Ctrl+Enter")
-        self.next_button.clicked.connect(self.go_next_todo)
-        nav.addWidget(self.next_button)
-        self.final_lay.addLayout(nav)
-        self.tabs.addTab(final, "학년 말 자체평가")
-        for n in range(1, 10):  # Alt+1 … picks a rating level from the keyboard, wherever the cursor is
-            sc = QShortcut(QKeySequence(f"Alt+{n}"), self, context=Qt.WidgetWithChildrenShortcut)
-            sc.activated.connect(lambda n=n: self._rating_key(n))
 
+    def _build_midyear_tab(self) -> QWidget:
+        """중간 자율점검: the status of the indicator mid-year and a note, saved apart from the final rating."""
         mid = QWidget()
         ml = QVBoxLayout(mid)
         ml.addWidget(hint("중간 자율점검은 학기 중에 계획대로 진행되는지 살피는 것입니다. 최종 등급과는 따로 저장됩니다."))
@@ -313,10 +352,10 @@ class SelfEvalPage(Page):
         mnav.addWidget(mid_next)
         ml.addLayout(mnav)
         ml.addStretch(1)
-        self.tabs.addTab(mid, "중간 자율점검")
-        self.tabs.currentChanged.connect(lambda _i: self._remark())
-        split.addWidget(self.form_scroll)
+        return mid
 
+    def _build_linked_pane(self) -> QScrollArea:
+        """The survey results linked to the chosen indicator."""
         right_scroll = QScrollArea()
         right_scroll.setWidgetResizable(True)
         right = QWidget()
@@ -325,16 +364,7 @@ class SelfEvalPage(Page):
         self.linked = LinkedResults()
         rl.addWidget(self.linked, 1)
         right_scroll.setWidget(right)
-        split.addWidget(right_scroll)
-        split.setSizes([240, 660, 290])  # at 1366×768 the form keeps ~620 px
-        split.setStretchFactor(1, 1)
-        self.split = split
-        state = QSettings().value(SPLITTER_KEY)
-        if state is not None:
-            split.restoreState(state)
-        self.form.setEnabled(False)
-        # what writes to the workspace: locked in a read-only window (ui/readonly.py)
-        ro.editable(*self.texts.values(), self.feature_text, *self.mid_radios.values())
+        return right_scroll
 
     # ------------------------------------------------------------ loading
     def refresh(self) -> None:
