@@ -8,8 +8,10 @@ schools in the PDF" (`is_public`) has one home.
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 from .. import catalog
+from ..forms.groups import LEVELS
 from ..forms.model import Guidebook, Survey
 from ..forms.scoring import MIN_GROUP_N
 
@@ -131,6 +133,18 @@ def support_counts(stats: dict) -> dict:
             out.setdefault(s["level"], {}).setdefault(s["district"], 0)
             out[s["level"]][s["district"]] += 1
     return out
+
+
+def schools_per_district(stats: dict) -> dict[str, list[int]]:
+    """district → its number of schools per 학교급 (in `stats["by_level"]` order)."""
+    seen = Counter((s["district"], s["level"]) for s in stats["schools"])
+    return {d: [seen[d, lv] for lv in stats["by_level"]] for d in stats["by_district"]}
+
+
+def schools_in_level_order(stats: dict) -> list[dict]:
+    """The schools as a named list shows them: by 학교급 (unknown ones last), 소속청, name."""
+    return sorted(stats["schools"], key=lambda s: (LEVELS.index(s["level"]) if s["level"] in LEVELS else 9,
+                                                   s["district"], s["name"]))
 
 
 def schools_using(stats: dict, keys: list[str], levels) -> int:
