@@ -11,8 +11,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
-import sqlite_utils
-
 from .. import leftovers  # noqa: F401 — loaded first: its fallback start time must precede any write
 from ..errors import STORAGE_ERRNOS, WorkspaceError, sqlite_errno, storage_error
 from . import migrations
@@ -66,7 +64,7 @@ class Workspace:
     def __init__(self, path: Path, conn: sqlite3.Connection, readonly: bool = False):
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self.db = migrations.utils_db(conn)  # the same connection, for introspection and simple reads
         self.readonly = readonly
         self._lock = threading.RLock()
         self._depth = 0

@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 import sqlite3
 import struct
+from functools import cache
 
 from ..errors import SchoolVaultError
+from . import migrations
 from .db import Workspace
 
 MAX_LISTED = 20  # per kind of problem; the first ones are enough to act on
@@ -23,9 +25,10 @@ def problems(ws: Workspace) -> list[str]:
     from ..forms.loader import content_hash
     from . import frozen
 
-    out: list[str] = []
+    out = _schema_problems(ws)
+    if out:
+        return out  # the checks below read those tables and columns
     conn = ws.conn
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
     parsed: dict[int, object] = {}
     for f in frozen.all_frozen(ws):
@@ -84,11 +87,36 @@ def problems(ws: Workspace) -> list[str]:
                 "AND (rating < 1 OR rating > ?) LIMIT ?", (year, rating.points, MAX_LISTED)):
             out.append(f"{year}학년도 지표 {ind}의 등급 {r}이(가) 등급 범위(1~{rating.points}) 밖입니다.")
 
-    if "district_schools" in tables:
-        out.extend(_district_problems(conn))
+    out.extend(_district_problems(conn))
+    return out
 
-    if "audit_log" not in tables:
-        out.append("감사 기록(audit_log) 표가 없습니다.")
+
+@cache
+def _schema_of(version: int) -> dict[str, list[str]]:
+    """{table: columns} that migrations 1..version make, read back from a scratch database."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for step in migrations.MIGRATIONS[:version]:
+            step(conn)
+        db = migrations.utils_db(conn)
+        return {t: list(db[t].columns_dict) for t in db.table_names()}
+    finally:
+        conn.close()
+
+
+def _schema_problems(ws: Workspace) -> list[str]:
+    """Tables and columns the file's schema version promises but it lacks (edited by another program).
+
+    Checked first: without them the other checks would stop at a database error instead of naming what is missing.
+    """
+    out = []
+    version = migrations.schema_version(ws.conn)
+    for table, columns in _schema_of(version).items():
+        have = ws.db[table].columns_dict
+        if not have:
+            out.append(f"'{table}' 표가 없습니다 (스키마 {version}).")
+        elif missing := [c for c in columns if c not in have]:
+            out.append(f"'{table}' 표에 열이 없습니다 (스키마 {version}): " + ", ".join(missing))
     return out
 
 
@@ -109,9 +137,6 @@ def _district_problems(conn: sqlite3.Connection) -> list[str]:
     The district importer packs each school's values as little-endian doubles, [mean, score100]
     per position (see migrations.m002_district); missing values are NaN.
     """
-    cols = {r[1] for r in conn.execute("PRAGMA table_info(district_schools)")}
-    if "vals" not in cols:
-        return []
     out = []
     for name, year, vals in conn.execute("SELECT school_name, year, vals FROM district_schools ORDER BY id"):
         if not isinstance(vals, bytes) or len(vals) % 16:

@@ -8,9 +8,21 @@ from __future__ import annotations
 
 import sqlite3
 
+import sqlite_utils
+
 from ..masking import has_personal
 
 APP_ID = 0x53564C54  # "SVLT": PRAGMA application_id, marks a SQLite file as a SchoolVault workspace
+
+
+def utils_db(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    """`conn` seen through sqlite-utils: introspection, `add_column`, `transform`, simple reads.
+
+    The same connection, left as it is (no recursive-triggers pragma, no plugins). Inside a transaction
+    (a migration's, `Workspace.transaction()`) its writes are savepoints of that transaction, so they
+    commit and roll back with it; outside one each write commits at once, so write only inside one.
+    """
+    return sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
 
 
 def m001_initial(conn: sqlite3.Connection) -> None:

@@ -190,6 +190,60 @@ def test_outer_failure_rolls_back_committed_savepoints(fresh_ws):
     assert selfeval.entry(fresh_ws, year, "1-1-1").rating == 2
 
 
+
+def test_sqlite_utils_shares_the_connection_and_its_transactions(fresh_ws):
+    row = {"year": 2025, "instrument_id": SODI, "grp": "교원", "count": 30}
+    assert fresh_ws.db.conn is fresh_ws.conn
+    with pytest.raises(KeyError), fresh_ws.transaction():
+        fresh_ws.db["asked"].insert(row)
+        assert fresh_ws.conn.in_transaction  # its write did not commit by itself
+        raise KeyError("fails")
+    assert count(fresh_ws, "asked") == 0
+    with fresh_ws.transaction():
+        fresh_ws.db["asked"].insert(row)
+    assert list(fresh_ws.db["asked"].rows) == [row]
+    assert fresh_ws.conn.execute("PRAGMA recursive_triggers").fetchone()[0] == 0  # the connection left as it is
+
+
+def _comment_columns(path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return list(migrations.utils_db(conn)["comments"].columns_dict)
+    finally:
+        conn.close()
+
+
+def test_a_migration_written_as_the_recipe_says_runs_in_one_transaction(demo_ws_path, monkeypatch):
+    """docs/DEVELOPING.md, "Add a migration": add_column and transform inside the migration's transaction."""
+    with open_workspace(demo_ws_path) as ws:
+        with ws.transaction():
+            ws.db["asked"].insert({"year": 2025, "instrument_id": SODI, "grp": "교원", "count": 30})
+        comments = ws.conn.execute("SELECT * FROM comments ORDER BY id").fetchall()
+    assert comments
+
+    def m_reviewed(conn):
+        db = migrations.utils_db(conn)
+        db["comments"].add_column("reviewed", int, not_null_default=0)
+        db["asked"].transform(rename={"count": "people"})
+
+    def m_broken(conn):
+        m_reviewed(conn)
+        raise sqlite3.OperationalError("boom")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, m_broken])
+    with pytest.raises(WorkspaceError):
+        open_workspace(demo_ws_path)
+    assert "reviewed" not in _comment_columns(demo_ws_path)
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS[:-1], m_reviewed])
+    with open_workspace(demo_ws_path) as ws:
+        assert migrations.schema_version(ws.conn) == len(migrations.MIGRATIONS)
+        assert ws.conn.execute("SELECT * FROM comments ORDER BY id").fetchall() == [(*c, 0) for c in comments]
+        assert list(ws.db["asked"].rows_where(select="grp, people")) == [{"grp": "교원", "people": 30}]
+        assert ws.db["asked"].pks == ["year", "instrument_id", "grp"]
+        assert not ws.integrity_problems()
+
+
 # ----------------------------------------------------------------------------- frozen instruments
 
 def test_the_same_instrument_text_is_stored_once(fresh_ws):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from schoolvault import services
-from schoolvault.workspace import open_workspace
+from schoolvault.workspace import migrations, open_workspace
 
 
 def problems_after(path, *sql: str) -> list[str]:
@@ -49,3 +49,15 @@ def test_cli_check_exits_1_and_names_the_problem(demo_ws_path, capsys):
     assert main(["--db", str(demo_ws_path), "check"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("오류: 작업 파일에 문제가 있습니다") and "척도(1~5) 밖" in err
+
+
+@pytest.mark.parametrize("sql, words", [
+    ("DROP TABLE audit_log", "'audit_log' 표가 없습니다"),
+    ("DROP TABLE asked", "'asked' 표가 없습니다"),
+    ("ALTER TABLE comments DROP COLUMN personal",
+     f"'comments' 표에 열이 없습니다 (스키마 {migrations.SCHEMA_VERSION}): personal"),
+])
+def test_a_table_or_column_the_schema_promises_is_reported_when_missing(demo_ws_path, sql, words):
+    problems = problems_after(demo_ws_path, sql)
+    assert any(words in p for p in problems), problems
+    assert not any("검사 중 오류" in p for p in problems), problems
