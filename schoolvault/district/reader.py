@@ -146,6 +146,30 @@ def stored_form_of_workbook(data: bytes) -> bytes:
 def _from_cells(names, meta_cells: list, body: list, wb, path: Path, sha: str, items: bool, *,
                 verify: bool) -> Submission:
     """A Submission from the machine sheets' cells; `verify` checks the checksum (needs `wb` from format 3)."""
+    meta = _meta_of(meta_cells)
+    version = _format_version(meta, path)
+    warnings: list[str] = []
+    name, level, district, year = _school_of(meta, path, warnings)
+    header_at, raw_rows = _body_rows(body, version, path)
+    if verify:
+        checksum_ok = _verified(names, meta_cells, body, wb, raw_rows, meta, version, path, warnings)
+    else:
+        checksum_ok = bool(_text(meta.get("checksum")))  # stored after verification; the workspace keeps the verdict
+    rows, bad = _parse_rows(raw_rows, header_at, items, version)
+    if bad:
+        warnings.append(f"읽을 수 없는 행 {len(bad)}개를 건너뛰었습니다: " + ", ".join(map(str, bad[:10]))
+                        + ("…" if len(bad) > 10 else ""))
+    if not rows:
+        raise _refuse(path, "제출자료 시트에 자료가 없습니다.", "학교에 설문 결과와 지표 평가를 넣어 다시 내보내 달라고 하세요.")
+    code = _text(meta.get("school_code")) or None
+    meta = {**meta, "school_name": name, "school_code": code}
+    return Submission(path=path, sha256=sha, data=stored_form(meta_cells, body), meta=meta, school_key=code or f"file:{sha}", level=level,
+                      district=district, year=year, rows=rows, checksum_ok=checksum_ok, warnings=warnings,
+                      version=version)
+
+
+def _meta_of(meta_cells: list) -> dict:
+    """Metadata key → value; a key may be the machine key or its Korean label, and the first one counts."""
     meta: dict = {}
     for row in meta_cells:
         if not row:
@@ -153,6 +177,11 @@ def _from_cells(names, meta_cells: list, body: list, wb, path: Path, sha: str, i
         key = _META.get(_text(row[0]))
         if key is not None and key not in meta:
             meta[key] = row[1] if len(row) > 1 else None
+    return meta
+
+
+def _format_version(meta: dict, path: Path) -> int:
+    """The file's format version; a file that is not a submission, or of a newer SchoolVault, is refused."""
     if _text(meta.get("format")) != submission.FORMAT:
         raise _refuse(path, "메타데이터 시트의 파일 형식이 SchoolVault 제출 자료가 아닙니다.",
                       "학교가 SchoolVault에서 내보낸 결과 워크북을 고르세요.")
@@ -165,8 +194,11 @@ def _from_cells(names, meta_cells: list, body: list, wb, path: Path, sha: str, i
     if version > submission.FORMAT_VERSION:
         raise _refuse(path, f"더 새로운 SchoolVault에서 만든 제출 파일입니다 (형식 버전 {version}).",
                       "SchoolVault를 최신 버전으로 업데이트한 뒤 다시 가져오세요.")
+    return version
 
-    warnings: list[str] = []
+
+def _school_of(meta: dict, path: Path, warnings: list[str]) -> tuple[str, str, str, int]:
+    """(name, level, district, year) from the metadata; an unknown district is kept with a warning."""
     name = _text(meta.get("school_name"))
     if not name:
         raise _refuse(path, "메타데이터에 학교명이 없습니다.", "학교에 학교 정보를 입력한 뒤 다시 내보내 달라고 하세요.")
@@ -188,8 +220,13 @@ def _from_cells(names, meta_cells: list, body: list, wb, path: Path, sha: str, i
     if not 2000 <= year <= 2100:
         raise _refuse(path, f"메타데이터의 학년도 '{_text(meta.get('year'))}'이(가) 올바르지 않습니다.",
                       "학교에 다시 내보내 달라고 하세요.")
+    return name, level, district, year
 
-    # header: the first row (of the first few) whose cells name every column of the file's version
+
+def _body_rows(body: list, version: int, path: Path) -> tuple[int, list[list]]:
+    """(header row index, data rows with the version's columns in order, blank rows left out).
+
+    The header is the first row (of the first few) whose cells name every column of the file's version."""
     columns = submission.COLUMNS_OF.get(version, submission.COLUMNS)
     header_at, index = None, None
     for r, row in enumerate(body[:HEADER_SEARCH_ROWS]):
@@ -197,7 +234,7 @@ def _from_cells(names, meta_cells: list, body: list, wb, path: Path, sha: str, i
         if all(c in cols for c in columns):
             header_at, index = r, [cols[c] for c in columns]
             break
-    if index is None:
+    if header_at is None or index is None:
         raise _refuse(path, "제출자료 시트의 머리글(열 이름)이 형식과 다릅니다.",
                       f"열 이름: {', '.join(columns)}. 학교에 다시 내보내 달라고 하세요.")
     width = max(index) + 1
@@ -210,38 +247,29 @@ def _from_cells(names, meta_cells: list, body: list, wb, path: Path, sha: str, i
         if vals[0] == "" and all(v is None or v == "" for v in vals):
             continue  # a row with a kind is never empty; only then look at the rest
         raw_rows.append(vals)
+    return header_at, raw_rows
 
+
+def _verified(names, meta_cells: list, body: list, wb, raw_rows: list[list], meta: dict, version: int,
+              path: Path, warnings: list[str]) -> bool:
+    """Whether the file's checksum matches what it holds; a missing or wrong one adds its warning."""
     expected = _text(meta.get("checksum"))
-    if not verify:
-        checksum_ok = bool(expected)  # stored after verification; the workspace keeps the verdict
-    elif not expected:
-        checksum_ok = False
+    if not expected:
         warnings.append("검증값(체크섬)이 없습니다 — 내용이 수정되었는지 확인할 수 없습니다.")
-    else:
-        if version >= submission.WHOLE_WORKBOOK_VERSION:  # every sheet's values
-            try:
-                sheets = [(n, meta_cells if n == submission.META_SHEET else body if n == submission.SUBMISSION_SHEET
-                           else wb.get_sheet_by_name(n).to_python(skip_empty_area=False)) for n in names]
-            except Exception as e:  # noqa: BLE001 — calamine raises several error types for a broken sheet
-                raise _refuse(path, "엑셀 파일의 시트를 읽을 수 없습니다 (손상된 파일).",
-                              f"학교에 파일을 다시 내보내 달라고 하세요. ({type(e).__name__}: {e})") from None
-            checksum_ok = submission.workbook_checksum(sheets) == expected
-        else:  # format 1 and 2: the two machine sheets, as those versions computed it
-            checksum_ok = fast_checksum(raw_rows, meta) == expected
-        if not checksum_ok:
-            warnings.append("내보낸 뒤 내용이 수정된 파일입니다 (검증값 불일치). 수정된 값 그대로 가져왔습니다.")
-
-    rows, bad = _parse_rows(raw_rows, header_at, items, version)
-    if bad:
-        warnings.append(f"읽을 수 없는 행 {len(bad)}개를 건너뛰었습니다: " + ", ".join(map(str, bad[:10]))
-                        + ("…" if len(bad) > 10 else ""))
-    if not rows:
-        raise _refuse(path, "제출자료 시트에 자료가 없습니다.", "학교에 설문 결과와 지표 평가를 넣어 다시 내보내 달라고 하세요.")
-    code = _text(meta.get("school_code")) or None
-    meta = {**meta, "school_name": name, "school_code": code}
-    return Submission(path=path, sha256=sha, data=stored_form(meta_cells, body), meta=meta, school_key=code or f"file:{sha}", level=level,
-                      district=district, year=year, rows=rows, checksum_ok=checksum_ok, warnings=warnings,
-                      version=version)
+        return False
+    if version >= submission.WHOLE_WORKBOOK_VERSION:  # every sheet's values
+        try:
+            sheets = [(n, meta_cells if n == submission.META_SHEET else body if n == submission.SUBMISSION_SHEET
+                       else wb.get_sheet_by_name(n).to_python(skip_empty_area=False)) for n in names]
+        except Exception as e:  # noqa: BLE001 — calamine raises several error types for a broken sheet
+            raise _refuse(path, "엑셀 파일의 시트를 읽을 수 없습니다 (손상된 파일).",
+                          f"학교에 파일을 다시 내보내 달라고 하세요. ({type(e).__name__}: {e})") from None
+        checksum_ok = submission.workbook_checksum(sheets) == expected
+    else:  # format 1 and 2: the two machine sheets, as those versions computed it
+        checksum_ok = fast_checksum(raw_rows, meta) == expected
+    if not checksum_ok:
+        warnings.append("내보낸 뒤 내용이 수정된 파일입니다 (검증값 불일치). 수정된 값 그대로 가져왔습니다.")
+    return checksum_ok
 
 
 def fast_checksum(rows: list[list], meta: dict) -> str:
