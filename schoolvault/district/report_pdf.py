@@ -19,9 +19,7 @@ from ..progress import NULL_PROGRESS
 from ..reports import charts
 from ..reports.pdf_common import (
     BODY_W,
-    ReportDoc,
     box,
-    build,
     cover,
     fmt_score,
     h1,
@@ -32,7 +30,7 @@ from ..reports.pdf_common import (
     para,
     table,
     toc,
-    write_pdf,
+    write_report,
 )
 from .aggregate import LOW_RATING_SHARE, SUPPORT_PERCENTILE
 from .report_view import (
@@ -60,12 +58,8 @@ BOX_NOTE = ("상자는 학교 점수의 가운데 절반(1사분위~3사분위),
 
 
 def write_pdf_report(stats: dict, out: Path, *, title: str, progress=NULL_PROGRESS) -> dict:
-    def make(buf) -> int:
-        doc = ReportDoc(buf, title=f"{stats['year']}학년도 학교평가 종합보고서", header_right=title, progress=progress)
-        build(doc, pdf_story(stats, title))
-        return doc.page
-
-    return write_pdf(out, make)
+    return write_report(out, pdf_story(stats, title), title=f"{stats['year']}학년도 학교평가 종합보고서",
+                        header_right=title, progress=progress)
 
 
 def pdf_story(stats: dict, title: str) -> list:

@@ -495,3 +495,14 @@ def write_pdf(path: str | Path, make) -> dict:
     data = buf.getvalue()
     replace_file(path, data)
     return {"file": str(path), "pages": pages, "bytes": len(data)}
+
+
+def write_report(path: str | Path, story: list, *, title: str, header_right: str, progress=NULL_PROGRESS) -> dict:
+    """Lay `story` out as a report (cover first, running header `header_right`) and write it to `path`
+    through `write_pdf`. Returns {"file", "pages", "bytes"}."""
+    def make(buf) -> int:
+        doc = ReportDoc(buf, title=title, header_right=header_right, progress=progress)
+        build(doc, story)
+        return doc.page
+
+    return write_pdf(path, make)

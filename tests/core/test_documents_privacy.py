@@ -155,7 +155,7 @@ def test_the_results_page_and_the_documents_show_the_same_figures(demo_ws, tmp_p
 
 def test_sodi_strengths_rank_only_factors_every_shown_group_answered(demo_ws):
     from schoolvault.reports.data import collect
-    from schoolvault.reports.sodi_report import overall_scores, ranked_factors
+    from schoolvault.reports.sodi_report_view import overall_scores, ranked_factors
     sr = collect(demo_ws).survey(SODI)
     ranked = ranked_factors(sr)
     partial = [f.code for f in sr.survey.factors()
