@@ -38,7 +38,7 @@ from .pdf_common import (
     toc,
     write_report,
 )
-from .sodi_report_view import GAP_NOTE, LOW_ALPHA, TOP_K, RankedFactor, SodiReportView, prepare
+from .sodi_report_view import GAP_NOTE, LOW_ALPHA, TOP_K, Benchmark, RankedFactor, SodiReportView, prepare
 
 
 def sodi_report(ws, out: str | Path, *, instrument: str | None = None, year: int | None = None,
@@ -72,7 +72,7 @@ def sodi_story(view: SodiReportView, *, progress=NULL_PROGRESS) -> list:
     story += _reliability(view)
     number = 7
     if view.benchmark is not None:
-        story += _benchmark(view, number)
+        story += _benchmark(view.benchmark, number)
         number += 1
     story += _questions(view, number) + _method(view, number + 1)
     progress.report(5, 6, "PDF 만드는 중")
@@ -212,16 +212,15 @@ def _reliability(view: SodiReportView) -> list:
             *[para(note, "small") for note in view.alpha_notes]]
 
 
-def _benchmark(view: SodiReportView, number: int) -> list:
+def _benchmark(bench: Benchmark, number: int) -> list:
     """Percentiles against a district benchmark, shown only when one is given (HOOK)."""
-    assert view.benchmark is not None
-    groups = view.benchmark.groups
+    groups = bench.groups
 
     def pct(p: float | None) -> str:
         return "–" if p is None else f"{p:.0f}"
 
     rows = [[r.title, fmt_num(r.mean), fmt_num(r.reference), pct(r.percentile), *[pct(p) for p in r.groups]]
-            for r in view.benchmark.rows]
+            for r in bench.rows]
     n = 3 + len(groups)
     return [new_page_if_short(70), h1(f"{number}. 기준 집단과 비교 (백분위)"),
             para("교육청이 공개한 같은 학교급 학교들의 결과와 비교한 위치입니다. 백분위 70은 기준 학교의 70%보다 "
