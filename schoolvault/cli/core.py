@@ -6,9 +6,9 @@ from contextlib import closing
 
 from .. import composing, readiness, services
 from ..errors import SchoolVaultError
-from ..forms.periods import DEFAULT_PERIOD, PERIOD_LABELS
+from ..forms.periods import DEFAULT_PERIOD
 from . import open_ws
-from .breakdown import breakdown_human
+from .stats_text import stats_human
 
 
 def _cmd(sub, common, name: str, handler, help: str, human=None, example: str = ""):
@@ -19,6 +19,14 @@ def _cmd(sub, common, name: str, handler, help: str, human=None, example: str = 
 
 
 def register(sub, common) -> None:
+    _register_init(sub, common)
+    _register_instruments(sub, common)
+    _register_stats(sub, common)
+    _register_self_eval(sub, common)
+    _register_year(sub, common)
+
+
+def _register_init(sub, common) -> None:
     p = _cmd(sub, common, "init", cmd_init, "학교 정보와 평가 연도로 작업 파일을 만듭니다",
              human=lambda r: f"{r['school']['name']} {r['year']}학년도 작업 파일을 준비했습니다: {r['db']}",
              example="schoolvault-cli --db 학교.sqlite init --school 서울가나초등학교 --level 초 --district 동부 --year 2025")
@@ -28,6 +36,8 @@ def register(sub, common) -> None:
     p.add_argument("--year", required=True, type=int, help="학년도 (예: 2025)")
     p.add_argument("--code", help="학교 코드 (선택)")
 
+
+def _register_instruments(sub, common) -> None:
     inst = sub.add_parser("instruments", help="평가지표·설문 도구 목록, 보기, 가져오기")
     isub = inst.add_subparsers(dest="sub", metavar="SUBCOMMAND")
     isub.required = True
@@ -43,7 +53,9 @@ def register(sub, common) -> None:
                    help="도구 파일 (.yaml), 또는 교육청 평가문항 예시자료 (.xlsx, .json). "
                         "평가주체별 JSON 여러 개를 함께 주면 예시자료 하나가 됩니다")
 
-    p = _cmd(sub, common, "stats", cmd_stats, "설문 통계 (문항·요인·영역, 집단별)", human=_stats_human,
+
+def _register_stats(sub, common) -> None:
+    p = _cmd(sub, common, "stats", cmd_stats, "설문 통계 (문항·요인·영역, 집단별)", human=stats_human,
              example="schoolvault-cli stats --instrument sodi-example-2025 --group 교원 --json / "
                      "stats --instrument seoul-eval-survey-2025 --period 중간 --by 학년 / "
                      "stats --instrument seoul-eval-survey-2025 --compare-periods")
@@ -54,9 +66,17 @@ def register(sub, common) -> None:
     p.add_argument("--by", metavar="구분", help="응답자 구분별로 나눠 보기: 학년 (학교 밖으로 못 나갈 칸 표시)")
     p.add_argument("--compare-periods", action="store_true", help="중간과 학년말의 영역·세부영역 결과를 나란히")
 
+
+def _register_self_eval(sub, common) -> None:
     se = sub.add_parser("self-eval", help="지표별 자체평가")
     ssub = se.add_subparsers(dest="sub", metavar="SUBCOMMAND")
     ssub.required = True
+    _register_self_eval_entry(ssub, common)
+    _register_self_eval_composing(ssub, common)
+
+
+def _register_self_eval_entry(ssub, common) -> None:
+    """self-eval list, set and feature: what the school writes for each indicator and 세부영역."""
     _cmd(ssub, common, "list", cmd_self_eval_list, "올해 선택한 지표와 평가 결과", human=_self_eval_human)
     p = _cmd(ssub, common, "set", cmd_self_eval_set, "지표 평가 입력", human=_self_eval_set_human,
              example="schoolvault-cli self-eval set 1-1-2 --rating 3 --evidence '학교교육계획서'")
@@ -75,6 +95,10 @@ def register(sub, common) -> None:
              example="schoolvault-cli self-eval feature 3-2 --text '마을과 함께하는 생태 프로젝트' / self-eval feature")
     p.add_argument("subarea", nargs="?", help="세부영역 코드 또는 이름 (없으면 목록)")
     p.add_argument("--text", help="특색사례 내용 ('' 이면 지웁니다)")
+
+
+def _register_self_eval_composing(ssub, common) -> None:
+    """self-eval choose, link and carry: which indicators the year has and which survey items they read."""
     p = _cmd(ssub, common, "choose", cmd_self_eval_choose, "올해 평가할 지표를 계획에 넣거나 뺍니다",
              human=_choose_human,
              example="schoolvault-cli self-eval choose --indicator 1-2-1 3-2-3 / (2026) self-eval choose "
@@ -100,6 +124,9 @@ def register(sub, common) -> None:
              human=_carry_human, example="schoolvault-cli self-eval carry --place 3-3-1=3-2 --accept-proposed")
     _placement_options(p)
 
+
+def _register_year(sub, common) -> None:
+    """demo, check, status and new-year: the year as a whole."""
     p = _cmd(sub, common, "demo", cmd_demo, "예시 데이터로 올해를 채웁니다 (지표 평가, 모든 설문 응답)",
              human=lambda r: f"예시 데이터를 만들었습니다: 지표 {r['indicators']}개, 응답자 {r['respondents']}명")
     p.add_argument("--seed", type=int, default=1)
@@ -239,64 +266,6 @@ def _self_eval_human(rows) -> str:
 def _self_eval_set_human(r) -> str:
     rating = f"{r['rating_label']}({r['rating']})" if r.get("rating") else "등급 미입력"
     return f"저장했습니다: {r['indicator']} {r['title']} — {rating}"
-
-
-def _num(v, digits: int = 2) -> str:
-    return "-" if v is None else f"{v:.{digits}f}"
-
-
-def _cols(*cells, widths=(10, 6, 8, 10, 8, 9)) -> str:
-    """Cells padded to terminal columns (Hangul is two columns wide); the first left, the rest right."""
-    import unicodedata
-
-    def width(t: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in t)
-    out = []
-    for k, (c, w) in enumerate(zip(cells, widths)):
-        pad = " " * max(0, w - width(str(c)))
-        out.append(f"{c}{pad}" if k == 0 else f"{pad}{c}")
-    return ("  " + "".join(out) + "".join(f" {c}" for c in cells[len(widths):])).rstrip()
-
-
-SUPPRESSED_MARK = "n<5 (외부 비공개)"
-
-
-def _stats_human(r) -> str:
-    """Per group: items (n, mean, sd, 100-point score, positive rate), then factors (+ α) and domains."""
-    if "by" in r or "periods" in r:
-        return breakdown_human(r)
-    out = [f"{r['instrument']} ({r['scale_points']}점 척도, {PERIOD_LABELS.get(r.get('period'), '')}) — 자세한 값은 --json"]
-    if r.get("note"):
-        out.append(r["note"])
-    elif not r["groups"]:
-        out.append("이 학년도에 가져온 응답이 없습니다. 'import-responses'로 가져오거나 --year로 다른 학년도를 고르세요.")
-    for g, s in r["groups"].items():
-        out.append(f"\n[{g}] 응답자 {s['n']}명" + (f" — {SUPPRESSED_MARK}" if s.get("suppressed_outside") else ""))
-        out.append(_cols("문항", "n", "평균", "표준편차", "100점", "긍정률"))
-        for code, i in s["items"].items():
-            pos = "-" if i.get("positive_rate") is None else f"{i['positive_rate'] * 100:.1f}%"
-            out.append(_cols(code, i["n"], _num(i["mean"]), _num(i["sd"]), _num(i["score100"], 1), pos))
-        pooled = r.get("scoring") == "guidebook"
-        kinds = (("세부영역", "factors"),) if pooled else (("요인", "factors"), ("영역", "domains"))
-        for kind, key in kinds:
-            for code, f in s.get(key, {}).items():
-                alpha = f"α={_num(f['alpha'])} (n={f['alpha_n']})" if f.get("alpha") is not None else ""
-                out.append(_cols(f"{kind} {code}", f["n"], _num(f["mean"]), _num(f["sd"]), _num(f["score100"], 1),
-                                 "", alpha))
-        if pooled:
-            out.append(_pooled_domains_human(s.get("domains", {})))
-    return "\n".join(out)
-
-
-def _pooled_domains_human(domains: dict) -> str:
-    """영역 of a guidebook survey: every answer pooled, the mean rounded half up and its 4단계."""
-    lines = ["  영역 결과 (가이드북 방식: 모든 응답의 합 ÷ 응답 수, 소수 첫째 자리 반올림)",
-             _cols("영역", "응답자", "응답 수", "평균", "반올림", "4단계", widths=(10, 7, 8, 8, 8, 10))]
-    for code, d in domains.items():
-        rounded = "-" if d.get("rounded") is None else str(d["rounded"])
-        lines.append(_cols(code, d["n"], d.get("answers", 0), _num(d["mean"], 3), rounded, d.get("level") or "-",
-                           widths=(10, 7, 8, 8, 8, 10)))
-    return "\n".join(lines)
 
 
 def _status_human(r) -> str:

@@ -1,4 +1,5 @@
-"""How `stats --by 학년` and `stats --compare-periods` read in a terminal (the numbers are in --json)."""
+"""How `stats` reads in a terminal: per group, one survey period, its 학년 breakdown, or both periods side by
+side (the numbers are in --json)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ def _num(v, digits: int = 2) -> str:
     return "-" if v is None else f"{v:.{digits}f}"
 
 
-def _cols(*cells, widths=(12, 7, 8, 8, 10)) -> str:
+def _cols(*cells, widths=(10, 6, 8, 10, 8, 9)) -> str:
     """Cells padded to terminal columns (Hangul is two columns wide); the first left, the rest right."""
     def width(t: str) -> int:
         return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in t)
@@ -22,8 +23,49 @@ def _cols(*cells, widths=(12, 7, 8, 8, 10)) -> str:
     return ("  " + "".join(out) + "".join(f" {c}" for c in cells[len(widths):])).rstrip()
 
 
-def breakdown_human(r: dict) -> str:
-    return _compare(r) if "periods" in r else _by(r)
+SUPPRESSED_MARK = "n<5 (외부 비공개)"
+
+
+def stats_human(r: dict) -> str:
+    if "periods" in r:
+        return _compare(r)
+    return _by(r) if "by" in r else _groups(r)
+
+
+def _groups(r: dict) -> str:
+    """Per group: items (n, mean, sd, 100-point score, positive rate), then factors (+ α) and domains."""
+    out = [f"{r['instrument']} ({r['scale_points']}점 척도, {PERIOD_LABELS.get(r.get('period'), '')}) — 자세한 값은 --json"]
+    if r.get("note"):
+        out.append(r["note"])
+    elif not r["groups"]:
+        out.append("이 학년도에 가져온 응답이 없습니다. 'import-responses'로 가져오거나 --year로 다른 학년도를 고르세요.")
+    for g, s in r["groups"].items():
+        out.append(f"\n[{g}] 응답자 {s['n']}명" + (f" — {SUPPRESSED_MARK}" if s.get("suppressed_outside") else ""))
+        out.append(_cols("문항", "n", "평균", "표준편차", "100점", "긍정률"))
+        for code, i in s["items"].items():
+            pos = "-" if i.get("positive_rate") is None else f"{i['positive_rate'] * 100:.1f}%"
+            out.append(_cols(code, i["n"], _num(i["mean"]), _num(i["sd"]), _num(i["score100"], 1), pos))
+        pooled = r.get("scoring") == "guidebook"
+        kinds = (("세부영역", "factors"),) if pooled else (("요인", "factors"), ("영역", "domains"))
+        for kind, key in kinds:
+            for code, f in s.get(key, {}).items():
+                alpha = f"α={_num(f['alpha'])} (n={f['alpha_n']})" if f.get("alpha") is not None else ""
+                out.append(_cols(f"{kind} {code}", f["n"], _num(f["mean"]), _num(f["sd"]), _num(f["score100"], 1),
+                                 "", alpha))
+        if pooled:
+            out.append(_pooled_domains(s.get("domains", {})))
+    return "\n".join(out)
+
+
+def _pooled_domains(domains: dict) -> str:
+    """영역 of a guidebook survey: every answer pooled, the mean rounded half up and its 4단계."""
+    lines = ["  영역 결과 (가이드북 방식: 모든 응답의 합 ÷ 응답 수, 소수 첫째 자리 반올림)",
+             _cols("영역", "응답자", "응답 수", "평균", "반올림", "4단계", widths=(10, 7, 8, 8, 8, 10))]
+    for code, d in domains.items():
+        rounded = "-" if d.get("rounded") is None else str(d["rounded"])
+        lines.append(_cols(code, d["n"], d.get("answers", 0), _num(d["mean"], 3), rounded, d.get("level") or "-",
+                           widths=(10, 7, 8, 8, 8, 10)))
+    return "\n".join(lines)
 
 
 def _by(r: dict) -> str:
