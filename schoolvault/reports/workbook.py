@@ -350,7 +350,7 @@ def _sheet_summary(wb, fmt, data: YearData, meta: dict, sheet_names: dict) -> No
             shown = displayed_n(n)  # a hidden group's exact size never leaves the school: "n<5"
             sh.put([g, int(shown) if shown.isdigit() else shown, f"비공개 ({SUPPRESSED})" if sup else "공개"],
                    [fmt["text"], fmt["supp"] if sup else fmt["int"], fmt["supp"] if sup else fmt["center"]])
-    from .sodi_report import ranked_factors
+    from .sodi_report_view import ranked_factors
     for sr in data.surveys:
         if not sr.shown:
             continue
@@ -465,7 +465,7 @@ def _sheet_factors(wb, fmt, data: YearData) -> None:
 
 def _sheet_compare(wb, fmt, data: YearData, benchmark: dict | None) -> None:
     """Factors × groups side by side (100-point), the largest gap, benchmark percentile (HOOK), charts."""
-    from .sodi_report import _percentile, benchmark_entries
+    from .sodi_report_view import benchmark_entries, percentile
     sh = _Sheet(wb, "집단 비교", fmt)
     ws = sh.ws
     ws.set_landscape()
@@ -496,7 +496,7 @@ def _sheet_compare(wb, fmt, data: YearData, benchmark: dict | None) -> None:
                              and sr.stats["groups"][g]["factors"][f.code]["mean"] is not None]
                     m = sum(means) / len(means) if means else None
                     e = entries.get(f.code)
-                    row += [m, e.get("mean") if e else None, _percentile(m, e) if e else None]
+                    row += [m, e.get("mean") if e else None, percentile(m, e) if e else None]
                     fm += [fmt["num"], fmt["num"], fmt["score"]]
                 sh.put(row, fm)
         last = sh.row - 1
