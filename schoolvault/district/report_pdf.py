@@ -47,6 +47,7 @@ from .report_view import (
     mean,
     public_score,
     rating_labels,
+    schools_per_district,
     schools_using,
     score_cell,
     strengths,
@@ -98,8 +99,7 @@ def _overview(stats: dict) -> list:
         out.append(para(f"제출 파일 중 {edited}개는 내보낸 뒤 내용이 수정된 것으로 확인되어(검증값 불일치) "
                         "수정된 값 그대로 분석에 포함하였습니다.", "small"))
     rows: list[list] = []
-    for d in stats["by_district"]:
-        counts = [sum(1 for s in stats["schools"] if s["district"] == d and s["level"] == lv) for lv in levels]
+    for d, counts in schools_per_district(stats).items():
         rows.append([d, *[f"{c:,}" if c else "–" for c in counts], f"{sum(counts):,}"])
     rows.append(["계", *[f"{stats['by_level'][lv]['n_schools']:,}" for lv in levels], f"{n:,}"])
     wl = (BODY_W - 40 * mm) / (len(levels) + 1)
