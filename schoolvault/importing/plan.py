@@ -7,6 +7,7 @@ what the user confirmed is what gets written.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,11 +70,16 @@ def row_key(row: list, stamp_cols: list[int], codes: bytes | bytearray, comments
     for ci in stamp_cols:
         h.update(_stamp_text(row[ci] if ci < len(row) else None).encode() + b"\x1f")
     h.update(b"\x1e" + bytes(codes))
-    for code, text in sorted(comments.items()):
-        h.update(f"\x1f{code}\x1e{text}".encode())
-    for name, values in sorted(attributes.items()):
-        h.update(f"\x1d{name}\x1e{','.join(values)}".encode())
+    _hash_texts(h, sorted(comments.items()), sorted(attributes.items()))
     return h.digest()
+
+
+def _hash_texts(h, comments: Iterable[tuple[str, str]], attributes: Iterable[tuple[str, tuple[str, ...]]]) -> None:
+    """Open answers and attribute values into a digest, each marked so that no two rows read alike."""
+    for code, text in comments:
+        h.update(f"\x1f{code}\x1e{text}".encode())
+    for name, values in attributes:
+        h.update(f"\x1d{name}\x1e{','.join(values)}".encode())
 
 
 def column_letter(index: int) -> str:
@@ -417,9 +423,8 @@ def _no_rows_error(plan: ImportPlan, survey: Survey) -> ImportRefused:
 
 def _plan_rows(plan: ImportPlan, table: Table, survey: Survey, item_cols, comment_cols, progress,
                attribute_cols=()) -> None:
+    """Every data row becomes a respondent or a skipped row with its reason; then the problems they show."""
     parse = ValueParser(survey.scale)
-    cache = parse.cache
-    miss = object()
     headers = {c.index: c.header for c in plan.columns}
     seen: dict[tuple, int] = {}
     # Identical rows are a double submission only when a timestamp (or response number) tells
@@ -448,61 +453,92 @@ def _plan_rows(plan: ImportPlan, table: Table, survey: Survey, item_cols, commen
             same_rows += 1
         else:
             seen[key] = rno
-        width = len(row)
-        answers = {}
-        codes = bytearray()
-        for ci, code in item_cols:
-            if ci >= width:
-                codes.append(0)
-                continue
-            cell = row[ci]
-            # True/False are hash-equal to 1/0: they must not hit the cache (the parser refuses them)
-            v = miss if cell is True or cell is False else cache.get(cell, miss)
-            if v is miss:
-                v = parse(cell)
-            if v is None:
-                codes.append(0)
-                continue
-            if v == INVALID:
-                codes.append(0)
-                plan.missing_cells.append({"row": rno, "column": headers[ci], "letter": column_letter(ci),
-                                           "value": str(cell)[:100], "reason": "척도에 없는 값"})
-                continue
-            answers[code] = v
-            codes.append(v)
-        comments = {}
-        for ci, code in comment_cols:
-            if ci < width and row[ci] is not None:
-                text = str(row[ci]).strip()
-                if text:
-                    comments[code] = text
+        answers, codes = _scale_answers(plan, rno, row, item_cols, parse, headers)
+        comments = _comment_texts(row, comment_cols)
         if not answers:
-            blank = not any(str(c).strip() for c in row if c is not None)
-            if blank:
-                skipped.append({"row": rno, "reason": "빈 행"})
-                continue
-            plan.no_scale_rows += 1
-            said = any(not is_meaningless(t) for t in comments.values())
-            plan.no_scale_with_comment += said
-            skipped.append({"row": rno, "reason": NO_SCALE_REASON + (" (의견만 있음)" if said else "")})
+            _skip_without_scale(plan, rno, row, comments)
             continue
-        attributes: dict[str, tuple[str, ...]] = {}
-        for ci, name in attribute_cols:
-            got = grades.parse_grades(row[ci]) if ci < width else None
-            if got is grades.INVALID:
-                plan.attribute_invalid += 1
-            elif isinstance(got, tuple) and got:
-                attributes[name] = tuple(sorted(set(attributes.get(name, ())) | set(got)))
+        attributes = _row_attributes(plan, row, attribute_cols)
         content.update(codes)
-        for code, text in comments.items():
-            content.update(f"\x1f{code}\x1e{text}".encode())
-        for name, values in attributes.items():
-            content.update(f"\x1d{name}\x1e{','.join(values)}".encode())
+        _hash_texts(content, comments.items(), attributes.items())
         content.update(b"\n")
         rows.append(ResponseRow(row_no=rno, answers=answers, comments=comments, attributes=attributes))
         plan.row_keys.append(row_key(row, stamp_cols, codes, comments, attributes))
         plan.prefix_digests.setdefault(content.copy().hexdigest(), len(rows))
     plan.content_sha256 = content.hexdigest()
+    _add_row_problems(plan, same_rows)
+
+
+_MISS = object()  # not in the parser's cache
+
+
+def _scale_answers(plan: ImportPlan, rno: int, row: list, item_cols, parse: ValueParser,
+                   headers: dict[int, str]) -> tuple[dict[str, int], bytearray]:
+    """The row's scale answers by item code, and one byte per item column (0: no answer) for its digests.
+    A value off the scale is no answer, listed in plan.missing_cells."""
+    cache, miss = parse.cache, _MISS
+    width = len(row)
+    answers = {}
+    codes = bytearray()
+    for ci, code in item_cols:
+        if ci >= width:
+            codes.append(0)
+            continue
+        cell = row[ci]
+        # True/False are hash-equal to 1/0: they must not hit the cache (the parser refuses them)
+        v = miss if cell is True or cell is False else cache.get(cell, miss)
+        if v is miss:
+            v = parse(cell)
+        if v is None:
+            codes.append(0)
+            continue
+        if v == INVALID:
+            codes.append(0)
+            plan.missing_cells.append({"row": rno, "column": headers[ci], "letter": column_letter(ci),
+                                       "value": str(cell)[:100], "reason": "척도에 없는 값"})
+            continue
+        answers[code] = v
+        codes.append(v)
+    return answers, codes
+
+
+def _comment_texts(row: list, comment_cols) -> dict[str, str]:
+    width = len(row)
+    comments = {}
+    for ci, code in comment_cols:
+        if ci < width and row[ci] is not None:
+            text = str(row[ci]).strip()
+            if text:
+                comments[code] = text
+    return comments
+
+
+def _skip_without_scale(plan: ImportPlan, rno: int, row: list, comments: dict[str, str]) -> None:
+    """A row with no scale answer is not a respondent: a blank row, or one with open answers only (counted)."""
+    if not any(str(c).strip() for c in row if c is not None):
+        plan.skipped.append({"row": rno, "reason": "빈 행"})
+        return
+    plan.no_scale_rows += 1
+    said = any(not is_meaningless(t) for t in comments.values())
+    plan.no_scale_with_comment += said
+    plan.skipped.append({"row": rno, "reason": NO_SCALE_REASON + (" (의견만 있음)" if said else "")})
+
+
+def _row_attributes(plan: ImportPlan, row: list, attribute_cols) -> dict[str, tuple[str, ...]]:
+    """학년 and other respondent attributes; an answer that names none is counted in plan.attribute_invalid."""
+    width = len(row)
+    attributes: dict[str, tuple[str, ...]] = {}
+    for ci, name in attribute_cols:
+        got = grades.parse_grades(row[ci]) if ci < width else None
+        if got is grades.INVALID:
+            plan.attribute_invalid += 1
+        elif isinstance(got, tuple) and got:
+            attributes[name] = tuple(sorted(set(attributes.get(name, ())) | set(got)))
+    return attributes
+
+
+def _add_row_problems(plan: ImportPlan, same_rows: int) -> None:
+    """What the user should know about the rows: values off the scale, unreadable 학년, skipped and same rows."""
     if plan.missing_cells:
         plan.problems.append(f"척도에 없는 값 {len(plan.missing_cells)}칸은 응답 없음으로 처리됩니다.")
     if plan.attribute_invalid:
@@ -512,6 +548,6 @@ def _plan_rows(plan: ImportPlan, table: Table, survey: Survey, item_cols, commen
     if same_rows:
         plan.problems.append(f"앞의 행과 똑같은 행 {same_rows}개가 있습니다. 응답 시각 열이 없어 중복 제출인지 알 수 "
                              "없으므로 모두 가져옵니다.")
-    dups = sum(1 for s in skipped if s["reason"].startswith("중복"))
+    dups = sum(1 for s in plan.skipped if s["reason"].startswith("중복"))
     if dups:
         plan.problems.append(f"똑같은 행(중복 제출) {dups}개는 한 번만 가져옵니다.")
