@@ -251,6 +251,26 @@ def plan_columns(headers: list[str], table: Table, survey: Survey, group: str,
     """Role and target of every column: personal data and metadata first, then a mapping, then matching."""
     targets = _targets(survey, group)
     by_code = {t.code: t for t in targets}
+    cols = _set_aside(headers, table, targets)
+    for ci, code in _manual_codes(headers, by_code, mapping, remembered).items():
+        if ci in cols and cols[ci].role == "personal":
+            continue  # never stored, whatever a mapping says
+        if code is None:
+            cols[ci] = ColumnPlan(ci, headers[ci], "unmapped", note="연결표에서 제외", manual=True)
+        else:
+            t = by_code[code]
+            cols[ci] = ColumnPlan(ci, headers[ci], t.kind, code, 1.0, note="연결표", manual=True)
+    taken = {c.code for c in cols.values() if c.code}
+    free_targets = [t for t in targets if t.code not in taken]
+    matches = hd.match_columns(headers, free_targets, skip=set(cols))
+    for ci, h in enumerate(headers):
+        if ci not in cols:
+            cols[ci] = _matched_column(ci, h, matches.get(ci), table)
+    return [cols[ci] for ci in range(len(headers))]
+
+
+def _set_aside(headers: list[str], table: Table, targets: list[hd.Target]) -> dict[int, ColumnPlan]:
+    """Columns that are not answers whatever a mapping says: personal data, metadata, 학년, empty."""
     cols: dict[int, ColumnPlan] = {}
     for ci, h in enumerate(headers):
         if hd.is_personal_header(h) and not _is_scale_question(h, targets, table, ci):
@@ -265,6 +285,13 @@ def plan_columns(headers: list[str], table: Table, survey: Survey, group: str,
             cols[ci] = ColumnPlan(ci, h, "personal", note="전자우편·전화번호·이름이 들어 있는 열")
         elif not h and not any(str(v).strip() for v in _column_values(table, ci) if v is not None):
             cols[ci] = ColumnPlan(ci, h, "empty")
+    return cols
+
+
+def _manual_codes(headers: list[str], by_code: dict[str, hd.Target], mapping: dict | None,
+                  remembered: dict | None) -> dict[int, str | None]:
+    """Column → item code (None: left out) from a remembered mapping, then a --mapping file over it.
+    A wrong key or code in the file is refused; in a remembered mapping it is passed over."""
     manual: dict[int, str | None] = {}
     for source in (remembered or {}, mapping or {}):
         for key, code in source.items():
@@ -284,36 +311,23 @@ def plan_columns(headers: list[str], table: Table, survey: Survey, group: str,
                                         hint="문항 코드: " + ", ".join(list(by_code)[:30]))
                 continue
             manual[ci] = code
-    for ci, code in manual.items():
-        if ci in cols and cols[ci].role == "personal":
-            continue  # never stored, whatever a mapping says
-        if code is None:
-            cols[ci] = ColumnPlan(ci, headers[ci], "unmapped", note="연결표에서 제외", manual=True)
-        else:
-            t = by_code[code]
-            cols[ci] = ColumnPlan(ci, headers[ci], t.kind, code, 1.0, note="연결표", manual=True)
-    taken = {c.code for c in cols.values() if c.code}
-    free_targets = [t for t in targets if t.code not in taken]
-    matches = hd.match_columns(headers, free_targets, skip=set(cols))
-    for ci, h in enumerate(headers):
-        if ci in cols:
-            continue
-        m = matches.get(ci)
-        if m is not None and m.target is not None:
-            note = "" if m.confidence >= hd.MATCH_CONFIRM else "확인 필요: 문장이 조금 다릅니다"
-            cols[ci] = ColumnPlan(ci, h, m.target.kind, m.target.code, m.confidence, note=note)
-            continue
-        guess = m.best_guess.code if m is not None and m.best_guess is not None else None
-        conf = m.confidence if m is not None else None
-        values = _column_values(table, ci)
-        if (len(hd.normalize(h)) >= MIN_COMMENT_QUESTION_CHARS and guess_column(values).kind == "text"):
-            cols[ci] = ColumnPlan(ci, h, "comment", hd.clean_header(h)[:200], None,
-                                  note="설문에 없는 서술형 문항: 의견으로 저장", guess=guess)
-        elif not h and not any(v not in (None, "") for v in values):
-            cols[ci] = ColumnPlan(ci, h, "empty")
-        else:
-            cols[ci] = ColumnPlan(ci, h, "unmapped", None, conf, note="맞는 문항이 없습니다", guess=guess)
-    return [cols[ci] for ci in range(len(headers))]
+    return manual
+
+
+def _matched_column(ci: int, h: str, m: hd.Match | None, table: Table) -> ColumnPlan:
+    """A column by its header's match: an item or open question, a new open question, empty, or unmapped."""
+    if m is not None and m.target is not None:
+        note = "" if m.confidence >= hd.MATCH_CONFIRM else "확인 필요: 문장이 조금 다릅니다"
+        return ColumnPlan(ci, h, m.target.kind, m.target.code, m.confidence, note=note)
+    guess = m.best_guess.code if m is not None and m.best_guess is not None else None
+    conf = m.confidence if m is not None else None
+    values = _column_values(table, ci)
+    if (len(hd.normalize(h)) >= MIN_COMMENT_QUESTION_CHARS and guess_column(values).kind == "text"):
+        return ColumnPlan(ci, h, "comment", hd.clean_header(h)[:200], None,
+                          note="설문에 없는 서술형 문항: 의견으로 저장", guess=guess)
+    if not h and not any(v not in (None, "") for v in values):
+        return ColumnPlan(ci, h, "empty")
+    return ColumnPlan(ci, h, "unmapped", None, conf, note="맞는 문항이 없습니다", guess=guess)
 
 
 GROUP_CLEAR_MARGIN = 2  # another group must place at least this many more columns to be "clearly better"
