@@ -383,14 +383,7 @@ def plan_import(path: str | Path, survey: Survey, group: str, *, sheet: str | No
     comment_cols = [(c.index, c.code) for c in columns if c.role == "comment"]
     attribute_cols = [(c.index, c.code) for c in columns if c.role == "attribute"]
     if not item_cols:
-        if likely:
-            raise ImportRefused(f"설문 문항과 맞는 열이 하나도 없습니다. 이 파일은 '{likely}' 응답으로 보입니다 "
-                                f"({likely} 문항과 맞는 열 {group_matches[likely]}개).",
-                                where=f"{path.name} {table.header_row + 1}행",
-                                hint=f"'{likely}' 응답이면 응답 집단을 '{likely}'(으)로 고르세요 (명령줄: --group {likely}).")
-        raise ImportRefused("설문 문항과 맞는 열이 하나도 없습니다.", where=f"{path.name} {table.header_row + 1}행",
-                            hint="설문 도구와 응답 집단이 맞는지 확인하세요. 학교가 직접 만든 설문이면 이 파일의 "
-                                 "질문으로 새 설문을 먼저 만드세요 (명령줄: survey create-from).")
+        raise _no_items_error(f"{path.name} {table.header_row + 1}행", likely, group_matches)
     plan = ImportPlan(path=path, instrument=survey.id, group=group, sheet=table.sheet, sheets=table.sheets,
                       header_row=table.header_row, columns=columns, likely_group=likely,
                       group_matches=group_matches)
@@ -401,19 +394,36 @@ def plan_import(path: str | Path, survey: Survey, group: str, *, sheet: str | No
     if plan.items_missing:
         plan.problems.append(f"파일에 없는 문항 {len(plan.items_missing)}개는 응답 없음으로 처리됩니다: "
                              + ", ".join(plan.items_missing[:10]))
-    for c in columns:
-        if c.role == "personal":
-            plan.problems.append(f"{c.letter}열 '{c.header[:30]}'은(는) 개인정보로 보여 저장하지 않습니다.")
-        elif c.role == "unmapped" and c.header:
-            plan.problems.append(f"{c.letter}열 '{c.header[:30]}'은(는) 맞는 문항이 없어 가져오지 않습니다.")
-        elif c.role == "item" and c.note and not c.manual:
-            plan.problems.append(f"{c.letter}열 '{c.header[:30]}' → {c.code}: 확인이 필요합니다 "
-                                 f"(일치도 {c.confidence:.0%}).")
+    plan.problems += _column_problems(columns)
     _plan_rows(plan, table, survey, item_cols, comment_cols, progress, attribute_cols)
     if not plan.rows:
         raise _no_rows_error(plan, survey)
     plan.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     return plan
+
+
+def _column_problems(columns: list[ColumnPlan]) -> list[str]:
+    """Columns left out (personal data, no matching item) and matches the user should confirm."""
+    out = []
+    for c in columns:
+        if c.role == "personal":
+            out.append(f"{c.letter}열 '{c.header[:30]}'은(는) 개인정보로 보여 저장하지 않습니다.")
+        elif c.role == "unmapped" and c.header:
+            out.append(f"{c.letter}열 '{c.header[:30]}'은(는) 맞는 문항이 없어 가져오지 않습니다.")
+        elif c.role == "item" and c.note and not c.manual:
+            out.append(f"{c.letter}열 '{c.header[:30]}' → {c.code}: 확인이 필요합니다 (일치도 {c.confidence:.0%}).")
+    return out
+
+
+def _no_items_error(where: str, likely: str | None, group_matches: dict[str, int]) -> ImportRefused:
+    """No column matches an item of the group: the file may be another group's, or a survey of the school's own."""
+    if likely:
+        return ImportRefused(f"설문 문항과 맞는 열이 하나도 없습니다. 이 파일은 '{likely}' 응답으로 보입니다 "
+                             f"({likely} 문항과 맞는 열 {group_matches[likely]}개).", where=where,
+                             hint=f"'{likely}' 응답이면 응답 집단을 '{likely}'(으)로 고르세요 (명령줄: --group {likely}).")
+    return ImportRefused("설문 문항과 맞는 열이 하나도 없습니다.", where=where,
+                         hint="설문 도구와 응답 집단이 맞는지 확인하세요. 학교가 직접 만든 설문이면 이 파일의 "
+                              "질문으로 새 설문을 먼저 만드세요 (명령줄: survey create-from).")
 
 
 def _no_rows_error(plan: ImportPlan, survey: Survey) -> ImportRefused:
