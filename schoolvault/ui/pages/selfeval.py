@@ -502,29 +502,8 @@ class SelfEvalPage(Page):
             self.criteria_box.setTitle("평가요소 — 이렇게 살펴보세요" if d["criteria"] else d["type_label"])
             self.criteria_label.setText("\n".join(f"• {c}" for c in d["criteria"]) or d["note"])
             self.criteria_box.setVisible(bool(d["criteria"] or d["note"]))
-            labels = d["rating_labels"]
-            if len(self.rubric_options) != len(labels):  # the same options are reused between indicators
-                for opt in self.rubric_options:
-                    self.rating_group.removeButton(opt.radio)
-                    opt.deleteLater()
-                self.rubric_options = []
-                for n, label in enumerate(labels, 1):
-                    opt = RubricOption(n, label, "")
-                    ro.editable(opt.radio)
-                    self.rating_group.addButton(opt.radio, n)
-                    self.rubric_lay.addWidget(opt)
-                    self.rubric_options.append(opt)
-            for n, (opt, label) in enumerate(zip(self.rubric_options, labels), 1):
-                opt.radio.setText(f"{n} {label}")
-                opt.radio.setToolTip(f"Alt+{n}")
-                opt.text.setText(d["rubric"][n - 1] if n <= len(d["rubric"]) else "")
-            self.rating_group.setExclusive(False)
-            for opt in self.rubric_options:
-                opt.radio.setChecked(False)
-            self.rating_group.setExclusive(True)
             e = d["entry"]
-            if e["rating"]:
-                self.rating_group.button(e["rating"]).setChecked(True)
+            self._show_rubric(d["rating_labels"], d["rubric"], e["rating"])
             for field, box in self.texts.items():
                 box.setPlainText(e.get(field, ""))
             self.evidence_hint.setText("근거 자료 예: " + ", ".join(d["evidence_hints"]) if d["evidence_hints"] else "")
@@ -546,6 +525,30 @@ class SelfEvalPage(Page):
             self._loading = False
         self.form.setEnabled(True)
         self.session.run(services.self_eval_features, on_done=self._show_feature)
+
+    def _show_rubric(self, labels: list[str], rubric: list[str], rating: int | None) -> None:
+        """The rating levels with the indicator's rubric texts, the saved rating checked."""
+        if len(self.rubric_options) != len(labels):  # the same options are reused between indicators
+            for opt in self.rubric_options:
+                self.rating_group.removeButton(opt.radio)
+                opt.deleteLater()
+            self.rubric_options = []
+            for n, label in enumerate(labels, 1):
+                opt = RubricOption(n, label, "")
+                ro.editable(opt.radio)
+                self.rating_group.addButton(opt.radio, n)
+                self.rubric_lay.addWidget(opt)
+                self.rubric_options.append(opt)
+        for n, (opt, label) in enumerate(zip(self.rubric_options, labels), 1):
+            opt.radio.setText(f"{n} {label}")
+            opt.radio.setToolTip(f"Alt+{n}")
+            opt.text.setText(rubric[n - 1] if n <= len(rubric) else "")
+        self.rating_group.setExclusive(False)
+        for opt in self.rubric_options:
+            opt.radio.setChecked(False)
+        self.rating_group.setExclusive(True)
+        if rating:
+            self.rating_group.button(rating).setChecked(True)
 
     def _show_feature(self, features: list[dict]) -> None:
         if self.detail is None:
