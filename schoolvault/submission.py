@@ -91,6 +91,7 @@ SIGNIFICANT_DIGITS = 12  # the checksum compares numbers at this precision
 CHECKSUM_PLACEHOLDER = "SCHOOLVAULT-CHECKSUM-PENDING-" + "0" * 35  # as long as a SHA-256 in hex; `seal` replaces it
 # the machine sheets' column names and metadata keys may be written as their Korean labels (either is read)
 _LABEL_KEYS = {**dict(zip(COLUMN_LABELS, COLUMNS)), **{v: k for k, v in META_LABELS.items()}}
+_JSON = json.JSONEncoder(ensure_ascii=False).encode  # = json.dumps(…, ensure_ascii=False), made once
 
 
 def workbook_checksum(sheets) -> str:
@@ -103,20 +104,29 @@ def workbook_checksum(sheets) -> str:
     value beside the `checksum` key of the metadata sheet is left out (it holds the result)."""
     h = hashlib.sha256()
     for name, rows in sheets:
-        h.update(json.dumps(["sheet", str(name)], ensure_ascii=False).encode("utf-8") + b"\n")
-        machine = name in (SUBMISSION_SHEET, META_SHEET)
+        h.update(sheet_line(name))
         for r, row in enumerate(rows):
-            cells = [_canon(v) for v in row]
-            while cells and cells[-1] == "":
-                cells.pop()
-            if not cells:
-                continue
-            if machine:
-                cells = [_LABEL_KEYS.get(c, c) for c in cells]
-                if name == META_SHEET and cells[0] == "checksum":
-                    cells = cells[:1]
-            h.update(json.dumps([r, cells], ensure_ascii=False).encode("utf-8") + b"\n")
+            h.update(row_line(name, r, [_canon(v) for v in row]))
     return h.hexdigest()
+
+
+def sheet_line(name) -> bytes:
+    """The line that opens a sheet in the canonical form of `workbook_checksum`."""
+    return (_JSON(["sheet", str(name)]) + "\n").encode("utf-8")
+
+
+def row_line(sheet, r: int, cells: list[str]) -> bytes:
+    """The line of row `r` (cells already through `_canon`) in the canonical form of `workbook_checksum`;
+    b"" for a row without values. Writers that checksum as they write (`sealed_xlsx`) build it too."""
+    while cells and cells[-1] == "":
+        cells.pop()
+    if not cells:
+        return b""
+    if sheet in (SUBMISSION_SHEET, META_SHEET):
+        cells = [_LABEL_KEYS.get(c, c) for c in cells]
+        if sheet == META_SHEET and cells[0] == "checksum":
+            cells = cells[:1]
+    return (_JSON([r, cells]) + "\n").encode("utf-8")
 
 
 def read_sheets(data: bytes) -> list[tuple[str, list[list]]]:

@@ -28,15 +28,14 @@ from ..forms.scoring import (
 )
 from ..progress import NULL_PROGRESS
 from ..safe_text import neutralize_formula
+from ..sealed_xlsx import SealingWorkbook
 from ..workspace.auditlog import record_export
 from ..workspace.selfeval import MIDYEAR_LABELS
-from ..xlsx import new_workbook
 from . import indicator_sheet
 from .charts import xlsx_series_style
 from .data import SurveyResult, YearData, collect, comments, imported_benchmark
 from .evaluation_report import LEVEL_NAMES, TYPE_NAMES, district_name
 
-CONSTANT_MEMORY = True   # rows are written top-down per sheet; keeps 3,000-respondent exports lean
 A4 = 9                   # xlsxwriter paper code
 MAX_ROW_HEIGHT = 409     # points: the most Excel allows
 LINE_HEIGHT = 14.5       # points per wrapped line of the 10-point body font
@@ -301,8 +300,7 @@ def submission_meta(data: YearData, rows: list[tuple], exported_at: str) -> dict
     meta = {"format": submission.FORMAT, "format_version": submission.FORMAT_VERSION, "app_version": __version__,
             "school_name": _t(s.name), "school_code": _t(s.code or ""), "level": s.level, "district": s.district,
             "year": data.year, "exported_at": exported_at, "rating_points": data.guidebook.rating.points}
-    meta["checksum"] = submission.CHECKSUM_PLACEHOLDER  # `submission.seal` puts the whole-workbook checksum here
-    return meta
+    return meta  # the checksum is known once every other cell is written (`_sheet_meta`)
 
 
 def _sheet_summary(wb, fmt, data: YearData, meta: dict, sheet_names: dict) -> None:
@@ -623,7 +621,7 @@ def _sheet_raw(wb, fmt, sr: SurveyResult, name: str, answers: dict) -> int:
     return r - 1
 
 
-def _sheet_submission(wb, fmt, rows: list[tuple], meta: dict) -> None:
+def _sheet_submission(wb, fmt, rows: list[tuple]) -> None:
     sh = _Sheet(wb, submission.SUBMISSION_SHEET, fmt)
     fm = [fmt["text"]] * 5 + [fmt["int"], fmt["num"], fmt["num"], fmt["score"], fmt["pct"], fmt["num"], fmt["int"],
                               fmt["int"], fmt["score"], fmt["center"], fmt["center"]]
@@ -635,6 +633,12 @@ def _sheet_submission(wb, fmt, rows: list[tuple], meta: dict) -> None:
     sh.ws.write_comment(0, 0, "교육청이 읽어 가는 자료입니다. 고치면 검증값이 맞지 않습니다.\n열: " + ", ".join(
         f"{c}={label}" for c, label in zip(submission.COLUMNS, submission.COLUMN_LABELS)),
         {"x_scale": 2.2, "y_scale": 2.5})
+
+
+def _sheet_meta(wb: SealingWorkbook, fmt, meta: dict) -> str | None:
+    """The metadata sheet, the last one: its checksum cell gets the checksum of every cell written before it
+    (`SealingWorkbook.checksum`), or CHECKSUM_PLACEHOLDER when only reading the file back can tell (returns
+    None: seal the closed file)."""
     ms = wb.add_worksheet(submission.META_SHEET)
     ms.set_paper(A4)
     ms.fit_to_pages(1, 0)
@@ -644,12 +648,13 @@ def _sheet_submission(wb, fmt, rows: list[tuple], meta: dict) -> None:
         ms.write_string(r, 0, key, fmt["label"])
         ms.write_comment(r, 0, submission.META_LABELS.get(key, key))
         v = meta.get(key)
-        if v is None or v == "":
-            continue
-        if isinstance(v, str):
+        if isinstance(v, str) and v:
             ms.write_string(r, 1, v)
-        else:
+        elif v is not None and v != "":
             ms.write_number(r, 1, v)
+    value = wb.checksum()  # the checksum row is the last one; its value is not part of the checksum
+    ms.write_string(submission.META_KEYS.index("checksum"), 1, value or submission.CHECKSUM_PLACEHOLDER)
+    return value
 
 
 def export_workbook(ws, out: str | Path, *, year: int | None = None, benchmark: dict | None = None,
@@ -677,7 +682,7 @@ def export_workbook(ws, out: str | Path, *, year: int | None = None, benchmark: 
     fd, tmp = tempfile.mkstemp(prefix=".schoolvault-", suffix=".xlsx", dir=out.parent)
     os.close(fd)
     try:
-        wb = new_workbook(tmp, {"constant_memory": CONSTANT_MEMORY})
+        wb = SealingWorkbook(tmp)  # constant_memory: rows are written top-down per sheet, lean at 3,000 respondents
         wb.set_properties({"title": f"{data.year}학년도 학교평가 결과 — {data.school.name}", "author": "SchoolVault",
                            "comments": "SchoolVault 컨설팅용 워크북 (교육청 제출 파일)"})
         fmt = _formats(wb)
@@ -699,10 +704,11 @@ def export_workbook(ws, out: str | Path, *, year: int | None = None, benchmark: 
         for sr, name in zip(data.surveys, raw_names):
             progress.report(7, 8, "원자료 시트 쓰는 중")
             raw_rows += _sheet_raw(wb, fmt, sr, name, answers)
-        _sheet_submission(wb, fmt, rows, meta)
+        _sheet_submission(wb, fmt, rows)
+        sealed = _sheet_meta(wb, fmt, meta)
         progress.report(8, 8, "파일 저장 중")
         wb.close()
-        meta["checksum"] = submission.seal(tmp)
+        meta["checksum"] = sealed or submission.seal(tmp)
         os.replace(tmp, out)
     except PermissionError as e:
         raise SchoolVaultError("파일을 저장할 수 없습니다.", where=str(out),
