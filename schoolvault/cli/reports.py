@@ -1,4 +1,5 @@
-"""Documents out: `report` (feedback report, SODI report, paper questionnaire) and `export` (workbook)."""
+"""Documents out: `report` (학교평가서, feedback report, SODI report, paper questionnaire) and `export` (workbook),
+both written through the report registry (reports/registry.py) the 보고서 page uses too."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
+from ..reports.registry import REPORTS, write_report
 from . import open_ws
 
-KINDS = ("evaluation", "sodi", "questionnaire", "submission", "internal")
+KINDS = tuple(k.key for k in REPORTS if k.key != "workbook")  # `export` writes the workbook
 KIND_HELP = ("evaluation(학교평가 결과 보고서), sodi(학교조직진단 보고서), questionnaire(종이 설문지), "
              "submission(학교평가서 제출용: .hwpx, .docx, .pdf), internal(학교평가서 교내 보관용)")
 
@@ -49,33 +51,23 @@ def _report_human(r: dict) -> str:
 
 
 def cmd_report(args):
-    from ..reports import evaluation_report, questionnaire, sodi_report
     out = Path(args.out)
     if args.kind not in KINDS:  # a usage error: exit 2, in Korean (argparse's own choices message is English)
         sys.stderr.write(f"사용법 오류: 보고서 종류 '{args.kind}'을(를) 알 수 없습니다. 다음 중 하나를 쓰세요: "
                          f"{KIND_HELP}\n")
         raise SystemExit(2)
-    if args.kind in ("submission", "internal"):
-        from ..reports.school_report import school_report
-        with closing(open_ws(args)) as ws:
-            return school_report(ws, out, kind=args.kind, year=args.year)
     if args.kind == "questionnaire":
         if not args.instrument or not args.group:  # a usage error: exit 2 like argparse's own
             sys.stderr.write("사용법 오류: --kind questionnaire에는 --instrument와 --group이 필요합니다 "
                              "(예: --instrument sodi-example-2025 --group 학생).\n")
             raise SystemExit(2)
         db = Path(args.db) if args.db else None
-        if db is not None and db.exists():
-            with closing(open_ws(args)) as ws:
-                return questionnaire(ws, out, instrument=args.instrument, group=args.group)
-        return questionnaire(None, out, instrument=args.instrument, group=args.group)
+        if db is None or not db.exists():  # a blank form, without the school's name
+            return write_report(None, args.kind, out, instrument=args.instrument, group=args.group)
     with closing(open_ws(args)) as ws:
-        if args.kind == "evaluation":
-            return evaluation_report(ws, out, year=args.year)
-        return sodi_report(ws, out, instrument=args.instrument, year=args.year)
+        return write_report(ws, args.kind, out, instrument=args.instrument, group=args.group, year=args.year)
 
 
 def cmd_export(args):
-    from ..reports import export_workbook
     with closing(open_ws(args)) as ws:
-        return export_workbook(ws, Path(args.out), year=args.year)
+        return write_report(ws, "workbook", Path(args.out), year=args.year)

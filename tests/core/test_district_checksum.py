@@ -24,7 +24,7 @@ ROWS = [("respondents", "s", "교원", "", "", 12, None, None, None, None, None,
 @pytest.fixture(scope="module")
 def exported(_template_demo_ws, tmp_path_factory) -> Path:
     """The consultant workbook of the demo school, exported once."""
-    from schoolvault.reports import export_workbook
+    from schoolvault.reports.workbook import export_workbook
     d = tmp_path_factory.mktemp("export")
     db = Path(shutil.copy(_template_demo_ws, d / "demo.sqlite"))
     with open_workspace(db) as ws:

@@ -22,7 +22,7 @@ COMMENT = "급식 메뉴가 다양해졌으면 좋겠습니다 4417"
 @pytest.fixture(scope="module")
 def exported(_template_demo_ws, tmp_path_factory) -> Path:
     """The demo school's consultant workbook with a recognisable comment in it."""
-    from schoolvault.reports import export_workbook
+    from schoolvault.reports.workbook import export_workbook
     d = tmp_path_factory.mktemp("keeps")
     db = Path(shutil.copy(_template_demo_ws, d / "demo.sqlite"))
     with open_workspace(db) as ws:

@@ -55,7 +55,7 @@ def district(_template_demo_ws, tmp_path_factory):
         mp.undo()
     real = out / "school.sqlite"
     shutil.copy(_template_demo_ws, real)
-    from schoolvault.reports import export_workbook
+    from schoolvault.reports.workbook import export_workbook
     with open_workspace(real) as ws:
         _shrink(ws, "학부모", 4)
         export_workbook(ws, subs / "실제학교.xlsx")

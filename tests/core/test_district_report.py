@@ -198,7 +198,7 @@ def test_a_survey_only_one_school_used_is_a_note_not_a_section_of_dashes(dws, fr
 
     from _import_util import run
 
-    from schoolvault.reports import export_workbook
+    from schoolvault.reports.workbook import export_workbook
     f = tmp_path / "own.csv"
     with open(f, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)

@@ -50,8 +50,10 @@ def leaky_ws(demo_ws):
 
 def test_personal_data_never_leaves_in_any_file(leaky_ws, tmp_path):
     from schoolvault.district.importer import import_submissions
-    from schoolvault.reports import evaluation_report, export_workbook, sodi_report
+    from schoolvault.reports.evaluation_report import evaluation_report
     from schoolvault.reports.school_report import school_report
+    from schoolvault.reports.sodi_report import sodi_report
+    from schoolvault.reports.workbook import export_workbook
     from schoolvault.workspace import open_workspace
     ids = [c[0] for a in responses.administrations(leaky_ws, None, SODI, "교원")
            for c in responses.comments(leaky_ws, [a.id])]
@@ -84,7 +86,8 @@ def test_personal_data_never_leaves_in_any_file(leaky_ws, tmp_path):
 def test_a_hidden_group_is_n_below_5_in_the_summary_sheet_and_the_pdfs(demo_ws, tmp_path):
     from test_reports import _shrink_group
 
-    from schoolvault.reports import evaluation_report, export_workbook
+    from schoolvault.reports.evaluation_report import evaluation_report
+    from schoolvault.reports.workbook import export_workbook
     _shrink_group(demo_ws, SODI, "직원", 3)
     export_workbook(demo_ws, tmp_path / "b.xlsx")
     evaluation_report(demo_ws, tmp_path / "e.pdf")
@@ -105,7 +108,7 @@ def test_alpha_notes_flag_negative_and_small_samples():
 
 
 def test_workbook_prints_the_alpha_note_and_answered_distribution(demo_ws, tmp_path):
-    from schoolvault.reports import export_workbook
+    from schoolvault.reports.workbook import export_workbook
     export_workbook(demo_ws, tmp_path / "b.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "b.xlsx")
     st = services.stats(demo_ws, SODI)
@@ -128,8 +131,9 @@ def test_workbook_prints_the_alpha_note_and_answered_distribution(demo_ws, tmp_p
 def test_the_results_page_and_the_documents_show_the_same_figures(demo_ws, tmp_path):
     """The GUI's data (results.survey_results, as the results page shows it) and the workbook agree on
     respondents, comments that count, factor scores and α; the evaluation report PDF prints the same n."""
-    from schoolvault.reports import evaluation_report, export_workbook
     from schoolvault.reports.data import collect, comments, respondent_counts
+    from schoolvault.reports.evaluation_report import evaluation_report
+    from schoolvault.reports.workbook import export_workbook
     export_workbook(demo_ws, tmp_path / "b.xlsx")
     evaluation_report(demo_ws, tmp_path / "e.pdf")
     wb = openpyxl.load_workbook(tmp_path / "b.xlsx")

@@ -9,7 +9,7 @@ import yaml
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from schoolvault import composing, reports, results, services
+from schoolvault import composing, results, services
 from schoolvault.errors import SchoolVaultError
 from schoolvault.forms.labels import (
     EARLIER,
@@ -20,6 +20,8 @@ from schoolvault.forms.labels import (
 )
 from schoolvault.forms.loader import load_instrument
 from schoolvault.forms.model import Domain, Factor, Item, Scale, Survey
+from schoolvault.reports.evaluation_report import evaluation_report
+from schoolvault.reports.workbook import export_workbook
 from schoolvault.workspace import selfeval
 
 INSTRUMENTS = Path(__file__).resolve().parents[2] / "resources" / "instruments"
@@ -209,12 +211,12 @@ def test_composing_typed_and_from_a_pool_then_rating_and_report(ws26, pool, tmp_
     assert done["2-1-S1"]["done"] and done["2-1-S1"]["midyear"] and done["3-2-S1"]["rating"] == 2
 
     out = tmp_path / "report.pdf"
-    reports.evaluation_report(ws26, out)
+    evaluation_report(ws26, out)
     text = "".join(p.extract_text() for p in PdfReader(out).pages).replace("\n", "")
     for piece in ("함께 만드는 교육과정", "인공지능(AI)", "미래역량 교육", "기기 확충"):
         assert piece in text
     book = tmp_path / "workbook.xlsx"
-    reports.export_workbook(ws26, book)
+    export_workbook(ws26, book)
     cells = {str(c.value) for sh in load_workbook(book, read_only=True) for row in sh.iter_rows() for c in row}
     assert {"2-1-S1", "3-2-S1", "함께 만드는 교육과정"} <= cells
 

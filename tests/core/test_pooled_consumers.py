@@ -71,7 +71,7 @@ def test_evaluation_report_shows_the_levels_and_names_both_rules(demo_ws):
 def test_sodi_report_methodology_names_only_the_respondent_rule(demo_ws_path, tmp_path):
     import pypdf
 
-    from schoolvault.reports import sodi_report
+    from schoolvault.reports.sodi_report import sodi_report
     with open_workspace(demo_ws_path) as ws:
         sodi_report(ws, tmp_path / "s.pdf")
     text = "".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "s.pdf").pages)
@@ -81,7 +81,7 @@ def test_sodi_report_methodology_names_only_the_respondent_rule(demo_ws_path, tm
 
 @pytest.fixture(scope="module")
 def book(_template_demo_ws, tmp_path_factory):
-    from schoolvault.reports import export_workbook
+    from schoolvault.reports.workbook import export_workbook
     d = tmp_path_factory.mktemp("pooled_book")
     shutil.copy(_template_demo_ws, d / "demo.sqlite")
     with open_workspace(d / "demo.sqlite") as ws:

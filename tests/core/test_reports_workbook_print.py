@@ -16,7 +16,7 @@ ROW_LIMIT = 409  # points: Excel's highest row
 def book(_template_demo_ws, tmp_path_factory):
     import shutil
 
-    from schoolvault.reports import export_workbook
+    from schoolvault.reports.workbook import export_workbook
     from schoolvault.workspace import open_workspace
     d = tmp_path_factory.mktemp("wbprint")
     shutil.copy(_template_demo_ws, d / "demo.sqlite")
@@ -58,7 +58,7 @@ def test_raw_answer_sheets_print_compactly_with_the_header_row(book):
 
 
 def test_a_text_longer_than_a_row_goes_on_in_the_rows_below(demo_ws, tmp_path):
-    from schoolvault.reports import export_workbook
+    from schoolvault.reports.workbook import export_workbook
     code = services.self_eval_list(demo_ws)[0]["indicator"]
     long = "\n".join(f"{n}. 학년 협의회를 매주 열어 학생 참여 중심 교육과정의 운영 결과를 점검하고 공개하였다." for n in range(1, 120))
     services.self_eval_set(demo_ws, code, achievements=long)
@@ -90,7 +90,7 @@ def test_a_text_longer_than_a_row_goes_on_in_the_rows_below(demo_ws, tmp_path):
 ], ids=["no-space", "line-break", "word-after-space"])
 def test_a_long_text_without_spaces_goes_on_below_cut_inside_the_word(demo_ws, tmp_path, long):
     """Was a RecursionError (or a row cut at 409 points): a word longer than a row is cut where the row is full."""
-    from schoolvault.reports import export_workbook
+    from schoolvault.reports.workbook import export_workbook
     code = services.self_eval_list(demo_ws)[0]["indicator"]
     services.self_eval_set(demo_ws, code, achievements=long)
     export_workbook(demo_ws, tmp_path / "w.xlsx")

@@ -26,7 +26,8 @@ def _counts(ws, instrument_id: str) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def built(_template_demo_ws, tmp_path_factory):
     """Both reports before and after the school enters the people asked (one group short: over 100%)."""
-    from schoolvault.reports import evaluation_report, sodi_report
+    from schoolvault.reports.evaluation_report import evaluation_report
+    from schoolvault.reports.sodi_report import sodi_report
     d = tmp_path_factory.mktemp("rates")
     db = d / "demo.sqlite"
     shutil.copy(_template_demo_ws, db)

@@ -44,7 +44,7 @@ def exported(_template_demo_ws, tmp_path_factory):
     """A demo school whose 직원 answered the 교육공동체 survey only 3 times, exported: (stats, submission)."""
     import shutil
 
-    from schoolvault.reports import export_workbook
+    from schoolvault.reports.workbook import export_workbook
     d = tmp_path_factory.mktemp("levels")
     path = d / "school.sqlite"
     shutil.copy(_template_demo_ws, path)

@@ -101,7 +101,7 @@ def test_the_district_submission_writer_keeps_its_checksum_with_neutralised_text
 def test_the_workbook_writes_no_formula_and_says_when_it_cut(demo_ws, tmp_path, comment):
     from test_reports_workbook import SODI, _replace_group
 
-    from schoolvault.reports import export_workbook
+    from schoolvault.reports.workbook import export_workbook
     _replace_group(demo_ws, SODI, "교원", 10, comment)
     r = export_workbook(demo_ws, tmp_path / "b.xlsx")
     assert _formulas(tmp_path / "b.xlsx") == []
@@ -140,7 +140,7 @@ def test_every_sheet_of_the_workbook_keeps_text_plain(demo_ws, tmp_path):
     from test_reports_workbook import EVAL, SODI, _replace_group
 
     from schoolvault import services, submission
-    from schoolvault.reports import export_workbook
+    from schoolvault.reports.workbook import export_workbook
     from schoolvault.safe_text import is_formula_like
     from schoolvault.workspace import school as school_db
     with demo_ws.transaction():

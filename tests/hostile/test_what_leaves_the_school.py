@@ -16,7 +16,7 @@ def exported(fresh_ws_path, tmp_path):
     """A workspace with 12 교원 (comments full of formulas) and 3 직원, exported to a workbook."""
     import openpyxl
 
-    from schoolvault.reports import export_workbook
+    from schoolvault.reports.workbook import export_workbook
     teachers = tmp_path / "교원.csv"
     teachers.write_bytes(csv_bytes(valid_table(extra={OPEN_Q: lambda r: FORMULAS[r % len(FORMULAS)] + f" #{r}"})))
     staff = tmp_path / "직원.csv"

@@ -90,14 +90,14 @@ def test_record_export_writes_one_entry_and_is_silent_on_a_readonly_workspace(fr
 
 
 def test_workbook_export_is_recorded(demo_ws_path, tmp_path):
-    from schoolvault.reports import export_workbook
+    from schoolvault.reports.workbook import export_workbook
     with open_workspace(demo_ws_path) as ws:
         export_workbook(ws, tmp_path / "결과.xlsx")
     assert any(a == "export" and d.get("file") == "결과.xlsx" for _, a, d in audit(demo_ws_path))
 
 
 def test_pdf_report_export_is_recorded(demo_ws_path, tmp_path):
-    from schoolvault.reports import evaluation_report
+    from schoolvault.reports.evaluation_report import evaluation_report
     with open_workspace(demo_ws_path) as ws:
         evaluation_report(ws, tmp_path / "보고서.pdf")
     before = [d for _, a, d in audit(demo_ws_path) if a == "export"]

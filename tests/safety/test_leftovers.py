@@ -40,7 +40,7 @@ def test_opening_a_workspace_removes_what_killed_backups_restores_and_exports_le
 
 
 def test_an_export_removes_earlier_killed_exports_in_its_folder(demo_ws, tmp_path):
-    from schoolvault.reports import export_workbook
+    from schoolvault.reports.workbook import export_workbook
     out = tmp_path / "내보내기"
     left = _old(out / ".schoolvault-k1ll3d00.xlsx")
     export_workbook(demo_ws, out / "결과.xlsx")

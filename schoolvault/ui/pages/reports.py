@@ -1,13 +1,11 @@
-"""보고서: the documents that leave the school. Each button calls a function of `schoolvault.reports`,
-imported when pressed, on the worker: reportlab and friends stay out of the GUI's start-up."""
+"""보고서: the documents that leave the school, one card per kind of the report registry
+(reports/registry.py). A button writes its document with `write_report` on the worker, which imports the
+report's module only then: reportlab and friends stay out of the GUI's start-up."""
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import itertools
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl
@@ -27,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import guide, readiness, results, services
+from ...reports.registry import KINDS, REPORTS, ReportKind, write_report
 from .. import readonly as ro
 from .. import session as flags
 from ..dialogs.pre_submission import PreSubmissionDialog
@@ -34,81 +33,9 @@ from ..widgets.pdf_preview import PdfPreview
 from .base import Page, heading, hint
 from .dashboard import card
 
-
-@dataclass(frozen=True)
-class ReportKind:
-    key: str
-    title: str
-    description: str
-    module: str
-    function: str
-    suffix: str
-    file_label: str
-    needs_survey: bool = False
-    needs_group: bool = False
-    formats: tuple[str, ...] = ()  # a choice of file formats, the first the default (suffix is then the first)
-    kind_arg: str | None = None    # passed as kind= (the 학교평가서's 제출용 / 교내 보관용)
-
-
 FORMAT_LABELS = {".hwpx": "한글 (.hwpx)", ".docx": "워드 (.docx)", ".pdf": "PDF (.pdf)", ".xlsx": "엑셀 (.xlsx)"}
 FORMAT_FILTERS = {".hwpx": "한글 문서 (*.hwpx)", ".docx": "워드 문서 (*.docx)", ".pdf": "PDF 파일 (*.pdf)",
                   ".xlsx": "엑셀 파일 (*.xlsx)"}
-DOCUMENT_FORMATS = (".hwpx", ".docx", ".pdf")  # 한글 first: schools edit the 학교평가서 there before it goes out
-QUESTIONNAIRE_FORMATS = (".pdf", ".hwpx", ".docx")  # PDF first: a paper form is mostly printed as it is
-
-
-REPORTS = [
-    ReportKind("submission", "학교평가서 (제출용)",
-               "교육청 서식 그대로의 학교평가서입니다: 영역별 평가 결과(영역 × 평가주체 × 4단계), 결과 분석 및 종합의견, "
-               "특색사례(서식3-1), 평가문항 목록(서식3-2). 문항별 점수는 넣지 않습니다. 한글에서 고쳐 쓸 수 있습니다.",
-               "schoolvault.reports.school_report", "school_report", ".hwpx", "학교평가서_제출용",
-               formats=DOCUMENT_FORMATS, kind_arg="submission"),
-    ReportKind("internal", "학교평가서 (교내 보관용)",
-               "제출용과 같은 구성에 평가주체별 문항 점수(응답 수, 평균, 응답 분포)와 영역·세부영역 평균을 더한 "
-               "학교 안에서 보관하는 문서입니다.",
-               "schoolvault.reports.school_report", "school_report", ".hwpx", "학교평가서_교내보관용",
-               formats=DOCUMENT_FORMATS, kind_arg="internal"),
-    ReportKind("evaluation", "학교평가 결과 보고서 (PDF)",
-               "교육지원청에 제출하는 연간 보고서입니다. 지표별 등급과 근거, 설문 결과, 강점과 개선 계획이 들어갑니다.",
-               "schoolvault.reports.evaluation_report", "evaluation_report", ".pdf", "학교평가결과보고서"),
-    ReportKind("sodi", "학교조직진단(SODI) 결과 보고서 (PDF)",
-               "교직원과 컨설팅단이 함께 보는 조직진단 보고서입니다. 영역·요인 점수, 집단 비교, 신뢰도가 들어갑니다.",
-               "schoolvault.reports.sodi_report", "sodi_report", ".pdf", "학교조직진단보고서", needs_survey=True),
-    ReportKind("workbook", "컨설팅·제출용 엑셀 파일 (.xlsx)",
-               "컨설팅단이 검토하고 교육지원청이 모으는 파일입니다. 요약, 지표별 자체평가, 문항 통계, 원자료(익명)가 들어갑니다.",
-               "schoolvault.reports.workbook", "export_workbook", ".xlsx", "학교평가자료"),
-    ReportKind("questionnaire", "종이 설문지",
-               "종이로 설문할 때 인쇄할 설문지입니다. 설문과 응답 집단을 고르세요. 한글이나 워드로 만들면 "
-               "인쇄 전에 고쳐 쓸 수 있습니다.",
-               "schoolvault.reports.questionnaire", "questionnaire", ".pdf", "설문지",
-               needs_survey=True, needs_group=True, formats=QUESTIONNAIRE_FORMATS),
-]
-
-
-def report_function(kind: ReportKind):
-    """The core function that writes this document (its module is imported on first use)."""
-    return getattr(importlib.import_module(kind.module), kind.function)
-
-
-def write_report(ws, kind_key: str, out: str, *, instrument: str | None = None, group: str | None = None,
-                 progress=None) -> dict:
-    """Job body: call the report function with the arguments it accepts."""
-    kind = next(k for k in REPORTS if k.key == kind_key)
-    fn = report_function(kind)
-    params = inspect.signature(fn).parameters
-    kwargs = {}
-    if instrument and "instrument" in params:
-        kwargs["instrument"] = instrument
-    if group and "group" in params:
-        kwargs["group"] = group
-    if progress is not None and "progress" in params:
-        kwargs["progress"] = progress
-    if kind.kind_arg and "kind" in params:
-        kwargs["kind"] = kind.kind_arg
-    result = fn(ws, out, **kwargs)
-    return result if isinstance(result, dict) else {"file": out}
-
-
 DISTRICT_BOUND = ("submission", "workbook")  # files that leave the school: checked first (readiness.py)
 
 
@@ -140,7 +67,7 @@ class ReportsPage(Page):
             lay.addWidget(hint(kind.description))
             row = QHBoxLayout()
             survey = group = fmt = None
-            if kind.formats:
+            if len(kind.formats) > 1:
                 fmt = QComboBox()
                 fmt.setAccessibleName(f"{kind.title} 파일 형식")
                 for suffix in kind.formats:
@@ -270,7 +197,7 @@ class ReportsPage(Page):
 
     def make(self, key: str, path: str) -> None:
         """Write one document to `path` in a job (the button's work, without the file dialog)."""
-        kind = next(k for k in REPORTS if k.key == key)
+        kind = KINDS[key]
         row = self.rows[key]
         row["button"].setEnabled(False)
         row["status"].setText("만드는 중…")
@@ -304,7 +231,7 @@ class ReportsPage(Page):
         model, so only line and page breaks differ. A workbook has no preview."""
         suffix = Path(path).suffix.lower()
         title = f"미리보기: {kind.title}"
-        if suffix in (".pdf", *kind.formats) and not self.preview.isVisible():
+        if ".pdf" in kind.formats and not self.preview.isVisible():
             total = sum(self.splitter.sizes())
             self.splitter.setSizes([total * 11 // 20, total * 9 // 20])  # room for a readable page
         if suffix == ".pdf":
