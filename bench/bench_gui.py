@@ -3,7 +3,7 @@
 Runs the main window offscreen on a demo workspace, visits every page, opens indicators, switches
 survey groups and tabs, types into a text box, and records the longest gap between ticks of a 5 ms
 timer on the GUI thread. Baseline in the same run: the same timer in an idle event loop.
-`--respondents N` replaces the demo's answers with N respondents per survey (as bench_reports.py does),
+`--respondents N` replaces the demo's answers with N respondents per survey (bench_reports.replace_answers),
 e.g. 5000 for a large school.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_gui.py [--respondents 5000]
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import shutil
 import sys
 import tempfile
@@ -24,36 +23,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
 
-def replace_answers(ws, respondents: int) -> None:
-    """The demo's 2025 answers replaced by `respondents` per survey, split between groups like a large
-    school (bench_reports.SHARES)."""
-    from bench_reports import SHARES  # type: ignore[import-not-found]
-
-    from schoolvault import catalog, services
-    from schoolvault.demo import _answers
-    from schoolvault.forms.model import Survey
-    from schoolvault.workspace import responses
-    rng = random.Random(5)
-    with ws.transaction():
-        for adm in responses.administrations(ws, 2025):
-            responses.delete_administration(ws, adm.id)
-        for av in catalog.available(ws):
-            if not isinstance(av.instrument, Survey):
-                continue
-            sv = av.instrument
-            ref = services.freeze_for_use(ws, sv.id)
-            sizes = {g: round(respondents * SHARES.get(g, 0.25)) for g in sv.groups}
-            sizes[sv.groups[-1]] += respondents - sum(sizes.values())
-            for g, n in sizes.items():
-                responses.add_administration(ws, year=2025, instrument_ref=ref, group=g,
-                                             rows=_answers(sv, g, n, rng), method="demo")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--respondents", type=int, default=None,
                     help="replace the demo's answers with N respondents per survey")
     args = ap.parse_args()
+    from bench_reports import replace_answers  # type: ignore[import-not-found]
     from PySide6.QtCore import QTimer
 
     from schoolvault import services

@@ -12,13 +12,15 @@ date), makes `checksum()` return None, and the caller seals the closed file by r
 (`submission.seal`), as every file was sealed before.
 
 Needs constant_memory: rows leave xlsxwriter one at a time (`_write_single_row`), in order, and a row
-written out of order is dropped by xlsxwriter and here alike.
+written out of order is dropped by xlsxwriter and here alike. The rows' temporary file is opened for
+writing alone until close, which spares xlsxwriter a Python call per cell (`SealingWorksheet._initialize`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from typing import TextIO
 
 from . import submission
 from .xlsx import SafeWorkbook, SafeWorksheet
@@ -40,6 +42,7 @@ class SealingWorksheet(SafeWorksheet):
 
     lines: list[bytes]
     uncertain: bool
+    row_data_fh: TextIO
 
     def _row_line(self, r: int, row: dict) -> bytes:
         cells = [""] * (max(row) + 1)
@@ -58,6 +61,14 @@ class SealingWorksheet(SafeWorksheet):
             elif kind != "Blank":
                 self.uncertain = True
         return submission.row_line(self.name, r, cells)
+
+    def _initialize(self, init_data) -> None:
+        super()._initialize(init_data)
+        # xlsxwriter keeps the rows in a temporary file open for reading too ("w+"), and such a text file
+        # resets its decoder on every write: a Python call per cell. Until close it is only written to, so it
+        # is reopened for writing alone; `SealingWorkbook.close` closes it and xlsxwriter reopens it to read.
+        self.row_data_fh.close()
+        self.row_data_fh = self.fh = open(self.row_data_filename, "w", encoding="utf-8")  # noqa: SIM115
 
     def _write_single_row(self, current_row_num=0) -> None:
         row = self.table.get(self.previous_row)
@@ -82,6 +93,11 @@ class SealingWorkbook(SafeWorkbook):
         ws = super().add_worksheet(name, worksheet_class or SealingWorksheet)
         ws.lines, ws.uncertain = [], False
         return ws
+
+    def close(self) -> None:
+        for ws in self.worksheets():
+            ws._opt_close()  # xlsxwriter reopens each row file ("a+") to write its last row and read it back
+        super().close()
 
     def checksum(self) -> str | None:
         """The whole-workbook checksum of every cell written so far, or None when a cell may read back
