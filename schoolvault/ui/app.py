@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -102,28 +101,6 @@ def make_app(argv: list[str] | None = None):
     return app
 
 
-def needs_setup(path: Path) -> bool:
-    """True when the workspace has no school yet (first run)."""
-    if not path.exists() or path.stat().st_size == 0:
-        return True
-    from ..workspace import school as school_db
-    from ..workspace.db import open_workspace
-    with open_workspace(path, readonly=True) as ws:
-        try:
-            return school_db.get_school(ws) is None or school_db.current_year(ws) is None
-        except sqlite3.Error:  # an empty but valid SQLite file has no tables yet
-            return True
-
-
-def needs_setup_safely(path: Path) -> bool:
-    """needs_setup, False when the file cannot even be read (open_window says why)."""
-    from ..errors import SchoolVaultError
-    try:
-        return needs_setup(path)
-    except SchoolVaultError:
-        return False
-
-
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     logging.basicConfig(level=os.environ.get("SCHOOLVAULT_LOG", "WARNING"))
@@ -132,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     app = make_app()
 
     from .errors import install_excepthook
-    from .opening import open_window
+    from .mainwindow import open_window
+    from .opening import needs_setup_safely
 
     install_excepthook()
     # first run (school setup), a file another SchoolVault holds (read-only / wait / close), a

@@ -1,4 +1,5 @@
-"""The main window: navigation between the year's steps, menus, About box, remembered geometry."""
+"""The main window: navigation between the year's steps, menus, About box, remembered geometry; and
+`open_window`, which opens one on a workspace (asking what opening.py asks: first run, in use, damaged)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,12 @@ from PySide6.QtWidgets import (
 
 from .. import __version__, services
 from ..errors import SchoolVaultError
+from ..workspace import lock
 from ..workspace import school as school_db
+from ..workspace.backup import WorkspaceDamaged
+from ..workspace.restore import restore_backup
+from . import errors as ui_errors
+from . import opening
 from . import readonly as ro
 from .errors import show_error, show_info
 from .session import ALL, RESPONSES, ReadOnlyWorkspace, Session
@@ -75,7 +81,7 @@ class MainWindow(QMainWindow):
         # readonly: another instance holds the file; jobs read, every write is refused (Session)
         self.session = Session(ws_path, self, readonly=readonly)
         self.readonly = readonly
-        self.restored: dict | None = None  # set by opening.open_window after restoring a backup
+        self.restored: dict | None = None  # set by open_window after restoring a backup
         # open the workspace first: a file another SchoolVault holds, or a damaged one, raises
         # here (app.main shows it) instead of failing every job afterwards
         self.session.open()
@@ -396,8 +402,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ workspace files
     def switch_to(self, path: str | Path) -> MainWindow | None:
         """Open `path` in a new main window and close this one; this one stays when that fails."""
-        from . import opening
-        new = opening.open_window(path, self)
+        new = open_window(path, self)
         if new is None:
             return None
         new.show()
@@ -419,7 +424,7 @@ class MainWindow(QMainWindow):
         return self.switch_to(path)
 
     def new_file(self, path: str | Path | None = None) -> MainWindow | None:
-        """파일 → 새 작업 파일: a new file anywhere; the school setup comes first (opening.open_window)."""
+        """파일 → 새 작업 파일: a new file anywhere; the school setup comes first (open_window)."""
         from ..paths import user_data_dir
         if path is None:
             start = user_data_dir() / "새 작업 파일.sqlite"
@@ -436,7 +441,6 @@ class MainWindow(QMainWindow):
         return self.switch_to(path)
 
     def _fill_recent(self) -> None:
-        from . import opening
         self.recent_menu.clear()
         current = str(self.session.path.resolve())
         files = [f for f in opening.recent_files() if f != current]
@@ -462,8 +466,6 @@ class MainWindow(QMainWindow):
 
     def restore_from(self, backup_path: str | Path) -> MainWindow | None:
         """Close this workspace, replace it with a backup (a safety copy is kept) and reopen it."""
-        from ..workspace.restore import restore_backup
-        from . import opening
         path = self.session.path
         self.shut_down()  # typed text saved, session and extra windows closed: the file is free
         try:
@@ -472,7 +474,7 @@ class MainWindow(QMainWindow):
         except SchoolVaultError as e:
             show_error(self, e, modal=True)
             result = None
-        new = opening.open_window(path, self)  # the restored file, or the unchanged one if it failed
+        new = open_window(path, self)  # the restored file, or the unchanged one if it failed
         if new is None:
             self.close()
             return None
@@ -560,3 +562,67 @@ class MainWindow(QMainWindow):
         QSettings().setValue("main_window/geometry", self.saveGeometry())
         self.shut_down()
         super().closeEvent(event)
+
+
+# Main windows opened through open_window, kept alive until closed (the first one app.main also holds).
+windows: list[QWidget] = []
+
+
+def open_window(path: str | Path, parent: QWidget | None = None, *, readonly: bool = False,
+                at_start: bool = False) -> MainWindow | None:
+    """A MainWindow on `path` (not shown yet), or None when the user gave up or it cannot be opened.
+
+    A new or empty file asks for the school first. Errors other than the two handled here are
+    shown as the usual Korean dialog.
+    """
+    path = Path(path)
+    still = False
+    while True:
+        try:
+            if not readonly and opening.needs_setup(path):
+                from .dialogs.setup import SchoolSetupDialog
+                dlg = SchoolSetupDialog(path, parent)
+                if dlg.exec() != SchoolSetupDialog.Accepted:
+                    return None
+            win = MainWindow(path, readonly=readonly)
+        except lock.WorkspaceInUse as e:
+            choice = opening.ask_in_use(e, parent, still=still)
+            if choice == opening.READONLY:
+                readonly = True
+            elif choice == opening.WAIT:
+                try:
+                    free = opening.run_and_wait(opening.wait_for_workspace, path, opening.WAIT_SECONDS, parent=parent,
+                                                with_progress=True, label="다른 창이 작업 파일을 닫기를 기다리는 중…")
+                except SchoolVaultError as err:
+                    ui_errors.show_error(parent, err, modal=True)
+                    return None
+                still = not free
+            else:
+                return None
+            continue
+        except WorkspaceDamaged as e:
+            if e.backup is None:
+                ui_errors.show_error(parent, e, modal=True)
+                return None
+            if not opening.ask_restore(e, parent, give_up="끝내기" if at_start else "열지 않기"):
+                return None
+            try:
+                result = opening.run_and_wait(restore_backup, path, e.backup, parent=parent,
+                                              label="백업에서 작업 파일을 복원하는 중…")
+            except SchoolVaultError as err:
+                ui_errors.show_error(parent, err, modal=True)
+                return None
+            if result is None:
+                return None
+            log.info("restored %s from %s", path, e.backup)
+            win = open_window(path, parent, at_start=at_start)
+            if win is not None:
+                win.restored = result
+            return win
+        except SchoolVaultError as e:
+            ui_errors.show_error(parent, e, modal=True)
+            return None
+        opening.remember(path)
+        windows.append(win)
+        win.destroyed.connect(lambda *_, w=win: windows.remove(w) if w in windows else None)
+        return win

@@ -1,7 +1,6 @@
-"""Opening a workspace in a main window, and the two problems the user can act on there.
-
-Used at start-up, by 파일 → 작업 파일 열기/새 작업 파일/최근 작업 파일, and after a restore, so the
-choices are the same everywhere:
+"""What opening a workspace asks of the user: the school on first run, the two problems the user can act
+on, and the recent files. `mainwindow.open_window` asks them at start-up, by 파일 → 작업 파일 열기/새 작업
+파일/최근 작업 파일, and after a restore, so the choices are the same everywhere:
 
 - held by another SchoolVault (`lock.WorkspaceInUse`): open read-only, wait a little and try again,
   or close;
@@ -14,7 +13,7 @@ waits for them in a local event loop, because the caller needs the outcome befor
 
 from __future__ import annotations
 
-import logging
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -25,20 +24,15 @@ from ..errors import Cancelled, SchoolVaultError
 from ..progress import NULL_PROGRESS
 from ..workspace import backup as backup_mod
 from ..workspace import lock
-from ..workspace.restore import restore_backup
-from . import errors as ui_errors
+from ..workspace import school as school_db
+from ..workspace.db import open_workspace
 from .jobs import JobRunner
-
-log = logging.getLogger(__name__)
 
 WAIT_SECONDS = 15  # "기다렸다가 다시 시도": long enough for the other window to save and close
 RECENT_KEY = "recent_files"
 RECENT_MAX = 8
 
 READONLY, WAIT, CLOSE = "readonly", "wait", "close"
-
-# Main windows opened through here, kept alive until closed (the first one app.main also holds).
-windows: list[QWidget] = []
 
 
 # ------------------------------------------------------------------ jobs the caller waits for
@@ -159,68 +153,25 @@ def ask_restore(exc: backup_mod.WorkspaceDamaged, parent: QWidget | None, *, giv
     return box.clickedButton() is not None and box.clickedButton().objectName() == "restore"
 
 
-# ------------------------------------------------------------------ opening
+# ------------------------------------------------------------------ first run
 
-def open_window(path: str | Path, parent: QWidget | None = None, *, readonly: bool = False,
-                at_start: bool = False):
-    """A MainWindow on `path` (not shown yet), or None when the user gave up or it cannot be opened.
-
-    A new or empty file asks for the school first. Errors other than the two handled here are
-    shown as the usual Korean dialog.
-    """
-    from .app import needs_setup
-    from .mainwindow import MainWindow
-    path = Path(path)
-    still = False
-    while True:
+def needs_setup(path: Path) -> bool:
+    """True when the workspace has no school yet (first run)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return True
+    with open_workspace(path, readonly=True) as ws:
         try:
-            if not readonly and needs_setup(path):
-                from .dialogs.setup import SchoolSetupDialog
-                dlg = SchoolSetupDialog(path, parent)
-                if dlg.exec() != SchoolSetupDialog.Accepted:
-                    return None
-            win = MainWindow(path, readonly=readonly)
-        except lock.WorkspaceInUse as e:
-            choice = ask_in_use(e, parent, still=still)
-            if choice == READONLY:
-                readonly = True
-            elif choice == WAIT:
-                try:
-                    free = run_and_wait(wait_for_workspace, path, WAIT_SECONDS, parent=parent, with_progress=True,
-                                        label="다른 창이 작업 파일을 닫기를 기다리는 중…")
-                except SchoolVaultError as err:
-                    ui_errors.show_error(parent, err, modal=True)
-                    return None
-                still = not free
-            else:
-                return None
-            continue
-        except backup_mod.WorkspaceDamaged as e:
-            if e.backup is None:
-                ui_errors.show_error(parent, e, modal=True)
-                return None
-            if not ask_restore(e, parent, give_up="끝내기" if at_start else "열지 않기"):
-                return None
-            try:
-                result = run_and_wait(restore_backup, path, e.backup, parent=parent,
-                                      label="백업에서 작업 파일을 복원하는 중…")
-            except SchoolVaultError as err:
-                ui_errors.show_error(parent, err, modal=True)
-                return None
-            if result is None:
-                return None
-            log.info("restored %s from %s", path, e.backup)
-            win = open_window(path, parent, at_start=at_start)
-            if win is not None:
-                win.restored = result
-            return win
-        except SchoolVaultError as e:
-            ui_errors.show_error(parent, e, modal=True)
-            return None
-        remember(path)
-        windows.append(win)
-        win.destroyed.connect(lambda *_, w=win: windows.remove(w) if w in windows else None)
-        return win
+            return school_db.get_school(ws) is None or school_db.current_year(ws) is None
+        except sqlite3.Error:  # an empty but valid SQLite file has no tables yet
+            return True
+
+
+def needs_setup_safely(path: Path) -> bool:
+    """needs_setup, False when the file cannot even be read (open_window says why)."""
+    try:
+        return needs_setup(path)
+    except SchoolVaultError:
+        return False
 
 
 # ------------------------------------------------------------------ recent files

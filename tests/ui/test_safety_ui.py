@@ -63,11 +63,11 @@ def test_a_held_workspace_opens_read_only_with_a_banner_and_refuses_writes_in_ko
         qtbot, qapp, holder, fresh_ws_path):
     from schoolvault import services
     from schoolvault.ui import errors as ui_errors
-    from schoolvault.ui import opening
+    from schoolvault.ui import mainwindow, opening
     from schoolvault.ui.session import READ_ONLY_MESSAGE
     holder(30)
     boxes = click_in_modal(opening.READONLY)
-    w = _track(qtbot, opening.open_window(fresh_ws_path))
+    w = _track(qtbot, mainwindow.open_window(fresh_ws_path))
     assert boxes and boxes[0].windowTitle() == "작업 파일이 사용 중입니다"
     assert {b.text() for b in boxes[0].buttons()} == {"읽기 전용으로 열기", "기다렸다가 다시 시도", "닫기"}
     w.show()
@@ -93,19 +93,19 @@ def test_a_held_workspace_opens_read_only_with_a_banner_and_refuses_writes_in_ko
 
 
 def test_waiting_for_the_other_window_opens_the_workspace_for_writing(qtbot, qapp, holder, fresh_ws_path):
-    from schoolvault.ui import opening
+    from schoolvault.ui import mainwindow, opening
     holder(1.0)
     boxes = click_in_modal(opening.WAIT)
-    w = _track(qtbot, opening.open_window(fresh_ws_path))
+    w = _track(qtbot, mainwindow.open_window(fresh_ws_path))
     assert boxes and w is not None and not w.readonly and w.banner is None
     w.close()
 
 
 def test_closing_the_in_use_question_opens_nothing(qtbot, qapp, holder, fresh_ws_path):
-    from schoolvault.ui import opening
+    from schoolvault.ui import mainwindow, opening
     holder(30)
     click_in_modal(opening.CLOSE)
-    assert opening.open_window(fresh_ws_path) is None
+    assert mainwindow.open_window(fresh_ws_path) is None
 
 
 def test_a_damaged_workspace_is_restored_from_its_latest_backup_when_the_user_agrees(qtbot, qapp, demo_ws_path):
@@ -113,11 +113,11 @@ def test_a_damaged_workspace_is_restored_from_its_latest_backup_when_the_user_ag
     from safety_helpers import corrupt
 
     from schoolvault.ui import errors as ui_errors
-    from schoolvault.ui import opening
+    from schoolvault.ui import mainwindow
     good = make_backup(demo_ws_path, reason="manual")
     corrupt(demo_ws_path)
     boxes = click_in_modal("restore")
-    w = _track(qtbot, opening.open_window(demo_ws_path, at_start=True))
+    w = _track(qtbot, mainwindow.open_window(demo_ws_path, at_start=True))
     assert boxes[0].windowTitle() == "작업 파일이 손상되었습니다" and good.name in boxes[0].informativeText()
     assert w is not None and not check_file(demo_ws_path)
     assert w.restored["restored_from"] == str(good)
@@ -167,7 +167,7 @@ def test_another_workspace_opens_from_the_file_menu_and_is_remembered(demo_windo
     monkeypatch.setattr(mainwindow.QFileDialog, "getOpenFileName",
                         staticmethod(lambda *a, **k: (str(fresh_ws_path), "")))
     demo_window.act_open.trigger()
-    new = opening.windows[-1]
+    new = mainwindow.windows[-1]
     qtbot.addWidget(new)
     idle(new)
     assert new.session.path == fresh_ws_path and new.isVisible() and not demo_window.isVisible()
@@ -181,7 +181,7 @@ def test_another_workspace_opens_from_the_file_menu_and_is_remembered(demo_windo
     actions = {a.text(): a for a in new.recent_menu.actions()}
     assert str(fresh_ws_path.resolve()) not in actions
     actions[str(demo_ws_path.resolve())].trigger()
-    back = opening.windows[-1]
+    back = mainwindow.windows[-1]
     qtbot.addWidget(back)
     idle(back)
     assert back.session.path.resolve() == demo_ws_path.resolve() and not new.isVisible()

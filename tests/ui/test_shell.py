@@ -66,7 +66,7 @@ def test_a_workspace_held_by_another_program_is_said_before_the_window_opens(tmp
 
 
 def test_a_new_workspace_path_asks_for_the_school_first(tmp_path):
-    from schoolvault.ui.app import needs_setup
+    from schoolvault.ui.opening import needs_setup
     assert needs_setup(tmp_path / "없는 파일.sqlite")
 
 
