@@ -143,7 +143,8 @@ def seal(path) -> str:
     """Put the whole-workbook checksum of a written workbook in place of CHECKSUM_PLACEHOLDER; returns it.
 
     The checksum is computed from the file as written (read back), so it is what any reader computes,
-    whatever the writer did to numbers and text. The file is rewritten in place (call it on a temporary file
+    whatever the writer did to numbers and text. The consultant workbook is sealed as it is written
+    (`sealed_xlsx`) and comes here only when that cannot tell how a cell reads back. The file is rewritten in place (call it on a temporary file
     before the rename that publishes it). Raises OSError when it cannot be written."""
     import io
     import zipfile
