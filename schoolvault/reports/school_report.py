@@ -200,7 +200,7 @@ def _unit_table(first: str, units) -> Table:
 def group_section(view: SchoolReportView, g: GroupSection) -> list:
     """교내 보관용, one 평가주체: pooled 영역 and 세부영역 figures, then every item's n, mean and distribution."""
     k = view.scale_points
-    out: list = [Heading(f"평가주체별 결과: {g.group} (응답자 {g.n}명)", 1)]
+    out: list = [Heading(f"평가주체별 결과: {g.group} ({g.respondents})", 1)]
     if g.small:
         out.append(Paragraph("응답자가 5명 미만입니다. 이 결과는 학교 안에서만 보고, 제출용에는 n<5로만 표시합니다.", "note"))
     out += [Heading("영역별 결과 (응답 수 기준 평균)", 2), _unit_table("영역", g.domains),

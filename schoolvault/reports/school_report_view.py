@@ -115,6 +115,18 @@ class GroupSection:
     domains: tuple[UnitFigures, ...]
     factors: tuple[UnitFigures, ...]
     items: tuple[ItemRow, ...]
+    by_survey: tuple[tuple[str, int], ...] = ()  # (survey title, respondents) of every survey the group took
+
+    @property
+    def respondents(self) -> str:
+        """"응답자 120명", or each survey's count when they differ (a group answers each survey apart)."""
+        return respondents_text(self.n, self.by_survey)
+
+
+def respondents_text(n: int, by_survey: tuple[tuple[str, int], ...]) -> str:
+    if len({count for _, count in by_survey}) <= 1:
+        return f"응답자 {n}명"
+    return "응답자 " + " · ".join(f"{title} {count}명" for title, count in by_survey)
 
 
 @dataclass(frozen=True)
@@ -373,7 +385,8 @@ def group_sections(gb: Guidebook, surveys: list[SurveyResult], items: list[ItemR
                         facs.append(_unit(subarea_display(gb, f.title), fig))
         n = max(sr.counts[g] for sr in taking)
         out.append(GroupSection(g, n, suppressed(n), tuple(doms), tuple(facs),
-                                tuple(r for r in items if g in r.figures)))
+                                tuple(r for r in items if g in r.figures),
+                                tuple((sr.survey.title, sr.counts[g]) for sr in taking)))
     return out
 
 
