@@ -30,6 +30,15 @@ def open_ws(args, *, create: bool = False, readonly: bool = False):
     return open_workspace(args.db or default_db(), create=create, readonly=readonly)
 
 
+def add_command(sub, common, name: str, handler, help: str, human=None, example: str = ""):
+    """Register subcommand `name` on `sub` the one way every command module does: the same help as
+    description, an example as epilog, and `handler`/`human` for main()."""
+    p = sub.add_parser(name, parents=[common], help=help, description=help,
+                       epilog=f"예: {example}" if example else None)
+    p.set_defaults(handler=handler, human=human)
+    return p
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # usage errors: exit 2 with the usage line, in Korean
         self.print_usage(sys.stderr)

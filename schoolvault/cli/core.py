@@ -7,15 +7,8 @@ from contextlib import closing
 from .. import composing, readiness, services
 from ..errors import SchoolVaultError
 from ..forms.periods import DEFAULT_PERIOD
-from . import open_ws
+from . import add_command, open_ws
 from .stats_text import stats_human
-
-
-def _cmd(sub, common, name: str, handler, help: str, human=None, example: str = ""):
-    p = sub.add_parser(name, parents=[common], help=help, description=help,
-                       epilog=f"예: {example}" if example else None)
-    p.set_defaults(handler=handler, human=human)
-    return p
 
 
 def register(sub, common) -> None:
@@ -27,9 +20,9 @@ def register(sub, common) -> None:
 
 
 def _register_init(sub, common) -> None:
-    p = _cmd(sub, common, "init", cmd_init, "학교 정보와 평가 연도로 작업 파일을 만듭니다",
-             human=lambda r: f"{r['school']['name']} {r['year']}학년도 작업 파일을 준비했습니다: {r['db']}",
-             example="schoolvault-cli --db 학교.sqlite init --school 서울가나초등학교 --level 초 --district 동부 --year 2025")
+    p = add_command(sub, common, "init", cmd_init, "학교 정보와 평가 연도로 작업 파일을 만듭니다",
+                    human=lambda r: f"{r['school']['name']} {r['year']}학년도 작업 파일을 준비했습니다: {r['db']}",
+                    example="schoolvault-cli --db 학교.sqlite init --school 서울가나초등학교 --level 초 --district 동부 --year 2025")
     p.add_argument("--school", required=True, help="학교 이름")
     p.add_argument("--level", required=True, help="학교급: 초, 중, 고, 특수")
     p.add_argument("--district", required=True, help="교육지원청 (예: 동부, 강남서초, 본청)")
@@ -41,22 +34,22 @@ def _register_instruments(sub, common) -> None:
     inst = sub.add_parser("instruments", help="평가지표·설문 도구 목록, 보기, 가져오기")
     isub = inst.add_subparsers(dest="sub", metavar="SUBCOMMAND")
     isub.required = True
-    _cmd(isub, common, "list", cmd_instruments_list, "사용할 수 있는 도구 목록",
-         human=lambda r: "\n".join(f"{x['id']:<28} {x['kind']:<10} {x['year']}  {x['title']}" for x in r))
-    p = _cmd(isub, common, "show", cmd_instruments_show, "도구의 내용을 보여 줍니다", human=_show_human,
-             example="schoolvault-cli instruments show sodi-example-2025 --json")
+    add_command(isub, common, "list", cmd_instruments_list, "사용할 수 있는 도구 목록",
+                human=lambda r: "\n".join(f"{x['id']:<28} {x['kind']:<10} {x['year']}  {x['title']}" for x in r))
+    p = add_command(isub, common, "show", cmd_instruments_show, "도구의 내용을 보여 줍니다", human=_show_human,
+                    example="schoolvault-cli instruments show sodi-example-2025 --json")
     p.add_argument("id")
-    p = _cmd(isub, common, "import", cmd_instruments_import, "도구 파일을 작업 파일에 가져옵니다",
-             human=_import_human,
-             example="schoolvault-cli instruments import 학생용.json 학부모용.json 교원용.json 직원용.json")
+    p = add_command(isub, common, "import", cmd_instruments_import, "도구 파일을 작업 파일에 가져옵니다",
+                    human=_import_human,
+                    example="schoolvault-cli instruments import 학생용.json 학부모용.json 교원용.json 직원용.json")
     p.add_argument("file", nargs="+",
                    help="도구 파일 (.yaml), 또는 교육청 평가문항 예시자료 (.xlsx, .json). "
                         "평가주체별 JSON 여러 개를 함께 주면 예시자료 하나가 됩니다")
 
 
 def _register_stats(sub, common) -> None:
-    p = _cmd(sub, common, "stats", cmd_stats, "설문 통계 (문항·요인·영역, 집단별)", human=stats_human,
-             example="schoolvault-cli stats --instrument sodi-example-2025 --group 교원 --json / "
+    p = add_command(sub, common, "stats", cmd_stats, "설문 통계 (문항·요인·영역, 집단별)", human=stats_human,
+                    example="schoolvault-cli stats --instrument sodi-example-2025 --group 교원 --json / "
                      "stats --instrument seoul-eval-survey-2025 --period 중간 --by 학년 / "
                      "stats --instrument seoul-eval-survey-2025 --compare-periods")
     p.add_argument("--instrument", required=True)
@@ -77,9 +70,9 @@ def _register_self_eval(sub, common) -> None:
 
 def _register_self_eval_entry(ssub, common) -> None:
     """self-eval list, set and feature: what the school writes for each indicator and 세부영역."""
-    _cmd(ssub, common, "list", cmd_self_eval_list, "올해 선택한 지표와 평가 결과", human=_self_eval_human)
-    p = _cmd(ssub, common, "set", cmd_self_eval_set, "지표 평가 입력", human=_self_eval_set_human,
-             example="schoolvault-cli self-eval set 1-1-2 --rating 3 --evidence '학교교육계획서'")
+    add_command(ssub, common, "list", cmd_self_eval_list, "올해 선택한 지표와 평가 결과", human=_self_eval_human)
+    p = add_command(ssub, common, "set", cmd_self_eval_set, "지표 평가 입력", human=_self_eval_set_human,
+                    example="schoolvault-cli self-eval set 1-1-2 --rating 3 --evidence '학교교육계획서'")
     p.add_argument("code", help="지표 코드 또는 지표 이름")
     p.add_argument("--rating", help="등급 숫자 또는 이름 (예: 3, 우수)")
     p.add_argument("--evidence")
@@ -89,19 +82,19 @@ def _register_self_eval_entry(ssub, common) -> None:
     p.add_argument("--midyear-status", choices=["on_track", "attention", "not_started"])
     p.add_argument("--midyear-note")
     p.add_argument("--support-needed", help="컨설팅장학 등 교육청 지원이 필요한 부분 (학교평가서 서식3-1)")
-    p = _cmd(ssub, common, "feature", cmd_self_eval_feature, "세부영역의 학교교육활동 특색사례 (학교평가서 서식3-1 (3))",
-             human=lambda r: f"특색사례를 저장했습니다: {r['subarea']} {r['title']}" if r.get("subarea") else
-             "\n".join(f"{f['subarea']} {f['title']}: {f['text'] or '(없음)'}" for f in r["features"]),
-             example="schoolvault-cli self-eval feature 3-2 --text '마을과 함께하는 생태 프로젝트' / self-eval feature")
+    p = add_command(ssub, common, "feature", cmd_self_eval_feature, "세부영역의 학교교육활동 특색사례 (학교평가서 서식3-1 (3))",
+                    human=lambda r: f"특색사례를 저장했습니다: {r['subarea']} {r['title']}" if r.get("subarea") else
+                    "\n".join(f"{f['subarea']} {f['title']}: {f['text'] or '(없음)'}" for f in r["features"]),
+                    example="schoolvault-cli self-eval feature 3-2 --text '마을과 함께하는 생태 프로젝트' / self-eval feature")
     p.add_argument("subarea", nargs="?", help="세부영역 코드 또는 이름 (없으면 목록)")
     p.add_argument("--text", help="특색사례 내용 ('' 이면 지웁니다)")
 
 
 def _register_self_eval_composing(ssub, common) -> None:
     """self-eval choose, link and carry: which indicators the year has and which survey items they read."""
-    p = _cmd(ssub, common, "choose", cmd_self_eval_choose, "올해 평가할 지표를 계획에 넣거나 뺍니다",
-             human=_choose_human,
-             example="schoolvault-cli self-eval choose --indicator 1-2-1 3-2-3 / (2026) self-eval choose "
+    p = add_command(ssub, common, "choose", cmd_self_eval_choose, "올해 평가할 지표를 계획에 넣거나 뺍니다",
+                    human=_choose_human,
+                    example="schoolvault-cli self-eval choose --indicator 1-2-1 3-2-3 / (2026) self-eval choose "
                      "--subarea 2-1 \"함께 만드는 교육과정\" / self-eval choose --from-bank itembank-2026 \"AI\"")
     p.add_argument("--indicator", nargs="+", action="extend", help="지표 코드 또는 이름")
     p.add_argument("names", nargs="*", metavar="지표이름",
@@ -111,34 +104,34 @@ def _register_self_eval_composing(ssub, common) -> None:
     p.add_argument("--remove", action="store_true", help="계획에서 빼기")
     p.add_argument("--items", nargs="+", action="extend", metavar="설문:문항",
                    help="새 지표에 연결할 설문 문항 (예: seoul-eval-survey-2026:Q001,Q002)")
-    p = _cmd(ssub, common, "link", cmd_self_eval_link, "학교가 구성한 지표에 설문 문항을 연결합니다 (없으면 연결과 제안 보기)",
-             human=_link_human,
-             example="schoolvault-cli self-eval link 1-1-S1 --items seoul-eval-survey-2026:Q001,Q004 / "
+    p = add_command(ssub, common, "link", cmd_self_eval_link, "학교가 구성한 지표에 설문 문항을 연결합니다 (없으면 연결과 제안 보기)",
+                    human=_link_human,
+                    example="schoolvault-cli self-eval link 1-1-S1 --items seoul-eval-survey-2026:Q001,Q004 / "
                      "self-eval link 1-1-S1 --proposed / self-eval link 1-1-S1")
     p.add_argument("code", help="지표 코드 또는 이름 (예: 1-1-S1)")
     p.add_argument("--items", nargs="+", action="extend", metavar="설문:문항",
                    help="연결할 문항, 이전 연결을 바꿉니다 (예: seoul-eval-survey-2026:Q001,Q002 Q005)")
     p.add_argument("--proposed", action="store_true", help="제안된 문항(세부영역의 문항 중 다른 지표가 연결하지 않은 것)을 연결")
     p.add_argument("--clear", action="store_true", help="연결을 모두 지우기")
-    p = _cmd(ssub, common, "carry", cmd_self_eval_carry, "지난해 지표를 올해 세부영역에 옮깁니다 (확인한 것만)",
-             human=_carry_human, example="schoolvault-cli self-eval carry --place 3-3-1=3-2 --accept-proposed")
+    p = add_command(ssub, common, "carry", cmd_self_eval_carry, "지난해 지표를 올해 세부영역에 옮깁니다 (확인한 것만)",
+                    human=_carry_human, example="schoolvault-cli self-eval carry --place 3-3-1=3-2 --accept-proposed")
     _placement_options(p)
 
 
 def _register_year(sub, common) -> None:
     """demo, check, status and new-year: the year as a whole."""
-    p = _cmd(sub, common, "demo", cmd_demo, "예시 데이터로 올해를 채웁니다 (지표 평가, 모든 설문 응답)",
-             human=lambda r: f"예시 데이터를 만들었습니다: 지표 {r['indicators']}개, 응답자 {r['respondents']}명")
+    p = add_command(sub, common, "demo", cmd_demo, "예시 데이터로 올해를 채웁니다 (지표 평가, 모든 설문 응답)",
+                    human=lambda r: f"예시 데이터를 만들었습니다: 지표 {r['indicators']}개, 응답자 {r['respondents']}명")
     p.add_argument("--seed", type=int, default=1)
 
-    p = _cmd(sub, common, "check", cmd_check, "작업 파일 무결성 검사 (--submission: 제출 전 점검)",
-             human=_check_human, example="schoolvault-cli check --submission")
+    p = add_command(sub, common, "check", cmd_check, "작업 파일 무결성 검사 (--submission: 제출 전 점검)",
+                    human=_check_human, example="schoolvault-cli check --submission")
     p.add_argument("--submission", action="store_true",
                    help="교육청에 낼 파일을 만들기 전에 빠진 것(등급 없는 지표, 빈 평가 내용, 응답 없는 평가주체, "
                         "개인정보가 든 선택 의견)을 보여 줍니다")
-    _cmd(sub, common, "status", cmd_status, "올해 진행 상황 요약", human=_status_human)
-    p = _cmd(sub, common, "new-year", cmd_new_year, "올해를 바탕으로 다음 학년도를 시작합니다",
-             human=_carry_human, example="schoolvault-cli new-year --year 2026 --place 3-3-1=3-2 --accept-proposed")
+    add_command(sub, common, "status", cmd_status, "올해 진행 상황 요약", human=_status_human)
+    p = add_command(sub, common, "new-year", cmd_new_year, "올해를 바탕으로 다음 학년도를 시작합니다",
+                    human=_carry_human, example="schoolvault-cli new-year --year 2026 --place 3-3-1=3-2 --accept-proposed")
     p.add_argument("--year", type=int)
     _placement_options(p)
 

@@ -8,38 +8,31 @@ from __future__ import annotations
 
 from contextlib import closing
 
-from . import open_ws
-
-
-def _cmd(sub, common, name: str, handler, help: str, human=None, example: str = ""):
-    p = sub.add_parser(name, parents=[common], help=help, description=help,
-                       epilog=f"예: {example}" if example else None)
-    p.set_defaults(handler=handler, human=human)
-    return p
+from . import add_command, open_ws
 
 
 def register(sub, common) -> None:
     d = sub.add_parser("district", help="교육지원청: 학교 제출 파일 가져오기, 학교급·소속청별 통계, 종합보고서, 벤치마크")
     dsub = d.add_subparsers(dest="sub", metavar="SUBCOMMAND")
     dsub.required = True
-    p = _cmd(dsub, common, "import", cmd_import, "학교 제출 워크북(.xlsx)이나 폴더를 가져옵니다", human=_import_human,
-             example="schoolvault-cli --db 교육청.sqlite district import 제출파일/ 추가.xlsx")
+    p = add_command(dsub, common, "import", cmd_import, "학교 제출 워크북(.xlsx)이나 폴더를 가져옵니다", human=_import_human,
+                    example="schoolvault-cli --db 교육청.sqlite district import 제출파일/ 추가.xlsx")
     p.add_argument("files", nargs="+", help="워크북 파일 또는 폴더")
     p.add_argument("--workers", type=int, help="읽기 프로세스 수 (기본: 파일이 많으면 CPU 수)")
     p.add_argument("--replace-school", nargs="+", action="extend", default=[], metavar="CODE",
                    help="이 학교 코드의 앞 제출을 이 파일로 바꿉니다 (다른 학교 정보나 수정된 파일이라 보류된 경우)")
-    p = _cmd(dsub, common, "stats", cmd_stats, "학교급·소속청별 통계 (학교 단위)", human=_stats_human,
-             example="schoolvault-cli --db 교육청.sqlite district stats --json")
+    p = add_command(dsub, common, "stats", cmd_stats, "학교급·소속청별 통계 (학교 단위)", human=_stats_human,
+                    example="schoolvault-cli --db 교육청.sqlite district stats --json")
     p.add_argument("--year", type=int)
-    p = _cmd(dsub, common, "report", cmd_report, "종합보고서 PDF 또는 내부용 엑셀(.xlsx)을 만듭니다",
-             human=lambda r: f"종합보고서를 만들었습니다: {r['out']} (학교 {r['n_schools']}개)",
-             example="schoolvault-cli --db 교육청.sqlite district report 종합보고서.pdf")
+    p = add_command(dsub, common, "report", cmd_report, "종합보고서 PDF 또는 내부용 엑셀(.xlsx)을 만듭니다",
+                    human=lambda r: f"종합보고서를 만들었습니다: {r['out']} (학교 {r['n_schools']}개)",
+                    example="schoolvault-cli --db 교육청.sqlite district report 종합보고서.pdf")
     p.add_argument("out", help="OUT.pdf 또는 OUT.xlsx")
     p.add_argument("--year", type=int)
     p.add_argument("--title", help="기관 이름 (예: 서울특별시교육청)")
-    p = _cmd(dsub, common, "benchmark", cmd_benchmark, "학교에 배포할 벤치마크 파일(JSON)을 만듭니다",
-             human=lambda r: f"벤치마크 파일을 만들었습니다: {r['out']} (학교 {r['n_schools']}개)",
-             example="schoolvault-cli --db 교육청.sqlite district benchmark 벤치마크_2025.json")
+    p = add_command(dsub, common, "benchmark", cmd_benchmark, "학교에 배포할 벤치마크 파일(JSON)을 만듭니다",
+                    human=lambda r: f"벤치마크 파일을 만들었습니다: {r['out']} (학교 {r['n_schools']}개)",
+                    example="schoolvault-cli --db 교육청.sqlite district benchmark 벤치마크_2025.json")
     p.add_argument("out")
     p.add_argument("--year", type=int)
     p.add_argument("--issuer", help="발행 기관 이름")
@@ -47,13 +40,13 @@ def register(sub, common) -> None:
     b = sub.add_parser("benchmark", help="교육청이 배포한 벤치마크 파일")
     bsub = b.add_subparsers(dest="sub", metavar="SUBCOMMAND")
     bsub.required = True
-    _cmd(bsub, common, "import", cmd_benchmark_import, "벤치마크 파일을 학교 작업 파일에 가져옵니다",
-         human=_benchmark_import_human,
-         example="schoolvault-cli --db 학교.sqlite benchmark import 벤치마크_2025.json").add_argument("file")
+    add_command(bsub, common, "import", cmd_benchmark_import, "벤치마크 파일을 학교 작업 파일에 가져옵니다",
+                human=_benchmark_import_human,
+                example="schoolvault-cli --db 학교.sqlite benchmark import 벤치마크_2025.json").add_argument("file")
 
-    p = _cmd(sub, common, "demo-district", cmd_demo_district, "예시 학교 제출 워크북 N개를 만듭니다 (학교급·교육지원청 골고루)",
-             human=lambda r: f"예시 학교 워크북 {r['schools']}개를 만들었습니다: {r['out']}",
-             example="schoolvault-cli demo-district --schools 100 --out 예시제출/ --seed 1")
+    p = add_command(sub, common, "demo-district", cmd_demo_district, "예시 학교 제출 워크북 N개를 만듭니다 (학교급·교육지원청 골고루)",
+                    human=lambda r: f"예시 학교 워크북 {r['schools']}개를 만들었습니다: {r['out']}",
+                    example="schoolvault-cli demo-district --schools 100 --out 예시제출/ --seed 1")
     p.add_argument("--schools", type=int, required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=1)

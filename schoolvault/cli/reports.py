@@ -8,36 +8,29 @@ from contextlib import closing
 from pathlib import Path
 
 from ..reports.registry import REPORTS, write_report
-from . import open_ws
+from . import add_command, open_ws
 
 KINDS = tuple(k.key for k in REPORTS if k.key != "workbook")  # `export` writes the workbook
 KIND_HELP = ("evaluation(학교평가 결과 보고서), sodi(학교조직진단 보고서), questionnaire(종이 설문지), "
              "submission(학교평가서 제출용: .hwpx, .docx, .pdf), internal(학교평가서 교내 보관용)")
 
 
-def _cmd(sub, common, name: str, handler, help: str, human=None, example: str = ""):
-    p = sub.add_parser(name, parents=[common], help=help, description=help,
-                       epilog=f"예: {example}" if example else None)
-    p.set_defaults(handler=handler, human=human)
-    return p
-
-
 def register(sub, common) -> None:
-    p = _cmd(sub, common, "report", cmd_report,
-             "보고서를 만듭니다: 학교평가서(제출용·교내 보관용; 한글·워드·PDF), 학교평가 결과 보고서, "
-             "학교조직진단 보고서, 종이 설문지",
-             human=_report_human,
-             example="schoolvault-cli --db 학교.sqlite report 학교평가서.hwpx --kind submission")
+    p = add_command(sub, common, "report", cmd_report,
+                    "보고서를 만듭니다: 학교평가서(제출용·교내 보관용; 한글·워드·PDF), 학교평가 결과 보고서, "
+                    "학교조직진단 보고서, 종이 설문지",
+                    human=_report_human,
+                    example="schoolvault-cli --db 학교.sqlite report 학교평가서.hwpx --kind submission")
     p.add_argument("out", help="저장할 파일 (OUT.pdf; 학교평가서와 종이 설문지는 OUT.hwpx, OUT.docx도 됩니다)")
     p.add_argument("--kind", required=True, help=KIND_HELP)
     p.add_argument("--instrument", help="설문 도구 id (sodi: 기본은 올해 응답이 있는 SODI 설문, questionnaire: 필수)")
     p.add_argument("--group", help="응답 집단 (questionnaire: 교원, 직원, 학생, 학부모)")
     p.add_argument("--year", type=int, help="학년도 (기본: 현재 학년도)")
 
-    p = _cmd(sub, common, "export", cmd_export,
-             "컨설팅용 워크북(.xlsx)을 만듭니다 — 교육청에 내는 제출 파일이기도 합니다",
-             human=lambda r: f"워크북을 만들었습니다: {r['file']} (시트 {len(r['sheets'])}개, 응답자 {r['respondents']}명)",
-             example="schoolvault-cli --db 학교.sqlite export 2025_학교평가_결과.xlsx")
+    p = add_command(sub, common, "export", cmd_export,
+                    "컨설팅용 워크북(.xlsx)을 만듭니다 — 교육청에 내는 제출 파일이기도 합니다",
+                    human=lambda r: f"워크북을 만들었습니다: {r['file']} (시트 {len(r['sheets'])}개, 응답자 {r['respondents']}명)",
+                    example="schoolvault-cli --db 학교.sqlite export 2025_학교평가_결과.xlsx")
     p.add_argument("out", help="저장할 엑셀 파일 (OUT.xlsx)")
     p.add_argument("--year", type=int, help="학년도 (기본: 현재 학년도)")
 

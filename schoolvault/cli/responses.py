@@ -5,20 +5,13 @@ from __future__ import annotations
 from contextlib import closing
 
 from ..errors import SchoolVaultError
-from . import open_ws
-
-
-def _cmd(sub, common, name: str, handler, help: str, human=None, example: str = ""):
-    p = sub.add_parser(name, parents=[common], help=help, description=help,
-                       epilog=f"예: {example}" if example else None)
-    p.set_defaults(handler=handler, human=human)
-    return p
+from . import add_command, open_ws
 
 
 def register(sub, common) -> None:
-    p = _cmd(sub, common, "import-responses", cmd_import_responses,
-             "설문 응답 파일(.xlsx, .xls, .csv)을 가져옵니다", human=import_human,
-             example="schoolvault-cli import-responses 응답.xlsx --instrument sodi-example-2025 --group 교원 --json")
+    p = add_command(sub, common, "import-responses", cmd_import_responses,
+                    "설문 응답 파일(.xlsx, .xls, .csv)을 가져옵니다", human=import_human,
+                    example="schoolvault-cli import-responses 응답.xlsx --instrument sodi-example-2025 --group 교원 --json")
     p.add_argument("file")
     p.add_argument("--instrument", required=True, help="설문 도구 id")
     p.add_argument("--group", required=True, help="응답 집단 (교원, 직원, 학생, 학부모)")
@@ -35,19 +28,19 @@ def register(sub, common) -> None:
     im = sub.add_parser("imports", help="가져온 응답 파일 목록과 삭제")
     isub = im.add_subparsers(dest="sub", metavar="SUBCOMMAND")
     isub.required = True
-    p = _cmd(isub, common, "list", cmd_imports_list, "가져온 응답 파일 목록 (번호, 파일, 설문, 집단, 시기, 응답자 수, 시각)",
-             human=_imports_human, example="schoolvault-cli imports list --year 2026")
+    p = add_command(isub, common, "list", cmd_imports_list, "가져온 응답 파일 목록 (번호, 파일, 설문, 집단, 시기, 응답자 수, 시각)",
+                    human=_imports_human, example="schoolvault-cli imports list --year 2026")
     p.add_argument("--year", type=int, help="학년도 (기본: 현재 학년도)")
-    p = _cmd(isub, common, "delete", cmd_imports_delete, "가져온 응답 파일 하나를 지웁니다 (먼저 백업)",
-             human=_deleted_human, example="schoolvault-cli imports delete 3")
+    p = add_command(isub, common, "delete", cmd_imports_delete, "가져온 응답 파일 하나를 지웁니다 (먼저 백업)",
+                    human=_deleted_human, example="schoolvault-cli imports delete 3")
     p.add_argument("id", type=int, help="가져오기 번호 ('imports list'의 번호)")
 
     sv = sub.add_parser("survey", help="학교 설문 만들기 (응답 파일에서, 문항 예시자료에서)")
     ssub = sv.add_subparsers(dest="sub", metavar="SUBCOMMAND")
     ssub.required = True
-    p = _cmd(ssub, common, "create-from", cmd_survey_create_from, "응답 파일의 질문으로 설문을 만듭니다",
-             human=_created_human,
-             example="schoolvault-cli survey create-from 응답.csv --id gadong-2026 --group 교원")
+    p = add_command(ssub, common, "create-from", cmd_survey_create_from, "응답 파일의 질문으로 설문을 만듭니다",
+                    human=_created_human,
+                    example="schoolvault-cli survey create-from 응답.csv --id gadong-2026 --group 교원")
     p.add_argument("file")
     p.add_argument("--id", required=True, help="새 설문 id (영문, 숫자, -)")
     p.add_argument("--group", required=True, help="응답 집단")
@@ -55,9 +48,9 @@ def register(sub, common) -> None:
     p.add_argument("--sheet", help="시트 이름")
     p.add_argument("--scale-points", type=int, choices=[4, 5, 6, 7], help="척도 점수 (기본: 응답 라벨로 판단)")
     p.add_argument("--replace", action="store_true", help="같은 id의 설문을 바꾸기")
-    p = _cmd(ssub, common, "build", cmd_survey_build, "문항 예시자료에서 지표를 골라 설문을 만듭니다",
-             human=_created_human,
-             example="schoolvault-cli survey build --id my-2025 --bank itembank-2025 --group 교원 "
+    p = add_command(ssub, common, "build", cmd_survey_build, "문항 예시자료에서 지표를 골라 설문을 만듭니다",
+                    human=_created_human,
+                    example="schoolvault-cli survey build --id my-2025 --bank itembank-2025 --group 교원 "
                      "--indicator '학교 회의 문화 활성화' 1-2-1")
     p.add_argument("--id", required=True, help="새 설문 id")
     p.add_argument("--bank", required=True, help="문항 예시자료 id (예: itembank-2025)")
@@ -66,22 +59,22 @@ def register(sub, common) -> None:
     p.add_argument("--title", help="설문 제목")
     p.add_argument("--items-per-indicator", type=int, default=1, help="지표마다 넣을 문항 수 (기본 1)")
     p.add_argument("--replace", action="store_true", help="같은 id의 설문을 바꾸기")
-    p = _cmd(ssub, common, "link", cmd_survey_link, "설문 문항을 평가지표에 연결합니다",
-             example="schoolvault-cli survey link --instrument gadong-2026 Q01=1-1-3 Q02=2-2-1")
+    p = add_command(ssub, common, "link", cmd_survey_link, "설문 문항을 평가지표에 연결합니다",
+                    example="schoolvault-cli survey link --instrument gadong-2026 Q01=1-1-3 Q02=2-2-1")
     p.add_argument("--instrument", required=True)
     p.add_argument("links", nargs="+", help="문항코드=지표코드 (연결을 지우려면 문항코드=)")
     from .asked import register_survey
     register_survey(ssub, common)
 
-    p = _cmd(sub, common, "template", cmd_template, "설문 양식(문항 목록 + 빈 응답 시트)을 만듭니다",
-             human=lambda r: f"양식을 만들었습니다: {r['file']} (문항 {r['questions']}개)",
-             example="schoolvault-cli template --instrument my-2025 --group 교원 양식.xlsx")
+    p = add_command(sub, common, "template", cmd_template, "설문 양식(문항 목록 + 빈 응답 시트)을 만듭니다",
+                    human=lambda r: f"양식을 만들었습니다: {r['file']} (문항 {r['questions']}개)",
+                    example="schoolvault-cli template --instrument my-2025 --group 교원 양식.xlsx")
     p.add_argument("--instrument", required=True)
     p.add_argument("--group", required=True)
     p.add_argument("out", help="저장할 파일 (.xlsx 또는 .txt)")
 
-    p = _cmd(sub, common, "comments", cmd_comments, "서술형 의견 목록 (의미 없는 답 제외)", human=_comments_human,
-             example="schoolvault-cli comments --instrument sodi-example-2025 --group 교원 --json")
+    p = add_command(sub, common, "comments", cmd_comments, "서술형 의견 목록 (의미 없는 답 제외)", human=_comments_human,
+                    example="schoolvault-cli comments --instrument sodi-example-2025 --group 교원 --json")
     p.add_argument("--instrument", required=True)
     p.add_argument("--group")
     p.add_argument("--year", type=int)

@@ -5,13 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..workspace import backup, restore
-
-
-def _cmd(sub, common, name: str, handler, help: str, human=None, example: str = ""):
-    p = sub.add_parser(name, parents=[common], help=help, description=help,
-                       epilog=f"예: {example}" if example else None)
-    p.set_defaults(handler=handler, human=human)
-    return p
+from . import add_command
 
 
 def _ws_path(args) -> Path:
@@ -20,18 +14,18 @@ def _ws_path(args) -> Path:
 
 
 def register(sub, common) -> None:
-    p = _cmd(sub, common, "backup", cmd_backup, "작업 파일을 백업합니다 (파일 이름을 안 적으면 백업 폴더에)",
-             human=lambda r: f"백업했습니다: {r['backup']}",
-             example="schoolvault-cli --db 학교.sqlite backup D:/백업/학교-2025.sqlite")
+    p = add_command(sub, common, "backup", cmd_backup, "작업 파일을 백업합니다 (파일 이름을 안 적으면 백업 폴더에)",
+                    human=lambda r: f"백업했습니다: {r['backup']}",
+                    example="schoolvault-cli --db 학교.sqlite backup D:/백업/학교-2025.sqlite")
     p.add_argument("out", nargs="?", metavar="OUT", help="백업 파일 경로 또는 폴더 (선택)")
 
-    _cmd(sub, common, "backups", cmd_backups, "이 작업 파일의 백업 목록 (최신순)", human=_backups_human,
-         example="schoolvault-cli --db 학교.sqlite backups")
+    add_command(sub, common, "backups", cmd_backups, "이 작업 파일의 백업 목록 (최신순)", human=_backups_human,
+                example="schoolvault-cli --db 학교.sqlite backups")
 
-    p = _cmd(sub, common, "restore", cmd_restore,
-             "백업 파일로 작업 파일을 되돌립니다 (지금 파일은 안전 사본으로 남깁니다)",
-             human=_restore_human,
-             example="schoolvault-cli --db 학교.sqlite restore backups/학교.20250301-090000.open.sqlite")
+    p = add_command(sub, common, "restore", cmd_restore,
+                    "백업 파일로 작업 파일을 되돌립니다 (지금 파일은 안전 사본으로 남깁니다)",
+                    human=_restore_human,
+                    example="schoolvault-cli --db 학교.sqlite restore backups/학교.20250301-090000.open.sqlite")
     p.add_argument("file", metavar="FILE", help="복원할 백업 파일")
 
 
