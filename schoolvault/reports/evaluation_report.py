@@ -36,9 +36,7 @@ from .data import (
 )
 from .pdf_common import (
     BODY_W,
-    ReportDoc,
     box,
-    build,
     cover,
     esc,
     fmt_num,
@@ -55,7 +53,7 @@ from .pdf_common import (
     signature_block,
     table,
     toc,
-    write_pdf,
+    write_report,
 )
 
 LEVEL_NAMES = {"초": "초등학교", "중": "중학교", "고": "고등학교", "특수": "특수학교"}
@@ -420,16 +418,10 @@ def evaluation_report(ws, out: str | Path, *, year: int | None = None, benchmark
     """
     progress.report(0, 0, "자료 읽는 중")
     data = collect(ws, year)
-    s = data.school
     if benchmark is None:
         benchmark = imported_benchmark(ws)
-
-    def make(buf) -> int:
-        doc = ReportDoc(buf, title=f"{data.year}학년도 학교평가 결과 보고서", header_right=f"{s.name} · {data.year}학년도",
-                        toc_levels=3, progress=progress)
-        build(doc, build_evaluation_story(ws, data, progress, benchmark))
-        return doc.page
-
-    result = write_pdf(out, make)
+    result = write_report(out, build_evaluation_story(ws, data, progress, benchmark),
+                          title=f"{data.year}학년도 학교평가 결과 보고서",
+                          header_right=f"{data.school.name} · {data.year}학년도", toc_levels=3, progress=progress)
     record_export(ws, "evaluation_report", out, year=data.year)
     return result

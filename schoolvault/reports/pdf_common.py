@@ -497,11 +497,12 @@ def write_pdf(path: str | Path, make) -> dict:
     return {"file": str(path), "pages": pages, "bytes": len(data)}
 
 
-def write_report(path: str | Path, story: list, *, title: str, header_right: str, progress=NULL_PROGRESS) -> dict:
-    """Lay `story` out as a report (cover first, running header `header_right`) and write it to `path`
-    through `write_pdf`. Returns {"file", "pages", "bytes"}."""
+def write_report(path: str | Path, story: list, *, title: str, header_right: str, toc_levels: int = 2,
+                 progress=NULL_PROGRESS) -> dict:
+    """Lay `story` out as a report (cover first, running header `header_right`, contents down to
+    `toc_levels`) and write it to `path` through `write_pdf`. Returns {"file", "pages", "bytes"}."""
     def make(buf) -> int:
-        doc = ReportDoc(buf, title=title, header_right=header_right, progress=progress)
+        doc = ReportDoc(buf, title=title, header_right=header_right, toc_levels=toc_levels, progress=progress)
         build(doc, story)
         return doc.page
 
