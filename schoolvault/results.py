@@ -313,7 +313,7 @@ def period_comparison(ws: Workspace, instrument_id: str) -> dict:
 def area_levels(ws: Workspace, year: int | None = None) -> dict:
     """The 4단계 grid of 영역 × 평가주체 as the 학교평가서 prints it (서식3-1 (1), `school_report_view.area_grid`):
     the results page shows the very cells the document does."""
-    # reports/ pulls in reportlab (~250 ms): imported here, on the worker, not when the GUI starts
+    # the 학교평가서's own view (~15 ms to import, no reportlab): loaded only when the grid is asked for
     from .reports import data as report_data
     from .reports import school_report_view as report_view
 
