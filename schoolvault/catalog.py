@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .errors import SchoolVaultError
 from .forms.loader import load_instrument, parse_instrument, read_text
+from .forms.model import Instrument
 from .resources import instruments_dir
 from .workspace import frozen
 from .workspace.db import Workspace
@@ -19,7 +20,7 @@ from .workspace.db import Workspace
 
 @dataclass(frozen=True)
 class Available:
-    instrument: object  # Survey | Guidebook | ItemBank
+    instrument: Instrument
     text: str
     source: str  # shipped | imported | created
     filename: str | None

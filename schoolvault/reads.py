@@ -73,7 +73,7 @@ def survey_levels(ws: Workspace, year: int) -> SurveyLevels | None:
         if levels is not None:
             return levels
     same_year = [a.instrument for a in catalog.shipped()
-                 if a.instrument.kind == "guidebook" and a.instrument.year == year]
+                 if isinstance(a.instrument, Guidebook) and a.instrument.year == year]
     return same_year[-1].survey_levels if same_year else None
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from .errors import SchoolVaultError
 from .forms.labels import EXACT, place_label
@@ -12,9 +13,9 @@ from .workspace import selfeval
 from .workspace.db import Workspace
 
 
-def add_custom_indicator(ws: Workspace, *, subarea: str, title: str, criteria: list[str] = (),
-                         rubric: list[str] = (), evidence: list[str] = (), origin: dict | None = None,
-                         survey_items: list[str] = ()) -> str:
+def add_custom_indicator(ws: Workspace, *, subarea: str, title: str, criteria: Sequence[str] = (),
+                         rubric: Sequence[str] = (), evidence: Sequence[str] = (), origin: dict | None = None,
+                         survey_items: Sequence[str] = ()) -> str:
     """A school's own autonomous indicator (학교 자율지표), chosen for this year's plan; in a composed year
     (2026 on) every 평가지표 is one. `origin` records where it came from (a bank, last year's indicator);
     `survey_items` are its "INSTRUMENT:ITEM" links, checked by the caller (composing.link_items)."""
@@ -104,7 +105,8 @@ def self_eval_set(ws: Workspace, code: str, *, rating: int | str | None = None, 
     if rating is not None:
         fields["rating"] = rating
     with ws.transaction():
-        if selfeval.entry(ws, year, ind.code) is None or not selfeval.entry(ws, year, ind.code).chosen:
+        current = selfeval.entry(ws, year, ind.code)
+        if current is None or not current.chosen:
             selfeval.set_chosen(ws, year, ind.code, True)
         selfeval.update(ws, year, ind.code, **fields)
         ws.audit("self_eval", indicator=ind.code, fields=sorted(fields))

@@ -12,6 +12,7 @@ from . import catalog
 from .errors import SchoolVaultError
 from .forms.groups import DISTRICTS, LEVELS, canonical_district, canonical_group, canonical_level, group_order
 from .forms.loader import load_instrument, read_text
+from .forms.model import Instrument
 from .forms.periods import DEFAULT_PERIOD, require_period
 from .forms.scoring import MAX_ASKED, response_rate
 from .importing import form_questions, itembank_files
@@ -102,6 +103,7 @@ def import_instrument(ws: Workspace, path: str | Path, *more: str | Path) -> dic
     is converted to a `kind: itembank` text first; several such files given together make one bank."""
     path = Path(path)
     read = itembank_files.read_bank_files([path, *more]) if more or itembank_files.is_bank_file(path) else None
+    inst: Instrument
     if read is not None:
         inst, text, filename = read.bank, read.text, read.filename
     else:

@@ -4,6 +4,8 @@ every page, report and command that shows survey figures goes through here so al
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import catalog
 from .errors import SchoolVaultError
 from .forms.breakdown import BREAKDOWNS, GRADE, cell_key, cells_of, hidden_cells
@@ -121,7 +123,7 @@ def compare_periods(ws: Workspace, instrument_id: str, group: str | None = None,
     inst = catalog.parse_frozen(frozen.get(ws, adms[-1].instrument_ref)) if adms else survey(ws, instrument_id)
     groups = sorted({g for st in by_period.values() for g in st["groups"]},
                     key=group_order)
-    out = {"instrument": instrument_id, "year": year, "periods": list(PERIODS), "scale_points": inst.scale.points,
+    out: dict[str, Any] = {"instrument": instrument_id, "year": year, "periods": list(PERIODS), "scale_points": inst.scale.points,
            "scoring": inst.scoring, "groups": {}}
     if not adms:
         out["note"] = f"{year}학년도에 가져온 응답이 없습니다."

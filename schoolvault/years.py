@@ -43,7 +43,8 @@ def start_year(ws: Workspace, year: int, *, carry_from: int | None = None) -> No
     gb_av = guidebook_for_year(ws, year)
     ref = frozen.freeze(ws, gb_av.instrument, gb_av.text, gb_av.source, gb_av.filename)
     school_db.add_year(ws, year, ref)
-    gb: Guidebook = gb_av.instrument
+    gb = gb_av.instrument
+    assert isinstance(gb, Guidebook)  # guidebook_for_year picks guidebooks only
     if carry_from is not None and needs_placement(ws, gb, carry_from):
         pass  # last year's indicators enter these 세부영역 only as the user places them (composing.py)
     elif carry_from is not None:
