@@ -26,6 +26,7 @@ Ordinary phrases stay: "3학년 2반 선생님", "담임 선생님", "우리반 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 RRN_MASK = "(주민등록번호)"
 EMAIL_MASK = "(전자우편)"
@@ -120,6 +121,7 @@ def _masked(text: str) -> tuple[str, set[str]]:
     return text, found
 
 
+@lru_cache(maxsize=65536)  # pure; a workbook export masks every comment twice (quotes, keywords)
 def mask_personal(text: str | None) -> str:
     """The text with resident numbers, e-mail addresses, phone numbers, names before a title and class
     numbers masked: the one masker for everything that quotes free text outside the comment list."""

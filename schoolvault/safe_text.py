@@ -9,14 +9,31 @@ still sees the words the respondent wrote. Numbers are never touched: only `str`
 
 Use `neutralize_formula(value)` on every text cell written by openpyxl or xlsxwriter (and CSV).
 With xlsxwriter, also write text with `write_string` so a leading '=' is never parsed.
+
+Text can also hold a lone surrogate ('\ud800', e.g. from a file decoded with surrogateescape), which no
+file format can encode: writers stop with UnicodeEncodeError. `replace_surrogates` puts U+FFFD (�) in
+its place, so the document is written and the reader sees where a character was lost.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 _NEUTRAL_PREFIX = "'"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def has_surrogate(text: str) -> bool:
+    """True when the text holds a surrogate code point, which no encoder writes."""
+    return _SURROGATE.search(text) is not None
+
+
+def replace_surrogates(text: str) -> str:
+    """The text with every lone surrogate replaced by U+FFFD."""
+    return _SURROGATE.sub(REPLACEMENT, text) if has_surrogate(text) else text
 
 
 def is_formula_like(text: str) -> bool:
@@ -25,13 +42,15 @@ def is_formula_like(text: str) -> bool:
 
 
 def neutralize_formula(value: Any) -> Any:
-    """The value to write into a spreadsheet cell: formula-like text gets a leading apostrophe.
+    """The value to write into a spreadsheet cell: formula-like text gets a leading apostrophe, lone
+    surrogates become U+FFFD (`replace_surrogates`).
 
     Non-strings (numbers, dates, None) are returned unchanged, so statistics stay numeric.
     A plain negative number written as text ("-3") is also prefixed: it is text in our data.
     """
     if not isinstance(value, str) or not value:
         return value
+    value = replace_surrogates(value)
     if is_formula_like(value):
         return _NEUTRAL_PREFIX + value
     return value

@@ -7,7 +7,10 @@ answers — and a spreadsheet runs text that looks like a formula (`=HYPERLINK(�
 - every text cell, however it is written (`write`, `write_string`, `write_row` …), passes `cell_text`:
   formula-like text gets the neutralising apostrophe (`safe_text.neutralize_formula`) and text longer than
   a cell holds (32,767 UTF-16 units) is cut with a visible note saying how much was left out, never silently
-  (xlsxwriter would drop the end without a word); the workbook counts such cells (`cut_cells`);
+  (xlsxwriter would drop the end without a word); the workbook counts such cells (`cut_cells`); lone
+  surrogates, which xlsxwriter cannot encode, become U+FFFD (`safe_text.replace_surrogates`); text shaped
+  like `<r>…</r>`, which xlsxwriter takes for its own rich-string XML and writes into the file unescaped,
+  is written as one plain run holding the escaped text (`plain_run`), so it reads back as it was;
 - a chart's title or series name never becomes a cell reference: xlsxwriter reads any name shaped like
   `Sheet!A1` (with or without "=") as a formula, so a survey titled "요약!A1" would show another cell.
 Writers keep choosing formats and layout; they only open the workbook here.
@@ -16,18 +19,20 @@ Writers keep choosing formats and layout; they only open the workbook here.
 from __future__ import annotations
 
 import re
+from html import escape
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from .safe_text import FORMULA_STARTS, neutralize_formula
+from .safe_text import FORMULA_STARTS, has_surrogate, neutralize_formula
 
 CELL_MAX = 32767  # UTF-16 code units a cell holds (Excel's limit)
 # the first characters of a text that may need the apostrophe: the formula starts and the spaces
-# `is_formula_like` looks past; a text starting otherwise, short enough to fit, is written as it is
-RISKY_FIRST = frozenset(s[0] for s in FORMULA_STARTS) | {" ", "\u3000"}
+# `is_formula_like` looks past, and "<" of a rich-string shape; a text starting otherwise, short enough to
+# fit and free of surrogates, is written as it is
+RISKY_FIRST = frozenset(s[0] for s in FORMULA_STARTS) | {" ", "\u3000", "<"}
 CUT_NOTE = " … [엑셀 한 칸에 다 들어가지 않아 뒤의 {n:,}자를 싣지 못했습니다]"
 BASE_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True}
 # what xlsxwriter takes for a reference in a chart name (xlsxwriter.chart.Chart._process_names)
@@ -38,22 +43,42 @@ def _utf16(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def is_rich_shaped(text: str) -> bool:
+    """True when xlsxwriter would write the text as rich-string XML (Worksheet._write_cell, SharedStrings)."""
+    return text.startswith("<r>") and text.endswith("</r>")
+
+
+def plain_run(text: str) -> str:
+    """The text as one unformatted rich-string run: xlsxwriter writes it unescaped, so it is escaped here."""
+    return f'<r><t xml:space="preserve">{escape(text, quote=False)}</t></r>'
+
+
 def cell_text(text: str) -> tuple[str, bool]:
-    """(text as a cell may hold it, cut?): formula-like text neutralised; over CELL_MAX, the end cut and the
-    cut said at the end of the cell, in characters of the original text."""
-    if (not text or text[0] not in RISKY_FIRST) and len(text) <= CELL_MAX // 2:
-        return text, False  # the bulk of the cells: one set lookup
+    """(text as a cell may hold it, cut?): formula-like text neutralised, lone surrogates replaced, rich-shaped
+    text wrapped in a plain run; over CELL_MAX, the end cut and the cut said at the end of the cell, in
+    characters of the original text (a cut text ends with the note, so it is never rich-shaped)."""
+    if (not text or text[0] not in RISKY_FIRST) and len(text) <= CELL_MAX // 2 and not has_surrogate(text):
+        return text, False  # the bulk of the cells: a set lookup and one scan
     out = neutralize_formula(text)
-    if len(out) <= CELL_MAX // 2 or _utf16(out) <= CELL_MAX:
+    if len(out) > CELL_MAX // 2 and _utf16(out) > CELL_MAX:
+        return _cut(out, len(out)), True
+    if not is_rich_shaped(out):
         return out, False
-    keep = len(out)
+    run = plain_run(out)
+    if _utf16(run) <= CELL_MAX:
+        return run, False
+    return _cut(out, len(out) - 1), True  # the escaped run would not fit: cut, which ends it with the note
+
+
+def _cut(out: str, keep: int) -> str:
+    """At most the first `keep` characters of `out` and the note saying how many were left out, in CELL_MAX."""
     while True:
         note = CUT_NOTE.format(n=len(out) - keep)
         budget = CELL_MAX - _utf16(note)
         head = out[:keep]
         size = _utf16(head)
         if size <= budget:
-            return head + note, True
+            return head + note
         keep -= max(1, (size - budget) // 2)
 
 
