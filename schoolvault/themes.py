@@ -228,11 +228,17 @@ def _keyword_pool():
 def _exit_with_parent() -> None:
     """In the keyword process: end when the app ends, even when it was killed (no orphan holding Kiwi)."""
     import multiprocessing
-    import os
 
     parent = multiprocessing.parent_process()
     if parent is not None:
-        threading.Thread(target=lambda: (parent.join(), os._exit(0)), daemon=True).start()
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent) -> None:
+    import os
+
+    parent.join()
+    os._exit(0)
 
 
 def _unmasked_words(masked: str) -> str:

@@ -34,7 +34,7 @@ def stats_human(r: dict) -> str:
 
 def _groups(r: dict) -> str:
     """Per group: items (n, mean, sd, 100-point score, positive rate), then factors (+ α) and domains."""
-    out = [f"{r['instrument']} ({r['scale_points']}점 척도, {PERIOD_LABELS.get(r.get('period'), '')}) — 자세한 값은 --json"]
+    out = [f"{r['instrument']} ({r['scale_points']}점 척도, {PERIOD_LABELS.get(r.get('period') or '', '')}) — 자세한 값은 --json"]
     if r.get("note"):
         out.append(r["note"])
     elif not r["groups"]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -165,7 +166,7 @@ def similarity(header_key: str, target_key: str) -> float:
     return score
 
 
-def match_columns(headers: list[str], targets: list[Target], skip: set[int] = frozenset()) -> dict[int, Match]:
+def match_columns(headers: list[str], targets: list[Target], skip: Collection[int] = frozenset()) -> dict[int, Match]:
     """Best one-to-one assignment of columns to targets (greedy on similarity).
 
     A target's code written as the header (`Q001`) is an exact match too.

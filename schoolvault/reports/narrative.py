@@ -51,7 +51,7 @@ def render(name: str, **context) -> list[str]:
         text = _env().get_template(name).render(**context)
     except TemplateError as e:
         raise SchoolVaultError(f"보고서 문장 서식 파일에 오류가 있습니다: {name}",
-                               where=str(templates_dir() / name) + (f":{e.lineno}" if getattr(e, "lineno", None) else ""),
+                               where=str(templates_dir() / name) + (f":{line}" if (line := getattr(e, "lineno", None)) else ""),
                                hint=f"서식 파일을 고치거나 원래 파일로 되돌리세요. ({e})") from e
     paras = [" ".join(line.strip() for line in block.splitlines()).strip() for block in text.split("\n\n")]
     return [p for p in paras if p]

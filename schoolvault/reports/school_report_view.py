@@ -23,6 +23,7 @@ MIN_GROUP_N or a hidden cell, as in the consultant workbook. Kiwi is loaded only
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..forms.labels import EXACT, place_label, subarea_label
@@ -320,7 +321,7 @@ def features(ws, data: YearData) -> list[Feature]:
     return [Feature(labels[code], texts[code]) for code in labels if code in texts]
 
 
-def _place(gb: Guidebook, item: Item, domain, factor, linked: list[str] = ()) -> tuple[str, str, tuple[str, ...]]:
+def _place(gb: Guidebook, item: Item, domain, factor, linked: Sequence[str] = ()) -> tuple[str, str, tuple[str, ...]]:
     """(영역, 세부영역, 평가지표 titles) of an item. An item belongs to the 평가지표 that link it (its `indicator`
     field, the indicators' `survey_items`: `linked`), placed where the first of them is; an item no 평가지표
     links is placed by its survey domain and factor, with no 평가지표."""
