@@ -68,7 +68,10 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
     return unique
 
 
-def _read_safe(path: Path):
+Refusal = tuple[str, str, str | None, str | None]
+
+
+def _read_safe(path: Path) -> Submission | Refusal:
     """Worker: a Submission, or ('refused', message, where, hint) — exceptions do not cross processes well."""
     try:
         sub = read_submission(path, items=False)
@@ -125,7 +128,7 @@ def _default_workers(n_files: int) -> int:
     return max(1, min(MAX_WORKERS, (os.cpu_count() or 1)))
 
 
-def _read_all(files: list[Path], workers: int) -> Iterator[tuple[Path, object]]:
+def _read_all(files: list[Path], workers: int) -> Iterator[tuple[Path, Submission | Refusal]]:
     if workers <= 1:
         for f in files:
             yield f, _read_safe(f)
@@ -220,7 +223,7 @@ def import_submissions(ws: Workspace, paths: Iterable[str | Path], *, workers: i
                 outcomes.append({"file": path.name, "status": "refused", "reason": message, "where": where or path.name,
                                  "hint": hint})
             else:
-                sub: Submission = got
+                sub = got
                 layout, vals, extra = sub.packed
                 verdict, other, note = _judge(ws, sub, replace)
                 if verdict == "conflict" and other is not None:
@@ -303,5 +306,6 @@ def stored_rows(ws: Workspace, school_id: int) -> list[dict]:
     if data is None:
         return []
     s = district_db.school(ws, school_id)
+    assert s is not None  # a stored submission's school row exists (ON DELETE CASCADE)
     sub = read_submission_bytes(data, Path(s.source_name or "제출파일.xlsx"))
     return [dict(zip(ROW_COLUMNS, r)) for r in sub.rows]
