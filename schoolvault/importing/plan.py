@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import ImportRefused
 from ..forms.model import Survey
@@ -110,7 +111,7 @@ class ColumnPlan:
         return column_letter(self.index)
 
     def to_dict(self) -> dict:
-        d = {"column": self.letter, "header": self.header, "role": self.role}
+        d: dict[str, object] = {"column": self.letter, "header": self.header, "role": self.role}
         if self.code:
             d["item"] = self.code
         if self.confidence is not None:
@@ -493,7 +494,7 @@ def _plan_rows(plan: ImportPlan, table: Table, survey: Survey, item_cols, commen
     _add_row_problems(plan, same_rows)
 
 
-_MISS = object()  # not in the parser's cache
+_MISS: Any = object()  # not in the parser's cache; Any so a cache hit keeps the parser's value type
 
 
 def _scale_answers(plan: ImportPlan, rno: int, row: list, item_cols, parse: ValueParser,
@@ -502,7 +503,7 @@ def _scale_answers(plan: ImportPlan, rno: int, row: list, item_cols, parse: Valu
     A value off the scale is no answer, listed in plan.missing_cells."""
     cache, miss = parse.cache, _MISS
     width = len(row)
-    answers = {}
+    answers: dict[str, int] = {}
     codes = bytearray()
     for ci, code in item_cols:
         if ci >= width:
