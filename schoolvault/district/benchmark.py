@@ -26,6 +26,7 @@ from collections import defaultdict
 from itertools import pairwise
 from pathlib import Path
 from statistics import NormalDist
+from typing import TypeGuard
 
 from ..errors import SchoolVaultError
 from ..forms.groups import GROUPS, LEVELS
@@ -175,7 +176,7 @@ def _no_constant(name: str):
     raise _NotANumber(name)
 
 
-def _is_int(v) -> bool:
+def _is_int(v) -> TypeGuard[int]:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
