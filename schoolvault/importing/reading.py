@@ -298,7 +298,7 @@ def read_table(path: str | Path, sheet: str | None = None, *, choose=None) -> Ta
             rows = _sheet_rows(wb, sheet)
             name = sheet
         else:
-            best = None
+            best: tuple[float, str, list[list]] | None = None
             for n in names:
                 r = _sheet_rows(wb, n)
                 if len(names) == 1:
