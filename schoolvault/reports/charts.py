@@ -202,8 +202,9 @@ def bar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float 
             w = max(0.0, min(v, vmax)) * scale
             patterned_rect(d, x0, y, w, bar - 1, series_color(name, s), series_look(name, s))
             d.add(String(x0 + w + 2, y + 1, fmt.format(v), fontName=font, fontSize=6.5, fillColor=INK))
-        if reference is not None and r < len(reference) and reference[r] is not None:
-            x = x0 + max(0.0, min(reference[r], vmax)) * scale
+        ref = reference[r] if reference is not None and r < len(reference) else None
+        if ref is not None:
+            x = x0 + max(0.0, min(ref, vmax)) * scale
             d.add(Line(x, y_row - 1, x, y_row + nser * bar, strokeColor=INK, strokeWidth=1.4))
     d.add(Line(x0, y_axis, x0, height - top + 2, strokeColor=MUTED, strokeWidth=0.6))
     return d
