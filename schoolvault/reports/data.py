@@ -7,6 +7,7 @@ document can show their numbers by accident: reports and the workbook leave the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import catalog, composing, reads, survey_stats
 from ..errors import SchoolVaultError
@@ -96,8 +97,8 @@ def survey_result(ws, instrument_id: str, year: int, answers_cache: dict | None 
     for a in adms:
         by_group.setdefault(a.group, []).append(a.id)
     groups = sorted(by_group, key=group_order)
-    st = {"instrument": instrument_id, "year": year, "scale_points": inst.scale.points, "period": DOCUMENT_PERIOD,
-          "groups": {}}
+    st: dict[str, Any] = {"instrument": instrument_id, "year": year, "scale_points": inst.scale.points,
+                          "period": DOCUMENT_PERIOD, "groups": {}}
     for g in groups:
         _, rows, st["groups"][g] = survey_stats.group_result(ws, g, [a for a in adms if a.group == g], inst)
         if answers_cache is not None:
@@ -233,7 +234,7 @@ def linked_items(gb: Guidebook, surveys: list[SurveyResult], indicator: str) -> 
         links = ()
     whole = {link.split(":", 1)[0] for link in links if link.endswith(":*")}
     named = {tuple(link.split(":", 1)) for link in links if ":" in link and not link.endswith(":*")}
-    out = []
+    out: list[tuple[SurveyResult, list]] = []
     for sr in surveys:
         if sr.id in whole:
             out.append((sr, []))  # the whole survey: shown by domain
