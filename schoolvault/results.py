@@ -7,6 +7,8 @@ weaknesses (강점·약점 문항), comments, and the previous year's figures wh
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import catalog, composing, reads, survey_stats
 from .forms.groups import group_order
 from .forms.labels import COMPOSED_NOTE, indicator_type_label
@@ -162,7 +164,7 @@ def survey_comments(ws: Workspace, instrument_id: str, year: int, survey: Survey
     """Meaningful open-ended answers of the year (of one period when given), by group and question."""
     survey = survey or survey_for_year(ws, instrument_id, year)
     qtext = {q.code: q.text for q in survey.open_questions}
-    out = []
+    out: list[dict[str, Any]] = []
     by_group: dict[str, list[int]] = {}
     for adm in responses.administrations(ws, year, instrument_id, period=period):
         by_group.setdefault(adm.group, []).append(adm.id)
@@ -203,8 +205,8 @@ def indicator_results(ws: Workspace, code: str, year: int | None = None) -> list
             continue
         st = cached_stats(ws, sid, year)
         groups = sorted(st["groups"], key=group_order)
-        entry = {"instrument": sid, "title": survey.title, "groups": groups,
-                 "n": {g: st["groups"][g]["n"] for g in groups}, "items": [], "domains": []}
+        entry: dict[str, Any] = {"instrument": sid, "title": survey.title, "groups": groups,
+                                 "n": {g: st["groups"][g]["n"] for g in groups}, "items": [], "domains": []}
         if items:
             for i in items:
                 entry["items"].append({
