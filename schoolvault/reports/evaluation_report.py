@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer, Table
@@ -77,7 +78,9 @@ def _last_rate(data: YearData, instrument: str, group: str, item: str) -> float 
 def _linked_rows(data: YearData, ind: IndicatorResult):
     """(table rows, per-group mean positive rate, whole-survey links) for an indicator; rows end
     with last year's positive rate of the same item."""
-    rows, rates, whole = [], {}, []
+    rows: list[list[str]] = []
+    rates: dict[str, list[float]] = {}
+    whole: list[SurveyResult] = []
     for sr, items in linked_items(data.guidebook, data.surveys, ind.code):
         if not items:
             whole.append(sr)
@@ -111,10 +114,11 @@ def _summary(data: YearData) -> list:
     rated = [i for i in inds if i.rating]
     dist = [(lab, sum(1 for i in rated if i.rating == n)) for n, lab in enumerate(labels, 1)]
     rates = {i.code: _indicator_rate(data, i) for i in inds}
-    with_rate = [i for i in inds if rates[i.code] is not None]
-    best = max(with_rate, key=lambda i: rates[i.code], default=None)
-    worst = min(with_rate, key=lambda i: rates[i.code], default=None)
-    last = {"last_year": data.last_year, "compared": 0, "up": 0, "down": 0, "same": 0}
+    known = {code: r for code, r in rates.items() if r is not None}
+    with_rate = [i for i in inds if i.code in known]
+    best = max(with_rate, key=lambda i: known[i.code], default=None)
+    worst = min(with_rate, key=lambda i: known[i.code], default=None)
+    last: dict[str, Any] = {"last_year": data.last_year, "compared": 0, "up": 0, "down": 0, "same": 0}
     for i in inds:
         if i.rating and i.last_rating:
             last["compared"] += 1
@@ -125,7 +129,8 @@ def _summary(data: YearData) -> list:
     def pick(reverse: bool) -> list[dict]:
         order = sorted(rated, key=lambda i: (i.rating, rates[i.code] if rates[i.code] is not None else 0.5),
                        reverse=reverse)
-        cut = [i for i in order if (i.rating >= len(labels) - 1 if reverse else i.rating <= 2)][:3] or order[:1]
+        cut = [i for i in order if i.rating is not None
+               and (i.rating >= len(labels) - 1 if reverse else i.rating <= 2)][:3] or order[:1]
         return [{"code": i.code, "title": i.title, "rating_label": i.rating_label, "rate": rates[i.code],
                  "note": (i.achievements if reverse else i.shortcomings).strip()} for i in cut]
 
