@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -45,6 +46,7 @@ def store_survey(ws: Workspace, survey: Survey, *, replace: bool = False, action
                                hint="다른 --id를 쓰세요.")
     text = survey_yaml(survey)
     parsed = parse_instrument(text, f"{survey.id}.yaml")  # the same validation as a file from disk
+    assert isinstance(parsed, Survey)  # survey_yaml wrote a survey
     with ws.transaction():
         ref = frozen.freeze(ws, parsed, text, "created", f"{survey.id}.yaml")
         ws.audit(action, id=survey.id, items=sum(1 for _ in parsed.items()))
@@ -100,7 +102,7 @@ def survey_from_file(path: str | Path, *, survey_id: str, group: str, title: str
     if g not in GROUPS:
         raise SchoolVaultError(f"응답 집단 '{group}'을(를) 알 수 없습니다.", hint="교원, 직원, 학생, 학부모 중에서 고르세요.")
     columns = [[row[ci] if ci < len(row) else None for _, row in table.data_rows()] for ci in range(len(headers))]
-    report = {"items": [], "open_questions": [], "dropped": [], "ignored": [], "notes": []}
+    report: dict[str, Any] = {"items": [], "open_questions": [], "dropped": [], "ignored": [], "notes": []}
     scale_cols, text_cols, guesses = [], [], []
     for ci, h in enumerate(headers):
         if not h:
