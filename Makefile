@@ -40,7 +40,7 @@ check: test
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check schoolvault tests bench scripts installer
 
-# The whole core but the modules pyproject's [tool.mypy] exclude lists (not typed clean yet; ui/ too).
+# The whole core (pyproject's [tool.mypy] excludes ui/ only).
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy schoolvault
 
