@@ -11,6 +11,7 @@ from . import catalog
 from .errors import SchoolVaultError
 from .forms.loader import parse_custom_indicator
 from .forms.model import Guidebook, Indicator, Survey, SurveyLevels
+from .forms.periods import DOCUMENT_PERIOD, PERIODS
 from .forms.scoring import GUIDEBOOK_SCORING
 from .workspace import frozen, responses, selfeval
 from .workspace import school as school_db
@@ -155,4 +156,12 @@ def dashboard(ws: Workspace) -> dict:
         "indicators_rated": sum(1 for e in entries if e.rating is not None),
         "midyear_checked": sum(1 for e in entries if e.midyear_status),
         "responses": responses.response_counts(ws, year),
+        "responses_by_period": responses_by_period(ws, year),
     }
+
+
+def responses_by_period(ws: Workspace, year: int) -> list[tuple[str, dict[str, dict[str, int]]]]:
+    """[(period, {instrument: {group: n}})], 학년말 first (what the documents count), periods with answers only:
+    a total over both periods would disagree with every document."""
+    order = (DOCUMENT_PERIOD,) + tuple(p for p in PERIODS if p != DOCUMENT_PERIOD)
+    return [(p, counts) for p in order if (counts := responses.response_counts(ws, year, p))]

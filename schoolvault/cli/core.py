@@ -269,8 +269,9 @@ def _status_human(r) -> str:
              f"지표: 선택 {r['indicators_chosen']}개, 등급 입력 {r['indicators_rated']}개, 중간점검 {r['midyear_checked']}개"]
     if not r["responses"]:
         lines.append("설문 응답: 아직 없음 (import-responses로 가져오세요)")
-    for inst, groups in r["responses"].items():
-        lines.append(f"설문 응답 {inst}: " + ", ".join(f"{g} {n}명" for g, n in groups.items()))
+    for period, by_inst in r["responses_by_period"]:
+        for inst, groups in by_inst.items():
+            lines.append(f"설문 응답 {inst} ({period}): " + ", ".join(f"{g} {n}명" for g, n in groups.items()))
     lines += [f"※ {w}" for w in r.get("coverage", [])]
     return "\n".join(lines)
 

@@ -140,3 +140,16 @@ def test_same_seed_same_data_and_a_second_run_replaces_its_own(demo26, tmp_path)
         assert services.stats(ws, SURVEY) == figures[0]
         assert [(r["indicator"], r["title"], r["rating"]) for r in services.self_eval_list(ws)] == plan
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_the_dashboard_counts_each_period_apart_and_year_end_agrees_with_the_documents(ws26):
+    from schoolvault import reads, survey_stats
+
+    by_period = reads.responses_by_period(ws26, 2026)
+    assert [p for p, _ in by_period] == ["학년말", "중간"]  # the documents' period first
+    for period, by_inst in by_period:
+        counts = by_inst["seoul-eval-survey-2026"]
+        stats = survey_stats.stats(ws26, "seoul-eval-survey-2026", year=2026, period=period)
+        assert counts == {g: v["n"] for g, v in stats["groups"].items()}
+    total = reads.dashboard(ws26)["responses"]["seoul-eval-survey-2026"]
+    assert all(total[g] == sum(b["seoul-eval-survey-2026"].get(g, 0) for _, b in by_period) for g in total)

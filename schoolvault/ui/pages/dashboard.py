@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ... import guide
 from ...forms.groups import GROUPS
+from ...forms.periods import PERIOD_LABELS
 from .. import readonly as ro
 from .. import session as flags
 from .base import Page, heading, hint
@@ -245,8 +246,10 @@ class DashboardPage(Page):
             lab = QLabel(grp)
             lab.setStyleSheet("font-weight:bold;")
             g.addWidget(lab, 0, c, Qt.AlignRight)
-        for r, (inst, counts) in enumerate(sorted(d["responses"].items()), 1):
-            title = d["survey_titles"].get(inst, inst)
+        rows = [(inst, period, counts) for period, by_inst in d["responses_by_period"]
+                for inst, counts in sorted(by_inst.items())]
+        for r, (inst, period, counts) in enumerate(rows, 1):
+            title = f"{d['survey_titles'].get(inst, inst)} · {PERIOD_LABELS.get(period, period)}"
             lab = QLabel(title)
             lab.setWordWrap(True)
             g.addWidget(lab, r, 0)
